@@ -1,0 +1,49 @@
+import { spawn } from 'child_process';
+import path from 'path';
+import { freePort } from '@ticketing/local';
+
+const entry = path.join(__dirname, '../index.ts');
+
+/** Runs the real entry point, as the container does, and collects its output. */
+const startAuth = (env: NodeJS.ProcessEnv) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+};
+
+it('refuses to start without JWT_KEY and MONGO_URI, naming both', async () => {
+  const auth = startAuth({});
+  expect(await auth.exited).toBe(1);
+  expect(auth.output()).toContain('Missing required environment variable(s): JWT_KEY, MONGO_URI');
+});
+
+it('refuses to start without MONGO_URI alone', async () => {
+  const auth = startAuth({ JWT_KEY: 'key' });
+  expect(await auth.exited).toBe(1);
+  expect(auth.output()).toContain('Missing required environment variable(s): MONGO_URI');
+});
+
+it('serves requests, then shuts down cleanly on SIGTERM', async () => {
+  const port = await freePort();
+  const auth = startAuth({
+    JWT_KEY: 'key',
+    MONGO_URI: `${process.env.MONGO_URI}/auth_index_test`,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  });
+  const deadline = Date.now() + 15_000;
+  while (!auth.output().includes('listening on') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+
+  const res = await fetch(`http://127.0.0.1:${port}/api/users/currentuser`);
+  expect(await res.json()).toEqual({ currentUser: null });
+
+  auth.child.kill('SIGTERM');
+  expect(await auth.exited).toBe(0);
+  expect(auth.output()).toContain('SIGTERM: finishing in-flight work and shutting down');
+});

@@ -1,0 +1,42 @@
+import request from 'supertest';
+import { useTestDatabase } from '@ticketing/common/testing';
+import { app } from '../../app';
+
+useTestDatabase();
+
+const credentials = { email: 'ann@example.com', password: 'password123' };
+
+beforeEach(async () => {
+  await request(app).post('/api/users/signup').send(credentials).expect(201);
+});
+
+const signin = (body: unknown) => request(app).post('/api/users/signin').send(body as object);
+
+it('signs in with the right password: 200 {id, email} and a session cookie', async () => {
+  const res = await signin(credentials).expect(200);
+  expect(res.body).toEqual({ id: expect.any(String), email: 'ann@example.com' });
+  expect(res.get('Set-Cookie')?.[0]).toMatch(/^session=/);
+});
+
+it('matches the email regardless of case and surrounding spaces', async () => {
+  await signin({ email: '  ANN@example.com ', password: 'password123' }).expect(200);
+});
+
+it('gives an unknown email and a wrong password the same 400', async () => {
+  const unknown = await signin({ email: 'nobody@example.com', password: 'password123' }).expect(400);
+  const wrong = await signin({ email: 'ann@example.com', password: 'wrong-password' }).expect(400);
+
+  expect(unknown.body).toEqual({ errors: [{ message: 'Invalid credentials' }] });
+  expect(wrong.body).toEqual(unknown.body);
+  expect(wrong.get('Set-Cookie')).toBeUndefined();
+});
+
+it.each([
+  ['an email operator object', { email: { $gt: '' }, password: 'password123' }, 'email'],
+  ['a password operator object', { email: 'ann@example.com', password: { $ne: '' } }, 'password'],
+  ['an empty password', { email: 'ann@example.com', password: '' }, 'password'],
+  ['an invalid email', { email: 'ann', password: 'password123' }, 'email'],
+])('rejects %s with 400', async (_case, body, field) => {
+  const res = await signin(body).expect(400);
+  expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+});

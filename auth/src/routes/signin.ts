@@ -1,0 +1,26 @@
+import express, { Request, Response } from 'express';
+import { BadRequestError, validateRequest } from '@ticketing/common';
+import { User } from '../models/user';
+import { decoyHash, Password } from '../services/password';
+import { startSession } from '../services/session';
+import { emailField, passwordField } from './credentials';
+
+const router = express.Router();
+
+router.post(
+  '/api/users/signin',
+  [emailField(), passwordField().notEmpty().withMessage('You must supply a password')],
+  validateRequest,
+  async (req: Request, res: Response) => {
+    const { email, password } = req.body as { email: string; password: string };
+    const user = await User.findOne({ email });
+    // Unknown email and wrong password look the same, and take as long.
+    const matches = await Password.compare(user?.password ?? (await decoyHash), password);
+    if (!user || !matches) throw new BadRequestError('Invalid credentials');
+
+    startSession(req, user);
+    res.status(200).send(user);
+  },
+);
+
+export { router as signinRouter };

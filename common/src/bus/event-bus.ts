@@ -1,0 +1,33 @@
+import type { EventData } from '../events/events';
+import type { Subjects } from '../events/subjects';
+
+export interface SubscribeOptions {
+  /** Durable queue group: replicas of one service share the messages and resume where it left off. */
+  queueGroup: string;
+  /** How long the server waits for an ack before redelivering. */
+  ackWaitMs: number;
+  maxInFlight?: number;
+}
+
+export interface MessageInfo {
+  sequence: number;
+  redelivered: boolean;
+}
+
+/** Resolve to acknowledge; reject (or throw) to leave the message for redelivery. */
+export type MessageHandler<S extends Subjects> = (data: EventData<S>, info: MessageInfo) => Promise<void>;
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/**
+ * What services need from the message transport. Only this folder knows which
+ * transport it is, so another one can be added without touching a service.
+ */
+export interface EventBus {
+  /** Resolves once the server has stored the message. */
+  publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void>;
+  subscribe<S extends Subjects>(subject: S, options: SubscribeOptions, handler: MessageHandler<S>): Subscription;
+  close(): Promise<void>;
+}

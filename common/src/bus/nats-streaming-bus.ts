@@ -1,0 +1,91 @@
+import crypto from 'crypto';
+import os from 'os';
+import nats, { Message, Stan } from 'node-nats-streaming';
+import type { EventData } from '../events/events';
+import type { Subjects } from '../events/subjects';
+import { EventBus, MessageHandler, SubscribeOptions, Subscription } from './event-bus';
+
+export interface NatsStreamingOptions {
+  clusterId: string;
+  /** Prefix of the client id; a per-process suffix keeps a restarted pod from clashing with its old session. */
+  clientName: string;
+  url: string;
+  log?: (message: string) => void;
+}
+
+export const uniqueClientId = (clientName: string) =>
+  `${clientName}-${os.hostname()}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`.replace(/[^\w-]/g, '_');
+
+export class NatsStreamingBus implements EventBus {
+  private constructor(
+    private readonly stan: Stan,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  static connect({ clusterId, clientName, url, log = console.log }: NatsStreamingOptions): Promise<NatsStreamingBus> {
+    const stan = nats.connect(clusterId, uniqueClientId(clientName), {
+      url,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1000,
+      stanPingInterval: 2000,
+      stanMaxPingOut: 5,
+    });
+    return new Promise((resolve, reject) => {
+      stan.once('connect', () => {
+        stan.removeListener('error', reject);
+        resolve(new NatsStreamingBus(stan, log));
+      });
+      stan.once('error', reject);
+    });
+  }
+
+  /** Called when the streaming session is gone for good (the server forgot this client). */
+  onConnectionLost(listener: (err: Error) => void): void {
+    this.stan.on('connection_lost', listener);
+  }
+
+  publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.stan.publish(subject, JSON.stringify(data), (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  subscribe<S extends Subjects>(subject: S, options: SubscribeOptions, handler: MessageHandler<S>): Subscription {
+    const subscriptionOptions = this.stan
+      .subscriptionOptions()
+      .setDeliverAllAvailable()
+      .setManualAckMode(true)
+      .setAckWait(options.ackWaitMs)
+      .setMaxInFlight(options.maxInFlight ?? 16)
+      .setDurableName(options.queueGroup);
+    const subscription = this.stan.subscribe(subject, options.queueGroup, subscriptionOptions);
+    subscription.on('message', (msg: Message) => void this.deliver(msg, handler));
+    subscription.on('error', (err: Error) => this.log(`[bus] subscription to ${subject} failed: ${err.message}`));
+    return {
+      // Closing (not unsubscribing) keeps the durable queue group's position for the next start.
+      close: () =>
+        new Promise<void>((resolve) => {
+          subscription.once('closed', () => resolve());
+          subscription.close();
+        }),
+    };
+  }
+
+  private async deliver<S extends Subjects>(msg: Message, handler: MessageHandler<S>): Promise<void> {
+    const subject = msg.getSubject();
+    try {
+      const data = JSON.parse(String(msg.getData())) as EventData<S>;
+      await handler(data, { sequence: msg.getSequence(), redelivered: msg.isRedelivered() });
+      msg.ack();
+    } catch (err) {
+      this.log(`[bus] ${subject} #${msg.getSequence()} not acked, will be redelivered: ${(err as Error).message}`);
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.stan.once('close', () => resolve());
+      this.stan.close();
+    });
+  }
+}

@@ -1,0 +1,32 @@
+export * from './errors/custom-error';
+export * from './errors/bad-request-error';
+export * from './errors/not-found-error';
+export * from './errors/not-authorized-error';
+export * from './errors/request-validation-error';
+export * from './errors/database-connection-error';
+export * from './errors/payload-too-large-error';
+export * from './errors/too-many-requests-error';
+
+export * from './middlewares/current-user';
+export * from './middlewares/require-auth';
+export * from './middlewares/validate-request';
+export * from './middlewares/error-handler';
+
+export * from './events/subjects';
+export * from './events/events';
+export * from './events/order-status';
+
+export * from './bus/event-bus';
+export * from './bus/publisher';
+export * from './bus/listener';
+export * from './bus/nats-streaming-bus';
+export * from './bus/nats-wrapper';
+
+export * from './outbox/outbox';
+export * from './replica/versioned';
+export * from './models/to-json';
+export * from './money';
+
+export * from './service/env';
+export * from './service/create-app';
+export * from './service/run-service';

@@ -1,0 +1,44 @@
+import { Model } from 'mongoose';
+
+/** The event is newer than the next one expected; leave it for redelivery. */
+export class OutOfOrderEventError extends Error {
+  constructor(model: string, id: string, version: number) {
+    super(`${model} ${id}: version ${version} arrived before version ${version - 1}`);
+    this.name = 'OutOfOrderEventError';
+  }
+}
+
+export type ApplyResult = 'applied' | 'duplicate';
+
+interface Versioned {
+  version: number;
+}
+
+/** Applies version N of a replicated record only on top of version N-1; older versions are duplicates. */
+export const applyVersion = async <T extends Versioned>(
+  model: Model<T>,
+  id: string,
+  version: number,
+  changes: Record<string, unknown>,
+): Promise<ApplyResult> => {
+  const result = await model.updateOne({ _id: id, version: version - 1 }, { $set: { ...changes, version } });
+  if (result.matchedCount === 1) return 'applied';
+  const current = await model.findById(id).select('version').lean<Versioned>();
+  if (current && current.version >= version) return 'duplicate';
+  throw new OutOfOrderEventError(model.modelName, id, version);
+};
+
+const isDuplicateKey = (err: unknown) => (err as { code?: unknown })?.code === 11000;
+
+/** Inserts the first version of a replicated record; inserting it again is a harmless duplicate. */
+export const insertReplica = async <T>(model: Model<T>, doc: Partial<T> & { _id: string }): Promise<ApplyResult> => {
+  try {
+    await model.create(doc);
+    return 'applied';
+  } catch (err) {
+    if (isDuplicateKey(err)) return 'duplicate';
+    throw err;
+  }
+};
+
+export { isDuplicateKey };

@@ -1,0 +1,43 @@
+import cookieSession from 'cookie-session';
+import express, { Router } from 'express';
+import { NotFoundError } from '../errors/not-found-error';
+import { currentUser } from '../middlewares/current-user';
+import { errorHandler } from '../middlewares/error-handler';
+
+export interface AppOptions {
+  /** Largest JSON body accepted; larger ones get a 413. */
+  bodyLimit?: string;
+  /** Readiness for the health endpoint (Kubernetes probes). */
+  isReady?: () => boolean;
+}
+
+/**
+ * The Express app every service shares: JSON bodies, the session cookie, the
+ * current user, the service's routers, then 404 and the one error handler.
+ */
+export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () => true }: AppOptions = {}) => {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(express.json({ limit: bodyLimit }));
+  app.use(
+    cookieSession({
+      signed: false,
+      httpOnly: true,
+      sameSite: 'lax',
+      // The cluster serves HTTPS; local runs and tests are plain HTTP.
+      secure: process.env.NODE_ENV === 'production',
+    }),
+  );
+  app.use(currentUser);
+  app.get('/healthz', (_req, res) => {
+    const ready = isReady();
+    res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting' });
+  });
+  app.use(routers);
+  app.all('/{*path}', () => {
+    throw new NotFoundError();
+  });
+  app.use(errorHandler);
+  return app;
+};

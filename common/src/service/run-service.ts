@@ -1,0 +1,102 @@
+import type { Express } from 'express';
+import type { Server } from 'http';
+import mongoose from 'mongoose';
+import type { EventBus, Subscription } from '../bus/event-bus';
+import { natsWrapper } from '../bus/nats-wrapper';
+import type { OutboxRelay } from '../outbox/outbox';
+import { requireEnv } from './env';
+
+export interface ServiceDefinition {
+  name: string;
+  /** Extra variables this service needs besides Mongo's and NATS's. */
+  env?: string[];
+  /** Connect to the database named by MONGO_URI. */
+  mongo?: boolean;
+  /** Connect to NATS Streaming (NATS_URL, NATS_CLUSTER_ID); true unless said otherwise. */
+  nats?: boolean;
+  app: Express;
+  listeners?: (bus: EventBus) => { listen(): Subscription }[];
+  outbox?: OutboxRelay;
+  /** Started after the bus is connected, stopped first on shutdown. */
+  workers?: { start(): Promise<void> | void; stop(): Promise<void> }[];
+}
+
+const usesNats = (service: ServiceDefinition) => service.nats !== false;
+
+const log = (name: string, message: string) => console.log(`[${name}] ${message}`);
+
+/**
+ * Checks the environment, connects to Mongo and NATS, starts listeners and the
+ * outbox relay, listens; on SIGTERM/SIGINT stops taking requests and closes all.
+ */
+export const runService = async (service: ServiceDefinition): Promise<void> => {
+  const { name } = service;
+  let env: Record<string, string>;
+  try {
+    env = requireEnv(
+      ...(service.env ?? []),
+      ...(service.mongo ? ['MONGO_URI'] : []),
+      ...(usesNats(service) ? ['NATS_URL', 'NATS_CLUSTER_ID'] : []),
+    );
+  } catch (err) {
+    console.error(`[${name}] cannot start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+
+  try {
+    if (service.mongo) {
+      await mongoose.connect(env.MONGO_URI, { serverSelectionTimeoutMS: 10_000 });
+      log(name, 'connected to MongoDB');
+    }
+    const subscriptions: Subscription[] = [];
+    if (usesNats(service)) {
+      const bus = await natsWrapper.connect({ clusterId: env.NATS_CLUSTER_ID, clientName: name, url: env.NATS_URL });
+      bus.onConnectionLost((err) => {
+        console.error(`[${name}] NATS connection lost (${err.message}); exiting so the supervisor restarts us`);
+        process.exit(1);
+      });
+      log(name, 'connected to NATS');
+      subscriptions.push(...(service.listeners?.(bus) ?? []).map((listener) => listener.listen()));
+    }
+    await service.outbox?.start();
+    for (const worker of service.workers ?? []) await worker.start();
+
+    const port = Number(process.env.PORT ?? 3000);
+    const host = process.env.HOST ?? '0.0.0.0';
+    const server = service.app.listen(port, host, () => log(name, `listening on ${host}:${port}`));
+    onShutdown(name, async () => {
+      await closeServer(server);
+      for (const worker of service.workers ?? []) await worker.stop();
+      await service.outbox?.stop();
+      await Promise.all(subscriptions.map((subscription) => subscription.close()));
+      if (usesNats(service)) await natsWrapper.close();
+      if (service.mongo) await mongoose.disconnect();
+    });
+  } catch (err) {
+    console.error(`[${name}] failed to start:`, err);
+    process.exit(1);
+  }
+};
+
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+
+const onShutdown = (name: string, shutdown: () => Promise<void>) => {
+  let stopping = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log(name, `${signal}: finishing in-flight work and shutting down`);
+    shutdown()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        console.error(`[${name}] unclean shutdown:`, err);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', handle);
+  process.on('SIGINT', handle);
+};

@@ -1,0 +1,3 @@
+export * from './database';
+export * from './recording-bus';
+export * from './signin';

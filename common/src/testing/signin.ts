@@ -1,0 +1,27 @@
+import mongoose from 'mongoose';
+import { signUserToken } from '../middlewares/current-user';
+
+export const TEST_JWT_KEY = 'test-only-jwt-key';
+
+/** Tests sign tokens with a fixed key unless the environment gives one. */
+export const ensureTestJwtKey = () => {
+  process.env.JWT_KEY ??= TEST_JWT_KEY;
+};
+
+export interface TestUser {
+  id: string;
+  email: string;
+}
+
+export const testUser = (overrides: Partial<TestUser> = {}): TestUser => ({
+  id: new mongoose.Types.ObjectId().toHexString(),
+  email: 'test@test.com',
+  ...overrides,
+});
+
+/** A `Cookie` header value that signs the given (or a new) user in, as cookie-session writes it. */
+export const signinCookie = (user: Partial<TestUser> = {}): string[] => {
+  ensureTestJwtKey();
+  const session = JSON.stringify({ jwt: signUserToken(testUser(user)) });
+  return [`session=${Buffer.from(session).toString('base64')}`];
+};

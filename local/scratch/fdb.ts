@@ -1,0 +1,20 @@
+import mongoose from 'mongoose';
+import { startFerretDB } from '../src';
+(async () => {
+  const s = await startFerretDB({ log: (l) => console.log('fdb>', l) });
+  await mongoose.connect(s.env.MONGO_URI + '/scratch');
+  const M = mongoose.model('Lock', new mongoose.Schema({ lock: { type: String, unique: true }, outbox: [{ id: String, subject: String, data: {} }], version: Number }));
+  await M.init();
+  const r = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => M.create({ lock: 't1', outbox: [{ id: 'e' + i, subject: 's', data: { a: i } }], version: 0 })));
+  console.log('fulfilled', r.filter((x) => x.status === 'fulfilled').length, (r.find((x) => x.status === 'rejected') as any)?.reason?.code);
+  console.log('dotted', await M.countDocuments({ 'outbox.0': { $exists: true } }));
+  const d = await M.findOne({ lock: 't1' });
+  await M.updateOne({ _id: d!._id }, { $pull: { outbox: { id: d!.outbox[0].id } } });
+  console.log('after pull', await M.countDocuments({ 'outbox.0': { $exists: true } }));
+  const u = await M.findOneAndUpdate({ _id: d!._id, version: 0 }, { $inc: { version: 1 }, $push: { outbox: { id: 'x', subject: 's', data: { v: 1 } } } }, { new: true });
+  console.log('cas', u?.version, u?.outbox.length);
+  const u2 = await M.findOneAndUpdate({ _id: d!._id, version: 0 }, { $inc: { version: 1 } }, { new: true });
+  console.log('cas2', u2);
+  console.log(await M.find({ 'outbox.0': { $exists: true } }).sort({ _id: -1 }).limit(5).lean());
+  await mongoose.disconnect(); await s.stop();
+})().catch((e) => { console.error(e); process.exit(1); });

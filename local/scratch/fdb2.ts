@@ -1,0 +1,20 @@
+import mongoose from 'mongoose';
+import { startFerretDB } from '../src';
+(async () => {
+  const s = await startFerretDB({ log: (l) => console.log('fdb>', l) });
+  await mongoose.connect(s.env.MONGO_URI + '/scratch');
+  const M = mongoose.model('Lock', new mongoose.Schema({ outbox: [{ _id: false, id: String, subject: String, data: {} }], version: Number }));
+  const d = await M.create({ outbox: [{ id: 'a', subject: 's', data: { x: 1 } }, { id: 'b', subject: 's', data: { x: 2 } }] });
+  const r1 = await M.updateOne({ _id: d._id, 'outbox.0.id': 'b' }, { $pop: { outbox: -1 } });
+  console.log('wrong pop', r1.modifiedCount);
+  const r2 = await M.updateOne({ _id: d._id, 'outbox.0.id': 'a' }, { $pop: { outbox: -1 } });
+  console.log('right pop', r2.modifiedCount, (await M.findById(d._id).lean())!.outbox);
+  const r3 = await M.updateOne({ _id: d._id }, { $pull: { outbox: { id: 'b' } } });
+  console.log('pull cond', r3.modifiedCount, (await M.findById(d._id).lean())!.outbox);
+  const d2 = await M.create({ outbox: [{ id: 'a', subject: 's', data: { x: 1 } }] });
+  const e = (await M.findById(d2._id).lean())!.outbox[0];
+  const r4 = await M.updateOne({ _id: d2._id }, { $pull: { outbox: e } });
+  console.log('pull exact', r4.modifiedCount, (await M.findById(d2._id).lean())!.outbox);
+  console.log('count nonempty', await M.countDocuments({ 'outbox.0': { $exists: true } }), await M.countDocuments({ outbox: { $ne: [] } }));
+  await mongoose.disconnect(); await s.stop();
+})().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs the no-cluster infrastructure that is missing: Go binaries into
+# .tools/bin (git-ignored, reused when present), Redis and Chromium from Debian.
+# Usage: install-tools.sh [ferretdb|nats-streaming-server|stripe-mock|redis|chromium]...
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BIN="${TICKETING_TOOLS_BIN:-$ROOT/.tools/bin}"
+mkdir -p "$BIN"
+
+FERRETDB_VERSION=v1.24.2
+NATS_STREAMING_VERSION=v0.25.6
+STRIPE_MOCK_VERSION=v0.203.0
+
+log() { echo "[tools] $*" >&2; }
+
+need_go() {
+  command -v go >/dev/null || { log "Go is required to build $1 (https://go.dev/dl)"; exit 1; }
+}
+
+install_ferretdb() {
+  [[ -x "$BIN/ferretdb" ]] && return
+  need_go ferretdb
+  log "building ferretdb $FERRETDB_VERSION (first time only, takes a few minutes)"
+  local dir tmp
+  # A plain `go install` misses the generated build/version/version.txt (FerretDB#2982).
+  dir="$(GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')"
+  tmp="$(mktemp -d)"
+  cp -r "$dir/." "$tmp"
+  chmod -R u+w "$tmp"
+  echo "$FERRETDB_VERSION" > "$tmp/build/version/version.txt"
+  (cd "$tmp" && GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath -o "$BIN/ferretdb" ./cmd/ferretdb)
+  rm -rf "$tmp"
+  log "ferretdb installed"
+}
+
+install_go_binary() {
+  local name="$1" module="$2"
+  [[ -x "$BIN/$name" ]] && return
+  need_go "$name"
+  log "building $name ${module##*@} (first time only, takes a minute or two)"
+  GOBIN="$BIN" GOTOOLCHAIN=local go install "$module"
+  log "$name installed"
+}
+
+apt_install() {
+  local cmd="$1" pkg="$2"
+  command -v "$cmd" >/dev/null && return
+  [[ $(id -u) -eq 0 ]] || { log "$cmd is missing: run 'sudo apt-get install $pkg'"; exit 1; }
+  log "installing $pkg from Debian"
+  # apt-get update runs once per machine boot.
+  [[ -f /tmp/.ticketing-apt-updated ]] || { apt-get update -qq >&2 && touch /tmp/.ticketing-apt-updated; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >&2
+  log "$pkg installed"
+}
+
+install_one() {
+  case "$1" in
+    ferretdb) install_ferretdb ;;
+    nats-streaming-server) install_go_binary nats-streaming-server "github.com/nats-io/nats-streaming-server@$NATS_STREAMING_VERSION" ;;
+    stripe-mock) install_go_binary stripe-mock "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" ;;
+    redis) apt_install redis-server redis-server ;;
+    chromium) apt_install chromium chromium ;;
+    *) log "unknown tool: $1"; exit 2 ;;
+  esac
+}
+
+if [[ $# -eq 0 ]]; then
+  set -- ferretdb nats-streaming-server stripe-mock redis chromium
+fi
+for tool in "$@"; do install_one "$tool"; done

@@ -1,0 +1,83 @@
+import { spawn } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { repoRoot } from '../infra/tools';
+import { startInfra } from '../infra/start-infra';
+
+/** Every package with a jest suite, in the order a failure is most telling. */
+export const testPackages = ['common', 'auth', 'tickets', 'orders', 'payments', 'expiration', 'local'];
+
+interface JestTotals {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTotalTests: number;
+}
+
+const runJest = (pkg: string, env: NodeJS.ProcessEnv, extraArgs: string[]): Promise<JestTotals | undefined> => {
+  const outputFile = path.join(os.tmpdir(), `ticketing-jest-${pkg}-${process.pid}.json`);
+  const jestBin = path.join(repoRoot, 'node_modules/jest/bin/jest.js');
+  const child = spawn(process.execPath, [jestBin, '--ci', '--json', `--outputFile=${outputFile}`, ...extraArgs], {
+    cwd: path.join(repoRoot, pkg),
+    env,
+    stdio: 'inherit',
+  });
+  return new Promise((resolve) => {
+    child.once('exit', () => {
+      try {
+        resolve(JSON.parse(fs.readFileSync(outputFile, 'utf8')) as JestTotals);
+      } catch {
+        resolve(undefined);
+      } finally {
+        fs.rmSync(outputFile, { force: true });
+      }
+    });
+  });
+};
+
+/**
+ * Starts the local infrastructure once, runs each package's jest suite against
+ * it, and prints one total line. `npm test -- auth tickets` runs only those.
+ */
+export const runTests = async (args: string[]): Promise<number> => {
+  const only = args.filter((arg) => !arg.startsWith('-'));
+  const jestArgs = args.filter((arg) => arg.startsWith('-'));
+  const packages = testPackages.filter(
+    (pkg) => (only.length === 0 || only.includes(pkg)) && fs.existsSync(path.join(repoRoot, pkg, 'jest.config.js')),
+  );
+
+  const infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], {
+    progress: (line) => console.log(`[infra] ${line}`),
+  });
+  const stop = () => void infra.stop().then(() => process.exit(130));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  const broken: string[] = [];
+  try {
+    for (const pkg of packages) {
+      console.log(`\n[test] ${pkg}`);
+      const totals = await runJest(pkg, { ...process.env, ...infra.env }, jestArgs);
+      if (!totals) {
+        broken.push(pkg);
+        failed += 1;
+        continue;
+      }
+      passed += totals.numPassedTests;
+      failed += totals.numFailedTests;
+      skipped += totals.numPendingTests;
+      if (totals.numFailedTests > 0 || totals.numTotalTests === 0) broken.push(pkg);
+    }
+  } finally {
+    await infra.stop();
+  }
+
+  console.log(`\n[test] packages: ${packages.join(', ')}`);
+  if (broken.length > 0) console.log(`[test] failing: ${broken.join(', ')}`);
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  return broken.length === 0 ? 0 : 1;
+};

@@ -1,0 +1,34 @@
+import { execFileSync } from 'child_process';
+import fs from 'fs';
+import path from 'path';
+
+export const repoRoot = path.resolve(__dirname, '../../..');
+export const toolsBin = process.env.TICKETING_TOOLS_BIN ?? path.join(repoRoot, '.tools/bin');
+
+export type Tool = 'ferretdb' | 'nats-streaming-server' | 'stripe-mock' | 'redis' | 'chromium';
+
+const onPath = (command: string): string | undefined =>
+  (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .map((dir) => path.join(dir, command))
+    .find((candidate) => fs.existsSync(candidate));
+
+const binaryOf: Record<Tool, () => string | undefined> = {
+  ferretdb: () => existing(path.join(toolsBin, 'ferretdb')),
+  'nats-streaming-server': () => existing(path.join(toolsBin, 'nats-streaming-server')),
+  'stripe-mock': () => existing(path.join(toolsBin, 'stripe-mock')),
+  redis: () => onPath('redis-server'),
+  chromium: () => onPath('chromium'),
+};
+
+const existing = (file: string) => (fs.existsSync(file) ? file : undefined);
+
+/** Path of a tool's binary, installing it first (Go build or apt-get) when missing. */
+export const ensureTool = (tool: Tool): string => {
+  const found = binaryOf[tool]();
+  if (found) return found;
+  execFileSync('bash', [path.join(repoRoot, 'local/scripts/install-tools.sh'), tool], { stdio: 'inherit' });
+  const installed = binaryOf[tool]();
+  if (!installed) throw new Error(`${tool} is still missing after installing it`);
+  return installed;
+};
