@@ -6,7 +6,7 @@ import { repoRoot } from '../infra/tools';
 import { startInfra } from '../infra/start-infra';
 
 /** Every package with a jest suite, in the order a failure is most telling. */
-export const testPackages = ['common', 'auth', 'tickets', 'orders', 'payments', 'expiration', 'local'];
+export const testPackages = ['common', 'auth', 'tickets', 'orders', 'payments', 'expiration', 'infra', 'local'];
 
 interface JestTotals {
   numPassedTests: number;

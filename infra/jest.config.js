@@ -1,0 +1,5 @@
+module.exports = require('../jest.preset')(__dirname, {
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  globals: { infra: [] },
+});
