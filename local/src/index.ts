@@ -2,3 +2,8 @@ export * from './infra/process';
 export * from './infra/servers';
 export * from './infra/start-infra';
 export * from './infra/tools';
+export * from './gateway/gateway';
+export * from './gateway/ingress-routes';
+export * from './system/system';
+export * from './system/service-process';
+export * from './system/seed';

@@ -71,6 +71,18 @@ export class NatsStreamingBus implements EventBus {
     };
   }
 
+  /** Every new message on the subjects, without a durable group or acks: for logs and debugging. */
+  watch(subjects: Subjects[], onEvent: (subject: Subjects, data: unknown) => void): Subscription {
+    const subscriptions = subjects.map((subject) => {
+      const subscription = this.stan.subscribe(subject, this.stan.subscriptionOptions().setStartAt(nats.StartPosition.NEW_ONLY));
+      subscription.on('message', (msg: Message) => onEvent(subject, JSON.parse(String(msg.getData()))));
+      return subscription;
+    });
+    return {
+      close: async () => subscriptions.forEach((subscription) => subscription.unsubscribe()),
+    };
+  }
+
   private async deliver<S extends Subjects>(msg: Message, handler: MessageHandler<S>): Promise<void> {
     const subject = msg.getSubject();
     try {

@@ -1,5 +1,83 @@
-/** The no-cluster run command; filled in with the services (see README). */
-export const start = async (_args: string[]): Promise<number> => {
-  console.error('[ticketing] the no-cluster mode is not built yet');
-  return 1;
+import fs from 'fs';
+import path from 'path';
+import { parseArgs } from 'util';
+import { repoRoot } from '../infra/tools';
+import { seedDemoData } from '../system/seed';
+import { startSystem } from '../system/system';
+
+const usage = `usage: npm start -- [options]
+  --port N        gateway port (default 8080, or $PORT)
+  --events        print every event that crosses NATS
+  --seed          create demo users and tickets
+  --expiry S      seconds an order holds its ticket (default 900)
+  --fresh         start with empty databases (wipes .data/)
+  --no-client     run the API only (skips the Next.js build)
+  --quiet         hide the services' own output`;
+
+const parse = (args: string[]) =>
+  parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: process.env.PORT ?? '8080' },
+      events: { type: 'boolean', default: false },
+      seed: { type: 'boolean', default: false },
+      expiry: { type: 'string', default: '900' },
+      fresh: { type: 'boolean', default: false },
+      'no-client': { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  }).values;
+
+const positiveInt = (value: string, name: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new Error(`--${name} must be a positive whole number, got "${value}"`);
+  return number;
+};
+
+/** `npm start`: the whole system on this machine, until Ctrl-C. */
+export const start = async (args: string[]): Promise<number> => {
+  let options: ReturnType<typeof parse>;
+  try {
+    options = parse(args);
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(usage);
+    return 0;
+  }
+  const port = positiveInt(options.port, 'port');
+  const expirationWindowSeconds = positiveInt(options.expiry, 'expiry');
+
+  const dataDir = path.join(repoRoot, '.data');
+  if (options.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
+
+  const startedAt = Date.now();
+  const system = await startSystem({
+    port,
+    dataDir,
+    expirationWindowSeconds,
+    client: !options['no-client'],
+    progress: (line) => console.log(`[ready] ${line}`),
+    log: options.quiet ? undefined : (name, line) => console.log(`  ${name.padEnd(10)} | ${line}`),
+    onEvent: options.events
+      ? (subject, data) => console.log(`[event] ${subject} ${JSON.stringify(data)}`)
+      : undefined,
+    env: process.env,
+  });
+
+  if (options.seed) for (const line of await seedDemoData(system.url)) console.log(`[seed] ${line}`);
+
+  console.log(`\nticketing is ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: open ${system.url}`);
+  console.log('Ctrl-C stops every process this command started.\n');
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  console.log('\n[ticketing] stopping');
+  await system.stop();
+  return 0;
 };

@@ -1,0 +1,40 @@
+import { execFileSync } from 'child_process';
+import fs from 'fs';
+import path from 'path';
+import { repoRoot } from '../infra/tools';
+import { ServiceProcess } from './service-process';
+
+const clientDir = path.join(repoRoot, 'client');
+const buildId = path.join(clientDir, '.next/BUILD_ID');
+const nextBin = path.join(repoRoot, 'node_modules/next/dist/bin/next');
+
+const newestSource = (dir: string): number =>
+  fs.readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    if (['node_modules', '.next'].includes(entry.name)) return newest;
+    const full = path.join(dir, entry.name);
+    const time = entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs;
+    return Math.max(newest, time);
+  }, 0);
+
+/** `next build` when there is no build or a source file is newer than it. */
+export const buildClientIfStale = async (progress: (line: string) => void): Promise<void> => {
+  if (fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs >= newestSource(clientDir)) return;
+  progress('client: building (next build, about a minute)');
+  execFileSync(process.execPath, [nextBin, 'build'], {
+    cwd: clientDir,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+};
+
+export const clientProcess = ({ port, apiUrl, log }: { port: number; apiUrl: string; log: (name: string, line: string) => void }) =>
+  new ServiceProcess({
+    name: 'client',
+    command: process.execPath,
+    args: [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)],
+    cwd: clientDir,
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', SERVER_API_URL: apiUrl },
+    port,
+    healthPath: '/',
+    log,
+  });

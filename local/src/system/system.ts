@@ -1,0 +1,152 @@
+import crypto from 'crypto';
+import fs from 'fs';
+import type { Server } from 'http';
+import path from 'path';
+import { NatsStreamingBus, Subjects } from '@ticketing/common';
+import { startGateway } from '../gateway/gateway';
+import { readIngressRoutes } from '../gateway/ingress-routes';
+import { freePort } from '../infra/process';
+import { Infra, startInfra } from '../infra/start-infra';
+import { repoRoot } from '../infra/tools';
+import { buildClientIfStale, clientProcess } from './client';
+import { ServiceProcess } from './service-process';
+
+export const serviceNames = ['auth', 'tickets', 'orders', 'payments', 'expiration'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+export interface SystemOptions {
+  /** Gateway port; a free one when absent. */
+  port?: number;
+  /** Keep databases, NATS channels and Redis here between runs; temporary when absent. */
+  dataDir?: string;
+  /** How long an order holds its ticket. */
+  expirationWindowSeconds?: number;
+  /** Start the Next.js client too (built first when its sources changed). */
+  client?: boolean;
+  /** Print every event that crosses NATS. */
+  onEvent?: (subject: Subjects, data: unknown) => void;
+  /** One line per component as it becomes ready. */
+  progress?: (line: string) => void;
+  /** Output of the service processes. */
+  log?: (name: string, line: string) => void;
+  /** Servers to use instead of starting them (MONGO_URI, NATS_URL, ...); none by default. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface System {
+  url: string;
+  infra: Infra;
+  services: Record<ServiceName, ServiceProcess>;
+  client?: ServiceProcess;
+  /** Environment the services were started with (for tests that talk to the servers directly). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** A development JWT key, generated once per data folder (or per run) and never committed. */
+const devJwtKey = (dataDir?: string): string => {
+  if (!dataDir) return crypto.randomBytes(32).toString('hex');
+  const file = path.join(dataDir, 'jwt-key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+};
+
+const mongoUri = (base: string, db: string) => {
+  const url = new URL(base);
+  url.pathname = `/${db}`;
+  return url.toString();
+};
+
+/** Starts the whole system on this machine the way the cluster runs it, behind one gateway. */
+export const startSystem = async (options: SystemOptions = {}): Promise<System> => {
+  const progress = options.progress ?? (() => {});
+  const log = options.log ?? (() => {});
+  const routes = readIngressRoutes();
+  const infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], {
+    dataDir: options.dataDir,
+    progress,
+    env: options.env ?? {},
+  });
+  const given = (name: string) => options.env?.[name] ?? infra.env[name];
+  const env: Record<string, string> = {
+    MONGO_URI: given('MONGO_URI')!,
+    NATS_URL: given('NATS_URL')!,
+    NATS_CLUSTER_ID: given('NATS_CLUSTER_ID') ?? 'ticketing',
+    REDIS_HOST: given('REDIS_HOST')!,
+    REDIS_PORT: given('REDIS_PORT') ?? '6379',
+    STRIPE_API_URL: given('STRIPE_API_URL')!,
+    STRIPE_KEY: options.env?.STRIPE_KEY ?? 'sk_test_local_stripe_mock',
+    JWT_KEY: devJwtKey(options.dataDir),
+    EXPIRATION_WINDOW_SECONDS: String(options.expirationWindowSeconds ?? 15 * 60),
+  };
+
+  const started: { stop(): Promise<void> }[] = [];
+  let gateway: Server | undefined;
+  let watcher: NatsStreamingBus | undefined;
+  const stop = async () => {
+    gateway?.close();
+    await watcher?.close().catch(() => {});
+    await Promise.all(started.reverse().map((piece) => piece.stop()));
+    await infra.stop();
+  };
+
+  try {
+    const gatewayPort = options.port ?? (await freePort());
+    const url = `http://127.0.0.1:${gatewayPort}`;
+
+    if (options.onEvent) {
+      watcher = await NatsStreamingBus.connect({ clusterId: env.NATS_CLUSTER_ID, clientName: 'event-log', url: env.NATS_URL });
+      watcher.watch(Object.values(Subjects), options.onEvent);
+    }
+
+    const services = {} as Record<ServiceName, ServiceProcess>;
+    for (const name of serviceNames) {
+      const port = await freePort();
+      const service = new ServiceProcess({
+        name,
+        command: process.execPath,
+        args: [path.join(repoRoot, name, 'build/index.js')],
+        cwd: repoRoot,
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'development',
+          ...env,
+          MONGO_URI: mongoUri(env.MONGO_URI, name),
+          HOST: '127.0.0.1',
+          PORT: String(port),
+        },
+        port,
+        healthPath: '/healthz',
+        log,
+      });
+      started.push(service);
+      await service.start();
+      services[name] = service;
+      progress(`${name}: ready on ${service.url}`);
+    }
+
+    let client: ServiceProcess | undefined;
+    if (options.client) {
+      await buildClientIfStale(progress);
+      client = clientProcess({ port: await freePort(), apiUrl: url, log });
+      started.push(client);
+      await client.start();
+      progress(`client: ready on ${client.url}`);
+    }
+
+    const upstreams: Record<string, string> = Object.fromEntries(
+      Object.values(services).map((service) => [`${service.name}-srv`, service.url]),
+    );
+    if (client) upstreams['client-srv'] = client.url;
+    gateway = await startGateway({ port: gatewayPort, routes, upstreams });
+    progress(`gateway: ready on ${url} (routes from infra/k8s/ingress-srv.yaml)`);
+
+    return { url, infra, services, client, env, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+};
