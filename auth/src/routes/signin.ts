@@ -1,5 +1,6 @@
 import express, { Request, Response } from 'express';
 import { BadRequestError, validateRequest } from '@ticketing/common';
+import { signinRateLimit } from '../middlewares/signin-rate-limit';
 import { User } from '../models/user';
 import { decoyHash, Password } from '../services/password';
 import { startSession } from '../services/session';
@@ -9,6 +10,7 @@ const router = express.Router();
 
 router.post(
   '/api/users/signin',
+  signinRateLimit(),
   [emailField(), passwordField().notEmpty().withMessage('You must supply a password')],
   validateRequest,
   async (req: Request, res: Response) => {

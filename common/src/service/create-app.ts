@@ -1,5 +1,6 @@
 import cookieSession from 'cookie-session';
 import express, { Router } from 'express';
+import helmet from 'helmet';
 import { NotFoundError } from '../errors/not-found-error';
 import { currentUser } from '../middlewares/current-user';
 import { errorHandler } from '../middlewares/error-handler';
@@ -18,7 +19,9 @@ export interface AppOptions {
 export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () => true }: AppOptions = {}) => {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // One hop: ingress-nginx (or the local gateway) sets X-Forwarded-For; a client cannot spoof past it.
+  app.set('trust proxy', 1);
+  app.use(helmet());
   app.use(express.json({ limit: bodyLimit }));
   app.use(
     cookieSession({

@@ -75,3 +75,11 @@ it('answers an unknown route with 404 in the error shape', async () => {
 it('serves a health endpoint for probes', async () => {
   await request(app).get('/healthz').expect(200, { status: 'ok' });
 });
+
+it('sends security headers', async () => {
+  const res = await request(app).get('/api/users/currentuser');
+  expect(res.get('X-Content-Type-Options')).toBe('nosniff');
+  expect(res.get('X-Frame-Options')).toBe('SAMEORIGIN');
+  expect(res.get('Content-Security-Policy')).toContain("default-src 'self'");
+  expect(res.get('Strict-Transport-Security')).toBeDefined();
+});

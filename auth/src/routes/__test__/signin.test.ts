@@ -40,3 +40,18 @@ it.each([
   const res = await signin(body).expect(400);
   expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
 });
+
+it('rate-limits failed sign-ins per client with a 429 in the error shape, ignoring successful ones', async () => {
+  // A client of its own (behind the one trusted proxy), so other tests' attempts do not count.
+  const fromClient = (body: unknown) => signin(body).set('X-Forwarded-For', '198.51.100.1');
+  for (let i = 0; i < 5; i++) await fromClient(credentials).expect(200);
+  for (let i = 0; i < 10; i++) await fromClient({ ...credentials, password: `wrong-${i}` }).expect(400);
+
+  const limited = await fromClient({ ...credentials, password: 'wrong-again' }).expect(429);
+  expect(limited.body).toEqual({ errors: [{ message: 'Too many sign-in attempts, try again in 15 minutes' }] });
+  expect(limited.get('RateLimit-Policy')).toBeDefined();
+  // Even the right password waits out the window now.
+  await fromClient(credentials).expect(429);
+  // Another client is not affected.
+  await signin(credentials).set('X-Forwarded-For', '203.0.113.7').expect(200);
+});
