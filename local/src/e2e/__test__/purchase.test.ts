@@ -1,0 +1,122 @@
+import { startSystem, System } from '../../system/system';
+import { ApiClient, eventually, uniqueEmail } from '../api-client';
+import type { ApiErrors, Order, Ticket } from '../types';
+
+// The whole system as `npm start` runs it (own servers, short expiry), driven through the gateway.
+const EXPIRY_SECONDS = 6;
+let system: System;
+
+beforeAll(async () => {
+  system = await startSystem({ expirationWindowSeconds: EXPIRY_SECONDS, env: {} });
+}, 120_000);
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+const signUp = (name: string) => ApiClient.signUp(system.url, uniqueEmail(name));
+
+const listTicket = async (seller: ApiClient, title = 'Gig', price = 20) => {
+  const res = await seller.post<Ticket>('/api/tickets', { title, price });
+  expect(res.status).toBe(201);
+  return res.body;
+};
+
+/** The orders service learns of a new ticket through ticket:created; order once it has. */
+const orderWhenReplicated = (buyer: ApiClient, ticketId: string) =>
+  eventually(async () => {
+    const res = await buyer.post<Order>('/api/orders', { ticketId });
+    return res.status === 404 ? undefined : res;
+  }, 15_000, 'the orders service to know the ticket');
+
+const isAvailable = async (anyone: ApiClient, ticketId: string) => {
+  const res = await anyone.get<Ticket[]>('/api/tickets?limit=100');
+  return res.body.some((ticket) => ticket.id === ticketId);
+};
+
+const orderStatus = async (buyer: ApiClient, orderId: string) => (await buyer.get<Order>(`/api/orders/${orderId}`)).body.status;
+
+it('sells a ticket: order, pay, order complete, ticket no longer available', async () => {
+  const seller = await signUp('seller');
+  const buyer = await signUp('buyer');
+  const ticket = await listTicket(seller, 'Concert', 19.99);
+  expect(await isAvailable(buyer, ticket.id)).toBe(true);
+
+  const order = await orderWhenReplicated(buyer, ticket.id);
+  expect(order.status).toBe(201);
+  expect(order.body).toMatchObject({ status: 'created', ticket: { id: ticket.id, title: 'Concert', price: 19.99 } });
+
+  // The tickets service reserves the ticket when order:created arrives.
+  await eventually(async () => ((await isAvailable(buyer, ticket.id)) ? undefined : true), 15_000, 'the ticket to be reserved');
+  const edit = await seller.put<ApiErrors>(`/api/tickets/${ticket.id}`, { title: 'Concert', price: 5 });
+  expect(edit.status).toBe(400);
+
+  const payment = await buyer.post<{ id: string }>('/api/payments', { orderId: order.body.id, token: 'tok_visa' });
+  expect(payment.status).toBe(201);
+
+  await eventually(async () => ((await orderStatus(buyer, order.body.id)) === 'complete' ? true : undefined), 15_000, 'order complete');
+  const again = await buyer.post<ApiErrors>('/api/payments', { orderId: order.body.id, token: 'tok_visa' });
+  expect(again.status).toBe(400);
+
+  // A complete order keeps the ticket, even after its expiry window has passed.
+  await new Promise((r) => setTimeout(r, EXPIRY_SECONDS * 1000 + 1500));
+  expect(await orderStatus(buyer, order.body.id)).toBe('complete');
+  expect(await isAvailable(buyer, ticket.id)).toBe(false);
+  const third = await signUp('latecomer');
+  expect((await third.post('/api/orders', { ticketId: ticket.id })).status).toBe(400);
+}, 60_000);
+
+it('expires an unpaid order, frees the ticket, and lets someone else buy it', async () => {
+  const seller = await signUp('seller');
+  const slowBuyer = await signUp('slow');
+  const ticket = await listTicket(seller, 'Play', 30);
+
+  const order = await orderWhenReplicated(slowBuyer, ticket.id);
+  expect(order.status).toBe(201);
+  const placedAt = Date.now();
+
+  await eventually(async () => ((await orderStatus(slowBuyer, order.body.id)) === 'cancelled' ? true : undefined), 30_000, 'expiry');
+  expect(Date.now() - placedAt).toBeGreaterThanOrEqual(EXPIRY_SECONDS * 1000 - 1000);
+  await eventually(async () => ((await isAvailable(seller, ticket.id)) ? true : undefined), 15_000, 'the ticket to be released');
+
+  const late = await slowBuyer.post<ApiErrors>('/api/payments', { orderId: order.body.id, token: 'tok_visa' });
+  expect(late.status).toBe(400);
+
+  const nextBuyer = await signUp('next');
+  const second = await nextBuyer.post<Order>('/api/orders', { ticketId: ticket.id });
+  expect(second.status).toBe(201);
+  expect((await nextBuyer.post('/api/payments', { orderId: second.body.id, token: 'tok_visa' })).status).toBe(201);
+  await eventually(async () => ((await orderStatus(nextBuyer, second.body.id)) === 'complete' ? true : undefined), 15_000, 'complete');
+}, 60_000);
+
+it('frees the ticket when the buyer cancels', async () => {
+  const seller = await signUp('seller');
+  const buyer = await signUp('buyer');
+  const ticket = await listTicket(seller, 'Match', 55.5);
+
+  const order = await orderWhenReplicated(buyer, ticket.id);
+  expect((await buyer.delete(`/api/orders/${order.body.id}`)).status).toBe(204);
+  expect(await orderStatus(buyer, order.body.id)).toBe('cancelled');
+
+  const other = await signUp('other');
+  expect((await other.post('/api/orders', { ticketId: ticket.id })).status).toBe(201);
+}, 60_000);
+
+it('carries a ticket edit to the orders service replica', async () => {
+  const seller = await signUp('seller');
+  const buyer = await signUp('buyer');
+  const ticket = await listTicket(seller, 'Opera', 40);
+  const edited = await seller.put<Ticket>(`/api/tickets/${ticket.id}`, { title: 'Opera (matinee)', price: 35.75 });
+  expect(edited.status).toBe(200);
+  expect(edited.body.version).toBe(1);
+
+  const order = await eventually(async () => {
+    const res = await buyer.post<Order>('/api/orders', { ticketId: ticket.id });
+    if (res.status === 201 && res.body.ticket.price !== 35.75) {
+      await buyer.delete(`/api/orders/${res.body.id}`);
+      return undefined;
+    }
+    return res.status === 201 ? res.body : undefined;
+  }, 15_000, 'the edit to reach the orders service');
+  expect(order.ticket).toEqual({ id: ticket.id, title: 'Opera (matinee)', price: 35.75 });
+}, 60_000);

@@ -1,0 +1,44 @@
+/** A signed-in (or anonymous) user of the API through the gateway, as a browser would be. */
+export class ApiClient {
+  private cookie = '';
+
+  constructor(private readonly baseUrl: string) {}
+
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(this.cookie ? { Cookie: this.cookie } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const cookies = res.headers.getSetCookie();
+    if (cookies.length > 0) this.cookie = cookies.map((cookie) => cookie.split(';')[0]).join('; ');
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+  }
+
+  get = <T = unknown>(path: string) => this.request<T>('GET', path);
+  post = <T = unknown>(path: string, body: unknown) => this.request<T>('POST', path, body);
+  put = <T = unknown>(path: string, body: unknown) => this.request<T>('PUT', path, body);
+  delete = <T = unknown>(path: string) => this.request<T>('DELETE', path);
+
+  static async signUp(baseUrl: string, email: string): Promise<ApiClient> {
+    const client = new ApiClient(baseUrl);
+    const res = await client.post('/api/users/signup', { email, password: 'password123' });
+    if (res.status !== 201) throw new Error(`signup ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+    return client;
+  }
+}
+
+/** Polls until `check` returns a value (not undefined) or the time is up; events take a moment to arrive. */
+export const eventually = async <T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+let counter = 0;
+export const uniqueEmail = (name: string) => `${name}-${Date.now()}-${counter++}@example.com`;

@@ -1,0 +1,110 @@
+import fs from 'fs';
+import http from 'http';
+import os from 'os';
+import path from 'path';
+import { freePort } from '../../infra/process';
+import { startGateway } from '../gateway';
+import { IngressRoute, ingressManifest, matchRoute, readIngressRoutes } from '../ingress-routes';
+
+const ingress = `
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: ingress-service }
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: ticketing.dev
+      http:
+        paths:
+          - { path: /, pathType: Prefix, backend: { service: { name: client-srv, port: { number: 3000 } } } }
+          - { path: /api/users, pathType: Prefix, backend: { service: { name: auth-srv, port: { number: 3000 } } } }
+          - { path: /healthz, pathType: Exact, backend: { service: { name: auth-srv, port: { number: 3000 } } } }
+`;
+
+const writeManifest = (text: string) => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ingress-')), 'ingress.yaml');
+  fs.writeFileSync(file, `---\napiVersion: v1\nkind: Service\nmetadata: { name: other }\n---${text}`);
+  return file;
+};
+
+describe('reading the Ingress', () => {
+  const routes = readIngressRoutes(writeManifest(ingress));
+
+  it('finds the Ingress among other documents, most specific path first', () => {
+    expect(routes.map((route) => route.path)).toEqual(['/api/users', '/healthz', '/']);
+  });
+
+  it.each([
+    ['/api/users/signin', 'auth-srv'],
+    ['/api/users', 'auth-srv'],
+    ['/api/usersx', 'client-srv'],
+    ['/healthz', 'auth-srv'],
+    ['/healthz/more', 'client-srv'],
+    ['/tickets/new', 'client-srv'],
+  ])('routes %s to %s as ingress-nginx would', (urlPath, service) => {
+    expect(matchRoute(routes, urlPath)?.service).toBe(service);
+  });
+
+  it('refuses a manifest without an Ingress', () => {
+    expect(() => readIngressRoutes(writeManifest('\napiVersion: v1\nkind: ConfigMap\n'))).toThrow(/holds no Ingress/);
+  });
+
+  it('reads the real manifest: every API prefix goes to its service, the rest to the client', () => {
+    const real = readIngressRoutes(ingressManifest);
+    expect(matchRoute(real, '/api/users/currentuser')?.service).toBe('auth-srv');
+    expect(matchRoute(real, '/api/tickets/123')?.service).toBe('tickets-srv');
+    expect(matchRoute(real, '/api/orders')?.service).toBe('orders-srv');
+    expect(matchRoute(real, '/api/payments')?.service).toBe('payments-srv');
+    expect(matchRoute(real, '/orders/abc')?.service).toBe('client-srv');
+  });
+});
+
+describe('the gateway', () => {
+  const routes: IngressRoute[] = [
+    { path: '/api/users', pathType: 'Prefix', service: 'auth-srv', port: 3000 },
+    { path: '/api/tickets', pathType: 'Prefix', service: 'tickets-srv', port: 3000 },
+  ];
+  let upstream: http.Server;
+  let gateway: http.Server;
+  let url: string;
+
+  beforeAll(async () => {
+    upstream = http.createServer((req, res) => {
+      res.setHeader('Set-Cookie', 'session=abc; path=/; httponly');
+      res.end(JSON.stringify({ method: req.method, url: req.url, forwardedFor: req.headers['x-forwarded-for'] ?? null }));
+    });
+    const upstreamPort = await freePort();
+    await new Promise<void>((resolve) => upstream.listen(upstreamPort, '127.0.0.1', resolve));
+    const port = await freePort();
+    const deadPort = await freePort();
+    gateway = await startGateway({
+      port,
+      routes,
+      upstreams: { 'auth-srv': `http://127.0.0.1:${upstreamPort}`, 'tickets-srv': `http://127.0.0.1:${deadPort}` },
+    });
+    url = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(() => {
+    gateway.close();
+    upstream.close();
+  });
+
+  it('forwards method, path, query and cookies to the matching service', async () => {
+    const res = await fetch(`${url}/api/users/currentuser?x=1`, { method: 'POST' });
+    expect(await res.json()).toEqual({ method: 'POST', url: '/api/users/currentuser?x=1', forwardedFor: '127.0.0.1' });
+    expect(res.headers.get('set-cookie')).toBe('session=abc; path=/; httponly');
+  });
+
+  it('answers 404 in the error shape where no route matches', async () => {
+    const res = await fetch(`${url}/nowhere`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ errors: [{ message: 'Not found' }] });
+  });
+
+  it('answers 502 in the error shape when the service is down', async () => {
+    const res = await fetch(`${url}/api/tickets`);
+    expect(res.status).toBe(502);
+    expect(await res.json()).toEqual({ errors: [{ message: 'tickets-srv is unavailable' }] });
+  });
+});
