@@ -1,12 +1,18 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { ensureTool } from './tools';
+import { ensureTool, Tool } from './tools';
 import { freePort, ManagedProcess, startProcess } from './process';
 
-export interface Server extends ManagedProcess {
+export interface Server {
+  name: string;
   /** Environment variables that point a client at this server. */
   env: Record<string, string>;
+  /** Stops the process and removes its data unless a data folder was given. */
+  stop(): Promise<void>;
+  /** Stops and starts it again on the same port with the same data (for fault tests). */
+  restart(): Promise<void>;
+  pid(): number | undefined;
 }
 
 export interface ServerOptions {
@@ -16,89 +22,98 @@ export interface ServerOptions {
   log?: (line: string) => void;
 }
 
-const dataDirFor = (name: string, dataDir?: string) => {
-  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `ticketing-${name}-`));
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-};
+interface ServerSpec {
+  name: string;
+  tool: Tool;
+  args: (dir: string, port: number) => Promise<string[]> | string[];
+  env: (port: number) => Record<string, string>;
+}
 
-const withCleanup = (server: Server, dir: string, temporary: boolean): Server => ({
-  ...server,
-  stop: async () => {
-    await server.stop();
-    if (temporary) fs.rmSync(dir, { recursive: true, force: true });
-  },
-});
+/** Installs the tool if needed and runs it on a free (or the given) loopback port. */
+const launch = async (spec: ServerSpec, { dataDir, port, log }: ServerOptions): Promise<Server> => {
+  const binary = ensureTool(spec.tool);
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `ticketing-${spec.tool}-`));
+  fs.mkdirSync(dir, { recursive: true });
+  const listen = port ?? (await freePort());
+  const run = async () => startProcess(spec.name, binary, await spec.args(dir, listen), { port: listen, onOutput: log });
+
+  let current: ManagedProcess = await run();
+  return {
+    name: spec.name,
+    env: spec.env(listen),
+    pid: () => current.child.pid,
+    restart: async () => {
+      await current.stop();
+      current = await run();
+    },
+    stop: async () => {
+      await current.stop();
+      if (!dataDir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
 
 /** FerretDB with its SQLite backend: a MongoDB-wire server without a mongod binary. */
-export const startFerretDB = async ({ dataDir, port, log }: ServerOptions = {}): Promise<Server> => {
-  const binary = ensureTool('ferretdb');
-  const dir = dataDirFor('ferretdb', dataDir);
-  const listen = port ?? (await freePort());
-  const debugPort = await freePort();
-  const proc = await startProcess(
-    'ferretdb',
-    binary,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dir}/`,
-      `--state-dir=${dir}`,
-      `--listen-addr=127.0.0.1:${listen}`,
-      `--debug-addr=127.0.0.1:${debugPort}`,
-      '--telemetry=disable',
-      '--log-level=error',
-    ],
-    { port: listen, onOutput: log },
+export const startFerretDB = (options: ServerOptions = {}) =>
+  launch(
+    {
+      name: 'ferretdb',
+      tool: 'ferretdb',
+      args: async (dir, port) => [
+        '--handler=sqlite',
+        `--sqlite-url=file:${dir}/`,
+        `--state-dir=${dir}`,
+        `--listen-addr=127.0.0.1:${port}`,
+        `--debug-addr=127.0.0.1:${await freePort()}`,
+        '--telemetry=disable',
+        '--log-level=error',
+      ],
+      env: (port) => ({ MONGO_URI: `mongodb://127.0.0.1:${port}` }),
+    },
+    options,
   );
-  return withCleanup({ ...proc, env: { MONGO_URI: `mongodb://127.0.0.1:${listen}` } }, dir, !dataDir);
-};
 
 export const NATS_CLUSTER_ID = 'ticketing';
 
-/** nats-streaming-server with a file store, so a restart keeps every channel. */
-export const startNatsStreaming = async ({ dataDir, port, log }: ServerOptions = {}): Promise<Server> => {
-  const binary = ensureTool('nats-streaming-server');
-  const dir = dataDirFor('nats', dataDir);
-  const listen = port ?? (await freePort());
-  const proc = await startProcess(
-    'nats-streaming-server',
-    binary,
-    ['-a', '127.0.0.1', '-p', String(listen), '-cid', NATS_CLUSTER_ID, '-store', 'file', '-dir', dir,
-      '-hbi', '2s', '-hbt', '2s', '-hbf', '3'],
-    { port: listen, onOutput: log },
+/** nats-streaming-server with a file store, so a restart keeps every channel, client and durable. */
+export const startNatsStreaming = (options: ServerOptions = {}) =>
+  launch(
+    {
+      name: 'nats-streaming-server',
+      tool: 'nats-streaming-server',
+      args: (dir, port) => [
+        ...['-a', '127.0.0.1', '-p', String(port), '-cid', NATS_CLUSTER_ID],
+        ...['-store', 'file', '-dir', dir],
+        ...['-hbi', '2s', '-hbt', '2s', '-hbf', '3'],
+      ],
+      env: (port) => ({ NATS_URL: `nats://127.0.0.1:${port}`, NATS_CLUSTER_ID }),
+    },
+    options,
   );
-  return withCleanup(
-    { ...proc, env: { NATS_URL: `nats://127.0.0.1:${listen}`, NATS_CLUSTER_ID } },
-    dir,
-    !dataDir,
-  );
-};
 
-/** Debian's redis-server, without persistence: bull jobs live as long as the server. */
-export const startRedis = async ({ dataDir, port, log }: ServerOptions = {}): Promise<Server> => {
-  const binary = ensureTool('redis');
-  const dir = dataDirFor('redis', dataDir);
-  const listen = port ?? (await freePort());
-  const proc = await startProcess(
-    'redis-server',
-    binary,
-    ['--bind', '127.0.0.1', '--port', String(listen), '--dir', dir, '--save', '', '--appendonly', 'no'],
-    { port: listen, onOutput: log },
+/** Debian's redis-server; bull's jobs are kept on disk only when a data folder is given. */
+export const startRedis = (options: ServerOptions = {}) =>
+  launch(
+    {
+      name: 'redis-server',
+      tool: 'redis',
+      args: (dir, port) => [
+        ...['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', ''],
+        ...['--appendonly', options.dataDir ? 'yes' : 'no'],
+      ],
+      env: (port) => ({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port) }),
+    },
+    options,
   );
-  return withCleanup(
-    { ...proc, env: { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(listen) } },
-    dir,
-    !dataDir,
-  );
-};
 
 /** stripe-mock: Stripe's own API mock, which validates each request against the real API spec. */
-export const startStripeMock = async ({ port, log }: ServerOptions = {}): Promise<Server> => {
-  const binary = ensureTool('stripe-mock');
-  const listen = port ?? (await freePort());
-  const proc = await startProcess('stripe-mock', binary, ['-http-addr', `127.0.0.1:${listen}`], {
-    port: listen,
-    onOutput: log,
-  });
-  return { ...proc, env: { STRIPE_API_URL: `http://127.0.0.1:${listen}` } };
-};
+export const startStripeMock = (options: ServerOptions = {}) =>
+  launch(
+    {
+      name: 'stripe-mock',
+      tool: 'stripe-mock',
+      args: (_dir, port) => ['-http-addr', `127.0.0.1:${port}`],
+      env: (port) => ({ STRIPE_API_URL: `http://127.0.0.1:${port}` }),
+    },
+    options,
+  );

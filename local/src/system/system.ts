@@ -31,6 +31,8 @@ export interface SystemOptions {
   log?: (name: string, line: string) => void;
   /** Servers to use instead of starting them (MONGO_URI, NATS_URL, ...); none by default. */
   env?: NodeJS.ProcessEnv;
+  /** Extra or overriding variables for single services (fault tests put proxies in between). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
 }
 
 export interface System {
@@ -117,6 +119,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
           MONGO_URI: mongoUri(env.MONGO_URI, name),
           HOST: '127.0.0.1',
           PORT: String(port),
+          ...options.serviceEnv?.[name],
         },
         port,
         healthPath: '/healthz',
