@@ -1,0 +1,72 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { BuyButton } from '@/components/BuyButton';
+import { ErrorState } from '@/components/ErrorState';
+import { formatPrice } from '@/lib/format';
+import { getTicket } from '@/lib/queries';
+import { getCurrentUser } from '@/lib/session';
+import type { CurrentUser, Ticket } from '@/lib/types';
+
+interface TicketPageProps {
+  params: Promise<{ ticketId: string }>;
+}
+
+export async function generateMetadata({ params }: TicketPageProps): Promise<Metadata> {
+  const ticket = await getTicket((await params).ticketId);
+  return { title: ticket.ok ? ticket.data.title : 'Ticket' };
+}
+
+export default async function TicketPage({ params }: TicketPageProps) {
+  const { ticketId } = await params;
+  const [ticket, user] = await Promise.all([getTicket(ticketId), getCurrentUser()]);
+  if (!ticket.ok && ticket.status === 404) notFound();
+  if (!ticket.ok) return <ErrorState title="This ticket could not be loaded" errors={ticket.errors} />;
+
+  const { title, price, orderId } = ticket.data;
+  return (
+    <div className="narrow">
+      <article className="card ticket-detail">
+        <p className="eyebrow">Ticket</p>
+        <h1 data-testid="ticket-detail-title">{title}</h1>
+        <p className="price price-large" data-testid="ticket-detail-price">
+          {formatPrice(price)}
+        </p>
+        {orderId && (
+          <p className="badge badge-created" data-testid="ticket-reserved">
+            Reserved
+          </p>
+        )}
+        <TicketActions ticket={ticket.data} user={user.ok ? user.data : null} />
+      </article>
+      <p className="back-link">
+        <Link href="/">← All tickets</Link>
+      </p>
+    </div>
+  );
+}
+
+/** What the visitor can do with the ticket: its owner edits it, anyone else signed in buys it while it is free. */
+function TicketActions({ ticket, user }: { ticket: Ticket; user: CurrentUser | null }) {
+  if (!user) {
+    return (
+      <Link href={`/auth/signin?next=${encodeURIComponent(`/tickets/${ticket.id}`)}`} className="button button-primary button-large" data-testid="signin-to-buy">
+        Sign in to buy
+      </Link>
+    );
+  }
+  if (user.id === ticket.userId) {
+    return (
+      <div className="stack">
+        <p className="muted">You are selling this ticket.</p>
+        <Link href={`/tickets/${ticket.id}/edit`} className="button button-secondary button-large" data-testid="edit-link">
+          Edit ticket
+        </Link>
+      </div>
+    );
+  }
+  if (ticket.orderId) {
+    return <p className="muted">Someone is paying for this ticket right now. If they do not finish in time, it goes back on sale.</p>;
+  }
+  return <BuyButton ticketId={ticket.id} />;
+}

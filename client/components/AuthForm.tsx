@@ -1,0 +1,91 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import type { CurrentUser } from '@/lib/types';
+import { useRequest } from '@/lib/use-request';
+import { Field } from './Field';
+import { FormErrors } from './FormErrors';
+
+type Mode = 'signup' | 'signin';
+
+const COPY: Record<Mode, { title: string; lead: string; submit: string; pending: string; switchText: string; switchLink: string; switchHref: string }> = {
+  signup: {
+    title: 'Create your account',
+    lead: 'Sell tickets you cannot use, and buy the ones you want.',
+    submit: 'Sign up',
+    pending: 'Creating account…',
+    switchText: 'Already have an account?',
+    switchLink: 'Sign in',
+    switchHref: '/auth/signin',
+  },
+  signin: {
+    title: 'Welcome back',
+    lead: 'Sign in to buy tickets and manage your orders.',
+    submit: 'Sign in',
+    pending: 'Signing in…',
+    switchText: 'New here?',
+    switchLink: 'Create an account',
+    switchHref: '/auth/signup',
+  },
+};
+
+const FIELDS = ['email', 'password'] as const;
+
+/** The sign-up and sign-in forms: same inputs, different endpoint and words. */
+export function AuthForm({ mode, returnTo }: { mode: Mode; returnTo: string }) {
+  const router = useRouter();
+  const copy = COPY[mode];
+  const { send, pending, errors } = useRequest<CurrentUser>('POST', `/api/users/${mode}`, FIELDS);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const result = await send({ email, password });
+    if (!result.ok) return;
+    router.push(returnTo);
+    router.refresh();
+  }
+
+  return (
+    <section className="card form-card">
+      <h1>{copy.title}</h1>
+      <p className="muted">{copy.lead}</p>
+      <form onSubmit={onSubmit} noValidate>
+        <Field
+          id="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          testId={`${mode}-email`}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.field('email')}
+          required
+        />
+        <Field
+          id="password"
+          label="Password"
+          type="password"
+          autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+          testId={`${mode}-password`}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.field('password')}
+          hint={mode === 'signup' ? '8 to 128 characters.' : undefined}
+          required
+        />
+        <FormErrors messages={errors.general} />
+        <button type="submit" className="button button-primary button-block" disabled={pending} data-testid={`${mode}-submit`}>
+          {pending ? copy.pending : copy.submit}
+        </button>
+      </form>
+      <p className="form-switch">
+        {copy.switchText}{' '}
+        <Link href={returnTo === '/' ? copy.switchHref : `${copy.switchHref}?next=${encodeURIComponent(returnTo)}`}>{copy.switchLink}</Link>
+      </p>
+    </section>
+  );
+}

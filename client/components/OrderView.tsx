@@ -1,0 +1,119 @@
+'use client';
+
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import { formatPrice } from '@/lib/format';
+import type { Order } from '@/lib/types';
+import { request, useRequest } from '@/lib/use-request';
+import { Countdown, useNow } from './Countdown';
+import { FormErrors } from './FormErrors';
+import { PaymentForm } from './PaymentForm';
+import { StatusBadge } from './StatusBadge';
+
+const POLL_INTERVAL_MS = 1500;
+const POLL_ATTEMPTS = 20;
+
+const isOpen = (order: Order) => order.status === 'created' || order.status === 'awaiting:payment';
+
+/**
+ * Re-reads the order while `waiting` holds, to pick up what other services do to it after the fact
+ * (the payment completing it, expiry cancelling it). Gives up after a while rather than polling forever.
+ */
+function useOrderRefresh(order: Order, setOrder: (order: Order) => void, waiting: boolean) {
+  useEffect(() => {
+    if (!waiting) return;
+    let attempts = 0;
+    const timer = setInterval(async () => {
+      attempts += 1;
+      if (attempts > POLL_ATTEMPTS) return clearInterval(timer);
+      const result = await request<Order>('GET', `/api/orders/${order.id}`);
+      if (result.ok && result.data.status !== order.status) setOrder(result.data);
+    }, POLL_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [order.id, order.status, setOrder, waiting]);
+}
+
+interface OrderViewProps {
+  initialOrder: Order;
+  stripeKey?: string;
+}
+
+/** One order: what it is for, its status, and, while it is open, the time left, the payment form and a way to cancel. */
+export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
+  const [order, setOrder] = useState(initialOrder);
+  const [paid, setPaid] = useState(initialOrder.status === 'complete');
+  const now = useNow(isOpen(order) && !paid);
+  const msLeft = now === null ? null : Date.parse(order.expiresAt) - now;
+  const expired = msLeft !== null && msLeft <= 0;
+  const cancel = useRequest<void>('DELETE', `/api/orders/${order.id}`);
+
+  useOrderRefresh(order, setOrder, isOpen(order) && (paid || expired));
+
+  async function cancelOrder() {
+    const result = await cancel.send();
+    if (result.ok) setOrder({ ...order, status: 'cancelled' });
+  }
+
+  return (
+    <article className="card order-card">
+      <header className="order-header">
+        <div>
+          <p className="eyebrow">Order</p>
+          <h1 data-testid="order-ticket-title">{order.ticket.title}</h1>
+          <p className="price" data-testid="order-price">
+            {formatPrice(order.ticket.price)}
+          </p>
+        </div>
+        <StatusBadge status={order.status} testId="order-status" />
+      </header>
+
+      {paid || order.status === 'complete' ? (
+        <Paid />
+      ) : order.status === 'cancelled' ? (
+        <Cancelled ticketId={order.ticket.id} />
+      ) : (
+        <>
+          <Countdown msLeft={msLeft} />
+          {expired ? (
+            <p className="muted">
+              The reservation ran out before payment, so the ticket is back on sale.{' '}
+              <Link href={`/tickets/${order.ticket.id}`}>See the ticket</Link>
+            </p>
+          ) : (
+            <>
+              <PaymentForm orderId={order.id} price={order.ticket.price} stripeKey={stripeKey} onPaid={() => setPaid(true)} />
+              <div className="order-cancel">
+                <FormErrors messages={cancel.errors.general} />
+                <button type="button" className="button button-danger-ghost" onClick={cancelOrder} disabled={cancel.pending} data-testid="cancel-order">
+                  {cancel.pending ? 'Cancelling…' : 'Cancel order'}
+                </button>
+              </div>
+            </>
+          )}
+        </>
+      )}
+    </article>
+  );
+}
+
+function Paid() {
+  return (
+    <div className="alert alert-success" role="status" data-testid="payment-success">
+      <strong>Paid</strong>
+      <span>Thanks for your purchase — the ticket is yours.</span>
+      <Link href="/orders" data-testid="my-orders-link">
+        View my orders
+      </Link>
+    </div>
+  );
+}
+
+function Cancelled({ ticketId }: { ticketId: string }) {
+  return (
+    <div className="alert alert-neutral" role="status" data-testid="order-cancelled">
+      <strong>This order was cancelled</strong>
+      <span>The ticket was released and may still be available.</span>
+      <Link href={`/tickets/${ticketId}`}>See the ticket</Link>
+    </div>
+  );
+}

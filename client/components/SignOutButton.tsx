@@ -1,0 +1,30 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useRequest } from '@/lib/use-request';
+
+export function SignOutButton() {
+  const router = useRouter();
+  const { send, pending, errors } = useRequest<object>('POST', '/api/users/signout');
+
+  async function signOut() {
+    const result = await send();
+    if (!result.ok) return;
+    router.push('/');
+    // The header is rendered by the layout, which a push alone keeps.
+    router.refresh();
+  }
+
+  return (
+    <>
+      <button type="button" className="button button-ghost" onClick={signOut} disabled={pending} data-testid="signout">
+        {pending ? 'Signing out…' : 'Sign out'}
+      </button>
+      {errors.general.length > 0 && (
+        <span className="header-error" role="alert">
+          {errors.general[0]}
+        </span>
+      )}
+    </>
+  );
+}

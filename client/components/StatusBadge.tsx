@@ -1,0 +1,11 @@
+import { STATUS_LABELS } from '@/lib/format';
+import type { OrderStatus } from '@/lib/types';
+
+/** An order's status as a coloured badge; `data-status` carries the raw API value for tests. */
+export function StatusBadge({ status, testId }: { status: OrderStatus; testId?: string }) {
+  return (
+    <span className={`badge badge-${status.replace(':', '-')}`} data-status={status} data-testid={testId}>
+      {STATUS_LABELS[status]}
+    </span>
+  );
+}

@@ -1,0 +1,31 @@
+import 'server-only';
+import { headers } from 'next/headers';
+import { toResult, unreachable } from './errors';
+import type { ApiResult } from './types';
+
+const DEFAULT_SERVER_API_URL = 'http://127.0.0.1:8080';
+
+/** Where server-side requests go: the ingress controller in the cluster, the gateway on one machine. */
+const serverApiUrl = (): string => (process.env.SERVER_API_URL ?? DEFAULT_SERVER_API_URL).replace(/\/+$/, '');
+
+/**
+ * GETs an API path on behalf of the user whose request is being rendered: their cookie and Host travel along,
+ * so the ingress routes the call like the browser's own and the services see the same session. Never cached.
+ */
+export async function serverFetch<T>(path: string): Promise<ApiResult<T>> {
+  const incoming = await headers();
+  const forwarded = new Headers({ accept: 'application/json' });
+  // The raw header, not cookies().toString(), which re-encodes values and would break the session signature.
+  const cookie = incoming.get('cookie');
+  if (cookie) forwarded.set('cookie', cookie);
+  const host = incoming.get('host');
+  if (host) forwarded.set('host', host);
+
+  try {
+    const res = await fetch(`${serverApiUrl()}${path}`, { headers: forwarded, cache: 'no-store' });
+    return await toResult<T>(res);
+  } catch (err) {
+    console.error(`GET ${path} failed:`, err instanceof Error ? err.message : err);
+    return unreachable<T>();
+  }
+}

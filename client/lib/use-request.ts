@@ -1,0 +1,58 @@
+'use client';
+
+import { useCallback, useState } from 'react';
+import { toResult, unreachable } from './errors';
+import type { ApiErrorItem, ApiResult } from './types';
+
+type Method = 'POST' | 'PUT' | 'DELETE';
+
+export interface RequestErrors {
+  /** Errors tied to an input, by field name. */
+  field(name: string): string | undefined;
+  /** Errors for the form as a whole, including field errors whose input this form does not have. */
+  general: string[];
+}
+
+/**
+ * Sends one browser-side API request at a time and keeps its errors for the form that caused them.
+ * `fields` lists the inputs the form shows, so an error for any other field is still displayed, above the submit button.
+ */
+export function useRequest<T>(method: Method, url: string, fields: readonly string[] = []) {
+  const [errors, setErrors] = useState<ApiErrorItem[]>([]);
+  const [pending, setPending] = useState(false);
+
+  const send = useCallback(
+    async (body?: unknown): Promise<ApiResult<T>> => {
+      setPending(true);
+      setErrors([]);
+      const result = await request<T>(method, url, body);
+      if (!result.ok) setErrors(result.errors);
+      setPending(false);
+      return result;
+    },
+    [method, url],
+  );
+
+  const fieldErrors = errors.filter((e) => e.field && fields.includes(e.field));
+  const requestErrors: RequestErrors = {
+    field: (name) => fieldErrors.find((e) => e.field === name)?.message,
+    general: errors.filter((e) => !fieldErrors.includes(e)).map((e) => e.message),
+  };
+
+  return { send, pending, errors: requestErrors };
+}
+
+/** Same-origin fetch of an `/api/...` path; the browser sends the session cookie itself. */
+export async function request<T>(method: 'GET' | Method, url: string, body?: unknown): Promise<ApiResult<T>> {
+  try {
+    const res = await fetch(url, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+    return await toResult<T>(res);
+  } catch {
+    return unreachable<T>();
+  }
+}
