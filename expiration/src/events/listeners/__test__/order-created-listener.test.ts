@@ -1,0 +1,66 @@
+import crypto from 'crypto';
+import { OrderCreatedEvent, OrderStatus } from '@ticketing/common';
+import { RecordingBus } from '@ticketing/common/testing';
+import { useTestQueues } from '../../../queues/__test__/test-queues';
+import { OrderCreatedListener } from '../order-created-listener';
+
+const testQueue = useTestQueues();
+
+const objectId = () => crypto.randomBytes(12).toString('hex');
+
+const orderCreated = (expiresAt: Date): OrderCreatedEvent['data'] => ({
+  id: objectId(),
+  version: 0,
+  status: OrderStatus.Created,
+  userId: objectId(),
+  expiresAt: expiresAt.toISOString(),
+  ticket: { id: objectId(), price: 20 },
+});
+
+const setup = () => {
+  const queue = testQueue();
+  return { queue, listener: new OrderCreatedListener(new RecordingBus(), queue) };
+};
+
+it('schedules a job with the order id as job id, due at expiresAt', async () => {
+  const { queue, listener } = setup();
+  const data = orderCreated(new Date(Date.now() + 15 * 60_000));
+
+  const before = Date.now();
+  await listener.onMessage(data);
+  const after = Date.now();
+
+  const job = await queue.getJob(data.id);
+  expect(job?.data).toEqual({ orderId: data.id });
+  expect(await job?.isDelayed()).toBe(true);
+  const expiresAt = Date.parse(data.expiresAt);
+  expect(job!.opts.delay).toBeGreaterThanOrEqual(expiresAt - after);
+  expect(job!.opts.delay).toBeLessThanOrEqual(expiresAt - before);
+});
+
+it('schedules an order whose expiresAt has passed with no delay, never a negative one', async () => {
+  const { queue, listener } = setup();
+  const data = orderCreated(new Date(Date.now() - 60_000));
+
+  await listener.onMessage(data);
+
+  expect((await queue.getJob(data.id))!.opts.delay).toBe(0);
+});
+
+it('does not schedule a redelivered order:created a second time', async () => {
+  const { queue, listener } = setup();
+  const data = orderCreated(new Date(Date.now() + 60_000));
+
+  await listener.onMessage(data);
+  await listener.onMessage(data);
+
+  expect(await queue.getDelayedCount()).toBe(1);
+});
+
+it('leaves an event with an unreadable expiresAt unacked and schedules nothing', async () => {
+  const { queue, listener } = setup();
+  const data = { ...orderCreated(new Date()), expiresAt: 'soon' };
+
+  await expect(listener.onMessage(data)).rejects.toThrow('is not a date');
+  expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, delayed: 0 });
+});
