@@ -91,7 +91,7 @@ export const startNatsStreaming = (options: ServerOptions = {}) =>
     options,
   );
 
-/** Debian's redis-server; bull's jobs are kept on disk only when a data folder is given. */
+/** Debian's redis-server with an append-only file, so bull's jobs survive a restart of Redis. */
 export const startRedis = (options: ServerOptions = {}) =>
   launch(
     {
@@ -99,7 +99,7 @@ export const startRedis = (options: ServerOptions = {}) =>
       tool: 'redis',
       args: (dir, port) => [
         ...['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', ''],
-        ...['--appendonly', options.dataDir ? 'yes' : 'no'],
+        ...['--appendonly', 'yes', '--appendfsync', 'always'],
       ],
       env: (port) => ({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port) }),
     },

@@ -1,0 +1,172 @@
+import jwt from 'jsonwebtoken';
+import { startSystem, System } from '../../system/system';
+import { ApiClient, eventually, uniqueEmail } from '../api-client';
+import { Databases } from '../databases';
+import type { ApiErrors, Order, Ticket } from '../types';
+
+// Bad input on every route, through the gateway: the documented 4xx, the error shape, no 500, nothing stored.
+let system: System;
+let databases: Databases;
+let owner: ApiClient;
+let stranger: ApiClient;
+let ticket: Ticket;
+let order: Order;
+
+const sessionCookie = (token: string) => `session=${Buffer.from(JSON.stringify({ jwt: token })).toString('base64')}`;
+
+beforeAll(async () => {
+  system = await startSystem({ env: {} });
+  databases = new Databases(system);
+  owner = await ApiClient.signUp(system.url, uniqueEmail('owner'));
+  stranger = await ApiClient.signUp(system.url, uniqueEmail('stranger'));
+  ticket = (await owner.post<Ticket>('/api/tickets', { title: 'Mine', price: 10 })).body;
+  const other = (await stranger.post<Ticket>('/api/tickets', { title: 'Theirs', price: 12 })).body;
+  order = await eventually(async () => {
+    const res = await owner.post<Order>('/api/orders', { ticketId: other.id });
+    return res.status === 201 ? res.body : undefined;
+  }, 15_000, 'an order');
+}, 120_000);
+
+afterAll(async () => {
+  await databases?.close();
+  await system?.stop();
+});
+
+type As = 'anonymous' | 'owner' | 'stranger' | 'forged' | 'expired' | 'none-alg';
+
+interface Case {
+  name: string;
+  as: As;
+  method: string;
+  path: () => string;
+  body?: unknown;
+  rawBody?: string;
+  status: number;
+}
+
+const huge = 'x'.repeat(20_000);
+const objectId = '507f1f77bcf86cd799439011';
+
+const cases: Case[] = [
+  // auth
+  { name: 'signup email as operator', as: 'anonymous', method: 'POST', path: () => '/api/users/signup', body: { email: { $gt: '' }, password: 'password123' }, status: 400 },
+  { name: 'signup password as array', as: 'anonymous', method: 'POST', path: () => '/api/users/signup', body: { email: 'a@b.co', password: ['x'] }, status: 400 },
+  { name: 'signup missing fields', as: 'anonymous', method: 'POST', path: () => '/api/users/signup', body: {}, status: 400 },
+  { name: 'signup huge email', as: 'anonymous', method: 'POST', path: () => '/api/users/signup', body: { email: `${'a'.repeat(5000)}@b.co`, password: 'password123' }, status: 400 },
+  { name: 'signup oversize body', as: 'anonymous', method: 'POST', path: () => '/api/users/signup', body: { email: 'a@b.co', password: 'password123', pad: huge }, status: 413 },
+  { name: 'signup malformed JSON', as: 'anonymous', method: 'POST', path: () => '/api/users/signup', rawBody: '{"email":', status: 400 },
+  { name: 'signin operators', as: 'anonymous', method: 'POST', path: () => '/api/users/signin', body: { email: { $ne: null }, password: { $ne: null } }, status: 400 },
+  // tickets
+  { name: 'create ticket signed out', as: 'anonymous', method: 'POST', path: () => '/api/tickets', body: { title: 'T', price: 10 }, status: 401 },
+  { name: 'create ticket with a forged JWT', as: 'forged', method: 'POST', path: () => '/api/tickets', body: { title: 'T', price: 10 }, status: 401 },
+  { name: 'create ticket with an expired JWT', as: 'expired', method: 'POST', path: () => '/api/tickets', body: { title: 'T', price: 10 }, status: 401 },
+  { name: 'create ticket with an unsigned JWT', as: 'none-alg', method: 'POST', path: () => '/api/tickets', body: { title: 'T', price: 10 }, status: 401 },
+  { name: 'ticket without title', as: 'owner', method: 'POST', path: () => '/api/tickets', body: { price: 10 }, status: 400 },
+  { name: 'ticket title blank', as: 'owner', method: 'POST', path: () => '/api/tickets', body: { title: '   ', price: 10 }, status: 400 },
+  { name: 'ticket title operator', as: 'owner', method: 'POST', path: () => '/api/tickets', body: { title: { $gt: '' }, price: 10 }, status: 400 },
+  { name: 'ticket title too long', as: 'owner', method: 'POST', path: () => '/api/tickets', body: { title: 'x'.repeat(5000), price: 10 }, status: 400 },
+  { name: 'ticket negative price', as: 'owner', method: 'POST', path: () => '/api/tickets', body: { title: 'T', price: -5 }, status: 400 },
+  { name: 'ticket zero price', as: 'owner', method: 'POST', path: () => '/api/tickets', body: { title: 'T', price: 0 }, status: 400 },
+  { name: 'ticket 3-decimal price', as: 'owner', method: 'POST', path: () => '/api/tickets', body: { title: 'T', price: 1.234 }, status: 400 },
+  { name: 'ticket price as string', as: 'owner', method: 'POST', path: () => '/api/tickets', body: { title: 'T', price: '10' }, status: 400 },
+  { name: 'ticket price operator', as: 'owner', method: 'POST', path: () => '/api/tickets', body: { title: 'T', price: { $gt: 0 } }, status: 400 },
+  { name: 'ticket price huge', as: 'owner', method: 'POST', path: () => '/api/tickets', body: { title: 'T', price: 1e21 }, status: 400 },
+  { name: 'ticket oversize body', as: 'owner', method: 'POST', path: () => '/api/tickets', body: { title: huge, price: 10 }, status: 413 },
+  { name: 'show ticket invalid id', as: 'anonymous', method: 'GET', path: () => '/api/tickets/not-an-id', status: 404 },
+  { name: 'show ticket operator id', as: 'anonymous', method: 'GET', path: () => `/api/tickets/${encodeURIComponent('{"$gt":""}')}`, status: 404 },
+  { name: 'show unknown ticket', as: 'anonymous', method: 'GET', path: () => `/api/tickets/${objectId}`, status: 404 },
+  { name: 'list with negative limit', as: 'anonymous', method: 'GET', path: () => '/api/tickets?limit=-1', status: 400 },
+  { name: 'list with bad cursor', as: 'anonymous', method: 'GET', path: () => '/api/tickets?cursor=zzz', status: 400 },
+  { name: "edit another user's ticket", as: 'stranger', method: 'PUT', path: () => `/api/tickets/${ticket.id}`, body: { title: 'Stolen', price: 1 }, status: 401 },
+  { name: 'edit ticket signed out', as: 'anonymous', method: 'PUT', path: () => `/api/tickets/${ticket.id}`, body: { title: 'X', price: 1 }, status: 401 },
+  { name: 'edit ticket bad price', as: 'owner', method: 'PUT', path: () => `/api/tickets/${ticket.id}`, body: { title: 'X', price: 1.001 }, status: 400 },
+  { name: 'edit ticket invalid id', as: 'owner', method: 'PUT', path: () => '/api/tickets/123', body: { title: 'X', price: 1 }, status: 404 },
+  // orders
+  { name: 'order signed out', as: 'anonymous', method: 'POST', path: () => '/api/orders', body: { ticketId: objectId }, status: 401 },
+  { name: 'order without ticketId', as: 'stranger', method: 'POST', path: () => '/api/orders', body: {}, status: 400 },
+  { name: 'order ticketId operator', as: 'stranger', method: 'POST', path: () => '/api/orders', body: { ticketId: { $ne: null } }, status: 400 },
+  { name: 'order ticketId not an id', as: 'stranger', method: 'POST', path: () => '/api/orders', body: { ticketId: 'abc' }, status: 400 },
+  { name: 'order unknown ticket', as: 'stranger', method: 'POST', path: () => '/api/orders', body: { ticketId: objectId }, status: 404 },
+  { name: 'list orders signed out', as: 'anonymous', method: 'GET', path: () => '/api/orders', status: 401 },
+  { name: "show another user's order", as: 'stranger', method: 'GET', path: () => `/api/orders/${order.id}`, status: 401 },
+  { name: 'show order invalid id', as: 'owner', method: 'GET', path: () => '/api/orders/nope', status: 404 },
+  { name: "cancel another user's order", as: 'stranger', method: 'DELETE', path: () => `/api/orders/${order.id}`, status: 401 },
+  { name: 'cancel order invalid id', as: 'owner', method: 'DELETE', path: () => '/api/orders/nope', status: 404 },
+  // payments
+  { name: 'pay signed out', as: 'anonymous', method: 'POST', path: () => '/api/payments', get body() { return { orderId: order.id, token: 'tok_visa' }; }, status: 401 },
+  { name: 'pay without token', as: 'owner', method: 'POST', path: () => '/api/payments', get body() { return { orderId: order.id }; }, status: 400 },
+  { name: 'pay token operator', as: 'owner', method: 'POST', path: () => '/api/payments', get body() { return { orderId: order.id, token: { $gt: '' } }; }, status: 400 },
+  { name: 'pay orderId operator', as: 'owner', method: 'POST', path: () => '/api/payments', body: { orderId: { $ne: null }, token: 'tok_visa' }, status: 400 },
+  { name: 'pay unknown order', as: 'owner', method: 'POST', path: () => '/api/payments', body: { orderId: objectId, token: 'tok_visa' }, status: 404 },
+  { name: "pay another user's order", as: 'stranger', method: 'POST', path: () => '/api/payments', get body() { return { orderId: order.id, token: 'tok_visa' }; }, status: 401 },
+];
+
+const cookieFor = (as: As): string | undefined => {
+  const key = system.env.JWT_KEY;
+  const claims = { id: objectId, email: 'mallory@example.com' };
+  switch (as) {
+    case 'forged':
+      return sessionCookie(jwt.sign(claims, 'guessed-key'));
+    case 'expired':
+      return sessionCookie(jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 }, key));
+    case 'none-alg':
+      return sessionCookie(jwt.sign(claims, '', { algorithm: 'none' }));
+    default:
+      return undefined;
+  }
+};
+
+const send = async ({ as, method, path, body, rawBody }: Case) => {
+  if (as === 'owner' || as === 'stranger') {
+    const client = as === 'owner' ? owner : stranger;
+    if (rawBody === undefined) return client.request<ApiErrors>(method, path(), body);
+  }
+  const cookie = cookieFor(as);
+  const payload = rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
+  const res = await fetch(`${system.url}${path()}`, {
+    method,
+    headers: { ...(payload ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}) },
+    body: payload,
+  });
+  return { status: res.status, body: (await res.json()) as ApiErrors, headers: res.headers };
+};
+
+it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
+  const before = await databases.snapshot();
+  const res = await send(testCase);
+
+  expect(res.status).toBe(testCase.status);
+  expect(res.body).toEqual({ errors: expect.arrayContaining([expect.objectContaining({ message: expect.any(String) })]) });
+  for (const error of res.body.errors) expect(Object.keys(error).every((key) => key === 'message' || key === 'field')).toBe(true);
+  expect(await databases.snapshot()).toEqual(before);
+});
+
+it('sends security headers and an httpOnly, SameSite session cookie through the gateway', async () => {
+  const res = await fetch(`${system.url}/api/users/signup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: uniqueEmail('headers'), password: 'password123' }),
+  });
+  const cookie = res.headers.get('set-cookie') ?? '';
+  expect(cookie).toMatch(/httponly/i);
+  expect(cookie).toMatch(/samesite=lax/i);
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  expect(res.headers.get('x-powered-by')).toBeNull();
+});
+
+it('rate-limits repeated failed sign-ins with a clear 429', async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const res = await fetch(`${system.url}/api/users/signin`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'nobody@example.com', password: `guess-${i}` }),
+    });
+    statuses.push(res.status);
+    if (res.status === 429) expect(await res.json()).toEqual({ errors: [{ message: expect.stringMatching(/too many/i) }] });
+  }
+  expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
+  expect(statuses.slice(10)).toEqual([429, 429]);
+  console.log(`[figure] abuse: ${cases.length} bad requests answered with the documented 4xx, 0 × 500, nothing stored; sign-in limited after 10 failures`);
+});

@@ -1,0 +1,46 @@
+import mongoose from 'mongoose';
+import type { ServiceName, System } from '../system/system';
+
+/** Direct read access to a service's own database, to check what was (not) stored. */
+export class Databases {
+  private readonly connections = new Map<ServiceName, mongoose.Connection>();
+
+  constructor(private readonly system: System) {}
+
+  async of(service: ServiceName): Promise<mongoose.Connection> {
+    let connection = this.connections.get(service);
+    if (!connection) {
+      const uri = new URL(this.system.env.MONGO_URI);
+      uri.pathname = `/${service}`;
+      connection = await mongoose.createConnection(uri.toString()).asPromise();
+      this.connections.set(service, connection);
+    }
+    return connection;
+  }
+
+  async count(service: ServiceName, collection: string, filter: Record<string, unknown> = {}): Promise<number> {
+    return (await this.of(service)).collection(collection).countDocuments(filter);
+  }
+
+  async find<T>(service: ServiceName, collection: string, filter: Record<string, unknown> = {}): Promise<T[]> {
+    return (await (await this.of(service)).collection(collection).find(filter).toArray()) as T[];
+  }
+
+  /** Document counts of every collection the services keep, for "nothing was stored" checks. */
+  async snapshot(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const [service, collection] of [
+      ['auth', 'users'],
+      ['tickets', 'tickets'],
+      ['orders', 'orders'],
+      ['payments', 'payments'],
+    ] as const) {
+      counts[`${service}.${collection}`] = await this.count(service, collection);
+    }
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.connections.values()].map((connection) => connection.close()));
+  }
+}

@@ -1,0 +1,60 @@
+import net from 'net';
+import { freePort } from '../infra/process';
+
+/**
+ * A loopback TCP proxy that can cut the line: while paused, bytes stop flowing in
+ * both directions but connections stay open, as in a network partition.
+ */
+export class TcpProxy {
+  private readonly sockets = new Set<net.Socket>();
+  private readonly held: [net.Socket, Buffer][] = [];
+  private paused = false;
+
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number,
+  ) {}
+
+  static async start(targetPort: number): Promise<TcpProxy> {
+    const port = await freePort();
+    const server = net.createServer();
+    const proxy = new TcpProxy(server, port);
+    server.on('connection', (client) => proxy.connect(client, targetPort));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  private connect(client: net.Socket, targetPort: number): void {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    this.forward(client, upstream);
+    this.forward(upstream, client);
+  }
+
+  private forward(from: net.Socket, to: net.Socket): void {
+    from.on('data', (chunk: Buffer) => (this.paused ? this.held.push([to, chunk]) : to.write(chunk)));
+    from.on('end', () => to.end());
+  }
+
+  /** Holds every byte from now on, in order, until `resume`. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const [to, chunk] of this.held.splice(0)) if (!to.destroyed) to.write(chunk);
+  }
+
+  async close(): Promise<void> {
+    this.sockets.forEach((socket) => socket.destroy());
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
