@@ -26,13 +26,18 @@ export class TcpProxy {
 
   private connect(client: net.Socket, targetPort: number): void {
     const upstream = net.connect(targetPort, '127.0.0.1');
+    // A connection dies whole: what was held for a closed peer is dropped, never delivered late.
+    const destroyBoth = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => {
-        client.destroy();
-        upstream.destroy();
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        destroyBoth();
       });
+      socket.on('error', destroyBoth);
     }
     this.forward(client, upstream);
     this.forward(upstream, client);
@@ -40,7 +45,6 @@ export class TcpProxy {
 
   private forward(from: net.Socket, to: net.Socket): void {
     from.on('data', (chunk: Buffer) => (this.paused ? this.held.push([to, chunk]) : to.write(chunk)));
-    from.on('end', () => to.end());
   }
 
   /** Holds every byte from now on, in order, until `resume`. */
@@ -50,7 +54,7 @@ export class TcpProxy {
 
   resume(): void {
     this.paused = false;
-    for (const [to, chunk] of this.held.splice(0)) if (!to.destroyed) to.write(chunk);
+    for (const [to, chunk] of this.held.splice(0)) if (!to.destroyed && !to.writableEnded) to.write(chunk);
   }
 
   async close(): Promise<void> {

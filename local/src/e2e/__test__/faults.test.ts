@@ -1,0 +1,243 @@
+import { Subjects } from '@ticketing/common';
+import { Infra, startInfra } from '../../infra/start-infra';
+import { startSystem, System } from '../../system/system';
+import { ApiClient, eventually, uniqueEmail } from '../api-client';
+import { CountingProxy } from '../counting-proxy';
+import { Databases } from '../databases';
+import { TcpProxy } from '../tcp-proxy';
+import type { Order, Ticket } from '../types';
+
+// The guarantees of DESIGN.md across the running system, with real processes killed and restarted.
+// Each scenario prints one `[figure]` line.
+const EXPIRY_SECONDS = 12;
+const SETTLE_MS = (EXPIRY_SECONDS + 20) * 1000;
+
+let infra: Infra;
+let system: System;
+let databases: Databases;
+let ordersToNats: TcpProxy;
+let stripe: CountingProxy;
+const events: { subject: Subjects; data: Record<string, unknown>; at: number }[] = [];
+
+const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], { env: {} });
+  ordersToNats = await TcpProxy.start(Number(new URL(infra.env.NATS_URL).port));
+  stripe = await CountingProxy.start(infra.env.STRIPE_API_URL);
+  system = await startSystem({
+    env: infra.env,
+    expirationWindowSeconds: EXPIRY_SECONDS,
+    serviceEnv: {
+      orders: { NATS_URL: `nats://127.0.0.1:${ordersToNats.port}` },
+      payments: { STRIPE_API_URL: stripe.url },
+    },
+    onEvent: (subject, data) => events.push({ subject, data: data as Record<string, unknown>, at: Date.now() }),
+  });
+  databases = new Databases(system);
+}, 180_000);
+
+afterAll(async () => {
+  await databases?.close();
+  await system?.stop();
+  await ordersToNats?.close();
+  await stripe?.close();
+  await infra?.stop();
+});
+
+const signUp = (name: string) => ApiClient.signUp(system.url, uniqueEmail(name));
+const signUpMany = (name: string, n: number) => Promise.all(range(n).map((i) => signUp(`${name}${i}`)));
+
+const listTickets = async (seller: ApiClient, n: number, label: string): Promise<Ticket[]> => {
+  const tickets = await Promise.all(range(n).map((i) => seller.post<Ticket>('/api/tickets', { title: `${label} ${i}`, price: 10 + i })));
+  tickets.forEach((res) => expect(res.status).toBe(201));
+  const ids = tickets.map((res) => res.body.id);
+  // The orders service must know every ticket before buyers race for it.
+  await eventually(async () => ((await replicaCount('orders', 'tickets', ids)) === n ? true : undefined), 20_000, 'orders to replicate tickets');
+  return tickets.map((res) => res.body);
+};
+
+const objectIds = async (ids: string[]) => {
+  const { Types } = await import('mongoose');
+  return ids.map((id) => new Types.ObjectId(id));
+};
+
+const replicaCount = async (service: 'orders' | 'payments', collection: string, ids: string[]) =>
+  databases.count(service, collection, { _id: { $in: await objectIds(ids) } });
+
+const statusOf = async (buyer: ApiClient, orderId: string) => (await buyer.get<Order>(`/api/orders/${orderId}`)).body.status;
+
+const settled = async (pairs: { buyer: ApiClient; order: Order }[], what: string) =>
+  eventually(
+    async () => {
+      const statuses = await Promise.all(pairs.map(({ buyer, order }) => statusOf(buyer, order.id)));
+      return statuses.every((status) => status === 'complete' || status === 'cancelled') ? statuses : undefined;
+    },
+    SETTLE_MS,
+    what,
+  );
+
+/** Pays once payments knows the order (its replica is filled from order:created). */
+const pay = (buyer: ApiClient, orderId: string) =>
+  eventually(async () => {
+    const res = await buyer.post<{ id: string }>('/api/payments', { orderId, token: 'tok_visa' });
+    return res.status === 404 ? undefined : res;
+  }, 20_000, 'payments to know the order');
+
+it('no oversell: 50 buyers race for each of 20 tickets at once', async () => {
+  const seller = await signUp('seller');
+  const tickets = await listTickets(seller, 20, 'Race');
+  const buyers = await signUpMany('racer', 50);
+
+  const startedAt = Date.now();
+  const attempts = await Promise.all(
+    tickets.flatMap((ticket) => buyers.map(async (buyer) => ({ ticket, buyer, res: await buyer.post<Order>('/api/orders', { ticketId: ticket.id }) }))),
+  );
+  const raceMs = Date.now() - startedAt;
+
+  const winners = attempts.filter((attempt) => attempt.res.status === 201);
+  const others = attempts.filter((attempt) => attempt.res.status !== 201);
+  expect(others.every((attempt) => attempt.res.status === 400)).toBe(true);
+  for (const ticket of tickets) expect(winners.filter((w) => w.ticket.id === ticket.id)).toHaveLength(1);
+
+  const payments = await Promise.all(winners.map(({ buyer, res }) => pay(buyer, res.body.id)));
+  payments.forEach((payment) => expect(payment.status).toBe(201));
+  const statuses = await settled(winners.map(({ buyer, res }) => ({ buyer, order: res.body })), 'winners complete');
+  expect(statuses.every((status) => status === 'complete')).toBe(true);
+
+  const orders = await databases.find<{ status: string; ticket: unknown }>('orders', 'orders', { ticket: { $in: await objectIds(tickets.map((t) => t.id)) } });
+  for (const ticket of tickets) {
+    expect(orders.filter((order) => String(order.ticket) === ticket.id && order.status === 'complete')).toHaveLength(1);
+  }
+  expect(orders).toHaveLength(20);
+  figure(
+    `no oversell: ${attempts.length} simultaneous orders for 20 tickets in ${raceMs} ms -> ${winners.length} × 201, ` +
+      `${others.length} × 400, 0 other; ${payments.length} paid, every ticket sold exactly once`,
+  );
+}, 240_000);
+
+it('no lost event: orders dies after storing orders but before publishing them', async () => {
+  const seller = await signUp('seller');
+  const tickets = await listTickets(seller, 10, 'Crash');
+  const busy = await listTickets(seller, 5, 'Busy');
+  const buyers = await signUpMany('crash', 10);
+
+  ordersToNats.pause();
+  const placed = await Promise.all(buyers.map((buyer, i) => buyer.post<Order>('/api/orders', { ticketId: tickets[i].id })));
+  placed.forEach((res) => expect(res.status).toBe(201));
+  const orderIds = placed.map((res) => res.body.id);
+  // Stored, not published: every order still carries its order:created in the outbox.
+  expect(await databases.count('orders', 'orders', { _id: { $in: await objectIds(orderIds) }, 'outbox.0': { $exists: true } })).toBe(10);
+
+  await system.services.orders.kill('SIGKILL');
+  // Tickets keep changing while orders is down.
+  for (const ticket of busy) expect((await seller.put(`/api/tickets/${ticket.id}`, { title: `${ticket.title} (moved)`, price: 99 })).status).toBe(200);
+  ordersToNats.resume();
+  const restartedAt = Date.now();
+  await system.services.orders.start();
+
+  await eventually(async () => {
+    const shown = await Promise.all(tickets.map(async (ticket) => (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body.orderId));
+    return shown.every((orderId, i) => orderId === orderIds[i]) ? true : undefined;
+  }, 30_000, 'tickets to be reserved');
+  await eventually(async () => ((await replicaCount('payments', 'orders', orderIds)) === 10 ? true : undefined), 30_000, 'payments replica');
+  await eventually(
+    async () => ((await databases.count('orders', 'tickets', { _id: { $in: await objectIds(busy.map((t) => t.id)) }, version: 1 })) === 5 ? true : undefined),
+    30_000,
+    'orders replica to apply the edits made while it was down',
+  );
+  const convergedMs = Date.now() - restartedAt;
+  // The expiration service got order:created too: every order expires.
+  const statuses = await settled(buyers.map((buyer, i) => ({ buyer, order: placed[i].body })), 'orders to expire');
+  expect(statuses.every((status) => status === 'cancelled')).toBe(true);
+  figure(`no lost event (service killed): 10 orders stored unpublished, orders SIGKILLed; tickets, payments and orders' replicas converged ${convergedMs} ms after restart; all 10 expired on schedule`);
+}, 240_000);
+
+it('no lost event: nats-streaming-server restarts during a burst of orders', async () => {
+  const seller = await signUp('seller');
+  const tickets = await listTickets(seller, 12, 'Burst');
+  const buyers = await signUpMany('burst', 12);
+
+  let restartMs = 0;
+  const [placed] = await Promise.all([
+    Promise.all(buyers.map(async (buyer, i) => {
+      await sleep(i * 40);
+      return buyer.post<Order>('/api/orders', { ticketId: tickets[i].id });
+    })),
+    (async () => {
+      await sleep(150);
+      const startedAt = Date.now();
+      await infra.servers.nats!.restart();
+      restartMs = Date.now() - startedAt;
+    })(),
+  ]);
+  placed.forEach((res) => expect(res.status).toBe(201));
+  const restartedAt = Date.now();
+
+  const paid = placed.slice(0, 6);
+  for (const [i, res] of paid.entries()) expect((await pay(buyers[i], res.body.id)).status).toBe(201);
+  const statuses = await settled(buyers.map((buyer, i) => ({ buyer, order: placed[i].body })), 'every order to complete or expire');
+  expect(statuses.slice(0, 6).every((status) => status === 'complete')).toBe(true);
+  expect(statuses.slice(6).every((status) => status === 'cancelled')).toBe(true);
+  figure(
+    `no lost event (NATS restart): restarted in ${restartMs} ms during a burst of 12 orders; 6 complete, 6 expired, 0 stuck, ` +
+      `settled ${Date.now() - restartedAt} ms after the restart`,
+  );
+}, 240_000);
+
+it('expiration survives a restart of the service and of Redis', async () => {
+  const seller = await signUp('seller');
+  const tickets = await listTickets(seller, 8, 'Expire');
+  const buyers = await signUpMany('expire', 8);
+  const placed = await Promise.all(buyers.map((buyer, i) => buyer.post<Order>('/api/orders', { ticketId: tickets[i].id })));
+  placed.forEach((res) => expect(res.status).toBe(201));
+  // Let expiration schedule the jobs, then take it and Redis down and back up.
+  await eventually(async () => (events.filter((e) => e.subject === Subjects.OrderCreated && placed.some((p) => p.body.id === e.data.id)).length === 8 ? true : undefined), 20_000, 'order:created');
+  await sleep(1_000);
+  await system.services.expiration.kill('SIGKILL');
+  await infra.servers.redis!.restart();
+  await sleep(2_000);
+  await system.services.expiration.start();
+
+  const cancelledAt = (orderId: string) => events.find((e) => e.subject === Subjects.OrderCancelled && e.data.id === orderId)?.at;
+  await eventually(async () => (placed.every((res) => cancelledAt(res.body.id)) ? true : undefined), SETTLE_MS, 'every order to expire');
+  const lateness = placed.map((res) => cancelledAt(res.body.id)! - Date.parse(res.body.expiresAt));
+  expect(Math.min(...lateness)).toBeGreaterThanOrEqual(-50);
+  figure(`expiration restart: 8/8 orders expired after the service and Redis restarted; worst lateness ${Math.max(...lateness)} ms, best ${Math.min(...lateness)} ms`);
+}, 240_000);
+
+it('no double charge: one payment sent 10 times at once, and payments racing expiry', async () => {
+  const seller = await signUp('seller');
+  const [burstTicket, ...racing] = await listTickets(seller, 7, 'Charge');
+  const buyer = await signUp('payer');
+  const burstOrder = (await buyer.post<Order>('/api/orders', { ticketId: burstTicket.id })).body;
+  await eventually(async () => ((await replicaCount('payments', 'orders', [burstOrder.id])) === 1 ? true : undefined), 20_000, 'payments replica');
+
+  const chargesBefore = stripe.count('POST /v1/charges');
+  const burst = await Promise.all(range(10).map(() => buyer.post('/api/payments', { orderId: burstOrder.id, token: 'tok_visa' })));
+  expect(burst.map((res) => res.status).sort()).toEqual([201, ...Array(9).fill(400)]);
+  expect(stripe.count('POST /v1/charges') - chargesBefore).toBe(1);
+
+  const racers = await signUpMany('racer-pay', racing.length);
+  const orders = await Promise.all(racers.map(async (racer, i) => (await racer.post<Order>('/api/orders', { ticketId: racing[i].id })).body));
+  await eventually(async () => ((await replicaCount('payments', 'orders', orders.map((o) => o.id))) === orders.length ? true : undefined), 20_000, 'payments replica');
+  // Pay each order around its expiry: from 600 ms before to 600 ms after.
+  await Promise.all(orders.map(async (raceOrder, i) => {
+    await sleep(Math.max(0, Date.parse(raceOrder.expiresAt) - Date.now() - 600 + i * 200));
+    await racers[i].post('/api/payments', { orderId: raceOrder.id, token: 'tok_visa' });
+  }));
+  const statuses = await settled(racers.map((racer, i) => ({ buyer: racer, order: orders[i] })), 'racing orders');
+  // Let a refund triggered by a late order:cancelled land.
+  await sleep(3_000);
+  const stored = await databases.find<{ orderId: unknown; status: string }>('payments', 'payments', { orderId: { $in: await objectIds(orders.map((o) => o.id)) } });
+  const paymentOf = (orderId: string) => stored.find((payment) => String(payment.orderId) === orderId);
+  const outcomes = orders.map((raceOrder, i) => `${statuses[i]}/${paymentOf(raceOrder.id)?.status ?? 'none'}`);
+  for (const outcome of outcomes) expect(['complete/succeeded', 'cancelled/none', 'cancelled/refunded']).toContain(outcome);
+  const tally = outcomes.reduce<Record<string, number>>((acc, outcome) => ({ ...acc, [outcome]: (acc[outcome] ?? 0) + 1 }), {});
+  figure(
+    `no double charge: 10 identical payments -> 1 × 201, 9 × 400, Stripe charged 1 time; ` +
+      `${orders.length} payments racing expiry -> ${JSON.stringify(tally)}, 0 charged-and-cancelled`,
+  );
+}, 240_000);
