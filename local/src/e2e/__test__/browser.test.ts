@@ -1,0 +1,101 @@
+import fs from 'fs';
+import path from 'path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { ensureTool, repoRoot } from '../../infra/tools';
+import { startSystem, System } from '../../system/system';
+import { uniqueEmail } from '../api-client';
+
+// A person in a real (headless) Chromium, through the Next.js client and the gateway.
+export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
+let system: System;
+let browser: Browser;
+
+beforeAll(async () => {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  system = await startSystem({ client: true, expirationWindowSeconds: 300, env: {} });
+  browser = await chromium.launch({
+    executablePath: ensureTool('chromium'),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+
+const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+
+const newUser = async (name: string, viewport = { width: 1280, height: 900 }) => {
+  const context = await browser.newContext({ viewport, baseURL: system.url });
+  const page = await context.newPage();
+  const email = uniqueEmail(name);
+  await page.goto('/auth/signup');
+  await page.getByTestId('signup-email').fill(email);
+  await page.getByTestId('signup-password').fill('password123');
+  await page.getByTestId('signup-submit').click();
+  await page.getByTestId('current-user').filter({ hasText: email }).waitFor();
+  return { page, email };
+};
+
+it('signs up, lists a ticket, and a second person buys and pays for it', async () => {
+  const seller = await newUser('seller');
+  await shoot(seller.page, '01-home-signed-in');
+
+  await seller.page.getByTestId('nav-sell').click();
+  await seller.page.getByTestId('ticket-title').fill('Browser Test Concert');
+  await seller.page.getByTestId('ticket-price').fill('24.50');
+  await shoot(seller.page, '02-new-ticket');
+  await seller.page.getByTestId('ticket-submit').click();
+  await seller.page.getByTestId('ticket-detail-title').filter({ hasText: 'Browser Test Concert' }).waitFor();
+  await shoot(seller.page, '03-ticket-created');
+
+  // The buyer uses a phone-sized screen.
+  const buyer = await newUser('buyer', { width: 390, height: 844 });
+  await buyer.page.goto('/');
+  await buyer.page.getByTestId('ticket-link').filter({ hasText: 'Browser Test Concert' }).first().click();
+  await buyer.page.getByTestId('buy-button').waitFor();
+  await shoot(buyer.page, '04-ticket-page-phone');
+
+  // The orders service may not have the ticket yet; the page then shows the API's error and the buyer tries again.
+  for (let attempt = 0; !buyer.page.url().includes('/orders/') && attempt < 40; attempt++) {
+    await buyer.page.getByTestId('buy-button').click();
+    await buyer.page.waitForURL(/\/orders\//, { timeout: 500 }).catch(() => undefined);
+  }
+  await buyer.page.getByTestId('countdown').waitFor();
+  expect(await buyer.page.getByTestId('order-status').getAttribute('data-status')).toBe('created');
+  expect(await buyer.page.getByTestId('order-price').textContent()).toContain('24.50');
+  await shoot(buyer.page, '05-order-countdown-phone');
+
+  await buyer.page.getByTestId('test-token').selectOption('tok_visa');
+  await buyer.page.getByTestId('pay-button').click();
+  await buyer.page.getByTestId('payment-success').waitFor();
+  await shoot(buyer.page, '06-paid-phone');
+
+  // payment:created reaches orders; "My orders" shows the order complete.
+  let status: string | null = null;
+  for (let attempt = 0; status !== 'complete' && attempt < 30; attempt++) {
+    await buyer.page.goto('/orders');
+    status = await buyer.page.getByTestId('order-row-status').first().getAttribute('data-status');
+    if (status !== 'complete') await buyer.page.waitForTimeout(500);
+  }
+  expect(status).toBe('complete');
+  await shoot(buyer.page, '07-my-orders-phone');
+
+  // The ticket is sold: no longer listed.
+  await seller.page.goto('/');
+  expect(await seller.page.getByTestId('ticket-link').filter({ hasText: 'Browser Test Concert' }).count()).toBe(0);
+  await shoot(seller.page, '08-home-after-sale');
+}, 180_000);
+
+it('shows the API error next to the form that caused it', async () => {
+  const { page } = await newUser('errors');
+  await page.goto('/tickets/new');
+  await page.getByTestId('ticket-title').fill('Bad price');
+  await page.getByTestId('ticket-price').fill('1.234');
+  await page.getByTestId('ticket-submit').click();
+  await page.getByTestId('ticket-price-error').waitFor();
+  expect(await page.getByTestId('ticket-price-error').textContent()).toMatch(/price/i);
+  await shoot(page, '09-form-error');
+}, 60_000);
