@@ -1,3 +1,4 @@
 export * from './database';
 export * from './recording-bus';
 export * from './signin';
+export * from './service-test';

@@ -1,0 +1,24 @@
+import request from 'supertest';
+import { Subjects } from '@ticketing/common';
+import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { app } from '../../app';
+import { Ticket } from '../../models/ticket';
+import { ticketOutbox } from '../outbox';
+
+const { bus, published } = useServiceTest(ticketOutbox);
+
+it('keeps a stored change whose publish failed and publishes it on the next relay run', async () => {
+  bus.failNext(100); // NATS unreachable
+  const res = await request(app)
+    .post('/api/tickets')
+    .set('Cookie', signinCookie())
+    .send({ title: 'Concert', price: 20 })
+    .expect(201);
+
+  expect(await published(Subjects.TicketCreated)).toEqual([]);
+  expect((await Ticket.findById(res.body.id))!.outbox).toHaveLength(1);
+
+  bus.clear(); // NATS is back
+  expect(await published(Subjects.TicketCreated)).toEqual([expect.objectContaining({ id: res.body.id, version: 0 })]);
+  expect((await Ticket.findById(res.body.id))!.outbox).toHaveLength(0);
+});

@@ -1,0 +1,75 @@
+import { OrderCancelledEvent, Subjects } from '@ticketing/common';
+import { useServiceTest } from '@ticketing/common/testing';
+import { Ticket } from '../../../models/ticket';
+import { createReservedTicket, createTicket, newId } from '../../../__test__/fixtures';
+import { ticketOutbox } from '../../outbox';
+import { OrderCancelledListener } from '../order-cancelled-listener';
+
+const { bus, published, discardPublished } = useServiceTest(ticketOutbox);
+const listener = new OrderCancelledListener(bus);
+
+const orderCancelled = (orderId: string, ticketId: string): OrderCancelledEvent['data'] => ({
+  id: orderId,
+  version: 1,
+  ticket: { id: ticketId },
+});
+
+const reservedTicket = async () => {
+  const orderId = newId();
+  const ticket = await createReservedTicket(orderId);
+  await discardPublished();
+  return { ticket, data: orderCancelled(orderId, ticket.id) };
+};
+
+it('releases the ticket held by the cancelled order and acks', async () => {
+  const { ticket, data } = await reservedTicket();
+
+  await expect(listener.onMessage(data)).resolves.toBeUndefined();
+
+  const stored = await Ticket.findById(ticket.id);
+  expect(stored!.orderId).toBeUndefined();
+  expect(stored!.version).toBe(2);
+});
+
+it('publishes ticket:updated without an order id, at the new version', async () => {
+  const { ticket, data } = await reservedTicket();
+  await listener.onMessage(data);
+
+  expect(await published(Subjects.TicketUpdated)).toEqual([
+    { id: ticket.id, version: 2, title: ticket.title, price: ticket.price, userId: ticket.userId },
+  ]);
+});
+
+it('puts the released ticket back on sale', async () => {
+  const { ticket, data } = await reservedTicket();
+  await listener.onMessage(data);
+
+  expect(await Ticket.find({ orderId: { $exists: false } })).toHaveLength(1);
+  expect((await Ticket.findById(ticket.id))!.toJSON()).not.toHaveProperty('orderId');
+});
+
+it('treats a redelivered order:cancelled as a harmless duplicate', async () => {
+  const { ticket, data } = await reservedTicket();
+  await listener.onMessage(data);
+
+  await expect(listener.onMessage(data)).resolves.toBeUndefined();
+
+  expect((await Ticket.findById(ticket.id))!.version).toBe(2);
+  expect(await published(Subjects.TicketUpdated)).toHaveLength(1);
+});
+
+it('acks without touching a ticket that another order holds', async () => {
+  const holder = newId();
+  const ticket = await createReservedTicket(holder);
+  await discardPublished();
+
+  await expect(listener.onMessage(orderCancelled(newId(), ticket.id))).resolves.toBeUndefined();
+
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ orderId: holder, version: 1 });
+  expect(await published(Subjects.TicketUpdated)).toEqual([]);
+});
+
+it('leaves an order:cancelled for an unknown ticket unacked', async () => {
+  await createTicket();
+  await expect(listener.onMessage(orderCancelled(newId(), newId()))).rejects.toThrow(/unknown ticket/);
+});

@@ -1,0 +1,83 @@
+import { OrderCreatedEvent, OrderStatus, Subjects } from '@ticketing/common';
+import { useServiceTest } from '@ticketing/common/testing';
+import { Ticket, TicketDoc } from '../../../models/ticket';
+import { createReservedTicket, createTicket, newId } from '../../../__test__/fixtures';
+import { ticketOutbox } from '../../outbox';
+import { OrderCancelledListener } from '../order-cancelled-listener';
+import { OrderCreatedListener } from '../order-created-listener';
+
+const { bus, published, discardPublished } = useServiceTest(ticketOutbox);
+const listener = new OrderCreatedListener(bus);
+
+const orderCreated = (ticket: TicketDoc, orderId = newId()): OrderCreatedEvent['data'] => ({
+  id: orderId,
+  version: 0,
+  status: OrderStatus.Created,
+  userId: newId(),
+  expiresAt: new Date(Date.now() + 60_000).toISOString(),
+  ticket: { id: ticket.id, price: ticket.price },
+});
+
+const setUp = async () => {
+  const ticket = await createTicket();
+  await discardPublished();
+  return { ticket, data: orderCreated(ticket) };
+};
+
+it('reserves the ticket for the order and acks', async () => {
+  const { ticket, data } = await setUp();
+
+  await expect(listener.onMessage(data)).resolves.toBeUndefined();
+
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ orderId: data.id, version: 1 });
+});
+
+it('publishes ticket:updated with the order id and the new version', async () => {
+  const { ticket, data } = await setUp();
+  await listener.onMessage(data);
+
+  expect(await published(Subjects.TicketUpdated)).toEqual([
+    { id: ticket.id, version: 1, title: ticket.title, price: ticket.price, userId: ticket.userId, orderId: data.id },
+  ]);
+});
+
+it('treats a redelivered order:created as a harmless duplicate', async () => {
+  const { ticket, data } = await setUp();
+  await listener.onMessage(data);
+
+  await expect(listener.onMessage(data)).resolves.toBeUndefined();
+
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ orderId: data.id, version: 1 });
+  expect(await published(Subjects.TicketUpdated)).toHaveLength(1);
+});
+
+it('leaves an order:created for an unknown ticket unacked', async () => {
+  const data = orderCreated(await createTicket());
+  data.ticket.id = newId();
+
+  await expect(listener.onMessage(data)).rejects.toThrow(/unknown ticket/);
+  expect(await Ticket.countDocuments({ orderId: { $exists: true } })).toBe(0);
+});
+
+it('leaves it unacked while another order still holds the ticket, changing nothing', async () => {
+  const holder = newId();
+  const ticket = await createReservedTicket(holder);
+  await discardPublished();
+
+  await expect(listener.onMessage(orderCreated(ticket))).rejects.toThrow(/still held/);
+
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ orderId: holder, version: 1 });
+  expect(await published(Subjects.TicketUpdated)).toEqual([]);
+});
+
+it('does not reserve for an order whose cancellation arrived first', async () => {
+  const { ticket, data } = await setUp();
+  await new OrderCancelledListener(bus).onMessage({ id: data.id, version: 1, ticket: { id: ticket.id } });
+
+  await expect(listener.onMessage(data)).resolves.toBeUndefined();
+
+  const stored = await Ticket.findById(ticket.id);
+  expect(stored!.orderId).toBeUndefined();
+  expect(stored!.version).toBe(0);
+  expect(await published(Subjects.TicketUpdated)).toEqual([]);
+});

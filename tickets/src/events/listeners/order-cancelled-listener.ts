@@ -1,0 +1,22 @@
+import { Listener, OrderCancelledEvent, retryOnConflict, Subjects } from '@ticketing/common';
+import { Ticket } from '../../models/ticket';
+import { ticketOutbox } from '../outbox';
+import { queueGroupName } from '../queue-group-name';
+
+/** A cancelled order gives its ticket back for sale. */
+export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
+  readonly subject = Subjects.OrderCancelled;
+  readonly queueGroupName = queueGroupName;
+
+  async onMessage({ id: orderId, ticket: { id: ticketId } }: OrderCancelledEvent['data']): Promise<void> {
+    await retryOnConflict(async () => {
+      const ticket = await Ticket.findById(ticketId);
+      if (!ticket) throw new Error(`order:cancelled ${orderId} names unknown ticket ${ticketId}`);
+      if (ticket.orderId === orderId) return Ticket.release(ticket);
+      // Already released, or its order:created is still to come and must then be ignored.
+      if (ticket.cancelledOrderIds.includes(orderId)) return ticket;
+      return Ticket.rememberCancelled(ticket, orderId);
+    });
+    ticketOutbox.kick();
+  }
+}

@@ -1,0 +1,54 @@
+import { Subjects } from '@ticketing/common';
+import { useServiceTest } from '@ticketing/common/testing';
+import { ticketOutbox } from '../../events/outbox';
+import { createReservedTicket, createTicket, newId } from '../../__test__/fixtures';
+import { Ticket } from '../ticket';
+
+useServiceTest(ticketOutbox);
+
+it('stores a new ticket at version 0 with its ticket:created event', async () => {
+  const ticket = await createTicket({ title: 'Concert', price: 20 });
+  const stored = await Ticket.findById(ticket.id).lean();
+
+  expect(stored!.version).toBe(0);
+  expect(stored!.outbox).toEqual([
+    {
+      id: expect.any(String),
+      subject: Subjects.TicketCreated,
+      data: { id: ticket.id, version: 0, title: 'Concert', price: 20, userId: ticket.userId },
+    },
+  ]);
+});
+
+it('refuses a change made on a version that is no longer current, changing nothing', async () => {
+  const ticket = await createTicket({ title: 'Concert' });
+  const stale = await Ticket.findById(ticket.id);
+  await Ticket.edit(ticket, { title: 'First', price: 1 });
+
+  expect(await Ticket.edit(stale!, { title: 'Second', price: 2 })).toBeNull();
+  expect(await Ticket.findById(ticket.id).lean()).toMatchObject({ title: 'First', price: 1, version: 1 });
+});
+
+it('refuses to reserve for an order it has seen cancelled', async () => {
+  const ticket = await createTicket();
+  const orderId = newId();
+  await Ticket.rememberCancelled(ticket, orderId);
+
+  expect(await Ticket.reserve(ticket, orderId)).toBeNull();
+  expect((await Ticket.findById(ticket.id))!.orderId).toBeUndefined();
+});
+
+it('does not note a cancellation once that order holds the ticket, so the caller releases it instead', async () => {
+  const orderId = newId();
+  const unreserved = await createTicket();
+  await Ticket.reserve(unreserved, orderId);
+
+  expect(await Ticket.rememberCancelled(unreserved, orderId)).toBeNull();
+  expect((await Ticket.findById(unreserved.id))!.cancelledOrderIds).toEqual([]);
+});
+
+it('shows only the API fields as JSON', async () => {
+  const orderId = newId();
+  const ticket = await createReservedTicket(orderId);
+  expect(Object.keys(ticket.toJSON()).sort()).toEqual(['id', 'orderId', 'price', 'title', 'userId', 'version']);
+});

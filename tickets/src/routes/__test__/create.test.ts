@@ -1,0 +1,75 @@
+import request from 'supertest';
+import { Subjects } from '@ticketing/common';
+import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { app } from '../../app';
+import { ticketOutbox } from '../../events/outbox';
+import { Ticket } from '../../models/ticket';
+import { newId } from '../../__test__/fixtures';
+
+const { published } = useServiceTest(ticketOutbox);
+
+const createTicket = (body: unknown, cookie = signinCookie()) =>
+  request(app).post('/api/tickets').set('Cookie', cookie).send(body as object);
+
+it('answers 401 when not signed in, and stores nothing', async () => {
+  const res = await request(app).post('/api/tickets').send({ title: 'Concert', price: 20 }).expect(401);
+  expect(res.body).toEqual({ errors: [{ message: 'Not authorized' }] });
+  expect(await Ticket.countDocuments()).toBe(0);
+});
+
+it('creates the ticket for the signed-in user: 201, version 0, not reserved', async () => {
+  const userId = newId();
+  const res = await createTicket({ title: '  Concert  ', price: 19.99 }, signinCookie({ id: userId })).expect(201);
+
+  expect(res.body).toEqual({ id: expect.any(String), title: 'Concert', price: 19.99, userId, version: 0 });
+  const stored = await Ticket.findById(res.body.id);
+  expect(stored).toMatchObject({ title: 'Concert', price: 19.99, userId, version: 0 });
+  expect(stored!.orderId).toBeUndefined();
+});
+
+it('publishes ticket:created with what was stored', async () => {
+  const userId = newId();
+  const res = await createTicket({ title: 'Concert', price: 20 }, signinCookie({ id: userId })).expect(201);
+
+  expect(await published(Subjects.TicketCreated)).toEqual([
+    { id: res.body.id, version: 0, title: 'Concert', price: 20, userId },
+  ]);
+  expect((await Ticket.findById(res.body.id))!.outbox).toHaveLength(0);
+});
+
+it.each([
+  ['a missing title', { price: 10 }, 'title'],
+  ['an empty title', { title: '', price: 10 }, 'title'],
+  ['a title of spaces', { title: '   ', price: 10 }, 'title'],
+  ['a title over 200 characters', { title: 'x'.repeat(201), price: 10 }, 'title'],
+  ['a title that is a number', { title: 42, price: 10 }, 'title'],
+  ['a title given as an operator object', { title: { $gt: '' }, price: 10 }, 'title'],
+  ['a missing price', { title: 'Concert' }, 'price'],
+  ['a zero price', { title: 'Concert', price: 0 }, 'price'],
+  ['a negative price', { title: 'Concert', price: -10 }, 'price'],
+  ['a price with three decimals', { title: 'Concert', price: 10.001 }, 'price'],
+  ['a price given as a string', { title: 'Concert', price: '10' }, 'price'],
+  ['a price given as an operator object', { title: 'Concert', price: { $gt: 0 } }, 'price'],
+  ['a price over 1,000,000', { title: 'Concert', price: 1_000_000.01 }, 'price'],
+  ['a price too small for two decimals', { title: 'Concert', price: 1e-7 }, 'price'],
+])('rejects %s with 400 naming the field, storing and publishing nothing', async (_case, body, field) => {
+  const res = await createTicket(body).expect(400);
+
+  expect(res.body.errors).toEqual([{ message: expect.any(String), field }]);
+  expect(await Ticket.countDocuments()).toBe(0);
+  expect(await published(Subjects.TicketCreated)).toEqual([]);
+});
+
+it('accepts the bounds: a 200-character title, 0.01 and 1,000,000', async () => {
+  await createTicket({ title: 'x'.repeat(200), price: 0.01 }).expect(201);
+  await createTicket({ title: 'Final', price: 1_000_000 }).expect(201);
+  expect(await Ticket.countDocuments()).toBe(2);
+});
+
+it('ignores fields the client may not set', async () => {
+  const res = await createTicket({ title: 'Concert', price: 10, userId: 'someone-else', version: 7, orderId: newId() });
+  expect(res.status).toBe(201);
+  expect(res.body).toMatchObject({ version: 0 });
+  expect(res.body.userId).not.toBe('someone-else');
+  expect(res.body.orderId).toBeUndefined();
+});

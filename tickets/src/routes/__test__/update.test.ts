@@ -1,0 +1,94 @@
+import request from 'supertest';
+import { Subjects } from '@ticketing/common';
+import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { app } from '../../app';
+import { ticketOutbox } from '../../events/outbox';
+import { Ticket } from '../../models/ticket';
+import { createReservedTicket, createTicket, newId } from '../../__test__/fixtures';
+
+const { published, discardPublished } = useServiceTest(ticketOutbox);
+
+const update = (id: string, body: unknown, cookie?: string[]) => {
+  const req = request(app).put(`/api/tickets/${id}`);
+  return (cookie ? req.set('Cookie', cookie) : req).send(body as object);
+};
+
+const ownedTicket = async () => {
+  const userId = newId();
+  const ticket = await createTicket({ title: 'Concert', price: 20, userId });
+  await discardPublished();
+  return { ticket, owner: signinCookie({ id: userId }) };
+};
+
+it('lets the owner change title and price: 200, version bumped, ticket:updated published', async () => {
+  const { ticket, owner } = await ownedTicket();
+
+  const res = await update(ticket.id, { title: 'Opera', price: 35.5 }, owner).expect(200);
+
+  const expected = { id: ticket.id, title: 'Opera', price: 35.5, userId: ticket.userId, version: 1 };
+  expect(res.body).toEqual(expected);
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ title: 'Opera', price: 35.5, version: 1 });
+  expect(await published(Subjects.TicketUpdated)).toEqual([expected]);
+});
+
+it('answers 401 when not signed in', async () => {
+  const { ticket } = await ownedTicket();
+  await update(ticket.id, { title: 'Opera', price: 35 }).expect(401);
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ title: 'Concert', version: 0 });
+});
+
+it('answers 401 to someone who does not own the ticket, changing and publishing nothing', async () => {
+  const { ticket } = await ownedTicket();
+  const res = await update(ticket.id, { title: 'Mine now', price: 1 }, signinCookie()).expect(401);
+
+  expect(res.body).toEqual({ errors: [{ message: 'Not authorized' }] });
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ title: 'Concert', price: 20, version: 0 });
+  expect(await published(Subjects.TicketUpdated)).toEqual([]);
+});
+
+it('answers 404 for an unknown ticket and for an id that is not an ObjectId', async () => {
+  await update(newId(), { title: 'Opera', price: 35 }, signinCookie()).expect(404);
+  await update('not-an-id', { title: 'Opera', price: 35 }, signinCookie()).expect(404);
+});
+
+it('refuses to edit a reserved ticket with 400', async () => {
+  const userId = newId();
+  const ticket = await createReservedTicket(undefined, { userId });
+  await discardPublished();
+
+  const res = await update(ticket.id, { title: 'Opera', price: 35 }, signinCookie({ id: userId })).expect(400);
+
+  expect(res.body).toEqual({ errors: [{ message: 'Cannot edit a reserved ticket' }] });
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ title: 'Concert', version: 1 });
+  expect(await published(Subjects.TicketUpdated)).toEqual([]);
+});
+
+it.each([
+  ['an empty title', { title: '', price: 10 }, 'title'],
+  ['a missing price', { title: 'Opera' }, 'price'],
+  ['a price with three decimals', { title: 'Opera', price: 9.999 }, 'price'],
+  ['a negative price', { title: 'Opera', price: -1 }, 'price'],
+  ['a price given as a string', { title: 'Opera', price: '10.00' }, 'price'],
+  ['a title given as an operator object', { title: { $ne: null }, price: 10 }, 'title'],
+])('rejects %s with 400, leaving the ticket as it was', async (_case, body, field) => {
+  const { ticket, owner } = await ownedTicket();
+  const res = await update(ticket.id, body, owner).expect(400);
+
+  expect(res.body.errors).toEqual([{ message: expect.any(String), field }]);
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ title: 'Concert', price: 20, version: 0 });
+});
+
+it('applies simultaneous edits one after another, each with its own version and event', async () => {
+  const { ticket, owner } = await ownedTicket();
+
+  const results = await Promise.all(
+    [1, 2, 3, 4, 5].map((n) => update(ticket.id, { title: `Edit ${n}`, price: n }, owner)),
+  );
+
+  expect(results.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
+  expect((await Ticket.findById(ticket.id))!.version).toBe(5);
+  const events = await published(Subjects.TicketUpdated);
+  expect(events.map((event) => event.version)).toEqual([1, 2, 3, 4, 5]);
+  // Each event describes the edit that made its version.
+  for (const event of events) expect(event.price).toBe(Number(event.title.replace('Edit ', '')));
+});

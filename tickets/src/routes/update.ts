@@ -1,0 +1,42 @@
+import express, { Request, Response } from 'express';
+import {
+  BadRequestError,
+  NotAuthorizedError,
+  NotFoundError,
+  objectIdParam,
+  requireAuth,
+  retryOnConflict,
+  signedInUser,
+  validateRequest,
+} from '@ticketing/common';
+import { ticketOutbox } from '../events/outbox';
+import { Ticket } from '../models/ticket';
+import { TicketInput, ticketFields } from './ticket-fields';
+
+const router = express.Router();
+
+router.put(
+  '/api/tickets/:id',
+  requireAuth,
+  objectIdParam('id'),
+  ticketFields(),
+  validateRequest,
+  async (req: Request<{ id: string }>, res: Response) => {
+    const { title, price } = req.body as TicketInput;
+    const userId = signedInUser(req).id;
+
+    // A reservation may land between the read and the write; the next attempt then sees it.
+    const ticket = await retryOnConflict(async () => {
+      const current = await Ticket.findById(req.params.id);
+      if (!current) throw new NotFoundError();
+      if (current.userId !== userId) throw new NotAuthorizedError();
+      if (current.orderId) throw new BadRequestError('Cannot edit a reserved ticket');
+      return Ticket.edit(current, { title, price });
+    });
+    ticketOutbox.kick();
+
+    res.send(ticket);
+  },
+);
+
+export { router as updateTicketRouter };
