@@ -1,4 +1,5 @@
 export * from './database';
+export * from './entry-point';
 export * from './recording-bus';
 export * from './signin';
 export * from './service-test';
