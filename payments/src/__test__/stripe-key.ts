@@ -1,0 +1,1 @@
+process.env.STRIPE_KEY ??= 'sk_test_ticketing';

@@ -1,0 +1,7 @@
+import mongoose from 'mongoose';
+import { createApp } from '@ticketing/common';
+import { createPaymentRouter } from './routes/create-payment';
+
+export const app = createApp([createPaymentRouter], {
+  isReady: () => mongoose.connection.readyState === 1,
+});

@@ -1,0 +1,42 @@
+import { OrderCreatedEvent, OrderStatus } from '@ticketing/common';
+import { RecordingBus, useTestDatabase } from '@ticketing/common/testing';
+import { Order } from '../../../models/order';
+import { objectId } from '../../../__test__/orders';
+import { OrderCreatedListener } from '../order-created-listener';
+
+useTestDatabase();
+
+const listener = new OrderCreatedListener(new RecordingBus());
+
+const orderCreated = (): OrderCreatedEvent['data'] => ({
+  id: objectId(),
+  version: 0,
+  status: OrderStatus.Created,
+  userId: objectId(),
+  expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+  ticket: { id: objectId(), price: 19.99 },
+});
+
+it('keeps the order with its owner, price, status and version', async () => {
+  const data = orderCreated();
+
+  await listener.onMessage(data);
+
+  expect(await Order.findById(data.id).lean()).toMatchObject({
+    _id: data.id,
+    version: 0,
+    userId: data.userId,
+    price: 19.99,
+    status: OrderStatus.Created,
+  });
+});
+
+it('treats a redelivered order:created as a harmless duplicate', async () => {
+  const data = orderCreated();
+  await listener.onMessage(data);
+
+  await expect(listener.onMessage({ ...data, ticket: { ...data.ticket, price: 1 } })).resolves.toBeUndefined();
+
+  expect(await Order.countDocuments()).toBe(1);
+  expect((await Order.findById(data.id))?.price).toBe(19.99);
+});

@@ -1,0 +1,18 @@
+import { insertReplica, Listener, OrderCreatedEvent, Subjects } from '@ticketing/common';
+import { Order } from '../../models/order';
+import { queueGroupName } from './queue-group-name';
+
+export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
+  readonly subject = Subjects.OrderCreated;
+  readonly queueGroupName = queueGroupName;
+
+  async onMessage(data: OrderCreatedEvent['data']): Promise<void> {
+    await insertReplica(Order, {
+      _id: data.id,
+      version: data.version,
+      userId: data.userId,
+      price: data.ticket.price,
+      status: data.status,
+    });
+  }
+}

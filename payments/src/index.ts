@@ -1,0 +1,14 @@
+import { runService } from '@ticketing/common';
+import { app } from './app';
+import { OrderCancelledListener } from './events/listeners/order-cancelled-listener';
+import { OrderCreatedListener } from './events/listeners/order-created-listener';
+import { paymentOutbox } from './models/payment';
+
+void runService({
+  name: 'payments',
+  app,
+  env: ['JWT_KEY', 'STRIPE_KEY'],
+  mongo: true,
+  listeners: (bus) => [new OrderCreatedListener(bus), new OrderCancelledListener(bus)],
+  outbox: paymentOutbox,
+});

@@ -1,0 +1,181 @@
+import request from 'supertest';
+import Stripe from 'stripe';
+import { OrderStatus, Subjects } from '@ticketing/common';
+import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { app } from '../../app';
+import { OrderCancelledListener } from '../../events/listeners/order-cancelled-listener';
+import { Payment, paymentOutbox, PaymentStatus } from '../../models/payment';
+import { stripe } from '../../stripe';
+import { createOrder, objectId } from '../../__test__/orders';
+
+const { bus, published } = useServiceTest(paymentOutbox);
+
+afterEach(() => jest.restoreAllMocks());
+
+const pay = (body: object, cookie: string[] = []) => request(app).post('/api/payments').set('Cookie', cookie).send(body);
+
+/** An order of a signed-in buyer, and a request paying for it with a card stripe-mock accepts. */
+const orderToPay = async (price = 19.99) => {
+  const order = await createOrder({ price });
+  const cookie = signinCookie({ id: order.userId });
+  return { order, cookie, payIt: () => pay({ orderId: order._id, token: 'tok_visa' }, cookie) };
+};
+
+/** Counts the calls to Stripe; each still goes to stripe-mock. */
+const spyOnStripe = () => ({
+  charges: jest.spyOn(stripe().charges, 'create'),
+  refunds: jest.spyOn(stripe().refunds, 'create'),
+});
+
+it('charges the order, stores the payment and publishes payment:created with the charge id', async () => {
+  const { charges } = spyOnStripe();
+  const { order, payIt } = await orderToPay(19.99);
+
+  const res = await payIt().expect(201);
+
+  expect(charges).toHaveBeenCalledTimes(1);
+  expect(charges).toHaveBeenCalledWith(
+    { currency: 'usd', amount: 1999, source: 'tok_visa' },
+    { idempotencyKey: `charge-${order._id}` },
+  );
+  const charge = await charges.mock.results[0].value;
+  const payment = await Payment.findById(res.body.id);
+  expect(payment).toMatchObject({ orderId: order._id, stripeId: charge.id, status: PaymentStatus.Succeeded });
+  expect(res.body).toEqual({ id: String(payment!._id) });
+  expect(await published(Subjects.PaymentCreated)).toEqual([{ id: res.body.id, orderId: order._id, stripeId: charge.id }]);
+});
+
+it.each([
+  [19.99, 1999],
+  [0.29, 29],
+  [4.35, 435],
+  [1005.1, 100510],
+  [20, 2000],
+])('charges a price of %p as exactly %p cents', async (price, cents) => {
+  const { charges } = spyOnStripe();
+  const { payIt } = await orderToPay(price);
+
+  await payIt().expect(201);
+
+  expect(charges.mock.calls[0][0]).toMatchObject({ amount: cents });
+});
+
+it('answers 401 to a caller who is not signed in', async () => {
+  const { charges } = spyOnStripe();
+  const { order } = await orderToPay();
+
+  await pay({ orderId: order._id, token: 'tok_visa' }).expect(401);
+  expect(charges).not.toHaveBeenCalled();
+});
+
+it.each([
+  ['a missing orderId', { token: 'tok_visa' }, 'orderId'],
+  ['an orderId that is not an ObjectId', { orderId: 'not-an-id', token: 'tok_visa' }, 'orderId'],
+  ['an orderId operator object', { orderId: { $ne: null }, token: 'tok_visa' }, 'orderId'],
+  ['a missing token', { orderId: objectId() }, 'token'],
+  ['an empty token', { orderId: objectId(), token: '' }, 'token'],
+  ['a token operator object', { orderId: objectId(), token: { $gt: '' } }, 'token'],
+])('rejects %s with 400 naming the field', async (_case, body, field) => {
+  const { charges } = spyOnStripe();
+
+  const res = await pay(body, signinCookie()).expect(400);
+
+  expect(res.body.errors).toEqual([{ message: expect.any(String), field }]);
+  expect(charges).not.toHaveBeenCalled();
+});
+
+it('answers 404 for an order it does not know', async () => {
+  await pay({ orderId: objectId(), token: 'tok_visa' }, signinCookie()).expect(404);
+});
+
+it("answers 401 to a user paying for someone else's order", async () => {
+  const { charges } = spyOnStripe();
+  const { order } = await orderToPay();
+
+  await pay({ orderId: order._id, token: 'tok_visa' }, signinCookie()).expect(401);
+  expect(charges).not.toHaveBeenCalled();
+});
+
+it('refuses to charge a cancelled order', async () => {
+  const { charges } = spyOnStripe();
+  const order = await createOrder({ status: OrderStatus.Cancelled });
+
+  const res = await pay({ orderId: order._id, token: 'tok_visa' }, signinCookie({ id: order.userId })).expect(400);
+
+  expect(res.body).toEqual({ errors: [{ message: 'Cannot pay for a cancelled order' }] });
+  expect(charges).not.toHaveBeenCalled();
+});
+
+it('refuses to charge an order a second time', async () => {
+  const { charges } = spyOnStripe();
+  const { payIt } = await orderToPay();
+
+  await payIt().expect(201);
+  const res = await payIt().expect(400);
+
+  expect(res.body).toEqual({ errors: [{ message: 'Order already paid' }] });
+  expect(charges).toHaveBeenCalledTimes(1);
+  expect(await published(Subjects.PaymentCreated)).toHaveLength(1);
+});
+
+it('charges once when ten identical requests arrive at the same time', async () => {
+  const { charges } = spyOnStripe();
+  const { order, payIt } = await orderToPay();
+
+  const responses = await Promise.all(Array.from({ length: 10 }, payIt));
+
+  expect(responses.map((res) => res.status).sort()).toEqual([201, ...Array(9).fill(400)]);
+  expect(charges).toHaveBeenCalledTimes(1);
+  expect(await Payment.countDocuments({ orderId: order._id })).toBe(1);
+  expect(await published(Subjects.PaymentCreated)).toHaveLength(1);
+});
+
+it("answers a declined card with Stripe's message and lets the payer try again", async () => {
+  const { charges } = spyOnStripe();
+  charges.mockRejectedValueOnce(
+    new Stripe.errors.StripeCardError({ type: 'card_error', code: 'card_declined', message: 'Your card was declined.' }),
+  );
+  const { payIt } = await orderToPay();
+
+  const res = await payIt().expect(400);
+  expect(res.body).toEqual({ errors: [{ message: 'Your card was declined.' }] });
+  expect(await Payment.countDocuments()).toBe(0);
+
+  await payIt().expect(201);
+  expect(charges).toHaveBeenCalledTimes(2);
+});
+
+it('answers 500 without details when Stripe cannot be reached, and releases the order', async () => {
+  const { charges } = spyOnStripe();
+  charges.mockRejectedValueOnce(new Stripe.errors.StripeConnectionError({ message: 'connect ECONNREFUSED' }));
+  const log = jest.spyOn(console, 'error').mockImplementation(() => {});
+  const { payIt } = await orderToPay();
+
+  const res = await payIt().expect(500);
+
+  expect(res.body).toEqual({ errors: [{ message: 'Something went wrong' }] });
+  expect(log).toHaveBeenCalled();
+  expect(await Payment.countDocuments()).toBe(0);
+  expect(await published(Subjects.PaymentCreated)).toEqual([]);
+});
+
+it('refunds the charge when the order is cancelled while the charge is in flight', async () => {
+  const stripeCharges = stripe().charges;
+  const realCreate = stripeCharges.create;
+  const { charges, refunds } = spyOnStripe();
+  const { order, payIt } = await orderToPay();
+  // The cancellation arrives through the listener just as Stripe is being called.
+  charges.mockImplementationOnce(async (...args) => {
+    await new OrderCancelledListener(bus).onMessage({ id: order._id, version: 1, ticket: { id: objectId() } });
+    return realCreate.apply(stripeCharges, args);
+  });
+
+  const res = await payIt().expect(400);
+
+  expect(res.body).toEqual({ errors: [{ message: 'Order was cancelled while paying; the charge was refunded' }] });
+  const payment = await Payment.findOne({ orderId: order._id });
+  expect(payment?.status).toBe(PaymentStatus.Refunded);
+  expect(charges).toHaveBeenCalledTimes(1);
+  expect(refunds).toHaveBeenCalledTimes(1);
+  expect(refunds).toHaveBeenCalledWith({ charge: payment!.stripeId }, { idempotencyKey: `refund-${order._id}` });
+});

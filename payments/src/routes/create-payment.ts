@@ -1,0 +1,86 @@
+import express, { Request, Response } from 'express';
+import { body } from 'express-validator';
+import {
+  BadRequestError,
+  isDuplicateKey,
+  NotAuthorizedError,
+  NotFoundError,
+  OrderStatus,
+  outboxEntry,
+  requireAuth,
+  signedInUser,
+  Subjects,
+  validateRequest,
+} from '@ticketing/common';
+import { Order, OrderReplica } from '../models/order';
+import { Payment, paymentOutbox, PaymentDoc, PaymentStatus } from '../models/payment';
+import { chargeOrder } from '../services/charge';
+import { refundPayment } from '../services/refund';
+
+const router = express.Router();
+
+/** The caller's order, as long as it can still be paid for. */
+const payableOrder = async (orderId: string, userId: string): Promise<OrderReplica> => {
+  const order = await Order.findById(orderId).lean<OrderReplica>();
+  if (!order) throw new NotFoundError();
+  if (order.userId !== userId) throw new NotAuthorizedError();
+  if (order.status === OrderStatus.Cancelled) throw new BadRequestError('Cannot pay for a cancelled order');
+  return order;
+};
+
+/** Claims the order's one payment; a claim already there, finished or still charging, means it is paid. */
+const claimPayment = async (orderId: string): Promise<PaymentDoc> => {
+  try {
+    return await Payment.create({ orderId, status: PaymentStatus.Pending });
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new BadRequestError('Order already paid');
+    throw err;
+  }
+};
+
+/** Charges the order, or gives the claim back so that the payer can try again. */
+const chargeOrRelease = async (payment: PaymentDoc, order: OrderReplica, token: string): Promise<string> => {
+  try {
+    return await chargeOrder(order, token);
+  } catch (err) {
+    await Payment.deleteOne({ _id: payment._id, status: PaymentStatus.Pending });
+    throw err;
+  }
+};
+
+/** The charge and its payment:created event, stored in one write. */
+const recordCharge = (payment: PaymentDoc, stripeId: string) =>
+  Payment.updateOne(
+    { _id: payment._id },
+    {
+      $set: { stripeId, status: PaymentStatus.Succeeded },
+      $push: { outbox: outboxEntry(Subjects.PaymentCreated, { id: String(payment._id), orderId: payment.orderId, stripeId }) },
+    },
+  );
+
+router.post(
+  '/api/payments',
+  requireAuth,
+  [
+    body('orderId', 'A valid orderId is required').isString().bail().isMongoId(),
+    body('token', 'A payment token is required').isString().bail().notEmpty(),
+  ],
+  validateRequest,
+  async (req: Request, res: Response) => {
+    const { orderId, token } = req.body as { orderId: string; token: string };
+    const order = await payableOrder(orderId, signedInUser(req).id);
+    const payment = await claimPayment(orderId);
+    const stripeId = await chargeOrRelease(payment, order, token);
+    await recordCharge(payment, stripeId);
+    paymentOutbox.kick();
+
+    // The order may have expired while the charge was in flight; a later cancellation is the listener's to refund.
+    if (await Order.exists({ _id: orderId, status: OrderStatus.Cancelled })) {
+      await refundPayment(orderId);
+      throw new BadRequestError('Order was cancelled while paying; the charge was refunded');
+    }
+    res.status(201).send({ id: String(payment._id) });
+  },
+);
+
+export { router as createPaymentRouter };
