@@ -57,14 +57,14 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
   return (
     <article className="card order-card">
       <header className="order-header">
-        <div>
+        <div className="order-header-top">
           <p className="eyebrow">Order</p>
-          <h1 data-testid="order-ticket-title">{order.ticket.title}</h1>
-          <p className="price" data-testid="order-price">
-            {formatPrice(order.ticket.price)}
-          </p>
+          <StatusBadge status={order.status} testId="order-status" />
         </div>
-        <StatusBadge status={order.status} testId="order-status" />
+        <h1 data-testid="order-ticket-title">{order.ticket.title}</h1>
+        <p className="price" data-testid="order-price">
+          {formatPrice(order.ticket.price)}
+        </p>
       </header>
 
       {paid || order.status === 'complete' ? (

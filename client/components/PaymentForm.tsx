@@ -7,8 +7,8 @@ import { useRequest } from '@/lib/use-request';
 import { FormErrors } from './FormErrors';
 
 export const TEST_TOKENS = [
-  { token: 'tok_visa', label: 'Visa ending 4242 — payment succeeds' },
-  { token: 'tok_chargeDeclined', label: 'Card declined — payment fails' },
+  { token: 'tok_visa', label: 'Visa •••• 4242 (succeeds)' },
+  { token: 'tok_chargeDeclined', label: 'Declined card (fails)' },
 ] as const;
 
 interface PaymentFormProps {

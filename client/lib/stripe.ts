@@ -1,5 +1,3 @@
-'use client';
-
 /** The little of Stripe.js v3 the card form uses; the library itself is loaded from js.stripe.com only when a key is configured. */
 export interface StripeCardElement {
   mount(element: HTMLElement): void;

@@ -1,5 +1,3 @@
-'use client';
-
 import { useCallback, useState } from 'react';
 import { toResult, unreachable } from './errors';
 import type { ApiErrorItem, ApiResult } from './types';
