@@ -1,19 +1,19 @@
 import mongoose from 'mongoose';
 import { apiJSON, OrderStatus } from '@ticketing/common';
 
-/** What payments knows of an order: kept from order:created and order:cancelled, versioned as orders writes them. */
-export interface OrderReplica {
-  /** The order's id in the orders service. */
-  _id: string;
+/**
+ * What payments knows of an order, kept from order:created and order:cancelled and
+ * versioned as the orders service writes them. Its _id is the order's id there.
+ */
+export interface OrderAttrs {
   version: number;
   userId: string;
   price: number;
   status: OrderStatus;
 }
 
-const orderSchema = new mongoose.Schema<OrderReplica>(
+const orderSchema = new mongoose.Schema<OrderAttrs>(
   {
-    _id: { type: String, required: true },
     version: { type: Number, required: true },
     userId: { type: String, required: true },
     price: { type: Number, required: true },
@@ -22,4 +22,4 @@ const orderSchema = new mongoose.Schema<OrderReplica>(
   { toJSON: apiJSON },
 );
 
-export const Order = mongoose.model<OrderReplica>('Order', orderSchema);
+export const Order = mongoose.model<OrderAttrs>('Order', orderSchema);

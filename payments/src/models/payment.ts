@@ -10,7 +10,7 @@ export enum PaymentStatus {
 }
 
 export interface PaymentAttrs {
-  orderId: string;
+  orderId: mongoose.Types.ObjectId;
   stripeId?: string;
   status: PaymentStatus;
 }
@@ -20,7 +20,7 @@ export interface PaymentDoc extends mongoose.Document, PaymentAttrs, HasOutbox {
 const paymentSchema = new mongoose.Schema<PaymentDoc>(
   {
     // One payment per order: the unique index lets exactly one of racing requests claim it.
-    orderId: { type: String, required: true, unique: true },
+    orderId: { type: mongoose.Schema.Types.ObjectId, required: true, unique: true },
     stripeId: { type: String },
     status: { type: String, enum: Object.values(PaymentStatus), required: true, default: PaymentStatus.Pending },
     outbox: outboxField,

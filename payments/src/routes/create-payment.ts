@@ -12,7 +12,7 @@ import {
   Subjects,
   validateRequest,
 } from '@ticketing/common';
-import { Order, OrderReplica } from '../models/order';
+import { Order, OrderAttrs } from '../models/order';
 import { Payment, paymentOutbox, PaymentDoc, PaymentStatus } from '../models/payment';
 import { chargeOrder } from '../services/charge';
 import { refundPayment } from '../services/refund';
@@ -20,8 +20,8 @@ import { refundPayment } from '../services/refund';
 const router = express.Router();
 
 /** The caller's order, as long as it can still be paid for. */
-const payableOrder = async (orderId: string, userId: string): Promise<OrderReplica> => {
-  const order = await Order.findById(orderId).lean<OrderReplica>();
+const payableOrder = async (orderId: string, userId: string): Promise<OrderAttrs> => {
+  const order = await Order.findById(orderId).lean<OrderAttrs>();
   if (!order) throw new NotFoundError();
   if (order.userId !== userId) throw new NotAuthorizedError();
   if (order.status === OrderStatus.Cancelled) throw new BadRequestError('Cannot pay for a cancelled order');
@@ -39,9 +39,9 @@ const claimPayment = async (orderId: string): Promise<PaymentDoc> => {
 };
 
 /** Charges the order, or gives the claim back so that the payer can try again. */
-const chargeOrRelease = async (payment: PaymentDoc, order: OrderReplica, token: string): Promise<string> => {
+const chargeOrRelease = async (payment: PaymentDoc, order: OrderAttrs, token: string): Promise<string> => {
   try {
-    return await chargeOrder(order, token);
+    return await chargeOrder(String(payment.orderId), order.price, token);
   } catch (err) {
     await Payment.deleteOne({ _id: payment._id, status: PaymentStatus.Pending });
     throw err;
@@ -49,14 +49,13 @@ const chargeOrRelease = async (payment: PaymentDoc, order: OrderReplica, token: 
 };
 
 /** The charge and its payment:created event, stored in one write. */
-const recordCharge = (payment: PaymentDoc, stripeId: string) =>
-  Payment.updateOne(
+const recordCharge = (payment: PaymentDoc, stripeId: string) => {
+  const event = outboxEntry(Subjects.PaymentCreated, { id: String(payment._id), orderId: String(payment.orderId), stripeId });
+  return Payment.updateOne(
     { _id: payment._id },
-    {
-      $set: { stripeId, status: PaymentStatus.Succeeded },
-      $push: { outbox: outboxEntry(Subjects.PaymentCreated, { id: String(payment._id), orderId: payment.orderId, stripeId }) },
-    },
+    { $set: { stripeId, status: PaymentStatus.Succeeded }, $push: { outbox: event } },
   );
+};
 
 router.post(
   '/api/payments',

@@ -1,6 +1,5 @@
 import Stripe from 'stripe';
 import { BadRequestError, toCents } from '@ticketing/common';
-import type { OrderReplica } from '../models/order';
 import { stripe } from '../stripe';
 
 /** A declined card or a bad token: the payer can fix it, so Stripe's message goes back to them. */
@@ -8,11 +7,11 @@ const isPayerError = (err: unknown) =>
   err instanceof Stripe.errors.StripeCardError || err instanceof Stripe.errors.StripeInvalidRequestError;
 
 /** Charges the order's price in exact cents, at most once per order however often it is retried; resolves to the charge id. */
-export const chargeOrder = async (order: OrderReplica, token: string): Promise<string> => {
+export const chargeOrder = async (orderId: string, price: number, token: string): Promise<string> => {
   try {
     const charge = await stripe().charges.create(
-      { currency: 'usd', amount: toCents(order.price), source: token },
-      { idempotencyKey: `charge-${order._id}` },
+      { currency: 'usd', amount: toCents(price), source: token },
+      { idempotencyKey: `charge-${orderId}` },
     );
     return charge.id;
   } catch (err) {

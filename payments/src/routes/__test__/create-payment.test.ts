@@ -18,7 +18,7 @@ const pay = (body: object, cookie: string[] = []) => request(app).post('/api/pay
 const orderToPay = async (price = 19.99) => {
   const order = await createOrder({ price });
   const cookie = signinCookie({ id: order.userId });
-  return { order, cookie, payIt: () => pay({ orderId: order._id, token: 'tok_visa' }, cookie) };
+  return { order, cookie, payIt: () => pay({ orderId: order.id, token: 'tok_visa' }, cookie) };
 };
 
 /** Counts the calls to Stripe; each still goes to stripe-mock. */
@@ -36,13 +36,14 @@ it('charges the order, stores the payment and publishes payment:created with the
   expect(charges).toHaveBeenCalledTimes(1);
   expect(charges).toHaveBeenCalledWith(
     { currency: 'usd', amount: 1999, source: 'tok_visa' },
-    { idempotencyKey: `charge-${order._id}` },
+    { idempotencyKey: `charge-${order.id}` },
   );
   const charge = await charges.mock.results[0].value;
   const payment = await Payment.findById(res.body.id);
-  expect(payment).toMatchObject({ orderId: order._id, stripeId: charge.id, status: PaymentStatus.Succeeded });
+  expect(payment).toMatchObject({ stripeId: charge.id, status: PaymentStatus.Succeeded });
+  expect(String(payment!.orderId)).toBe(order.id);
   expect(res.body).toEqual({ id: String(payment!._id) });
-  expect(await published(Subjects.PaymentCreated)).toEqual([{ id: res.body.id, orderId: order._id, stripeId: charge.id }]);
+  expect(await published(Subjects.PaymentCreated)).toEqual([{ id: res.body.id, orderId: order.id, stripeId: charge.id }]);
 });
 
 it.each([
@@ -64,7 +65,7 @@ it('answers 401 to a caller who is not signed in', async () => {
   const { charges } = spyOnStripe();
   const { order } = await orderToPay();
 
-  await pay({ orderId: order._id, token: 'tok_visa' }).expect(401);
+  await pay({ orderId: order.id, token: 'tok_visa' }).expect(401);
   expect(charges).not.toHaveBeenCalled();
 });
 
@@ -92,7 +93,7 @@ it("answers 401 to a user paying for someone else's order", async () => {
   const { charges } = spyOnStripe();
   const { order } = await orderToPay();
 
-  await pay({ orderId: order._id, token: 'tok_visa' }, signinCookie()).expect(401);
+  await pay({ orderId: order.id, token: 'tok_visa' }, signinCookie()).expect(401);
   expect(charges).not.toHaveBeenCalled();
 });
 
@@ -100,7 +101,7 @@ it('refuses to charge a cancelled order', async () => {
   const { charges } = spyOnStripe();
   const order = await createOrder({ status: OrderStatus.Cancelled });
 
-  const res = await pay({ orderId: order._id, token: 'tok_visa' }, signinCookie({ id: order.userId })).expect(400);
+  const res = await pay({ orderId: order.id, token: 'tok_visa' }, signinCookie({ id: order.userId })).expect(400);
 
   expect(res.body).toEqual({ errors: [{ message: 'Cannot pay for a cancelled order' }] });
   expect(charges).not.toHaveBeenCalled();
@@ -126,7 +127,7 @@ it('charges once when ten identical requests arrive at the same time', async () 
 
   expect(responses.map((res) => res.status).sort()).toEqual([201, ...Array(9).fill(400)]);
   expect(charges).toHaveBeenCalledTimes(1);
-  expect(await Payment.countDocuments({ orderId: order._id })).toBe(1);
+  expect(await Payment.countDocuments({ orderId: order.id })).toBe(1);
   expect(await published(Subjects.PaymentCreated)).toHaveLength(1);
 });
 
@@ -166,16 +167,16 @@ it('refunds the charge when the order is cancelled while the charge is in flight
   const { order, payIt } = await orderToPay();
   // The cancellation arrives through the listener just as Stripe is being called.
   charges.mockImplementationOnce(async (...args) => {
-    await new OrderCancelledListener(bus).onMessage({ id: order._id, version: 1, ticket: { id: objectId() } });
+    await new OrderCancelledListener(bus).onMessage({ id: order.id, version: 1, ticket: { id: objectId() } });
     return realCreate.apply(stripeCharges, args);
   });
 
   const res = await payIt().expect(400);
 
   expect(res.body).toEqual({ errors: [{ message: 'Order was cancelled while paying; the charge was refunded' }] });
-  const payment = await Payment.findOne({ orderId: order._id });
+  const payment = await Payment.findOne({ orderId: order.id });
   expect(payment?.status).toBe(PaymentStatus.Refunded);
   expect(charges).toHaveBeenCalledTimes(1);
   expect(refunds).toHaveBeenCalledTimes(1);
-  expect(refunds).toHaveBeenCalledWith({ charge: payment!.stripeId }, { idempotencyKey: `refund-${order._id}` });
+  expect(refunds).toHaveBeenCalledWith({ charge: payment!.stripeId }, { idempotencyKey: `refund-${order.id}` });
 });

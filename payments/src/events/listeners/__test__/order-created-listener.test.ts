@@ -23,7 +23,6 @@ it('keeps the order with its owner, price, status and version', async () => {
   await listener.onMessage(data);
 
   expect(await Order.findById(data.id).lean()).toMatchObject({
-    _id: data.id,
     version: 0,
     userId: data.userId,
     price: 19.99,
