@@ -1,6 +1,6 @@
 import type { ApiErrorItem, ApiResult } from './types';
 
-export const UNREACHABLE_MESSAGE = 'We could not reach the ticketing service. Please try again in a moment.';
+const UNREACHABLE_MESSAGE = 'We could not reach the ticketing service. Please try again in a moment.';
 
 const isErrorItem = (value: unknown): value is ApiErrorItem =>
   typeof value === 'object' && value !== null && typeof (value as ApiErrorItem).message === 'string';

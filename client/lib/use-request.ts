@@ -12,7 +12,7 @@ export interface RequestErrors {
 }
 
 /**
- * Sends one browser-side API request at a time and keeps its errors for the form that caused them.
+ * Sends a form's browser-side API request and keeps its errors for that form, while `pending` disables its button.
  * `fields` lists the inputs the form shows, so an error for any other field is still displayed, above the submit button.
  */
 export function useRequest<T>(method: Method, url: string, fields: readonly string[] = []) {
