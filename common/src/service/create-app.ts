@@ -37,7 +37,7 @@ export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () 
     const ready = isReady();
     res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting' });
   });
-  app.use(routers);
+  for (const router of routers) app.use(router);
   app.all('/{*path}', () => {
     throw new NotFoundError();
   });

@@ -80,7 +80,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     REDIS_HOST: given('REDIS_HOST')!,
     REDIS_PORT: given('REDIS_PORT') ?? '6379',
     STRIPE_API_URL: given('STRIPE_API_URL')!,
-    STRIPE_KEY: options.env?.STRIPE_KEY ?? 'sk_test_local_stripe_mock',
+    // stripe-mock accepts any well-formed test key; a real one only comes from the environment.
+    STRIPE_KEY: options.env?.STRIPE_KEY ?? `sk_test_${crypto.randomBytes(12).toString('hex')}`,
     JWT_KEY: devJwtKey(options.dataDir),
     EXPIRATION_WINDOW_SECONDS: String(options.expirationWindowSeconds ?? 15 * 60),
   };

@@ -41,7 +41,7 @@ const claimPayment = async (orderId: string): Promise<PaymentDoc> => {
 /** Charges the order, or gives the claim back so that the payer can try again. */
 const chargeOrRelease = async (payment: PaymentDoc, order: OrderAttrs, token: string): Promise<string> => {
   try {
-    return await chargeOrder(String(payment.orderId), order.price, token);
+    return await chargeOrder(String(payment.orderId), String(payment._id), order.price, token);
   } catch (err) {
     await Payment.deleteOne({ _id: payment._id, status: PaymentStatus.Pending });
     throw err;

@@ -6,12 +6,16 @@ import { stripe } from '../stripe';
 const isPayerError = (err: unknown) =>
   err instanceof Stripe.errors.StripeCardError || err instanceof Stripe.errors.StripeInvalidRequestError;
 
-/** Charges the order's price in exact cents, at most once per order however often it is retried; resolves to the charge id. */
-export const chargeOrder = async (orderId: string, price: number, token: string): Promise<string> => {
+/**
+ * Charges the order's price in exact cents; resolves to the charge id. The key names the order and
+ * the claim (at most one per order at a time), so a network retry never charges twice, while a new
+ * attempt after a declined card is not answered with the stored decline.
+ */
+export const chargeOrder = async (orderId: string, claimId: string, price: number, token: string): Promise<string> => {
   try {
     const charge = await stripe().charges.create(
       { currency: 'usd', amount: toCents(price), source: token },
-      { idempotencyKey: `charge-${orderId}` },
+      { idempotencyKey: `charge-${orderId}-${claimId}` },
     );
     return charge.id;
   } catch (err) {

@@ -36,7 +36,7 @@ it('charges the order, stores the payment and publishes payment:created with the
   expect(charges).toHaveBeenCalledTimes(1);
   expect(charges).toHaveBeenCalledWith(
     { currency: 'usd', amount: 1999, source: 'tok_visa' },
-    { idempotencyKey: `charge-${order.id}` },
+    { idempotencyKey: `charge-${order.id}-${res.body.id}` },
   );
   const charge = await charges.mock.results[0].value;
   const payment = await Payment.findById(res.body.id);
@@ -144,6 +144,9 @@ it("answers a declined card with Stripe's message and lets the payer try again",
 
   await payIt().expect(201);
   expect(charges).toHaveBeenCalledTimes(2);
+  // Real Stripe replays a stored decline for a reused key: the new attempt must use a new one.
+  const keys = charges.mock.calls.map((call) => (call[1] as { idempotencyKey: string }).idempotencyKey);
+  expect(new Set(keys).size).toBe(2);
 });
 
 it('answers 500 without details when Stripe cannot be reached, and releases the order', async () => {
