@@ -1,0 +1,25 @@
+import request from 'supertest';
+import { Subjects } from '@ticketing/common';
+import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { app } from '../../app';
+import { Order } from '../../models/order';
+import { createOrder, newId } from '../../__test__/fixtures';
+import { orderOutbox } from '../outbox';
+
+const { bus, published, discardPublished } = useServiceTest(orderOutbox);
+
+it('keeps a cancellation whose publish failed and publishes it on the next relay run', async () => {
+  const userId = newId();
+  const { order, ticket } = await createOrder({ userId });
+  await discardPublished();
+
+  bus.failNext(100); // NATS unreachable
+  await request(app).delete(`/api/orders/${order.id}`).set('Cookie', signinCookie({ id: userId })).expect(204);
+
+  expect(await published(Subjects.OrderCancelled)).toEqual([]);
+  expect((await Order.findById(order.id))!.outbox).toHaveLength(1);
+
+  bus.clear(); // NATS is back
+  expect(await published(Subjects.OrderCancelled)).toEqual([{ id: order.id, version: 1, ticket: { id: ticket.id } }]);
+  expect((await Order.findById(order.id))!.outbox).toHaveLength(0);
+});

@@ -1,0 +1,55 @@
+import { OrderStatus, Subjects } from '@ticketing/common';
+import { useServiceTest } from '@ticketing/common/testing';
+import { Order } from '../../../models/order';
+import { createOrder, newId } from '../../../__test__/fixtures';
+import { orderOutbox } from '../../outbox';
+import { ExpirationCompleteListener } from '../expiration-complete-listener';
+
+const { bus, published, discardPublished } = useServiceTest(orderOutbox);
+const listener = new ExpirationCompleteListener(bus);
+
+const orderThat = async (status: OrderStatus) => {
+  const created = await createOrder({ status });
+  await discardPublished();
+  return created;
+};
+
+it('cancels an unpaid order, releasing its ticket, and acks', async () => {
+  const { order, ticket } = await orderThat(OrderStatus.Created);
+
+  await expect(listener.onMessage({ orderId: order.id })).resolves.toBeUndefined();
+
+  expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
+  const next = Order.build({ userId: newId(), ticket, expiresAt: new Date(Date.now() + 60_000) });
+  await expect(next.save()).resolves.toBeDefined();
+});
+
+it('publishes order:cancelled at the new version', async () => {
+  const { order, ticket } = await orderThat(OrderStatus.Created);
+  await listener.onMessage({ orderId: order.id });
+
+  expect(await published(Subjects.OrderCancelled)).toEqual([{ id: order.id, version: 1, ticket: { id: ticket.id } }]);
+});
+
+it('leaves a paid order as it is and acks', async () => {
+  const { order } = await orderThat(OrderStatus.Complete);
+
+  await expect(listener.onMessage({ orderId: order.id })).resolves.toBeUndefined();
+
+  expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
+  expect(await published(Subjects.OrderCancelled)).toEqual([]);
+});
+
+it('treats an expiry of a cancelled order as a harmless duplicate', async () => {
+  const { order } = await orderThat(OrderStatus.Created);
+  await listener.onMessage({ orderId: order.id });
+
+  await expect(listener.onMessage({ orderId: order.id })).resolves.toBeUndefined();
+
+  expect((await Order.findById(order.id))!.version).toBe(1);
+  expect(await published(Subjects.OrderCancelled)).toHaveLength(1);
+});
+
+it('leaves an expiry for an unknown order unacked', async () => {
+  await expect(listener.onMessage({ orderId: newId() })).rejects.toThrow(/unknown order/);
+});

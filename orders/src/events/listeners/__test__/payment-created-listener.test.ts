@@ -1,0 +1,56 @@
+import { OrderStatus } from '@ticketing/common';
+import { useServiceTest } from '@ticketing/common/testing';
+import { Order } from '../../../models/order';
+import { createOrder, newId } from '../../../__test__/fixtures';
+import { orderOutbox } from '../../outbox';
+import { PaymentCreatedListener } from '../payment-created-listener';
+
+const { bus, discardPublished } = useServiceTest(orderOutbox);
+const listener = new PaymentCreatedListener(bus);
+
+const paymentFor = (orderId: string) => ({ id: newId(), orderId, stripeId: 'ch_test' });
+
+const orderThat = async (status: OrderStatus) => {
+  const created = await createOrder({ status });
+  await discardPublished();
+  return created;
+};
+
+it('completes the order, bumping its version, and acks', async () => {
+  const { order } = await orderThat(OrderStatus.Created);
+
+  await expect(listener.onMessage(paymentFor(order.id))).resolves.toBeUndefined();
+
+  expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
+  await orderOutbox.flush();
+  expect(bus.published).toEqual([]);
+});
+
+it('keeps the ticket held by the paid order', async () => {
+  const { order, ticket } = await orderThat(OrderStatus.Created);
+  await listener.onMessage(paymentFor(order.id));
+
+  const next = Order.build({ userId: newId(), ticket, expiresAt: new Date(Date.now() + 60_000) });
+  await expect(next.save()).rejects.toMatchObject({ code: 11000 });
+});
+
+it('treats a redelivered payment as a harmless duplicate', async () => {
+  const { order } = await orderThat(OrderStatus.Created);
+  await listener.onMessage(paymentFor(order.id));
+
+  await expect(listener.onMessage(paymentFor(order.id))).resolves.toBeUndefined();
+
+  expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
+});
+
+it('leaves an order that expired first cancelled, and acks (payments refunds that payment)', async () => {
+  const { order } = await orderThat(OrderStatus.Cancelled);
+
+  await expect(listener.onMessage(paymentFor(order.id))).resolves.toBeUndefined();
+
+  expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
+});
+
+it('leaves a payment for an unknown order unacked', async () => {
+  await expect(listener.onMessage(paymentFor(newId()))).rejects.toThrow(/unknown order/);
+});

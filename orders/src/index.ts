@@ -1,0 +1,25 @@
+import { runService } from '@ticketing/common';
+import { app } from './app';
+import { ExpirationCompleteListener } from './events/listeners/expiration-complete-listener';
+import { PaymentCreatedListener } from './events/listeners/payment-created-listener';
+import { TicketCreatedListener } from './events/listeners/ticket-created-listener';
+import { TicketUpdatedListener } from './events/listeners/ticket-updated-listener';
+import { orderOutbox } from './events/outbox';
+import { expirationWindowSeconds } from './expiration-window';
+
+// A bad EXPIRATION_WINDOW_SECONDS stops the start rather than the first order.
+expirationWindowSeconds();
+
+void runService({
+  name: 'orders',
+  app,
+  env: ['JWT_KEY'],
+  mongo: true,
+  listeners: (bus) => [
+    new TicketCreatedListener(bus),
+    new TicketUpdatedListener(bus),
+    new ExpirationCompleteListener(bus),
+    new PaymentCreatedListener(bus),
+  ],
+  outbox: orderOutbox,
+});

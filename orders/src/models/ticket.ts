@@ -1,0 +1,32 @@
+import mongoose, { HydratedDocument } from 'mongoose';
+import { apiJSON } from '@ticketing/common';
+
+/** This service's replica of a ticket, kept by ticket:created and ticket:updated under the ticket's own id. */
+export interface TicketFields {
+  title: string;
+  price: number;
+  version: number;
+}
+
+export type TicketDoc = HydratedDocument<TicketFields>;
+
+const ticketSchema = new mongoose.Schema<TicketFields>(
+  {
+    title: { type: String, required: true },
+    price: { type: Number, required: true },
+    version: { type: Number, required: true },
+  },
+  {
+    // Shown inside an order as {id, title, price}.
+    toJSON: {
+      ...apiJSON,
+      transform(doc, ret: Record<string, unknown>) {
+        apiJSON.transform(doc, ret);
+        delete ret.version;
+        return ret;
+      },
+    },
+  },
+);
+
+export const Ticket = mongoose.model<TicketFields>('Ticket', ticketSchema);
