@@ -1,0 +1,136 @@
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IProbe } from 'kubernetes-models/v1/Probe';
+import { Cluster, containersOf, IDeployment, nameOf } from './kube';
+
+const binarySuffixes: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const decimalSuffixes: Record<string, number> = { m: 1e-3, '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+
+/** A Kubernetes quantity ("250m", "1", "384Mi", "1Gi") as a number, or undefined if it is not one. */
+export const parseQuantity = (quantity: string | number | undefined): number | undefined => {
+  if (typeof quantity === 'number') return quantity;
+  const match = /^(\d+(?:\.\d+)?)([A-Za-z]*)$/.exec(quantity ?? '');
+  if (!match) return undefined;
+  const factor = binarySuffixes[match[2]] ?? decimalSuffixes[match[2]];
+  return factor === undefined ? undefined : Number(match[1]) * factor;
+};
+
+const resourceProblems = (container: IContainer): string[] =>
+  ['cpu', 'memory'].flatMap((resource) => {
+    const request = parseQuantity(container.resources?.requests?.[resource]);
+    const limit = parseQuantity(container.resources?.limits?.[resource]);
+    if (request === undefined) return [`no ${resource} request`];
+    if (limit === undefined) return [`no ${resource} limit`];
+    return request > limit ? [`${resource} request is above its limit`] : [];
+  });
+
+const probePort = (probe: IProbe) => probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port;
+
+const probeProblems = (container: IContainer): string[] => {
+  const ports = (container.ports ?? []).flatMap((port) => [port.containerPort, port.name]);
+  return (['readinessProbe', 'livenessProbe'] as const).flatMap((kind) => {
+    const probe = container[kind];
+    if (!probe) return [`no ${kind}`];
+    const port = probePort(probe);
+    if (port !== undefined && !ports.includes(port)) return [`${kind} checks port ${port}, which the container does not declare`];
+    return [];
+  });
+};
+
+/** Every container of every Deployment: requests and limits for CPU and memory, readiness and liveness probes on a declared port. */
+export const podResourceProblems = (cluster: Cluster): string[] =>
+  cluster.deployments.flatMap((deployment) =>
+    containersOf(deployment).flatMap((container) =>
+      [...resourceProblems(container), ...probeProblems(container)].map(
+        (problem) => `Deployment ${nameOf(deployment)} container ${container.name}: ${problem}`,
+      ),
+    ),
+  );
+
+/** Seconds a `sleep N` preStop hook waits, if that is what the hook is. */
+const preStopSleep = (container: IContainer): number | undefined => {
+  const preStop = container.lifecycle?.preStop;
+  if (preStop?.sleep) return preStop.sleep.seconds;
+  const command = preStop?.exec?.command ?? [];
+  return command.length === 2 && command[0] === 'sleep' ? Number(command[1]) : undefined;
+};
+
+/** Time the application gets between SIGTERM and SIGKILL to drain in-flight work, at the least. */
+export const minimumDrainSeconds = 20;
+const defaultGracePeriod = 30;
+
+/**
+ * The containers of our own images (built by skaffold) shut down gracefully: a
+ * preStop sleep lets the endpoint leave the Service and the ingress before
+ * SIGTERM, and the grace period leaves time to drain after it.
+ */
+export const gracefulShutdownProblems = (cluster: Cluster, builtImages: Set<string>): string[] =>
+  cluster.deployments.flatMap((deployment) => {
+    const grace = deployment.spec?.template.spec?.terminationGracePeriodSeconds ?? defaultGracePeriod;
+    return containersOf(deployment)
+      .filter((container) => container.image !== undefined && builtImages.has(container.image))
+      .flatMap((container) => {
+        const label = `Deployment ${nameOf(deployment)} container ${container.name}`;
+        const sleep = preStopSleep(container);
+        if (sleep === undefined || !(sleep > 0)) return [`${label}: no preStop sleep before SIGTERM`];
+        if (grace - sleep < minimumDrainSeconds) {
+          return [`${label}: terminationGracePeriodSeconds ${grace} leaves less than ${minimumDrainSeconds}s after the ${sleep}s preStop sleep`];
+        }
+        return [];
+      });
+  });
+
+/** Our own images come from skaffold; anything else is a third-party image pinned to a tag. */
+export const imagePinProblems = (cluster: Cluster, builtImages: Set<string>): string[] =>
+  cluster.deployments.flatMap((deployment) =>
+    containersOf(deployment).flatMap((container) => {
+      const image = container.image ?? '';
+      if (builtImages.has(image)) return [];
+      const tag = /:([^/:]+)$/.exec(image)?.[1];
+      if (tag && tag !== 'latest') return [];
+      return [`Deployment ${nameOf(deployment)}: image ${image || '(none)'} is neither built by skaffold nor pinned to a tag`];
+    }),
+  );
+
+const claimsOf = (deployment: IDeployment): string[] =>
+  (deployment.spec?.template.spec?.volumes ?? []).flatMap((volume) =>
+    volume.persistentVolumeClaim ? [volume.persistentVolumeClaim.claimName] : [],
+  );
+
+/**
+ * Volume claims exist, and a Deployment holding a ReadWriteOnce claim runs one
+ * pod and replaces it with Recreate, so old and new pod never share the data.
+ */
+export const volumeProblems = (cluster: Cluster): string[] =>
+  cluster.deployments.flatMap((deployment) =>
+    claimsOf(deployment).flatMap((claimName) => {
+      const label = `Deployment ${nameOf(deployment)} volume claim ${claimName}`;
+      const claim = cluster.claims.find((candidate) => nameOf(candidate) === claimName);
+      if (!claim) return [`${label}: no PersistentVolumeClaim with that name`];
+      if (!claim.spec?.accessModes?.includes('ReadWriteOnce')) return [];
+      const problems: string[] = [];
+      if ((deployment.spec?.replicas ?? 1) > 1) problems.push(`${label}: ReadWriteOnce but more than one replica`);
+      if (deployment.spec?.strategy?.type !== 'Recreate') problems.push(`${label}: ReadWriteOnce needs strategy Recreate`);
+      return problems;
+    }),
+  );
+
+/** Images that keep state on disk, and where. */
+export const statefulImages: { image: RegExp; dataPath: string }[] = [
+  { image: /^mongo:/, dataPath: '/data/db' },
+  { image: /^redis:/, dataPath: '/data' },
+  { image: /^nats-streaming:/, dataPath: '/data/stan' },
+];
+
+/** A database keeps its data on a volume claim, so a pod restart does not wipe it. */
+export const persistenceProblems = (cluster: Cluster): string[] =>
+  cluster.deployments.flatMap((deployment) => {
+    const claimed = new Set(
+      (deployment.spec?.template.spec?.volumes ?? []).filter((volume) => volume.persistentVolumeClaim).map((volume) => volume.name),
+    );
+    return containersOf(deployment).flatMap((container) => {
+      const stateful = statefulImages.find(({ image }) => image.test(container.image ?? ''));
+      if (!stateful) return [];
+      const mounted = (container.volumeMounts ?? []).some((mount) => mount.mountPath === stateful.dataPath && claimed.has(mount.name));
+      return mounted ? [] : [`Deployment ${nameOf(deployment)}: ${stateful.dataPath} is not on a volume claim`];
+    });
+  });

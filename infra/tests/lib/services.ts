@@ -1,0 +1,72 @@
+import { artifactFolder } from './artifacts';
+import type { BuildContext } from './image-build';
+import { Cluster, containersOf, nameOf } from './kube';
+import { missingEnvProblems, readServiceRequirements, requiredEnv } from './service-env';
+import type { SkaffoldConfig } from './skaffold';
+
+/** Besides what runService demands: production mode, which makes the session cookie Secure behind the HTTPS ingress. */
+export const clusterEnv = ['NODE_ENV'];
+
+/** The artifacts that are backend services: their workspace depends on @ticketing/common and starts with runService. */
+export const serviceArtifacts = (config: SkaffoldConfig, context: BuildContext) =>
+  config.build.artifacts.filter((artifact) => {
+    const manifest = context.read(`${artifactFolder(artifact)}/package.json`);
+    const dependencies = manifest ? (JSON.parse(manifest) as { dependencies?: Record<string, string> }).dependencies : undefined;
+    return dependencies?.['@ticketing/common'] !== undefined;
+  });
+
+/**
+ * Every variable a service's index.ts requires (its runService call: env, plus
+ * MONGO_URI with mongo, plus NATS_URL and NATS_CLUSTER_ID unless nats: false)
+ * is provided to each container that runs the service's image.
+ */
+export const serviceEnvProblems = (config: SkaffoldConfig, cluster: Cluster, context: BuildContext): string[] =>
+  serviceArtifacts(config, context).flatMap((artifact) => {
+    const entry = `${artifactFolder(artifact)}/src/index.ts`;
+    const source = context.read(entry);
+    if (source === undefined) return [`${artifact.image}: no ${entry} to read its required environment from`];
+    let required: string[];
+    try {
+      required = [...requiredEnv(readServiceRequirements(entry, source)), ...clusterEnv];
+    } catch (err) {
+      return [(err as Error).message];
+    }
+    return cluster.deployments.flatMap((deployment) =>
+      containersOf(deployment)
+        .filter((container) => container.image === artifact.image)
+        .flatMap((container) =>
+          missingEnvProblems(container, cluster, required).map((problem) => `Deployment ${nameOf(deployment)} (${entry}): ${problem}`),
+        ),
+    );
+  });
+
+/** The port runService listens on without PORT, as common/src/service/run-service.ts sets it. */
+export const defaultListenPort = (runServiceSource: string): number => {
+  const match = /process\.env\.PORT\s*\?\?\s*(\d+)/.exec(runServiceSource);
+  if (!match) throw new Error('run-service.ts no longer reads `process.env.PORT ?? <default>`');
+  return Number(match[1]);
+};
+
+/**
+ * Each service container declares the port the service listens on (PORT, else
+ * runService's default) and probes its health endpoint there, for readiness and liveness.
+ */
+export const serviceProbeProblems = (config: SkaffoldConfig, cluster: Cluster, context: BuildContext, defaultPort: number): string[] => {
+  const images = new Set(serviceArtifacts(config, context).map((artifact) => artifact.image));
+  return cluster.deployments.flatMap((deployment) =>
+    containersOf(deployment)
+      .filter((container) => images.has(container.image ?? ''))
+      .flatMap((container) => {
+        const label = `Deployment ${nameOf(deployment)} container ${container.name}`;
+        const setPort = container.env?.find((variable) => variable.name === 'PORT')?.value;
+        const listens = setPort === undefined ? defaultPort : Number(setPort);
+        const declared = (container.ports ?? []).find((port) => port.containerPort === listens);
+        if (!declared) return [`${label}: the service listens on ${listens}, which the container does not declare`];
+        return (['readinessProbe', 'livenessProbe'] as const).flatMap((kind) => {
+          const check = container[kind]?.httpGet;
+          const onPort = check?.port === listens || (declared.name !== undefined && check?.port === declared.name);
+          return check?.path === '/healthz' && onPort ? [] : [`${label}: ${kind} is not GET /healthz on port ${listens}`];
+        });
+      }),
+  );
+};

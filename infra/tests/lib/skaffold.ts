@@ -1,0 +1,174 @@
+import Ajv from 'ajv';
+import YAML from 'yaml';
+import { Cluster, containersOf, nameOf } from './kube';
+
+export interface SyncRule {
+  src: string;
+  dest: string;
+  strip?: string;
+}
+
+export interface Artifact {
+  image: string;
+  context: string;
+  docker: { dockerfile: string; target?: string };
+  sync?: { manual: SyncRule[] };
+}
+
+export interface JsonPatch {
+  op: 'add' | 'remove' | 'replace';
+  path: string;
+  value?: unknown;
+}
+
+export interface SkaffoldConfig {
+  apiVersion: string;
+  kind: 'Config';
+  metadata: { name: string };
+  build: { local: { push: boolean; useBuildkit?: boolean }; artifacts: Artifact[] };
+  manifests: { rawYaml: string[] };
+  deploy: { kubectl: Record<string, never> };
+  profiles?: { name: string; patches: JsonPatch[] }[];
+}
+
+const nonEmpty = { type: 'string', minLength: 1 } as const;
+
+/**
+ * The part of Skaffold's v4beta13 schema this repo uses, closed with
+ * additionalProperties: false so that a misspelt field fails here instead of
+ * being ignored (Skaffold publishes no npm schema; this mirrors the official JSON schema).
+ */
+export const skaffoldSchema = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'build', 'manifests', 'deploy'],
+  additionalProperties: false,
+  properties: {
+    apiVersion: { const: 'skaffold/v4beta13' },
+    kind: { const: 'Config' },
+    metadata: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: nonEmpty } },
+    build: {
+      type: 'object',
+      required: ['local', 'artifacts'],
+      additionalProperties: false,
+      properties: {
+        local: {
+          type: 'object',
+          required: ['push'],
+          additionalProperties: false,
+          properties: { push: { const: false }, useBuildkit: { type: 'boolean' } },
+        },
+        artifacts: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['image', 'context', 'docker'],
+            additionalProperties: false,
+            properties: {
+              image: nonEmpty,
+              context: nonEmpty,
+              docker: {
+                type: 'object',
+                required: ['dockerfile'],
+                additionalProperties: false,
+                properties: { dockerfile: nonEmpty, target: nonEmpty },
+              },
+              sync: {
+                type: 'object',
+                required: ['manual'],
+                additionalProperties: false,
+                properties: {
+                  manual: {
+                    type: 'array',
+                    minItems: 1,
+                    items: {
+                      type: 'object',
+                      required: ['src', 'dest'],
+                      additionalProperties: false,
+                      properties: { src: nonEmpty, dest: nonEmpty, strip: { type: 'string' } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    manifests: {
+      type: 'object',
+      required: ['rawYaml'],
+      additionalProperties: false,
+      properties: { rawYaml: { type: 'array', minItems: 1, items: nonEmpty } },
+    },
+    deploy: {
+      type: 'object',
+      required: ['kubectl'],
+      additionalProperties: false,
+      properties: { kubectl: { type: 'object', additionalProperties: false, properties: {} } },
+    },
+    profiles: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'patches'],
+        additionalProperties: false,
+        properties: {
+          name: nonEmpty,
+          patches: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              required: ['op', 'path'],
+              additionalProperties: false,
+              properties: { op: { enum: ['add', 'remove', 'replace'] }, path: { type: 'string', pattern: '^/' }, value: {} },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true, strict: true }).compile<SkaffoldConfig>(skaffoldSchema);
+
+export const parseSkaffold = (text: string): unknown => YAML.parse(text);
+
+/** Validates against the schema above; returns the typed config, or the problems. */
+export const checkSkaffold = (config: unknown): { config?: SkaffoldConfig; problems: string[] } => {
+  if (validate(config)) return { config, problems: [] };
+  return {
+    problems: (validate.errors ?? []).map((err) => `skaffold.yaml${err.instancePath || '/'}: ${err.message ?? 'invalid'} ${JSON.stringify(err.params)}`),
+  };
+};
+
+/** Every image skaffold builds runs in some Deployment, and every Deployment image of ours is built by skaffold. */
+export const imageProblems = (config: SkaffoldConfig, cluster: Cluster, ownImagePrefix = 'ticketing/'): string[] => {
+  const built = new Set(config.build.artifacts.map((artifact) => artifact.image));
+  const used = new Set(cluster.deployments.flatMap((deployment) => containersOf(deployment).map((container) => container.image ?? '')));
+  return [
+    ...[...built].filter((image) => !used.has(image)).map((image) => `skaffold builds ${image} but no Deployment runs it`),
+    ...cluster.deployments.flatMap((deployment) =>
+      containersOf(deployment)
+        .filter((container) => (container.image ?? '').startsWith(ownImagePrefix) && !built.has(container.image ?? ''))
+        .map((container) => `Deployment ${nameOf(deployment)} runs ${container.image ?? ''}, which skaffold does not build`),
+    ),
+  ];
+};
+
+/** Resolves a JSON pointer in plain data; undefined when some step is missing. */
+export const resolvePointer = (data: unknown, pointer: string): unknown =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((node, part) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), data);
+
+/** Profile patches that remove or replace point at something that exists, so reordering artifacts cannot silently break them. */
+export const patchProblems = (config: SkaffoldConfig): string[] =>
+  (config.profiles ?? []).flatMap((profile) =>
+    profile.patches
+      .filter((patch) => patch.op !== 'add' && resolvePointer(config, patch.path) === undefined)
+      .map((patch) => `profile ${profile.name}: ${patch.op} ${patch.path} points at nothing`),
+  );
