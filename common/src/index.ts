@@ -25,6 +25,7 @@ export * from './bus/nats-wrapper';
 export * from './outbox/outbox';
 export * from './replica/versioned';
 export * from './models/to-json';
+export * from './models/api-json-without';
 export * from './models/update-if-current';
 export * from './money';
 

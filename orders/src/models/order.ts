@@ -1,12 +1,13 @@
 import mongoose, { HydratedDocument, Types } from 'mongoose';
 import {
   activeOrderStatuses,
-  apiJSON,
+  apiJSONWithout,
   HasOutbox,
   OrderCancelledEvent,
   OrderStatus,
   outboxEntry,
   outboxField,
+  retryOnConflict,
   Subjects,
   updateIfCurrent,
 } from '@ticketing/common';
@@ -54,16 +55,7 @@ const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
     lock: { type: String, required: true, unique: true },
     outbox: outboxField,
   },
-  {
-    toJSON: {
-      ...apiJSON,
-      transform(doc, ret: Record<string, unknown>) {
-        apiJSON.transform(doc, ret);
-        delete ret.lock;
-        return ret;
-      },
-    },
-  },
+  { toJSON: apiJSONWithout('lock') },
 );
 
 const ticketLock = (ticketId: string) => `ticket:${ticketId}`;
@@ -72,7 +64,7 @@ const releasedLock = (orderId: string) => `released:${orderId}`;
 /** The ticket's id, whether or not `ticket` is populated. */
 const ticketIdOf = (order: OrderDoc) => String(order.populated('ticket') ?? order.ticket);
 
-export const isActive = (order: OrderDoc) => (activeOrderStatuses as readonly OrderStatus[]).includes(order.status);
+const isActive = (order: OrderDoc) => (activeOrderStatuses as readonly OrderStatus[]).includes(order.status);
 
 orderSchema.statics.build = ({ userId, ticket, expiresAt }: OrderAttrs) => {
   const order = new Order({ userId, status: OrderStatus.Created, expiresAt, ticket, lock: ticketLock(ticket.id) });
@@ -105,3 +97,14 @@ orderSchema.statics.complete = (order: OrderDoc) =>
   updateIfCurrent(Order, order, { update: { $set: { status: OrderStatus.Complete } } });
 
 export const Order = mongoose.model<OrderFields, OrderModel>('Order', orderSchema);
+
+/**
+ * Applies `change` to the order while it still holds its ticket, reading again after
+ * a lost race; a paid or cancelled order is left as it is. An unknown order throws.
+ */
+export const changeActiveOrder = (orderId: string, change: (order: OrderDoc) => Promise<OrderDoc | null>) =>
+  retryOnConflict(async () => {
+    const order = await Order.findById(orderId);
+    if (!order) throw new Error(`unknown order ${orderId}`);
+    return isActive(order) ? change(order) : order;
+  });

@@ -1,5 +1,5 @@
 import mongoose, { HydratedDocument } from 'mongoose';
-import { apiJSON } from '@ticketing/common';
+import { apiJSONWithout } from '@ticketing/common';
 
 /** This service's replica of a ticket, kept by ticket:created and ticket:updated under the ticket's own id. */
 export interface TicketFields {
@@ -16,17 +16,8 @@ const ticketSchema = new mongoose.Schema<TicketFields>(
     price: { type: Number, required: true },
     version: { type: Number, required: true },
   },
-  {
-    // Shown inside an order as {id, title, price}.
-    toJSON: {
-      ...apiJSON,
-      transform(doc, ret: Record<string, unknown>) {
-        apiJSON.transform(doc, ret);
-        delete ret.version;
-        return ret;
-      },
-    },
-  },
+  // Shown inside an order as {id, title, price}.
+  { toJSON: apiJSONWithout('version') },
 );
 
 export const Ticket = mongoose.model<TicketFields>('Ticket', ticketSchema);

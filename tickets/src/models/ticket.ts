@@ -1,6 +1,6 @@
 import mongoose, { HydratedDocument, QueryFilter, UpdateQuery } from 'mongoose';
 import {
-  apiJSON,
+  apiJSONWithout,
   HasOutbox,
   outboxEntry,
   outboxField,
@@ -51,16 +51,7 @@ const ticketSchema = new mongoose.Schema<TicketFields, TicketModel>(
     cancelledOrderIds: { type: [String], default: [] },
     outbox: outboxField,
   },
-  {
-    toJSON: {
-      ...apiJSON,
-      transform(doc, ret: Record<string, unknown>) {
-        apiJSON.transform(doc, ret);
-        delete ret.cancelledOrderIds;
-        return ret;
-      },
-    },
-  },
+  { toJSON: apiJSONWithout('cancelledOrderIds') },
 );
 
 /** The ticket as ticket:created / ticket:updated describe it at `version`, with `changes` applied. */

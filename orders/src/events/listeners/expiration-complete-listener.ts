@@ -1,5 +1,5 @@
-import { ExpirationCompleteEvent, Listener, retryOnConflict, Subjects } from '@ticketing/common';
-import { isActive, Order } from '../../models/order';
+import { ExpirationCompleteEvent, Listener, Subjects } from '@ticketing/common';
+import { changeActiveOrder, Order } from '../../models/order';
 import { orderOutbox } from '../outbox';
 import { queueGroupName } from '../queue-group-name';
 
@@ -9,11 +9,7 @@ export class ExpirationCompleteListener extends Listener<ExpirationCompleteEvent
   readonly queueGroupName = queueGroupName;
 
   async onMessage({ orderId }: ExpirationCompleteEvent['data']): Promise<void> {
-    await retryOnConflict(async () => {
-      const order = await Order.findById(orderId);
-      if (!order) throw new Error(`expiration:complete names unknown order ${orderId}`);
-      return isActive(order) ? Order.cancel(order) : order;
-    });
+    await changeActiveOrder(orderId, Order.cancel);
     orderOutbox.kick();
   }
 }

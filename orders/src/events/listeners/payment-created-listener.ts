@@ -1,5 +1,5 @@
-import { Listener, PaymentCreatedEvent, retryOnConflict, Subjects } from '@ticketing/common';
-import { isActive, Order } from '../../models/order';
+import { Listener, PaymentCreatedEvent, Subjects } from '@ticketing/common';
+import { changeActiveOrder, Order } from '../../models/order';
 import { queueGroupName } from '../queue-group-name';
 
 /** A payment went through: the order is complete and keeps its ticket. */
@@ -8,11 +8,7 @@ export class PaymentCreatedListener extends Listener<PaymentCreatedEvent> {
   readonly queueGroupName = queueGroupName;
 
   async onMessage({ orderId }: PaymentCreatedEvent['data']): Promise<void> {
-    await retryOnConflict(async () => {
-      const order = await Order.findById(orderId);
-      if (!order) throw new Error(`payment:created names unknown order ${orderId}`);
-      // A payment that lost the race with expiry leaves the order cancelled; the payments service refunds it.
-      return isActive(order) ? Order.complete(order) : order;
-    });
+    // A payment that lost the race with expiry leaves the order cancelled; the payments service refunds it.
+    await changeActiveOrder(orderId, Order.complete);
   }
 }
