@@ -105,7 +105,9 @@ export const origin = (dockerfile: Dockerfile, stage: Stage, target: string, con
       const { sources, dest } = copyPaths(instruction);
       const destination = path.posix.resolve(instruction.workdir, dest);
       for (const source of sources) {
-        const into = dest.endsWith('/') && !source.endsWith('/') ? path.posix.join(destination, path.posix.basename(source)) : destination;
+        // A folder's contents land in the destination; a file lands inside it when it ends with a slash.
+        const fileInto = path.posix.join(destination, path.posix.basename(source));
+        const into = dest.endsWith('/') && inside(fileInto, target) ? fileInto : destination;
         if (!inside(into, target)) continue;
         const sourcePath = path.posix.join(source, path.posix.relative(into, target));
         const from = instruction.flags.from;

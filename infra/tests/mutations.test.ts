@@ -1,0 +1,400 @@
+// Each check, run against a changed copy of the real files, reports the change:
+// proof that the green suites above could fail.
+import { artifactProblems } from './lib/artifacts';
+import { parseDockerfile } from './lib/dockerfile';
+import { builtImages, listRepoFiles, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
+import { contextCopyProblems, finalImageProblems, isIgnored } from './lib/image-build';
+import { Cluster, IContainer, IDeployment, IService, nameOf } from './lib/kube';
+import { loadManifests, parseManifests } from './lib/manifests';
+import {
+  gracefulShutdownProblems,
+  imagePinProblems,
+  persistenceProblems,
+  podResourceProblems,
+  volumeProblems,
+} from './lib/pods';
+import { readRepoFile } from './lib/repo';
+import { schemaProblems, unknownFieldProblems } from './lib/schema';
+import { plaintextSecretProblems, secretRefs, undocumentedSecretProblems } from './lib/secrets';
+import { readServiceRequirements } from './lib/service-env';
+import { serviceEnvProblems, serviceProbeProblems } from './lib/services';
+import { checkSkaffold, imageProblems, parseSkaffold, patchProblems, SkaffoldConfig } from './lib/skaffold';
+import {
+  ingressProblems,
+  natsClusterProblems,
+  selectorProblems,
+  serviceAddressProblems,
+  servicePortProblems,
+} from './lib/wiring';
+
+const context = repoBuildContext();
+const files = listRepoFiles();
+
+const reports = (problems: string[], fragment: string) =>
+  expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
+
+const deployment = (cluster: Cluster, name: string): IDeployment => {
+  const found = cluster.deployments.find((candidate) => nameOf(candidate) === name);
+  if (!found) throw new Error(`no Deployment ${name}`);
+  return found;
+};
+const container = (cluster: Cluster, name: string): IContainer => {
+  const found = deployment(cluster, name).spec?.template.spec?.containers[0];
+  if (!found) throw new Error(`Deployment ${name} has no container`);
+  return found;
+};
+const service = (cluster: Cluster, name: string): IService => {
+  const found = cluster.services.find((candidate) => nameOf(candidate) === name);
+  if (!found) throw new Error(`no Service ${name}`);
+  return found;
+};
+const servicePort = (cluster: Cluster, name: string) => {
+  const port = service(cluster, name).spec?.ports?.[0];
+  if (!port) throw new Error(`Service ${name} has no port`);
+  return port;
+};
+const withoutEnv = (target: IContainer, name: string) => {
+  target.env = (target.env ?? []).filter((variable) => variable.name !== name);
+};
+const withFile = (relative: string, text: string) => ({
+  ...context,
+  read: (file: string) => (file === relative ? text : context.read(file)),
+});
+
+describe('a renamed Service', () => {
+  it('is an Ingress backend that points nowhere', () => {
+    const cluster = loadCluster();
+    service(cluster, 'auth-srv').metadata = { name: 'auth-service' };
+    reports(ingressProblems(cluster), 'Ingress path /api/users -> auth-srv:3000: no Service named auth-srv');
+  });
+
+  it('is a connection string that points nowhere', () => {
+    const cluster = loadCluster();
+    service(cluster, 'orders-mongo-srv').metadata = { name: 'orders-db' };
+    reports(serviceAddressProblems(cluster), 'MONGO_URI=mongodb://orders-mongo-srv:27017/orders: no Service named orders-mongo-srv');
+  });
+
+  it('is a NATS_URL in the ConfigMap that points nowhere', () => {
+    const cluster = loadCluster();
+    service(cluster, 'nats-srv').metadata = { name: 'nats' };
+    reports(serviceAddressProblems(cluster), 'ConfigMap nats-config: NATS_URL=nats://nats-srv:4222: no Service named nats-srv');
+  });
+
+  it('is a REDIS_HOST that points nowhere', () => {
+    const cluster = loadCluster();
+    service(cluster, 'expiration-redis-srv').metadata = { name: 'redis' };
+    reports(serviceAddressProblems(cluster), 'REDIS_HOST=expiration-redis-srv: no Service named expiration-redis-srv');
+  });
+});
+
+describe('a wrong port', () => {
+  it("in a Service's targetPort misses the container", () => {
+    const cluster = loadCluster();
+    servicePort(cluster, 'tickets-srv').targetPort = 3001;
+    reports(servicePortProblems(cluster), 'Service tickets-srv port 3000: targetPort 3001 is not a container port of Deployment tickets-depl');
+    reports(ingressProblems(cluster), 'Ingress path /api/tickets -> tickets-srv:3000');
+  });
+
+  it("in an Ingress backend names a port the Service lacks", () => {
+    const cluster = loadCluster();
+    const backend = cluster.ingresses[0].spec?.rules?.[0].http?.paths[2].backend.service;
+    if (!backend) throw new Error('no third Ingress path');
+    backend.port = { number: 4000 };
+    reports(ingressProblems(cluster), 'Ingress path /api/orders -> orders-srv:4000: Service orders-srv has no port 4000');
+  });
+
+  it('in a container port leaves the Service, the probes and the listening port behind', () => {
+    const cluster = loadCluster();
+    const payments = container(cluster, 'payments-depl');
+    payments.ports = [{ name: 'http', containerPort: 8080 }];
+    reports(servicePortProblems(cluster), 'Service payments-srv port 3000: targetPort 3000 is not a container port of Deployment payments-depl');
+    reports(podResourceProblems(cluster), 'Deployment payments-depl container payments: readinessProbe checks port 3000');
+    reports(serviceProbeProblems(loadSkaffoldConfig(), cluster, context, 3000), 'the service listens on 3000, which the container does not declare');
+  });
+
+  it('in a connection string names a port the Service does not serve', () => {
+    const cluster = loadCluster();
+    const uri = container(cluster, 'auth-depl').env?.find((variable) => variable.name === 'MONGO_URI');
+    if (!uri) throw new Error('auth-depl has no MONGO_URI');
+    uri.value = 'mongodb://auth-mongo-srv:27018/auth';
+    reports(serviceAddressProblems(cluster), 'Service auth-mongo-srv has no port 27018');
+  });
+});
+
+describe('a missing env var', () => {
+  const config = loadSkaffoldConfig();
+
+  it('that index.ts requires is reported for the Deployment', () => {
+    const cluster = loadCluster();
+    withoutEnv(container(cluster, 'payments-depl'), 'STRIPE_KEY');
+    expect(serviceEnvProblems(config, cluster, context)).toEqual([
+      'Deployment payments-depl (payments/src/index.ts): STRIPE_KEY is required but not provided',
+    ]);
+  });
+
+  it('that runService derives from mongo: true (MONGO_URI) is reported', () => {
+    const cluster = loadCluster();
+    withoutEnv(container(cluster, 'tickets-depl'), 'MONGO_URI');
+    reports(serviceEnvProblems(config, cluster, context), 'tickets-depl (tickets/src/index.ts): MONGO_URI is required');
+  });
+
+  it('that comes from a ConfigMap which is gone is reported (NATS_URL, NODE_ENV)', () => {
+    const cluster = loadCluster();
+    cluster.configMaps = cluster.configMaps.filter((configMap) => nameOf(configMap) !== 'nats-config');
+    const problems = serviceEnvProblems(config, cluster, context);
+    reports(problems, 'orders-depl (orders/src/index.ts): envFrom: no ConfigMap named nats-config');
+    reports(problems, 'orders-depl (orders/src/index.ts): NATS_URL is required but not provided');
+  });
+
+  it('that a service newly requires in its index.ts is reported until the Deployment provides it', () => {
+    const entry = 'auth/src/index.ts';
+    const changed = readRepoFile(entry).replace("env: ['JWT_KEY']", "env: ['JWT_KEY', 'PEPPER']");
+    expect(changed).toContain('PEPPER');
+    reports(serviceEnvProblems(config, loadCluster(), withFile(entry, changed)), 'auth-depl (auth/src/index.ts): PEPPER is required but not provided');
+  });
+
+  it('that only an optional Secret reference would provide does not count', () => {
+    const cluster = loadCluster();
+    const jwt = container(cluster, 'orders-depl').env?.find((variable) => variable.name === 'JWT_KEY')?.valueFrom?.secretKeyRef;
+    if (!jwt) throw new Error('orders-depl reads no JWT_KEY Secret');
+    jwt.optional = true;
+    reports(serviceEnvProblems(config, cluster, context), 'orders-depl (orders/src/index.ts): JWT_KEY is required but not provided');
+  });
+
+  it('cannot hide behind a runService argument the reader cannot see', () => {
+    expect(() => readServiceRequirements('x.ts', "runService({ name: 'x', app, env: required, mongo: true });")).toThrow(
+      "runService's env is not an array literal",
+    );
+    expect(readServiceRequirements('x.ts', "void runService({ name: 'x', app, env: ['A'], nats: false });")).toEqual({
+      name: 'x',
+      env: ['A'],
+      mongo: false,
+      nats: false,
+    });
+  });
+});
+
+describe('an image not built by skaffold', () => {
+  const config = loadSkaffoldConfig();
+
+  it('running in a Deployment is reported, and so is the image skaffold builds that nothing runs', () => {
+    const cluster = loadCluster();
+    container(cluster, 'orders-depl').image = 'ticketing/order';
+    expect(imageProblems(config, cluster)).toEqual([
+      'skaffold builds ticketing/orders but no Deployment runs it',
+      'Deployment orders-depl runs ticketing/order, which skaffold does not build',
+    ]);
+  });
+
+  it('when skaffold stops building it is reported', () => {
+    const fewer: SkaffoldConfig = { ...config, build: { ...config.build, artifacts: config.build.artifacts.filter((a) => a.image !== 'ticketing/client') } };
+    expect(imageProblems(fewer, loadCluster())).toEqual(['Deployment client-depl runs ticketing/client, which skaffold does not build']);
+  });
+
+  it('that is third-party must carry a tag', () => {
+    const cluster = loadCluster();
+    container(cluster, 'nats-depl').image = 'nats-streaming';
+    expect(imagePinProblems(cluster, builtImages(config))).toEqual([
+      'Deployment nats-depl: image nats-streaming is neither built by skaffold nor pinned to a tag',
+    ]);
+  });
+});
+
+describe('a Secret', () => {
+  it('renamed in a Deployment is undocumented', () => {
+    const cluster = loadCluster();
+    const stripe = container(cluster, 'payments-depl').env?.find((variable) => variable.name === 'STRIPE_KEY')?.valueFrom?.secretKeyRef;
+    if (!stripe) throw new Error('payments-depl reads no STRIPE_KEY Secret');
+    stripe.name = 'stripe-keys';
+    reports(undocumentedSecretProblems(secretRefs(cluster), readSetupDocs()), 'Secret stripe-keys is read but no documented `kubectl create secret generic stripe-keys` creates it');
+  });
+
+  it('key missing from the documented command is undocumented', () => {
+    const docs = readSetupDocs().replace(/--from-literal=JWT_KEY=/g, '--from-literal=JWT=');
+    reports(undocumentedSecretProblems(secretRefs(loadCluster()), docs), 'key JWT_KEY of Secret jwt-secret is read but the documented command does not set it');
+  });
+
+  it('value written into a manifest is reported, and so is a Secret object', () => {
+    const cluster = loadCluster();
+    const jwt = container(cluster, 'auth-depl').env?.find((variable) => variable.name === 'JWT_KEY');
+    if (!jwt) throw new Error('auth-depl has no JWT_KEY');
+    jwt.value = 'not-so-secret';
+    delete jwt.valueFrom;
+    cluster.secrets.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'jwt-secret' }, stringData: { JWT_KEY: 'x' } });
+    expect(plaintextSecretProblems(cluster)).toEqual([
+      'Secret jwt-secret is committed; create it with kubectl instead',
+      'Deployment auth-depl: JWT_KEY is not read from a Secret',
+    ]);
+  });
+});
+
+describe('a manifest', () => {
+  it('that is not valid YAML is reported with its file', () => {
+    const { problems } = parseManifests([{ file: 'infra/k8s/broken.yaml', text: 'kind: Service\nmetadata:\n  name: [oops\n' }]);
+    reports(problems, 'infra/k8s/broken.yaml (document 1)');
+  });
+
+  it('that breaks the Kubernetes schema is reported', () => {
+    const manifests = loadManifests();
+    const auth = manifests.find((manifest) => manifest.file.endsWith('auth-depl.yaml') && manifest.object.kind === 'Deployment');
+    if (!auth) throw new Error('no auth Deployment');
+    const spec = (auth.object.spec as IDeployment['spec'])?.template.spec;
+    if (!spec) throw new Error('auth Deployment has no pod spec');
+    spec.containers[0].ports = [{ containerPort: 'http' as unknown as number }];
+    reports(schemaProblems(manifests), 'Deployment auth-depl: data/spec/template/spec/containers/0/ports/0/containerPort must be integer');
+  });
+
+  it('of a kind without a schema is reported', () => {
+    reports(schemaProblems([{ file: 'x.yaml', index: 0, object: { apiVersion: 'example.com/v1', kind: 'Widget' } }]), 'no Kubernetes schema for example.com/v1 Widget');
+  });
+
+  it('with a misspelt field is reported, though the schema lets it through', () => {
+    const manifests = loadManifests();
+    const client = manifests.find((manifest) => manifest.file.endsWith('client-depl.yaml') && manifest.object.kind === 'Deployment');
+    const first = (client?.object.spec as IDeployment['spec'])?.template.spec?.containers[0] as unknown as Record<string, unknown>;
+    first.readinesProbe = first.readinessProbe;
+    delete first.readinessProbe;
+    expect(schemaProblems(manifests)).toEqual([]);
+    reports(unknownFieldProblems(manifests), "'\"readinesProbe\"' does not exist in type 'IContainer'");
+  }, 60_000);
+});
+
+describe('a Deployment', () => {
+  it('whose selector misses its pods, or that no Service selects, is reported', () => {
+    const cluster = loadCluster();
+    const tickets = deployment(cluster, 'tickets-depl');
+    if (tickets.spec) tickets.spec.selector.matchLabels = { app: 'ticket' };
+    const problems = selectorProblems(cluster);
+    reports(problems, 'Deployment tickets-depl: selector app=ticket does not match its pod labels');
+    const expiration = deployment(cluster, 'expiration-depl');
+    if (expiration.spec?.template.metadata) expiration.spec.template.metadata.labels = { app: 'expiry' };
+    reports(selectorProblems(cluster), 'Deployment expiration-depl: no Service selects its pods');
+  });
+
+  it('without resources or probes is reported', () => {
+    const cluster = loadCluster();
+    const orders = container(cluster, 'orders-depl');
+    delete orders.resources?.limits;
+    delete orders.livenessProbe;
+    const problems = podResourceProblems(cluster);
+    reports(problems, 'Deployment orders-depl container orders: no cpu limit');
+    reports(problems, 'Deployment orders-depl container orders: no livenessProbe');
+  });
+
+  it('that probes something other than /healthz is reported', () => {
+    const cluster = loadCluster();
+    const probe = container(cluster, 'tickets-depl').readinessProbe?.httpGet;
+    if (!probe) throw new Error('tickets-depl has no HTTP readiness probe');
+    probe.path = '/';
+    reports(serviceProbeProblems(loadSkaffoldConfig(), cluster, context, 3000), 'container tickets: readinessProbe is not GET /healthz on port 3000');
+  });
+
+  it('with no time to drain after SIGTERM, or no preStop pause, is reported', () => {
+    const cluster = loadCluster();
+    const auth = deployment(cluster, 'auth-depl').spec?.template.spec;
+    if (auth) auth.terminationGracePeriodSeconds = 10;
+    delete container(cluster, 'client-depl').lifecycle;
+    const problems = gracefulShutdownProblems(cluster, builtImages(loadSkaffoldConfig()));
+    reports(problems, 'Deployment auth-depl container auth: terminationGracePeriodSeconds 10 leaves less than 20s');
+    reports(problems, 'Deployment client-depl container client: no preStop sleep before SIGTERM');
+  });
+
+  it('whose database loses its volume, or shares it during a rolling update, is reported', () => {
+    const cluster = loadCluster();
+    const mongo = deployment(cluster, 'payments-mongo-depl');
+    if (mongo.spec) mongo.spec.strategy = { type: 'RollingUpdate' };
+    container(cluster, 'expiration-redis-depl').volumeMounts = [];
+    cluster.claims = cluster.claims.filter((claim) => nameOf(claim) !== 'nats-pvc');
+    const problems = volumeProblems(cluster);
+    reports(problems, 'Deployment payments-mongo-depl volume claim payments-mongo-pvc: ReadWriteOnce needs strategy Recreate');
+    reports(problems, 'Deployment nats-depl volume claim nats-pvc: no PersistentVolumeClaim with that name');
+    reports(persistenceProblems(cluster), 'Deployment expiration-redis-depl: /data is not on a volume claim');
+  });
+
+  it('of NATS started with another cluster id than the services use is reported', () => {
+    const cluster = loadCluster();
+    const nats = container(cluster, 'nats-depl');
+    nats.args = (nats.args ?? []).map((arg) => (arg.startsWith('-cid') ? '-cid=other' : arg));
+    expect(natsClusterProblems(cluster)).toEqual(['ConfigMap nats-config: NATS_CLUSTER_ID=ticketing, but Deployment nats-depl runs cluster id other']);
+  });
+});
+
+describe('skaffold.yaml', () => {
+  const original = parseSkaffold(readRepoFile('skaffold.yaml')) as SkaffoldConfig;
+  const changed = (change: (config: SkaffoldConfig) => void): SkaffoldConfig => {
+    const copy = structuredClone(original);
+    change(copy);
+    return copy;
+  };
+
+  it('with a misspelt field, a pushing build or an old apiVersion fails its schema', () => {
+    const misspelt = changed((config) => {
+      const docker = config.build.artifacts[0].docker as unknown as Record<string, unknown>;
+      docker.dockerfle = docker.dockerfile;
+      delete docker.dockerfile;
+    });
+    reports(checkSkaffold(misspelt).problems, 'skaffold.yaml/build/artifacts/0/docker: must have required property');
+    reports(checkSkaffold(misspelt).problems, '"additionalProperty":"dockerfle"');
+    reports(checkSkaffold(changed((config) => (config.build.local.push = true))).problems, 'skaffold.yaml/build/local/push: must be equal to constant');
+    reports(checkSkaffold(changed((config) => (config.apiVersion = 'skaffold/v2beta29'))).problems, 'skaffold.yaml/apiVersion');
+  });
+
+  it('naming a missing Dockerfile or stage, or syncing to the wrong place, is reported', () => {
+    const config = changed((c) => {
+      c.build.artifacts[0].docker.dockerfile = 'auth/Dockerfile.dev';
+      c.build.artifacts[1].docker.target = 'develop';
+      const rule = c.build.artifacts[2].sync?.manual[0];
+      if (rule) rule.dest = 'src';
+    });
+    const [auth, tickets, orders] = config.build.artifacts;
+    expect(artifactProblems(auth, context, files)).toEqual(['artifact ticketing/auth: no Dockerfile at auth/Dockerfile.dev']);
+    expect(artifactProblems(tickets, context, files)).toEqual(['artifact ticketing/tickets: tickets/Dockerfile has no stage develop']);
+    reports(artifactProblems(orders, context, files), 'artifact ticketing/orders: sync puts orders/src/index.ts at /app/src/orders/src/index.ts, where stage dev has no such file');
+  });
+
+  it('with a profile patch that points at nothing is reported', () => {
+    const config = changed((c) => {
+      c.profiles?.[0].patches.push({ op: 'remove', path: '/build/artifacts/9/docker/target' });
+    });
+    expect(patchProblems(config)).toEqual(['profile production: remove /build/artifacts/9/docker/target points at nothing']);
+  });
+});
+
+describe('a Dockerfile', () => {
+  const text = readRepoFile('auth/Dockerfile');
+  const problemsOf = (changed: string, file = 'auth/Dockerfile') => {
+    expect(changed).not.toBe(text);
+    return finalImageProblems(parseDockerfile(file, changed), context);
+  };
+
+  it('whose CMD runs a path the build does not produce is reported', () => {
+    reports(problemsOf(text.replace('CMD ["node", "auth/build/index.js"]', 'CMD ["node", "auth/dist/index.js"]')), 'CMD names auth/dist/index.js, which the build does not produce');
+    reports(problemsOf(text.replace('CMD ["node", "auth/build/index.js"]', 'CMD node auth/build/index.js')), 'CMD is missing or not in exec form');
+  });
+
+  it('whose CMD is not compiled because tsc builds another project is reported', () => {
+    reports(problemsOf(text.replace('npx tsc -b auth/tsconfig.image.json', 'npx tsc -b common')), 'CMD names auth/build/index.js');
+  });
+
+  it('running as root, on a full base image, or in one stage is reported', () => {
+    reports(problemsOf(text.replace(/\nUSER node\nEXPOSE/, '\nEXPOSE')), 'the final stage runs as root (no USER)');
+    reports(problemsOf(text.replace(/FROM node:20-alpine\nENV NODE_ENV/, 'FROM node:20\nENV NODE_ENV')), 'the final stage is based on node:20, not an alpine or slim image');
+    const single = 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci && npx tsc -b auth\nUSER node\nCMD ["node", "auth/build/index.js"]\n';
+    reports(finalImageProblems(parseDockerfile('single', single), context), 'single: not a multi-stage build');
+  });
+
+  it('that ships dev dependencies in the final image is reported', () => {
+    reports(problemsOf(text.replace('COPY --from=prod-deps /app ./', 'COPY --from=build /app ./')), 'the final stage copies node_modules from stage build, which installs dev dependencies');
+  });
+
+  it('copying what the build context lacks is reported', () => {
+    const changed = text.replace('COPY auth/ auth/', 'COPY auth/ auth/\nCOPY local/ local/');
+    reports(contextCopyProblems(parseDockerfile('auth/Dockerfile', changed), context), 'COPY local: not in the build context');
+  });
+
+  it("whose build context would carry node_modules is reported by .dockerignore's check", () => {
+    const loose = context.dockerignore.filter((line) => !line.includes('node_modules'));
+    expect(isIgnored('auth/node_modules', loose)).toBe(false);
+    expect(isIgnored('auth/node_modules', context.dockerignore)).toBe(true);
+  });
+});
