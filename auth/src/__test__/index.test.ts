@@ -1,20 +1,14 @@
-import { spawn } from 'child_process';
 import path from 'path';
 import { freePort } from '@ticketing/local';
+import { runEntryPoint } from '@ticketing/common/testing';
 
 const entry = path.join(__dirname, '../index.ts');
+const startAuth = (env: NodeJS.ProcessEnv) => runEntryPoint(entry, env);
 
-/** Runs the real entry point, as the container does, and collects its output. */
-const startAuth = (env: NodeJS.ProcessEnv) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
+const databaseUri = (name: string) => {
+  const url = new URL(process.env.MONGO_URI!);
+  url.pathname = `/${name}`;
+  return url.toString();
 };
 
 it('refuses to start without JWT_KEY and MONGO_URI, naming both', async () => {
@@ -33,7 +27,7 @@ it('serves requests, then shuts down cleanly on SIGTERM', async () => {
   const port = await freePort();
   const auth = startAuth({
     JWT_KEY: 'key',
-    MONGO_URI: `${process.env.MONGO_URI}/auth_index_test`,
+    MONGO_URI: databaseUri('auth_index_test'),
     PORT: String(port),
     HOST: '127.0.0.1',
   });

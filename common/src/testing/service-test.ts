@@ -5,22 +5,10 @@ import { useTestDatabase } from './database';
 import { RecordingBus } from './recording-bus';
 
 /**
- * FerretDB applies an update as a read and a write that another connection can
- * slip between (FerretDB#3040); over one connection each single-document write
- * is atomic, as it is on MongoDB, so compare-and-set tests mean what they say.
- */
-const overOneConnection = (uri: string) => {
-  const url = new URL(uri);
-  url.searchParams.set('maxPoolSize', '1');
-  return url.toString();
-};
-
-/**
  * A service's test file: its own database, a RecordingBus as the event bus, and
  * every test starting with no event left over from the one before.
  */
 export const useServiceTest = (outbox: Pick<OutboxRelay, 'flush'>) => {
-  if (process.env.MONGO_URI) process.env.MONGO_URI = overOneConnection(process.env.MONGO_URI);
   const bus = new RecordingBus();
   natsWrapper.use(bus);
   useTestDatabase();

@@ -53,7 +53,12 @@ const launch = async (spec: ServerSpec, { dataDir, port, log }: ServerOptions): 
   };
 };
 
-/** FerretDB with its SQLite backend: a MongoDB-wire server without a mongod binary. */
+/**
+ * FerretDB with its SQLite backend: a MongoDB-wire server without a mongod binary.
+ * It applies an update as a read and a write that another connection can slip
+ * between (FerretDB#3040); over one connection per process each single-document
+ * write is atomic, as on MongoDB, so the URI it hands out says maxPoolSize=1.
+ */
 export const startFerretDB = (options: ServerOptions = {}) =>
   launch(
     {
@@ -68,7 +73,7 @@ export const startFerretDB = (options: ServerOptions = {}) =>
         '--telemetry=disable',
         '--log-level=error',
       ],
-      env: (port) => ({ MONGO_URI: `mongodb://127.0.0.1:${port}` }),
+      env: (port) => ({ MONGO_URI: `mongodb://127.0.0.1:${port}/?maxPoolSize=1` }),
     },
     options,
   );
