@@ -1,6 +1,7 @@
 import { artifactFolder, loadDockerfile } from './lib/artifacts';
 import { loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
 import { contextCopyProblems, finalImageProblems, isIgnored } from './lib/image-build';
+import { workspacePeerProblems } from './lib/services';
 
 const config = loadSkaffoldConfig();
 const context = repoBuildContext();
@@ -16,6 +17,12 @@ describe.each(config.build.artifacts.map((artifact) => [artifactFolder(artifact)
   it('copies only what the build context holds', () => {
     if (dockerfile) expect(contextCopyProblems(dockerfile, context)).toEqual([]);
     expect(dockerfile?.stages.length).toBeGreaterThan(1);
+  });
+});
+
+describe('the production dependencies an image installs', () => {
+  it("include the peer dependencies of the workspace packages it uses", () => {
+    expect(workspacePeerProblems(config, context)).toEqual([]);
   });
 });
 

@@ -17,7 +17,7 @@ import { readRepoFile } from './lib/repo';
 import { schemaProblems, unknownFieldProblems } from './lib/schema';
 import { plaintextSecretProblems, secretRefs, undocumentedSecretProblems } from './lib/secrets';
 import { readServiceRequirements } from './lib/service-env';
-import { serviceEnvProblems, serviceProbeProblems } from './lib/services';
+import { serviceEnvProblems, serviceProbeProblems, workspacePeerProblems } from './lib/services';
 import { checkSkaffold, imageProblems, parseSkaffold, patchProblems, SkaffoldConfig } from './lib/skaffold';
 import {
   ingressProblems,
@@ -390,6 +390,15 @@ describe('a Dockerfile', () => {
   it('copying what the build context lacks is reported', () => {
     const changed = text.replace('COPY auth/ auth/', 'COPY auth/ auth/\nCOPY local/ local/');
     reports(contextCopyProblems(parseDockerfile('auth/Dockerfile', changed), context), 'COPY local: not in the build context');
+  });
+
+  it("image that would lack a peer dependency of @ticketing/common is reported", () => {
+    const manifest = JSON.parse(readRepoFile('auth/package.json')) as { dependencies: Record<string, string> };
+    delete manifest.dependencies.mongoose;
+    reports(
+      workspacePeerProblems(loadSkaffoldConfig(), withFile('auth/package.json', JSON.stringify(manifest))),
+      'auth/package.json: depends on @ticketing/common, whose peer dependency mongoose it does not list',
+    );
   });
 
   it("whose build context would carry node_modules is reported by .dockerignore's check", () => {

@@ -128,7 +128,7 @@ export const origin = (dockerfile: Dockerfile, stage: Stage, target: string, con
 
 const rootUsers = new Set(['root', '0', '0:0', 'root:root']);
 
-/** The program and script paths of an exec-form command (arguments that look like paths). */
+/** The paths an exec-form command names: its program unless that is `node`, and arguments that look like paths. */
 const commandPaths = (command: string[]): string[] =>
   command.filter((part, i) => (i === 0 && part !== 'node') || (part.includes('/') && !part.startsWith('-') && !part.includes('://')));
 
@@ -146,34 +146,39 @@ export const commandProblems = (dockerfile: Dockerfile, stage: Stage, context: B
 const installsDevDependencies = (run: Instruction) =>
   /\bnpm\s+(?:ci|install)\b/.test(run.args) && !/--omit[= ]dev\b|--production\b/.test(run.args);
 
-/** Checks the image a Dockerfile produces (its last stage). */
+/** node_modules the final stage copies from a stage that installed dev dependencies. */
+const devDependencyProblems = (dockerfile: Dockerfile, final: Stage): string[] =>
+  final.instructions
+    .filter((instruction) => instruction.keyword === 'COPY' && instruction.flags.from !== undefined)
+    .flatMap((copy) => {
+      const from = findStage(dockerfile, copy.flags.from);
+      if (!from) return [];
+      const carriesNodeModules = copyPaths(copy).sources.some(
+        (source) => path.posix.resolve('/', source) === finalWorkdir(dockerfile, from) || source.includes('node_modules'),
+      );
+      const devInstall = stageChain(dockerfile, from)
+        .flatMap((link) => link.instructions)
+        .find((instruction) => instruction.keyword === 'RUN' && installsDevDependencies(instruction));
+      if (!carriesNodeModules || !devInstall) return [];
+      return [`${dockerfile.file}: the final stage copies node_modules from stage ${copy.flags.from}, which installs dev dependencies (line ${devInstall.line})`];
+    });
+
+/**
+ * Checks the image a Dockerfile produces (its last stage): built in several
+ * stages, on an alpine or slim base, as a user other than root, without dev
+ * dependencies, running a command the build produces.
+ */
 export const finalImageProblems = (dockerfile: Dockerfile, context: BuildContext): string[] => {
   const { file, stages } = dockerfile;
   const final = stages.at(-1);
   if (!final) return [`${file}: no FROM`];
   const problems: string[] = [];
   if (stages.length < 2) problems.push(`${file}: not a multi-stage build`);
-
   const base = baseImage(dockerfile, final);
   if (!/-(?:alpine|slim)\b/.test(base)) problems.push(`${file}: the final stage is based on ${base}, not an alpine or slim image`);
-
   const user = lastInstruction(dockerfile, final, 'USER')?.args.trim();
   if (!user || rootUsers.has(user)) problems.push(`${file}: the final stage runs as ${user ?? 'root (no USER)'}`);
-
-  for (const copy of final.instructions.filter((instruction) => instruction.keyword === 'COPY' && instruction.flags.from)) {
-    const from = findStage(dockerfile, copy.flags.from);
-    if (!from) continue;
-    const carriesNodeModules = copyPaths(copy).sources.some(
-      (source) => path.posix.resolve('/', source) === finalWorkdir(dockerfile, from) || source.includes('node_modules'),
-    );
-    const devInstall = stageChain(dockerfile, from)
-      .flatMap((link) => link.instructions)
-      .find((instruction) => instruction.keyword === 'RUN' && installsDevDependencies(instruction));
-    if (carriesNodeModules && devInstall) {
-      problems.push(`${file}: the final stage copies node_modules from stage ${copy.flags.from}, which installs dev dependencies (line ${devInstall.line})`);
-    }
-  }
-  return [...problems, ...commandProblems(dockerfile, final, context)];
+  return [...problems, ...devDependencyProblems(dockerfile, final), ...commandProblems(dockerfile, final, context)];
 };
 
 /** Every file or folder a COPY takes from the context exists and is not excluded by .dockerignore. */

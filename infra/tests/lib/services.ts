@@ -70,3 +70,37 @@ export const serviceProbeProblems = (config: SkaffoldConfig, cluster: Cluster, c
       }),
   );
 };
+
+interface PackageManifest {
+  name?: string;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+const readPackage = (context: BuildContext, folder: string): PackageManifest | undefined => {
+  const text = context.read(`${folder}/package.json`);
+  return text === undefined ? undefined : (JSON.parse(text) as PackageManifest);
+};
+
+/**
+ * An image installs only its own workspace's production dependencies, so the
+ * peer dependencies of the workspace packages it uses (mongoose for
+ * @ticketing/common) must be among them: the monorepo's hoisted node_modules
+ * hides a missing one everywhere except in the image.
+ */
+export const workspacePeerProblems = (config: SkaffoldConfig, context: BuildContext): string[] => {
+  const workspaces = ((JSON.parse(context.read('package.json') ?? '{}') as { workspaces?: string[] }).workspaces ?? [])
+    .map((folder) => readPackage(context, folder))
+    .filter((manifest): manifest is PackageManifest => manifest?.name !== undefined);
+  return config.build.artifacts.flatMap((artifact) => {
+    const folder = artifactFolder(artifact);
+    const own = readPackage(context, folder)?.dependencies ?? {};
+    return workspaces
+      .filter((workspace) => workspace.name !== undefined && own[workspace.name] !== undefined)
+      .flatMap((workspace) =>
+        Object.keys(workspace.peerDependencies ?? {})
+          .filter((peer) => own[peer] === undefined)
+          .map((peer) => `${folder}/package.json: depends on ${workspace.name ?? ''}, whose peer dependency ${peer} it does not list, so its image lacks it`),
+      );
+  });
+};
