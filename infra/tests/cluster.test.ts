@@ -19,7 +19,9 @@ const context = repoBuildContext();
 describe('the cluster the manifests describe', () => {
   it('routes the Ingress as the design says: ticketing.dev, API paths to their services, the rest to the client', () => {
     expect(cluster.ingresses.map((ingress) => ingress.spec?.ingressClassName)).toEqual(['nginx']);
-    expect(ingressRoutes(cluster).map(({ host, path, pathType, service, port }) => `${host}${path} ${pathType} ${service}:${port}`)).toEqual([
+    expect(
+      ingressRoutes(cluster).map(({ host, path, pathType, service, port }) => `${host}${path} ${pathType} ${service}:${port}`),
+    ).toEqual([
       'ticketing.dev/api/users Prefix auth-srv:3000',
       'ticketing.dev/api/tickets Prefix tickets-srv:3000',
       'ticketing.dev/api/orders Prefix orders-srv:3000',
@@ -81,8 +83,9 @@ describe('the cluster the manifests describe', () => {
 
   it('documents how to create every Secret key it reads, in the README or infra/CLUSTER.md', () => {
     const refs = secretRefs(cluster);
-    expect(refs.map(({ secret, key }) => `${secret}/${key}`)).toEqual(expect.arrayContaining(['jwt-secret/JWT_KEY', 'stripe-secret/STRIPE_KEY']));
+    expect(refs.map(({ secret, key }) => `${secret}/${key}`)).toEqual(
+      expect.arrayContaining(['jwt-secret/JWT_KEY', 'stripe-secret/STRIPE_KEY']),
+    );
     expect(undocumentedSecretProblems(refs, readSetupDocs())).toEqual([]);
   });
-
 });

@@ -6,13 +6,7 @@ import { builtImages, listRepoFiles, loadCluster, loadSkaffoldConfig, readSetupD
 import { contextCopyProblems, finalImageProblems, isIgnored } from './lib/image-build';
 import { Cluster, IContainer, IDeployment, IService, nameOf } from './lib/kube';
 import { loadManifests, parseManifests } from './lib/manifests';
-import {
-  gracefulShutdownProblems,
-  imagePinProblems,
-  persistenceProblems,
-  podResourceProblems,
-  volumeProblems,
-} from './lib/pods';
+import { gracefulShutdownProblems, imagePinProblems, persistenceProblems, podResourceProblems, volumeProblems } from './lib/pods';
 import { readRepoFile } from './lib/repo';
 import { schemaProblems, unknownFieldProblems } from './lib/schema';
 import { plaintextSecretProblems, secretRefs, undocumentedSecretProblems } from './lib/secrets';
@@ -71,7 +65,10 @@ describe('a renamed Service', () => {
   it('is a connection string that points nowhere', () => {
     const cluster = loadCluster();
     service(cluster, 'orders-mongo-srv').metadata = { name: 'orders-db' };
-    reports(serviceAddressProblems(cluster), 'MONGO_URI=mongodb://orders-mongo-srv:27017/orders: no Service named orders-mongo-srv');
+    reports(
+      serviceAddressProblems(cluster),
+      'MONGO_URI=mongodb://orders-mongo-srv:27017/orders: no Service named orders-mongo-srv',
+    );
   });
 
   it('is a NATS_URL in the ConfigMap that points nowhere', () => {
@@ -91,11 +88,14 @@ describe('a wrong port', () => {
   it("in a Service's targetPort misses the container", () => {
     const cluster = loadCluster();
     servicePort(cluster, 'tickets-srv').targetPort = 3001;
-    reports(servicePortProblems(cluster), 'Service tickets-srv port 3000: targetPort 3001 is not a container port of Deployment tickets-depl');
+    reports(
+      servicePortProblems(cluster),
+      'Service tickets-srv port 3000: targetPort 3001 is not a container port of Deployment tickets-depl',
+    );
     reports(ingressProblems(cluster), 'Ingress path /api/tickets -> tickets-srv:3000');
   });
 
-  it("in an Ingress backend names a port the Service lacks", () => {
+  it('in an Ingress backend names a port the Service lacks', () => {
     const cluster = loadCluster();
     const backend = cluster.ingresses[0].spec?.rules?.[0].http?.paths[2].backend.service;
     if (!backend) throw new Error('no third Ingress path');
@@ -107,9 +107,15 @@ describe('a wrong port', () => {
     const cluster = loadCluster();
     const payments = container(cluster, 'payments-depl');
     payments.ports = [{ name: 'http', containerPort: 8080 }];
-    reports(servicePortProblems(cluster), 'Service payments-srv port 3000: targetPort 3000 is not a container port of Deployment payments-depl');
+    reports(
+      servicePortProblems(cluster),
+      'Service payments-srv port 3000: targetPort 3000 is not a container port of Deployment payments-depl',
+    );
     reports(podResourceProblems(cluster), 'Deployment payments-depl container payments: readinessProbe checks port 3000');
-    reports(serviceProbeProblems(loadSkaffoldConfig(), cluster, context, 3000), 'the service listens on 3000, which the container does not declare');
+    reports(
+      serviceProbeProblems(loadSkaffoldConfig(), cluster, context, 3000),
+      'the service listens on 3000, which the container does not declare',
+    );
   });
 
   it('in a connection string names a port the Service does not serve', () => {
@@ -150,7 +156,10 @@ describe('a missing env var', () => {
     const entry = 'auth/src/index.ts';
     const changed = readRepoFile(entry).replace("env: ['JWT_KEY']", "env: ['JWT_KEY', 'PEPPER']");
     expect(changed).toContain('PEPPER');
-    reports(serviceEnvProblems(config, loadCluster(), withFile(entry, changed)), 'auth-depl (auth/src/index.ts): PEPPER is required but not provided');
+    reports(
+      serviceEnvProblems(config, loadCluster(), withFile(entry, changed)),
+      'auth-depl (auth/src/index.ts): PEPPER is required but not provided',
+    );
   });
 
   it('that only an optional Secret reference would provide does not count', () => {
@@ -158,7 +167,10 @@ describe('a missing env var', () => {
     const jwt = container(cluster, 'orders-depl').env?.find((variable) => variable.name === 'JWT_KEY')?.valueFrom?.secretKeyRef;
     if (!jwt) throw new Error('orders-depl reads no JWT_KEY Secret');
     jwt.optional = true;
-    reports(serviceEnvProblems(config, cluster, context), 'orders-depl (orders/src/index.ts): JWT_KEY is required but not provided');
+    reports(
+      serviceEnvProblems(config, cluster, context),
+      'orders-depl (orders/src/index.ts): JWT_KEY is required but not provided',
+    );
   });
 
   it('cannot hide behind a runService argument the reader cannot see', () => {
@@ -187,8 +199,13 @@ describe('an image not built by skaffold', () => {
   });
 
   it('when skaffold stops building it is reported', () => {
-    const fewer: SkaffoldConfig = { ...config, build: { ...config.build, artifacts: config.build.artifacts.filter((a) => a.image !== 'ticketing/client') } };
-    expect(imageProblems(fewer, loadCluster())).toEqual(['Deployment client-depl runs ticketing/client, which skaffold does not build']);
+    const fewer: SkaffoldConfig = {
+      ...config,
+      build: { ...config.build, artifacts: config.build.artifacts.filter((a) => a.image !== 'ticketing/client') },
+    };
+    expect(imageProblems(fewer, loadCluster())).toEqual([
+      'Deployment client-depl runs ticketing/client, which skaffold does not build',
+    ]);
   });
 
   it('that is third-party must carry a tag', () => {
@@ -203,15 +220,22 @@ describe('an image not built by skaffold', () => {
 describe('a Secret', () => {
   it('renamed in a Deployment is undocumented', () => {
     const cluster = loadCluster();
-    const stripe = container(cluster, 'payments-depl').env?.find((variable) => variable.name === 'STRIPE_KEY')?.valueFrom?.secretKeyRef;
+    const stripe = container(cluster, 'payments-depl').env?.find((variable) => variable.name === 'STRIPE_KEY')?.valueFrom
+      ?.secretKeyRef;
     if (!stripe) throw new Error('payments-depl reads no STRIPE_KEY Secret');
     stripe.name = 'stripe-keys';
-    reports(undocumentedSecretProblems(secretRefs(cluster), readSetupDocs()), 'Secret stripe-keys is read but no documented `kubectl create secret generic stripe-keys` creates it');
+    reports(
+      undocumentedSecretProblems(secretRefs(cluster), readSetupDocs()),
+      'Secret stripe-keys is read but no documented `kubectl create secret generic stripe-keys` creates it',
+    );
   });
 
   it('key missing from the documented command is undocumented', () => {
     const docs = readSetupDocs().replace(/--from-literal=JWT_KEY=/g, '--from-literal=JWT=');
-    reports(undocumentedSecretProblems(secretRefs(loadCluster()), docs), 'key JWT_KEY of Secret jwt-secret is read but the documented command does not set it');
+    reports(
+      undocumentedSecretProblems(secretRefs(loadCluster()), docs),
+      'key JWT_KEY of Secret jwt-secret is read but the documented command does not set it',
+    );
   });
 
   it('value written into a manifest is reported, and so is a Secret object', () => {
@@ -241,17 +265,28 @@ describe('a manifest', () => {
     const spec = (auth.object.spec as IDeployment['spec'])?.template.spec;
     if (!spec) throw new Error('auth Deployment has no pod spec');
     spec.containers[0].ports = [{ containerPort: 'http' as unknown as number }];
-    reports(schemaProblems(manifests), 'Deployment auth-depl: data/spec/template/spec/containers/0/ports/0/containerPort must be integer');
+    reports(
+      schemaProblems(manifests),
+      'Deployment auth-depl: data/spec/template/spec/containers/0/ports/0/containerPort must be integer',
+    );
   });
 
   it('of a kind without a schema is reported', () => {
-    reports(schemaProblems([{ file: 'x.yaml', index: 0, object: { apiVersion: 'example.com/v1', kind: 'Widget' } }]), 'no Kubernetes schema for example.com/v1 Widget');
+    reports(
+      schemaProblems([{ file: 'x.yaml', index: 0, object: { apiVersion: 'example.com/v1', kind: 'Widget' } }]),
+      'no Kubernetes schema for example.com/v1 Widget',
+    );
   });
 
   it('with a misspelt field is reported, though the schema lets it through', () => {
     const manifests = loadManifests();
-    const client = manifests.find((manifest) => manifest.file.endsWith('client-depl.yaml') && manifest.object.kind === 'Deployment');
-    const first = (client?.object.spec as IDeployment['spec'])?.template.spec?.containers[0] as unknown as Record<string, unknown>;
+    const client = manifests.find(
+      (manifest) => manifest.file.endsWith('client-depl.yaml') && manifest.object.kind === 'Deployment',
+    );
+    const first = (client?.object.spec as IDeployment['spec'])?.template.spec?.containers[0] as unknown as Record<
+      string,
+      unknown
+    >;
     first.readinesProbe = first.readinessProbe;
     delete first.readinessProbe;
     expect(schemaProblems(manifests)).toEqual([]);
@@ -286,7 +321,10 @@ describe('a Deployment', () => {
     const probe = container(cluster, 'tickets-depl').readinessProbe?.httpGet;
     if (!probe) throw new Error('tickets-depl has no HTTP readiness probe');
     probe.path = '/';
-    reports(serviceProbeProblems(loadSkaffoldConfig(), cluster, context, 3000), 'container tickets: readinessProbe is not GET /healthz on port 3000');
+    reports(
+      serviceProbeProblems(loadSkaffoldConfig(), cluster, context, 3000),
+      'container tickets: readinessProbe is not GET /healthz on port 3000',
+    );
   });
 
   it('with no time to drain after SIGTERM, or no preStop pause, is reported', () => {
@@ -315,7 +353,9 @@ describe('a Deployment', () => {
     const cluster = loadCluster();
     const nats = container(cluster, 'nats-depl');
     nats.args = (nats.args ?? []).map((arg) => (arg.startsWith('-cid') ? '-cid=other' : arg));
-    expect(natsClusterProblems(cluster)).toEqual(['ConfigMap nats-config: NATS_CLUSTER_ID=ticketing, but Deployment nats-depl runs cluster id other']);
+    expect(natsClusterProblems(cluster)).toEqual([
+      'ConfigMap nats-config: NATS_CLUSTER_ID=ticketing, but Deployment nats-depl runs cluster id other',
+    ]);
   });
 });
 
@@ -335,7 +375,10 @@ describe('skaffold.yaml', () => {
     });
     reports(checkSkaffold(misspelt).problems, 'skaffold.yaml/build/artifacts/0/docker: must have required property');
     reports(checkSkaffold(misspelt).problems, '"additionalProperty":"dockerfle"');
-    reports(checkSkaffold(changed((config) => (config.build.local.push = true))).problems, 'skaffold.yaml/build/local/push: must be equal to constant');
+    reports(
+      checkSkaffold(changed((config) => (config.build.local.push = true))).problems,
+      'skaffold.yaml/build/local/push: must be equal to constant',
+    );
     reports(checkSkaffold(changed((config) => (config.apiVersion = 'skaffold/v2beta29'))).problems, 'skaffold.yaml/apiVersion');
   });
 
@@ -348,8 +391,13 @@ describe('skaffold.yaml', () => {
     });
     const [auth, tickets, orders] = config.build.artifacts;
     expect(artifactProblems(auth, context, files)).toEqual(['artifact ticketing/auth: no Dockerfile at auth/Dockerfile.dev']);
-    expect(artifactProblems(tickets, context, files)).toEqual(['artifact ticketing/tickets: tickets/Dockerfile has no stage develop']);
-    reports(artifactProblems(orders, context, files), 'artifact ticketing/orders: sync puts orders/src/index.ts at /app/src/orders/src/index.ts, where stage dev has no such file');
+    expect(artifactProblems(tickets, context, files)).toEqual([
+      'artifact ticketing/tickets: tickets/Dockerfile has no stage develop',
+    ]);
+    reports(
+      artifactProblems(orders, context, files),
+      'artifact ticketing/orders: sync puts orders/src/index.ts at /app/src/orders/src/index.ts, where stage dev has no such file',
+    );
   });
 
   it('with a profile patch that points at nothing is reported', () => {
@@ -368,23 +416,39 @@ describe('a Dockerfile', () => {
   };
 
   it('whose CMD runs a path the build does not produce is reported', () => {
-    reports(problemsOf(text.replace('CMD ["node", "auth/build/index.js"]', 'CMD ["node", "auth/dist/index.js"]')), 'CMD names auth/dist/index.js, which the build does not produce');
-    reports(problemsOf(text.replace('CMD ["node", "auth/build/index.js"]', 'CMD node auth/build/index.js')), 'CMD is missing or not in exec form');
+    reports(
+      problemsOf(text.replace('CMD ["node", "auth/build/index.js"]', 'CMD ["node", "auth/dist/index.js"]')),
+      'CMD names auth/dist/index.js, which the build does not produce',
+    );
+    reports(
+      problemsOf(text.replace('CMD ["node", "auth/build/index.js"]', 'CMD node auth/build/index.js')),
+      'CMD is missing or not in exec form',
+    );
   });
 
   it('whose CMD is not compiled because tsc builds another project is reported', () => {
-    reports(problemsOf(text.replace('npx tsc -b auth/tsconfig.image.json', 'npx tsc -b common')), 'CMD names auth/build/index.js');
+    reports(
+      problemsOf(text.replace('npx tsc -b auth/tsconfig.image.json', 'npx tsc -b common')),
+      'CMD names auth/build/index.js',
+    );
   });
 
   it('running as root, on a full base image, or in one stage is reported', () => {
     reports(problemsOf(text.replace(/\nUSER node\nEXPOSE/, '\nEXPOSE')), 'the final stage runs as root (no USER)');
-    reports(problemsOf(text.replace(/FROM node:20-alpine\nENV NODE_ENV/, 'FROM node:20\nENV NODE_ENV')), 'the final stage is based on node:20, not an alpine or slim image');
-    const single = 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci && npx tsc -b auth\nUSER node\nCMD ["node", "auth/build/index.js"]\n';
+    reports(
+      problemsOf(text.replace(/FROM node:20-alpine\nENV NODE_ENV/, 'FROM node:20\nENV NODE_ENV')),
+      'the final stage is based on node:20, not an alpine or slim image',
+    );
+    const single =
+      'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci && npx tsc -b auth\nUSER node\nCMD ["node", "auth/build/index.js"]\n';
     reports(finalImageProblems(parseDockerfile('single', single), context), 'single: not a multi-stage build');
   });
 
   it('that ships dev dependencies in the final image is reported', () => {
-    reports(problemsOf(text.replace('COPY --from=prod-deps /app ./', 'COPY --from=build /app ./')), 'the final stage copies node_modules from stage build, which installs dev dependencies');
+    reports(
+      problemsOf(text.replace('COPY --from=prod-deps /app ./', 'COPY --from=build /app ./')),
+      'the final stage copies node_modules from stage build, which installs dev dependencies',
+    );
   });
 
   it('copying what the build context lacks is reported', () => {
@@ -392,7 +456,7 @@ describe('a Dockerfile', () => {
     reports(contextCopyProblems(parseDockerfile('auth/Dockerfile', changed), context), 'COPY local: not in the build context');
   });
 
-  it("image that would lack a peer dependency of @ticketing/common is reported", () => {
+  it('image that would lack a peer dependency of @ticketing/common is reported', () => {
     const manifest = JSON.parse(readRepoFile('auth/package.json')) as { dependencies: Record<string, string> };
     delete manifest.dependencies.mongoose;
     reports(

@@ -23,7 +23,7 @@ describe('skaffold.yaml', () => {
     expect(imageProblems(config, loadCluster())).toEqual([]);
   });
 
-  it("builds stages that exist, whose CMD the build produces, and syncs sources onto the files they replace", () => {
+  it('builds stages that exist, whose CMD the build produces, and syncs sources onto the files they replace', () => {
     expect(config.build.artifacts.flatMap((artifact) => artifactProblems(artifact, context, files))).toEqual([]);
   });
 

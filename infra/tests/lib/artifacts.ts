@@ -42,7 +42,10 @@ export const artifactProblems = (artifact: Artifact, context: BuildContext, file
     if (matched.length === 0) return [`${label}: sync ${rule.src} matches no file of the build context`];
     return matched
       .filter((file) => !origin(dockerfile, stage, syncedPath(file, rule, workdir), context))
-      .map((file) => `${label}: sync puts ${file} at ${syncedPath(file, rule, workdir)}, where stage ${stage.name ?? stage.index} has no such file`);
+      .map(
+        (file) =>
+          `${label}: sync puts ${file} at ${syncedPath(file, rule, workdir)}, where stage ${stage.name ?? stage.index} has no such file`,
+      );
   });
   return [...commandProblems(dockerfile, stage, context), ...syncProblems];
 };

@@ -103,7 +103,9 @@ export const lastInstruction = (dockerfile: Dockerfile, stage: Stage, keyword: s
 
 /** The working directory at the end of a stage. */
 export const finalWorkdir = (dockerfile: Dockerfile, stage: Stage): string =>
-  stageChain(dockerfile, stage).find((link) => link.instructions.length > 0)?.instructions.at(-1)?.workdir ?? '/';
+  stageChain(dockerfile, stage)
+    .find((link) => link.instructions.length > 0)
+    ?.instructions.at(-1)?.workdir ?? '/';
 
 /** CMD/ENTRYPOINT in exec form (a JSON array), or undefined for the shell form. */
 export const execForm = (instruction: Instruction | undefined): string[] | undefined => {

@@ -19,7 +19,8 @@ export const globToRegExp = (glob: string): RegExp => {
     else if (char === '{') {
       const end = glob.indexOf('}', i);
       if (end === -1) throw new Error(`unclosed { in glob ${glob}`);
-      source += `(?:${glob.slice(i + 1, end).split(',').map(escape).join('|')})`;
+      const alternatives = glob.slice(i + 1, end).split(',');
+      source += `(?:${alternatives.map(escape).join('|')})`;
       i = end;
     } else source += escape(char);
   }

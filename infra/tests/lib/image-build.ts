@@ -50,12 +50,17 @@ const tscOutput = (run: Instruction, target: string, context: BuildContext): str
   const project = /\btsc\s+(?:-b|--build)\s+(\S+)/.exec(run.args)?.[1];
   if (!project) return undefined;
   const projectDir = path.posix.normalize(project.endsWith('.json') ? path.posix.dirname(project) : project);
-  const options = (readJson(context, `${projectDir}/tsconfig.json`)?.compilerOptions ?? {}) as { rootDir?: string; outDir?: string };
+  const options = (readJson(context, `${projectDir}/tsconfig.json`)?.compilerOptions ?? {}) as {
+    rootDir?: string;
+    outDir?: string;
+  };
   if (!options.outDir) return undefined;
   const outDir = path.posix.join(run.workdir, projectDir, options.outDir);
   if (!inside(outDir, target) || !target.endsWith('.js')) return undefined;
   const source = path.posix.join(projectDir, options.rootDir ?? '.', path.posix.relative(outDir, target)).replace(/\.js$/, '.ts');
-  return context.exists(source) && !isIgnored(source, context.dockerignore) ? `compiled from ${source} by \`${project}\`` : undefined;
+  return context.exists(source) && !isIgnored(source, context.dockerignore)
+    ? `compiled from ${source} by \`${project}\``
+    : undefined;
 };
 
 /** The workspace folder a package name belongs to, from the root package.json's workspaces. */
@@ -68,13 +73,19 @@ const workspaceDir = (context: BuildContext, packageName: string): string | unde
  * `next build` with `output: 'standalone'` writes <app>/.next/standalone/<app path from the
  * workspace root>/server.js, when the workspace root (where Next.js finds the lockfile) is the working directory.
  */
-const nextOutput = (run: Instruction, target: string, context: BuildContext, has: (file: string) => boolean): string | undefined => {
+const nextOutput = (
+  run: Instruction,
+  target: string,
+  context: BuildContext,
+  has: (file: string) => boolean,
+): string | undefined => {
   const workspace = /\bnpm\s+run\s+build\s+(?:--workspace[= ]|-w\s+)(\S+)/.exec(run.args)?.[1];
   const appDir = workspace ? workspaceDir(context, workspace) : undefined;
   if (!appDir) return undefined;
   const script = String(((readJson(context, `${appDir}/package.json`)?.scripts ?? {}) as Record<string, unknown>).build ?? '');
   if (!/\bnext\s+build\b/.test(script)) return undefined;
-  const config = ['next.config.ts', 'next.config.mjs', 'next.config.js'].map((name) => context.read(`${appDir}/${name}`)).find(Boolean) ?? '';
+  const config =
+    ['next.config.ts', 'next.config.mjs', 'next.config.js'].map((name) => context.read(`${appDir}/${name}`)).find(Boolean) ?? '';
   if (!/output:\s*['"]standalone['"]/.test(config)) return undefined;
   const server = path.posix.join(run.workdir, appDir, '.next/standalone', appDir, 'server.js');
   if (target !== server || !has(path.posix.join(run.workdir, 'package-lock.json'))) return undefined;
@@ -98,7 +109,9 @@ export const origin = (dockerfile: Dockerfile, stage: Stage, target: string, con
       if (instruction.keyword === 'RUN') {
         const has = (file: string) => origin(dockerfile, link, file, context) !== undefined;
         const made =
-          tscOutput(instruction, target, context) ?? nextOutput(instruction, target, context, has) ?? npmOutput(instruction, target);
+          tscOutput(instruction, target, context) ??
+          nextOutput(instruction, target, context, has) ??
+          npmOutput(instruction, target);
         if (made) return made;
       }
       if (instruction.keyword !== 'COPY') continue;
@@ -113,7 +126,8 @@ export const origin = (dockerfile: Dockerfile, stage: Stage, target: string, con
         const from = instruction.flags.from;
         if (from === undefined) {
           const relative = path.posix.normalize(sourcePath).replace(/^\/+/, '');
-          if (context.exists(relative) && !isIgnored(relative, context.dockerignore)) return `copied from the context's ${relative}`;
+          if (context.exists(relative) && !isIgnored(relative, context.dockerignore))
+            return `copied from the context's ${relative}`;
           continue;
         }
         const sourceStage = findStage(dockerfile, from);
@@ -130,7 +144,9 @@ const rootUsers = new Set(['root', '0', '0:0', 'root:root']);
 
 /** The paths an exec-form command names: its program unless that is `node`, and arguments that look like paths. */
 const commandPaths = (command: string[]): string[] =>
-  command.filter((part, i) => (i === 0 && part !== 'node') || (part.includes('/') && !part.startsWith('-') && !part.includes('://')));
+  command.filter(
+    (part, i) => (i === 0 && part !== 'node') || (part.includes('/') && !part.startsWith('-') && !part.includes('://')),
+  );
 
 /** Checks a stage's CMD: exec form, and every path it names exists in the image. */
 export const commandProblems = (dockerfile: Dockerfile, stage: Stage, context: BuildContext): string[] => {
@@ -160,7 +176,8 @@ const devDependencyProblems = (dockerfile: Dockerfile, final: Stage): string[] =
         .flatMap((link) => link.instructions)
         .find((instruction) => instruction.keyword === 'RUN' && installsDevDependencies(instruction));
       if (!carriesNodeModules || !devInstall) return [];
-      return [`${dockerfile.file}: the final stage copies node_modules from stage ${copy.flags.from}, which installs dev dependencies (line ${devInstall.line})`];
+      const stage = copy.flags.from;
+      return [`${dockerfile.file}: the final stage copies node_modules from stage ${stage}, which installs dev dependencies`];
     });
 
 /**
@@ -175,7 +192,8 @@ export const finalImageProblems = (dockerfile: Dockerfile, context: BuildContext
   const problems: string[] = [];
   if (stages.length < 2) problems.push(`${file}: not a multi-stage build`);
   const base = baseImage(dockerfile, final);
-  if (!/-(?:alpine|slim)\b/.test(base)) problems.push(`${file}: the final stage is based on ${base}, not an alpine or slim image`);
+  if (!/-(?:alpine|slim)\b/.test(base))
+    problems.push(`${file}: the final stage is based on ${base}, not an alpine or slim image`);
   const user = lastInstruction(dockerfile, final, 'USER')?.args.trim();
   if (!user || rootUsers.has(user)) problems.push(`${file}: the final stage runs as ${user ?? 'root (no USER)'}`);
   return [...problems, ...devDependencyProblems(dockerfile, final), ...commandProblems(dockerfile, final, context)];

@@ -41,8 +41,7 @@ export const nameOf = (object: { metadata?: { name?: string } }): string => obje
 
 export const containersOf = (deployment: IDeployment): IContainer[] => deployment.spec?.template.spec?.containers ?? [];
 
-export const podLabels = (deployment: IDeployment): Record<string, string> =>
-  deployment.spec?.template.metadata?.labels ?? {};
+export const podLabels = (deployment: IDeployment): Record<string, string> => deployment.spec?.template.metadata?.labels ?? {};
 
 const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value);

@@ -36,7 +36,9 @@ export const schemaProblems = (manifests: Manifest[]): string[] =>
   manifests.flatMap((manifest) => {
     const Model = loadModel(manifest.object);
     if (!Model) {
-      return [`${describeManifest(manifest)}: no Kubernetes schema for ${String(manifest.object.apiVersion)} ${String(manifest.object.kind)}`];
+      return [
+        `${describeManifest(manifest)}: no Kubernetes schema for ${String(manifest.object.apiVersion)} ${String(manifest.object.kind)}`,
+      ];
     }
     try {
       new Model(manifest.object).validate();

@@ -15,7 +15,14 @@ export const secretRefs = (cluster: Cluster): SecretRef[] =>
       (container.env ?? []).flatMap((variable) => {
         const ref = variable.valueFrom?.secretKeyRef;
         if (!ref) return [];
-        return [{ secret: ref.name ?? '', key: ref.key, optional: ref.optional ?? false, by: `Deployment ${nameOf(deployment)} ${variable.name}` }];
+        return [
+          {
+            secret: ref.name ?? '',
+            key: ref.key,
+            optional: ref.optional ?? false,
+            by: `Deployment ${nameOf(deployment)} ${variable.name}`,
+          },
+        ];
       }),
     ),
   );
@@ -43,7 +50,8 @@ export const undocumentedSecretProblems = (refs: SecretRef[], markdown: string):
   const documented = documentedSecrets(markdown);
   return refs.flatMap(({ secret, key, by }) => {
     const keys = documented.get(secret);
-    if (!keys) return [`${by}: Secret ${secret} is read but no documented \`kubectl create secret generic ${secret}\` creates it`];
+    if (!keys)
+      return [`${by}: Secret ${secret} is read but no documented \`kubectl create secret generic ${secret}\` creates it`];
     return keys.has(key) ? [] : [`${by}: key ${key} of Secret ${secret} is read but the documented command does not set it`];
   });
 };

@@ -35,7 +35,9 @@ export const serviceEnvProblems = (config: SkaffoldConfig, cluster: Cluster, con
       containersOf(deployment)
         .filter((container) => container.image === artifact.image)
         .flatMap((container) =>
-          missingEnvProblems(container, cluster, required).map((problem) => `Deployment ${nameOf(deployment)} (${entry}): ${problem}`),
+          missingEnvProblems(container, cluster, required).map(
+            (problem) => `Deployment ${nameOf(deployment)} (${entry}): ${problem}`,
+          ),
         ),
     );
   });
@@ -51,7 +53,12 @@ export const defaultListenPort = (runServiceSource: string): number => {
  * Each service container declares the port the service listens on (PORT, else
  * runService's default) and probes its health endpoint there, for readiness and liveness.
  */
-export const serviceProbeProblems = (config: SkaffoldConfig, cluster: Cluster, context: BuildContext, defaultPort: number): string[] => {
+export const serviceProbeProblems = (
+  config: SkaffoldConfig,
+  cluster: Cluster,
+  context: BuildContext,
+  defaultPort: number,
+): string[] => {
   const images = new Set(serviceArtifacts(config, context).map((artifact) => artifact.image));
   return cluster.deployments.flatMap((deployment) =>
     containersOf(deployment)
@@ -100,7 +107,10 @@ export const workspacePeerProblems = (config: SkaffoldConfig, context: BuildCont
       .flatMap((workspace) =>
         Object.keys(workspace.peerDependencies ?? {})
           .filter((peer) => own[peer] === undefined)
-          .map((peer) => `${folder}/package.json: depends on ${workspace.name ?? ''}, whose peer dependency ${peer} it does not list, so its image lacks it`),
+          .map(
+            (peer) =>
+              `${folder}/package.json: depends on ${workspace.name ?? ''}, whose peer dependency ${peer} it does not list`,
+          ),
       );
   });
 };

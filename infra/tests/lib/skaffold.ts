@@ -139,14 +139,18 @@ export const parseSkaffold = (text: string): unknown => YAML.parse(text);
 export const checkSkaffold = (config: unknown): { config?: SkaffoldConfig; problems: string[] } => {
   if (validate(config)) return { config, problems: [] };
   return {
-    problems: (validate.errors ?? []).map((err) => `skaffold.yaml${err.instancePath || '/'}: ${err.message ?? 'invalid'} ${JSON.stringify(err.params)}`),
+    problems: (validate.errors ?? []).map(
+      (err) => `skaffold.yaml${err.instancePath || '/'}: ${err.message ?? 'invalid'} ${JSON.stringify(err.params)}`,
+    ),
   };
 };
 
 /** Every image skaffold builds runs in some Deployment, and every Deployment image of ours is built by skaffold. */
 export const imageProblems = (config: SkaffoldConfig, cluster: Cluster, ownImagePrefix = 'ticketing/'): string[] => {
   const built = new Set(config.build.artifacts.map((artifact) => artifact.image));
-  const used = new Set(cluster.deployments.flatMap((deployment) => containersOf(deployment).map((container) => container.image ?? '')));
+  const used = new Set(
+    cluster.deployments.flatMap((deployment) => containersOf(deployment).map((container) => container.image ?? '')),
+  );
   return [
     ...[...built].filter((image) => !used.has(image)).map((image) => `skaffold builds ${image} but no Deployment runs it`),
     ...cluster.deployments.flatMap((deployment) =>
@@ -163,7 +167,10 @@ export const resolvePointer = (data: unknown, pointer: string): unknown =>
     .split('/')
     .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, part) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), data);
+    .reduce<unknown>(
+      (node, part) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined),
+      data,
+    );
 
 /** Profile patches that remove or replace point at something that exists, so reordering artifacts cannot silently break them. */
 export const patchProblems = (config: SkaffoldConfig): string[] =>

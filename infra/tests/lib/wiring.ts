@@ -1,14 +1,5 @@
 import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
-import {
-  Cluster,
-  containersOf,
-  findService,
-  IDeployment,
-  IService,
-  nameOf,
-  podLabels,
-  selectedBy,
-} from './kube';
+import { Cluster, containersOf, findService, IDeployment, IService, nameOf, podLabels, selectedBy } from './kube';
 
 /** Each Deployment's selector matches its own pods, and some Service routes to them. */
 export const selectorProblems = (cluster: Cluster): string[] =>
@@ -43,7 +34,10 @@ const portProblems = (service: IService, port: IServicePort, cluster: Cluster): 
   if (targets.length === 0) return [`Service ${nameOf(service)}: selects no Deployment's pods`];
   return targets
     .filter((deployment) => containerPortFor(port, deployment) === undefined)
-    .map((deployment) => `${label}: targetPort ${String(port.targetPort ?? port.port)} is not a container port of Deployment ${nameOf(deployment)}`);
+    .map(
+      (deployment) =>
+        `${label}: targetPort ${String(port.targetPort ?? port.port)} is not a container port of Deployment ${nameOf(deployment)}`,
+    );
 };
 
 /** Every Service selects pods, and each of its ports leads to a port their containers declare. */
@@ -92,7 +86,9 @@ const settingSources = (cluster: Cluster): { where: string; settings: Map<string
     containersOf(deployment).map((container) => ({
       where: `Deployment ${nameOf(deployment)}`,
       settings: new Map(
-        (container.env ?? []).flatMap((variable) => (variable.value === undefined ? [] : [[variable.name, variable.value] as const])),
+        (container.env ?? []).flatMap((variable) =>
+          variable.value === undefined ? [] : [[variable.name, variable.value] as const],
+        ),
       ),
     })),
   ),
@@ -160,7 +156,9 @@ export const natsClusterProblems = (cluster: Cluster): string[] =>
         const serverId = flagValue(container.args ?? [], ['cid', 'cluster_id']);
         return serverId === clusterId
           ? []
-          : [`${where}: NATS_CLUSTER_ID=${clusterId}, but Deployment ${nameOf(deployment)} runs cluster id ${serverId ?? '(default)'}`];
+          : [
+              `${where}: NATS_CLUSTER_ID=${clusterId}, but Deployment ${nameOf(deployment)} runs cluster id ${serverId ?? '(default)'}`,
+            ];
       }),
     );
   });
