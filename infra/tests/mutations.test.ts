@@ -12,7 +12,14 @@ import { schemaProblems, unknownFieldProblems } from './lib/schema';
 import { plaintextSecretProblems, secretRefs, undocumentedSecretProblems } from './lib/secrets';
 import { readServiceRequirements } from './lib/service-env';
 import { serviceEnvProblems, serviceProbeProblems, workspacePeerProblems } from './lib/services';
-import { checkSkaffold, imageProblems, parseSkaffold, patchProblems, SkaffoldConfig } from './lib/skaffold';
+import {
+  checkSkaffold,
+  imageProblems,
+  parseSkaffold,
+  patchProblems,
+  productionProfileProblems,
+  SkaffoldConfig,
+} from './lib/skaffold';
 import {
   ingressProblems,
   natsClusterProblems,
@@ -405,6 +412,13 @@ describe('skaffold.yaml', () => {
       c.profiles?.[0].patches.push({ op: 'remove', path: '/build/artifacts/9/docker/target' });
     });
     expect(patchProblems(config)).toEqual(['profile production: remove /build/artifacts/9/docker/target points at nothing']);
+  });
+
+  it('whose production profile forgets an artifact is reported', () => {
+    const config = changed((c) => {
+      c.profiles?.[0].patches.pop();
+    });
+    expect(productionProfileProblems(config)).toEqual(['profile production still builds ticketing/client at stage dev']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { artifactFolder, artifactProblems, rawYamlProblems } from './lib/artifacts';
 import { listRepoFiles, loadCluster, loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
 import { readRepoFile } from './lib/repo';
-import { checkSkaffold, imageProblems, parseSkaffold, patchProblems } from './lib/skaffold';
+import { checkSkaffold, imageProblems, parseSkaffold, patchProblems, productionProfileProblems } from './lib/skaffold';
 
 const config = loadSkaffoldConfig();
 const context = repoBuildContext();
@@ -34,5 +34,9 @@ describe('skaffold.yaml', () => {
 
   it('has profile patches that point at existing fields', () => {
     expect(patchProblems(config)).toEqual([]);
+  });
+
+  it('has a production profile that builds the final stage of every image', () => {
+    expect(productionProfileProblems(config)).toEqual([]);
   });
 });

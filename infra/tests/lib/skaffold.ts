@@ -179,3 +179,15 @@ export const patchProblems = (config: SkaffoldConfig): string[] =>
       .filter((patch) => patch.op !== 'add' && resolvePointer(config, patch.path) === undefined)
       .map((patch) => `profile ${profile.name}: ${patch.op} ${patch.path} points at nothing`),
   );
+
+/** The production profile builds every artifact's final stage: each `target` (the dev stage) is removed. */
+export const productionProfileProblems = (config: SkaffoldConfig, profileName = 'production'): string[] => {
+  const profile = config.profiles?.find((candidate) => candidate.name === profileName);
+  if (!profile) return [`skaffold.yaml has no ${profileName} profile`];
+  const removed = new Set(profile.patches.filter((patch) => patch.op === 'remove').map((patch) => patch.path));
+  return config.build.artifacts.flatMap((artifact, i) =>
+    artifact.docker.target !== undefined && !removed.has(`/build/artifacts/${i}/docker/target`)
+      ? [`profile ${profileName} still builds ${artifact.image} at stage ${artifact.docker.target}`]
+      : [],
+  );
+};
