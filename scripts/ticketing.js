@@ -16,7 +16,14 @@ const ensureDependencies = () => {
   const lock = path.join(root, 'package-lock.json');
   if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
   step('installing npm dependencies (npm ci)');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  try {
+    run('npm', ['ci', '--no-audit', '--no-fund']);
+  } catch {
+    // npm 11's `ci` also wants the lockfile to list every other platform's optional binaries,
+    // which a partial registry mirror may not serve; `install` still takes the locked versions.
+    step('npm ci refused the lockfile; installing the locked versions with npm install');
+    run('npm', ['install', '--no-audit', '--no-fund']);
+  }
 };
 
 const build = () => {

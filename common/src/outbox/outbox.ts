@@ -51,7 +51,7 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
   constructor(
     private readonly model: Model<T>,
     private readonly bus: () => EventBus,
-    { intervalMs = 1_000, batchSize = 100, log = console.error }: OutboxRelayOptions = {},
+    { intervalMs = 1_000, batchSize = 100, log = (message) => console.error(message) }: OutboxRelayOptions = {},
   ) {
     this.intervalMs = intervalMs;
     this.batchSize = batchSize;

@@ -21,6 +21,14 @@ export class ApiClient {
   put = <T = unknown>(path: string, body: unknown) => this.request<T>('PUT', path, body);
   delete = <T = unknown>(path: string) => this.request<T>('DELETE', path);
 
+  /** Pays once the payments service knows the order (its replica is filled from order:created). */
+  payWhenKnown(orderId: string, token = 'tok_visa') {
+    return eventually(async () => {
+      const res = await this.post<{ id: string }>('/api/payments', { orderId, token });
+      return res.status === 404 ? undefined : res;
+    }, 20_000, 'payments to know the order');
+  }
+
   static async signUp(baseUrl: string, email: string): Promise<ApiClient> {
     const client = new ApiClient(baseUrl);
     const res = await client.post('/api/users/signup', { email, password: 'password123' });

@@ -117,7 +117,8 @@ export const startStripeMock = (options: ServerOptions = {}) =>
     {
       name: 'stripe-mock',
       tool: 'stripe-mock',
-      args: (_dir, port) => ['-http-addr', `127.0.0.1:${port}`],
+      // It also serves HTTPS, on a fixed port unless told otherwise: give it a free one.
+      args: async (_dir, port) => ['-http-addr', `127.0.0.1:${port}`, '-https-addr', `127.0.0.1:${await freePort()}`],
       env: (port) => ({ STRIPE_API_URL: `http://127.0.0.1:${port}` }),
     },
     options,

@@ -17,11 +17,14 @@ type Received = { data: TicketCreatedEvent['data']; info: MessageInfo };
 
 class RecordingTicketListener extends Listener<TicketCreatedEvent> {
   readonly subject = Subjects.TicketCreated;
-  protected override ackWaitMs = 1_000;
   readonly received: Received[] = [];
   failuresLeft = 0;
 
-  constructor(bus: NatsStreamingBus, readonly queueGroupName: string) {
+  constructor(
+    bus: NatsStreamingBus,
+    readonly queueGroupName: string,
+    protected override ackWaitMs = 1_000,
+  ) {
     super(bus);
   }
 
@@ -111,8 +114,9 @@ it('lets a durable queue group resume where it stopped, and delivers everything 
 
 it('shares one queue group between two replicas: each message handled once', async () => {
   const group = `shared-${Date.now()}`;
-  const a = new RecordingTicketListener(await open('replica'), group);
-  const b = new RecordingTicketListener(await open('replica'), group);
+  // A long ack wait: a redelivery (at-least-once) would otherwise look like a double hand-out.
+  const a = new RecordingTicketListener(await open('replica'), group, 30_000);
+  const b = new RecordingTicketListener(await open('replica'), group, 30_000);
   a.listen();
   b.listen();
   const publisher = new TicketCreatedPublisher(await open());

@@ -1,3 +1,4 @@
+import http from 'http';
 import jwt from 'jsonwebtoken';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail } from '../api-client';
@@ -155,18 +156,32 @@ it('sends security headers and an httpOnly, SameSite session cookie through the 
   expect(res.headers.get('x-powered-by')).toBeNull();
 });
 
-it('rate-limits repeated failed sign-ins with a clear 429', async () => {
+/** A sign-in from another loopback address: a client of its own, as the gateway reports it. */
+const signinFrom = (localAddress: string, password: string) =>
+  new Promise<{ status: number; body: ApiErrors }>((resolve, reject) => {
+    const req = http.request(
+      `${system.url}/api/users/signin`,
+      { method: 'POST', localAddress, headers: { 'Content-Type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as ApiErrors }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ email: 'nobody@example.com', password }));
+  });
+
+it('rate-limits repeated failed sign-ins per client with a clear 429', async () => {
   const statuses: number[] = [];
   for (let i = 0; i < 12; i++) {
-    const res = await fetch(`${system.url}/api/users/signin`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: 'nobody@example.com', password: `guess-${i}` }),
-    });
+    const res = await signinFrom('127.0.0.2', `guess-${i}`);
     statuses.push(res.status);
-    if (res.status === 429) expect(await res.json()).toEqual({ errors: [{ message: expect.stringMatching(/too many/i) }] });
+    if (res.status === 429) expect(res.body).toEqual({ errors: [{ message: expect.stringMatching(/too many/i) }] });
   }
   expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
   expect(statuses.slice(10)).toEqual([429, 429]);
+  // Another client is not held back by this one's failures.
+  expect((await signinFrom('127.0.0.3', 'guess')).status).toBe(400);
   console.log(`[figure] abuse: ${cases.length} bad requests answered with the documented 4xx, 0 × 500, nothing stored; sign-in limited after 10 failures`);
 });

@@ -54,7 +54,7 @@ it('signs up, lists a ticket, and a second person buys and pays for it', async (
   // The buyer uses a phone-sized screen.
   const buyer = await newUser('buyer', { width: 390, height: 844 });
   await buyer.page.goto('/');
-  await buyer.page.getByTestId('ticket-link').filter({ hasText: 'Browser Test Concert' }).first().click();
+  await buyer.page.getByTestId('ticket-card').filter({ hasText: 'Browser Test Concert' }).getByTestId('ticket-link').click();
   await buyer.page.getByTestId('buy-button').waitFor();
   await shoot(buyer.page, '04-ticket-page-phone');
 
@@ -85,17 +85,20 @@ it('signs up, lists a ticket, and a second person buys and pays for it', async (
 
   // The ticket is sold: no longer listed.
   await seller.page.goto('/');
-  expect(await seller.page.getByTestId('ticket-link').filter({ hasText: 'Browser Test Concert' }).count()).toBe(0);
+  await seller.page.getByTestId('ticket-list').or(seller.page.getByTestId('tickets-empty')).waitFor();
+  expect(await seller.page.getByTestId('ticket-card').filter({ hasText: 'Browser Test Concert' }).count()).toBe(0);
   await shoot(seller.page, '08-home-after-sale');
 }, 180_000);
 
 it('shows the API error next to the form that caused it', async () => {
   const { page } = await newUser('errors');
   await page.goto('/tickets/new');
-  await page.getByTestId('ticket-title').fill('Bad price');
-  await page.getByTestId('ticket-price').fill('1.234');
+  await page.getByTestId('ticket-title').fill('   ');
+  await page.getByTestId('ticket-price').fill('-5');
   await page.getByTestId('ticket-submit').click();
-  await page.getByTestId('ticket-price-error').waitFor();
+  await page.getByTestId('ticket-title-error').waitFor();
+  expect(await page.getByTestId('ticket-title-error').textContent()).toMatch(/title/i);
   expect(await page.getByTestId('ticket-price-error').textContent()).toMatch(/price/i);
+  expect(page.url()).toContain('/tickets/new');
   await shoot(page, '09-form-error');
 }, 60_000);

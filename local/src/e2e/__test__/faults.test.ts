@@ -79,12 +79,7 @@ const settled = async (pairs: { buyer: ApiClient; order: Order }[], what: string
     what,
   );
 
-/** Pays once payments knows the order (its replica is filled from order:created). */
-const pay = (buyer: ApiClient, orderId: string) =>
-  eventually(async () => {
-    const res = await buyer.post<{ id: string }>('/api/payments', { orderId, token: 'tok_visa' });
-    return res.status === 404 ? undefined : res;
-  }, 20_000, 'payments to know the order');
+const pay = (buyer: ApiClient, orderId: string) => buyer.payWhenKnown(orderId);
 
 it('no oversell: 50 buyers race for each of 20 tickets at once', async () => {
   const seller = await signUp('seller');

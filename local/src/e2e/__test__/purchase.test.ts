@@ -1,16 +1,21 @@
+import { Types } from 'mongoose';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail } from '../api-client';
+import { Databases } from '../databases';
 import type { ApiErrors, Order, Ticket } from '../types';
 
 // The whole system as `npm start` runs it (own servers, short expiry), driven through the gateway.
 const EXPIRY_SECONDS = 6;
 let system: System;
+let databases: Databases;
 
 beforeAll(async () => {
   system = await startSystem({ expirationWindowSeconds: EXPIRY_SECONDS, env: {} });
+  databases = new Databases(system);
 }, 120_000);
 
 afterAll(async () => {
+  await databases?.close();
   await system?.stop();
 });
 
@@ -51,7 +56,7 @@ it('sells a ticket: order, pay, order complete, ticket no longer available', asy
   const edit = await seller.put<ApiErrors>(`/api/tickets/${ticket.id}`, { title: 'Concert', price: 5 });
   expect(edit.status).toBe(400);
 
-  const payment = await buyer.post<{ id: string }>('/api/payments', { orderId: order.body.id, token: 'tok_visa' });
+  const payment = await buyer.payWhenKnown(order.body.id);
   expect(payment.status).toBe(201);
 
   await eventually(async () => ((await orderStatus(buyer, order.body.id)) === 'complete' ? true : undefined), 15_000, 'order complete');
@@ -79,13 +84,15 @@ it('expires an unpaid order, frees the ticket, and lets someone else buy it', as
   expect(Date.now() - placedAt).toBeGreaterThanOrEqual(EXPIRY_SECONDS * 1000 - 1000);
   await eventually(async () => ((await isAvailable(seller, ticket.id)) ? true : undefined), 15_000, 'the ticket to be released');
 
-  const late = await slowBuyer.post<ApiErrors>('/api/payments', { orderId: order.body.id, token: 'tok_visa' });
+  // Once payments has seen order:cancelled too, paying is refused before any charge.
+  await eventually(async () => ((await databases.count('payments', 'orders', { _id: new Types.ObjectId(order.body.id), status: 'cancelled' })) === 1 ? true : undefined), 15_000, 'payments to see the cancellation');
+  const late = await slowBuyer.payWhenKnown(order.body.id);
   expect(late.status).toBe(400);
 
   const nextBuyer = await signUp('next');
   const second = await nextBuyer.post<Order>('/api/orders', { ticketId: ticket.id });
   expect(second.status).toBe(201);
-  expect((await nextBuyer.post('/api/payments', { orderId: second.body.id, token: 'tok_visa' })).status).toBe(201);
+  expect((await nextBuyer.payWhenKnown(second.body.id)).status).toBe(201);
   await eventually(async () => ((await orderStatus(nextBuyer, second.body.id)) === 'complete' ? true : undefined), 15_000, 'complete');
 }, 60_000);
 
