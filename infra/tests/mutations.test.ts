@@ -471,11 +471,12 @@ describe('a Dockerfile', () => {
   });
 
   it('image that would lack a peer dependency of @ticketing/common is reported', () => {
-    const manifest = JSON.parse(readRepoFile('auth/package.json')) as { dependencies: Record<string, string> };
-    delete manifest.dependencies.mongoose;
+    // npm leaves a workspace's peer dependency out of an image that installs only one service's packages.
+    const common = JSON.parse(readRepoFile('common/package.json')) as { peerDependencies?: Record<string, string> };
+    common.peerDependencies = { bull: '^4.0.0' };
     reports(
-      workspacePeerProblems(loadSkaffoldConfig(), withFile('auth/package.json', JSON.stringify(manifest))),
-      'auth/package.json: depends on @ticketing/common, whose peer dependency mongoose it does not list',
+      workspacePeerProblems(loadSkaffoldConfig(), withFile('common/package.json', JSON.stringify(common))),
+      'auth/package.json: depends on @ticketing/common, whose peer dependency bull it does not list',
     );
   });
 

@@ -3,10 +3,8 @@ import { Cluster, toCluster } from './kube';
 import { listRepoFiles, readRepoFile, repoBuildContext, repoFileExists } from './repo';
 import { checkSkaffold, parseSkaffold, SkaffoldConfig } from './skaffold';
 
-/** Where the cluster's setup is documented: the README, and the cluster section waiting to be merged into it. */
-export const setupDocs = ['README.md', 'infra/CLUSTER.md'];
-
-export const readSetupDocs = (): string => setupDocs.filter(repoFileExists).map(readRepoFile).join('\n');
+/** Where the cluster's setup is documented: the README's "Deploy to a cluster" section. */
+export const readSetupDocs = (): string => readRepoFile('README.md');
 
 export const loadSkaffoldConfig = (): SkaffoldConfig => {
   const { config, problems } = checkSkaffold(parseSkaffold(readRepoFile('skaffold.yaml')));
