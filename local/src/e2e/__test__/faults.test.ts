@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { Subjects } from '@ticketing/common';
 import { Infra, startInfra } from '../../infra/start-infra';
 import { startSystem, System } from '../../system/system';
@@ -59,13 +60,10 @@ const listTickets = async (seller: ApiClient, n: number, label: string): Promise
   return tickets.map((res) => res.body);
 };
 
-const objectIds = async (ids: string[]) => {
-  const { Types } = await import('mongoose');
-  return ids.map((id) => new Types.ObjectId(id));
-};
+const objectIds = (ids: string[]) => ids.map((id) => new Types.ObjectId(id));
 
 const replicaCount = async (service: 'orders' | 'payments', collection: string, ids: string[]) =>
-  databases.count(service, collection, { _id: { $in: await objectIds(ids) } });
+  databases.count(service, collection, { _id: { $in: objectIds(ids) } });
 
 const statusOf = async (buyer: ApiClient, orderId: string) => (await buyer.get<Order>(`/api/orders/${orderId}`)).body.status;
 
@@ -102,7 +100,7 @@ it('no oversell: 50 buyers race for each of 20 tickets at once', async () => {
   const statuses = await settled(winners.map(({ buyer, res }) => ({ buyer, order: res.body })), 'winners complete');
   expect(statuses.every((status) => status === 'complete')).toBe(true);
 
-  const orders = await databases.find<{ status: string; ticket: unknown }>('orders', 'orders', { ticket: { $in: await objectIds(tickets.map((t) => t.id)) } });
+  const orders = await databases.find<{ status: string; ticket: unknown }>('orders', 'orders', { ticket: { $in: objectIds(tickets.map((t) => t.id)) } });
   for (const ticket of tickets) {
     expect(orders.filter((order) => String(order.ticket) === ticket.id && order.status === 'complete')).toHaveLength(1);
   }
@@ -124,7 +122,7 @@ it('no lost event: orders dies after storing orders but before publishing them',
   placed.forEach((res) => expect(res.status).toBe(201));
   const orderIds = placed.map((res) => res.body.id);
   // Stored, not published: every order still carries its order:created in the outbox.
-  expect(await databases.count('orders', 'orders', { _id: { $in: await objectIds(orderIds) }, 'outbox.0': { $exists: true } })).toBe(10);
+  expect(await databases.count('orders', 'orders', { _id: { $in: objectIds(orderIds) }, 'outbox.0': { $exists: true } })).toBe(10);
 
   await system.services.orders.kill('SIGKILL');
   // Tickets keep changing while orders is down.
@@ -139,7 +137,7 @@ it('no lost event: orders dies after storing orders but before publishing them',
   }, 30_000, 'tickets to be reserved');
   await eventually(async () => ((await replicaCount('payments', 'orders', orderIds)) === 10 ? true : undefined), 30_000, 'payments replica');
   await eventually(
-    async () => ((await databases.count('orders', 'tickets', { _id: { $in: await objectIds(busy.map((t) => t.id)) }, version: 1 })) === 5 ? true : undefined),
+    async () => ((await databases.count('orders', 'tickets', { _id: { $in: objectIds(busy.map((t) => t.id)) }, version: 1 })) === 5 ? true : undefined),
     30_000,
     'orders replica to apply the edits made while it was down',
   );
@@ -226,7 +224,7 @@ it('no double charge: one payment sent 10 times at once, and payments racing exp
   const statuses = await settled(racers.map((racer, i) => ({ buyer: racer, order: orders[i] })), 'racing orders');
   // Let a refund triggered by a late order:cancelled land.
   await sleep(3_000);
-  const stored = await databases.find<{ orderId: unknown; status: string }>('payments', 'payments', { orderId: { $in: await objectIds(orders.map((o) => o.id)) } });
+  const stored = await databases.find<{ orderId: unknown; status: string }>('payments', 'payments', { orderId: { $in: objectIds(orders.map((o) => o.id)) } });
   const paymentOf = (orderId: string) => stored.find((payment) => String(payment.orderId) === orderId);
   const outcomes = orders.map((raceOrder, i) => `${statuses[i]}/${paymentOf(raceOrder.id)?.status ?? 'none'}`);
   for (const outcome of outcomes) expect(['complete/succeeded', 'cancelled/none', 'cancelled/refunded']).toContain(outcome);
