@@ -1,4 +1,5 @@
-import { apiBase } from '../stripe';
+import { ABANDONED_CLAIM_MS } from '../models/payment';
+import { apiBase, stripe, STRIPE_CALL_LIMIT_MS, STRIPE_NETWORK_RETRIES } from '../stripe';
 
 it('talks to api.stripe.com when no STRIPE_API_URL is given', () => {
   expect(apiBase(undefined)).toEqual({});
@@ -11,4 +12,11 @@ it('points the client at the host, port and protocol of STRIPE_API_URL', () => {
 it("uses the protocol's default port when the URL names none", () => {
   expect(apiBase('https://stripe.internal')).toEqual({ host: 'stripe.internal', port: 443, protocol: 'https' });
   expect(apiBase('http://stripe-mock')).toEqual({ host: 'stripe-mock', port: 80, protocol: 'http' });
+});
+
+it('bounds how long a charge can take, well within the time after which its claim counts as abandoned', () => {
+  expect(stripe().getMaxNetworkRetries()).toBe(STRIPE_NETWORK_RETRIES);
+  // STRIPE_CALL_LIMIT_MS counts 5 s of back-off per retry.
+  expect(stripe().getMaxNetworkRetryDelay()).toBeLessThanOrEqual(5);
+  expect(ABANDONED_CLAIM_MS - STRIPE_CALL_LIMIT_MS).toBeGreaterThanOrEqual(30_000);
 });

@@ -9,10 +9,18 @@ export enum PaymentStatus {
   Refunded = 'refunded',
 }
 
+/**
+ * A pending claim this old belongs to a request that died before it recorded its charge: it is well
+ * past the longest a charge can take (STRIPE_CALL_LIMIT_MS), so a later request may take it over.
+ */
+export const ABANDONED_CLAIM_MS = 2 * 60_000;
+
 export interface PaymentAttrs {
   orderId: mongoose.Types.ObjectId;
   stripeId?: string;
   status: PaymentStatus;
+  /** When the pending claim was made or last taken over; absent on claims made before takeovers existed. */
+  claimedAt?: Date;
 }
 
 export interface PaymentDoc extends mongoose.Document, PaymentAttrs, HasOutbox {}
@@ -23,6 +31,7 @@ const paymentSchema = new mongoose.Schema<PaymentDoc>(
     orderId: { type: mongoose.Schema.Types.ObjectId, required: true, unique: true },
     stripeId: { type: String },
     status: { type: String, enum: Object.values(PaymentStatus), required: true, default: PaymentStatus.Pending },
+    claimedAt: { type: Date },
     outbox: outboxField,
   },
   { toJSON: apiJSON },

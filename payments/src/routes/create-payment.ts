@@ -13,7 +13,7 @@ import {
   validateRequest,
 } from '@ticketing/common';
 import { Order, OrderAttrs } from '../models/order';
-import { Payment, paymentOutbox, PaymentDoc, PaymentStatus } from '../models/payment';
+import { ABANDONED_CLAIM_MS, Payment, paymentOutbox, PaymentDoc, PaymentStatus } from '../models/payment';
 import { chargeOrder } from '../services/charge';
 import { refundPayment } from '../services/refund';
 
@@ -28,31 +28,53 @@ const payableOrder = async (orderId: string, userId: string): Promise<OrderAttrs
   return order;
 };
 
-/** Claims the order's one payment; a claim already there, finished or still charging, means it is paid. */
+/** Claims the order's one payment: a new claim, or the claim of a request that died while charging. */
 const claimPayment = async (orderId: string): Promise<PaymentDoc> => {
   try {
-    return await Payment.create({ orderId, status: PaymentStatus.Pending });
+    return await Payment.create({ orderId, status: PaymentStatus.Pending, claimedAt: new Date() });
   } catch (err) {
-    if (isDuplicateKey(err)) throw new BadRequestError('Order already paid');
-    throw err;
+    if (!isDuplicateKey(err)) throw err;
   }
+  return takeOverAbandonedClaim(orderId);
 };
 
-/** Charges the order, or gives the claim back so that the payer can try again. */
+/** Older than any charge can run; claims made before claimedAt existed date from their id. */
+const isAbandoned = (claim: PaymentDoc) =>
+  Date.now() - (claim.claimedAt ?? claim._id.getTimestamp()).getTime() > ABANDONED_CLAIM_MS;
+
+/**
+ * Takes over the order's pending claim once it is abandoned. The claim keeps its id, and so its
+ * idempotency key: Stripe answers with the charge the dead request made, or makes it now.
+ */
+const takeOverAbandonedClaim = async (orderId: string): Promise<PaymentDoc> => {
+  const claim = await Payment.findOne({ orderId });
+  if (claim && claim.status !== PaymentStatus.Pending) throw new BadRequestError('Order already paid');
+  if (!claim || !isAbandoned(claim)) throw new BadRequestError('Payment already in progress');
+  // A compare-and-set on the claim time read: of racing requests, one takes the claim.
+  const taken = await Payment.findOneAndUpdate(
+    { _id: claim._id, status: PaymentStatus.Pending, claimedAt: claim.claimedAt ?? null },
+    { $set: { claimedAt: new Date() } },
+    { returnDocument: 'after' },
+  );
+  if (!taken) throw new BadRequestError('Payment already in progress');
+  return taken;
+};
+
+/** Charges the order, or gives the claim back, unless it was taken over meanwhile, so that the payer can try again. */
 const chargeOrRelease = async (payment: PaymentDoc, order: OrderAttrs, token: string): Promise<string> => {
   try {
     return await chargeOrder(String(payment.orderId), String(payment._id), order.price, token);
   } catch (err) {
-    await Payment.deleteOne({ _id: payment._id, status: PaymentStatus.Pending });
+    await Payment.deleteOne({ _id: payment._id, status: PaymentStatus.Pending, claimedAt: payment.claimedAt });
     throw err;
   }
 };
 
-/** The charge and its payment:created event, stored in one write. */
+/** The charge and its payment:created event, stored in one write, once however many requests made the charge. */
 const recordCharge = (payment: PaymentDoc, stripeId: string) => {
   const event = outboxEntry(Subjects.PaymentCreated, { id: String(payment._id), orderId: String(payment.orderId), stripeId });
   return Payment.updateOne(
-    { _id: payment._id },
+    { _id: payment._id, status: PaymentStatus.Pending },
     { $set: { stripeId, status: PaymentStatus.Succeeded }, $push: { outbox: event } },
   );
 };

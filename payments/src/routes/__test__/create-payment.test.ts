@@ -1,10 +1,11 @@
+import mongoose from 'mongoose';
 import request from 'supertest';
 import Stripe from 'stripe';
 import { OrderStatus, Subjects } from '@ticketing/common';
 import { signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { OrderCancelledListener } from '../../events/listeners/order-cancelled-listener';
-import { Payment, paymentOutbox, PaymentStatus } from '../../models/payment';
+import { ABANDONED_CLAIM_MS, Payment, paymentOutbox, PaymentStatus } from '../../models/payment';
 import { stripe } from '../../stripe';
 import { createOrder, objectId } from '../../__test__/orders';
 
@@ -182,4 +183,108 @@ it('refunds the charge when the order is cancelled while the charge is in flight
   expect(charges).toHaveBeenCalledTimes(1);
   expect(refunds).toHaveBeenCalledTimes(1);
   expect(refunds).toHaveBeenCalledWith({ charge: payment!.stripeId }, { idempotencyKey: `refund-${order.id}` });
+});
+
+describe('a pending claim', () => {
+  const ago = (ms: number) => new Date(Date.now() - ms);
+
+  /** The claim of a request that is charging the order, or that died while it was, `age` ago. */
+  const pendingClaim = (orderId: string, age: number) =>
+    Payment.create({ orderId, status: PaymentStatus.Pending, claimedAt: ago(age) });
+
+  it('of a request that died mid-charge is taken over and charged with its idempotency key', async () => {
+    const { charges } = spyOnStripe();
+    const { order, payIt } = await orderToPay(19.99);
+    const claim = await pendingClaim(order.id, ABANDONED_CLAIM_MS + 1000);
+
+    const res = await payIt().expect(201);
+
+    expect(res.body).toEqual({ id: String(claim._id) });
+    expect(charges).toHaveBeenCalledTimes(1);
+    expect(charges).toHaveBeenCalledWith(
+      { currency: 'usd', amount: 1999, source: 'tok_visa' },
+      { idempotencyKey: `charge-${order.id}-${claim._id}` },
+    );
+    const charge = await charges.mock.results[0].value;
+    expect(await Payment.find({ orderId: order.id })).toEqual([
+      expect.objectContaining({ _id: claim._id, stripeId: charge.id, status: PaymentStatus.Succeeded }),
+    ]);
+    expect(await published(Subjects.PaymentCreated)).toEqual([{ id: res.body.id, orderId: order.id, stripeId: charge.id }]);
+  });
+
+  it('made before claims carried a time is dated by its id', async () => {
+    const { charges } = spyOnStripe();
+    const { order, payIt } = await orderToPay();
+    const claimId = mongoose.Types.ObjectId.createFromTime((Date.now() - ABANDONED_CLAIM_MS) / 1000 - 1);
+    await Payment.collection.insertOne({ _id: claimId, orderId: new mongoose.Types.ObjectId(order.id), status: 'pending' });
+
+    const res = await payIt().expect(201);
+
+    expect(res.body).toEqual({ id: String(claimId) });
+    expect(charges).toHaveBeenCalledWith(expect.anything(), { idempotencyKey: `charge-${order.id}-${claimId}` });
+  });
+
+  it('of a request still charging is left alone', async () => {
+    const { charges } = spyOnStripe();
+    const { order, payIt } = await orderToPay();
+    const claim = await pendingClaim(order.id, ABANDONED_CLAIM_MS - 10_000);
+
+    const res = await payIt().expect(400);
+
+    expect(res.body).toEqual({ errors: [{ message: 'Payment already in progress' }] });
+    expect(charges).not.toHaveBeenCalled();
+    expect(await Payment.findById(claim._id).lean()).toMatchObject({ status: PaymentStatus.Pending, claimedAt: claim.claimedAt });
+  });
+
+  it('abandoned is taken over by one of racing requests, which charges once', async () => {
+    const { charges } = spyOnStripe();
+    const { order, payIt } = await orderToPay();
+    const claim = await pendingClaim(order.id, ABANDONED_CLAIM_MS + 1000);
+
+    const responses = await Promise.all(Array.from({ length: 5 }, payIt));
+
+    expect(responses.map((res) => res.status).sort()).toEqual([201, 400, 400, 400, 400]);
+    expect(charges).toHaveBeenCalledTimes(1);
+    expect(charges.mock.calls[0][1]).toEqual({ idempotencyKey: `charge-${order.id}-${claim._id}` });
+    expect(await Payment.countDocuments({ orderId: order.id })).toBe(1);
+    expect(await published(Subjects.PaymentCreated)).toHaveLength(1);
+  });
+
+  it('charged both by its stalled request and by the one that took it over is recorded and published once', async () => {
+    const stripeCharges = stripe().charges;
+    const realCreate = stripeCharges.create;
+    const { charges } = spyOnStripe();
+    const { order, payIt } = await orderToPay();
+    // Stripe stalls past the threshold, and meanwhile a second request takes the claim over and pays.
+    charges.mockImplementationOnce(async (...args) => {
+      await Payment.updateOne({ orderId: order.id }, { $set: { claimedAt: ago(ABANDONED_CLAIM_MS + 1000) } });
+      await payIt().expect(201);
+      return realCreate.apply(stripeCharges, args);
+    });
+
+    await payIt().expect(201);
+
+    const keys = charges.mock.calls.map((call) => (call[1] as { idempotencyKey: string }).idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(new Set(keys).size).toBe(1);
+    expect(await published(Subjects.PaymentCreated)).toHaveLength(1);
+  });
+
+  it('taken over while its request was charging is not released by that request when its charge fails', async () => {
+    const { charges } = spyOnStripe();
+    jest.spyOn(console, 'error').mockImplementation(() => {});
+    const { order, payIt } = await orderToPay();
+    const takenAt = new Date();
+    charges.mockImplementationOnce(async () => {
+      await Payment.updateOne({ orderId: order.id }, { $set: { claimedAt: takenAt } });
+      throw new Stripe.errors.StripeConnectionError({ message: 'socket hang up' });
+    });
+
+    await payIt().expect(500);
+
+    expect(await Payment.findOne({ orderId: order.id }).lean()).toMatchObject({
+      status: PaymentStatus.Pending,
+      claimedAt: takenAt,
+    });
+  });
 });
