@@ -1,6 +1,7 @@
+import type { Job } from 'bull';
 import { EventBus, natsWrapper } from '@ticketing/common';
 import { ExpirationCompletePublisher } from '../events/publishers/expiration-complete-publisher';
-import type { ExpirationQueue } from './expiration-queue';
+import type { ExpirationJob, ExpirationQueue } from './expiration-queue';
 
 /** Processes due expirations: each one becomes an expiration:complete event. */
 export class ExpirationWorker {
@@ -9,7 +10,7 @@ export class ExpirationWorker {
     private readonly bus: () => EventBus = () => natsWrapper.bus,
   ) {}
 
-  start(): void {
+  async start(): Promise<void> {
     this.queue.on('failed', (job, err) =>
       console.error(`[expiration] order ${job.data.orderId}: attempt ${job.attemptsMade} failed: ${err.message}`),
     );
@@ -17,10 +18,35 @@ export class ExpirationWorker {
     this.queue
       .process((job) => new ExpirationCompletePublisher(this.bus()).publish({ orderId: job.data.orderId }))
       .catch((err: Error) => console.error(`[expiration] processing stopped: ${err.message}`));
+    await this.retryFailedJobs();
   }
 
   /** Waits for the jobs in progress, then disconnects from Redis. */
   stop(): Promise<void> {
     return this.queue.close();
+  }
+
+  /** A job that used up its attempts (NATS down longer than its back-off) would leave its order unexpired for good. */
+  private async retryFailedJobs(): Promise<void> {
+    const failed = await this.queue.getFailed();
+    if (failed.length === 0) return;
+    let retried = 0;
+    for (const job of failed) {
+      try {
+        await this.retry(job);
+        retried++;
+      } catch (err) {
+        // Most likely a replica starting at the same time retried it first.
+        console.error(`[expiration] order ${job.data.orderId}: could not retry the failed job: ${(err as Error).message}`);
+      }
+    }
+    console.log(`[expiration] retried ${retried} of ${failed.length} failed expiration job(s)`);
+  }
+
+  /** Puts the job back in the queue with all of its attempts and back-off to come again. */
+  private async retry(job: Job<ExpirationJob>): Promise<void> {
+    // bull's retry() keeps the attempt count, which would leave the job a single try.
+    await this.queue.client.hset(this.queue.toKey(String(job.id)), 'attemptsMade', 0);
+    await job.retry();
   }
 }

@@ -19,7 +19,7 @@ const expirations = () => bus.eventsOf(Subjects.ExpirationComplete);
 
 it('publishes expiration:complete {orderId} once the delay has passed, not before', async () => {
   const queue = testQueue();
-  new ExpirationWorker(queue).start();
+  await new ExpirationWorker(queue).start();
   const scheduledAt = Date.now();
 
   await scheduleExpiration(queue, 'order-1', inMs(300));
@@ -36,7 +36,7 @@ it('fires a job scheduled before the service restarted', async () => {
   await before.close();
 
   const after = testQueue(prefix);
-  new ExpirationWorker(after).start();
+  await new ExpirationWorker(after).start();
   await waitFor(() => expirations().length > 0);
 
   expect(expirations()).toEqual([{ orderId: 'order-1' }]);
@@ -47,7 +47,7 @@ it('retries a publish that failed until it succeeds', async () => {
   const publish = jest.spyOn(bus, 'publish');
   const log = jest.spyOn(console, 'error').mockImplementation(() => {});
   bus.failNext(1);
-  new ExpirationWorker(queue).start();
+  await new ExpirationWorker(queue).start();
 
   await scheduleExpiration(queue, 'order-1', inMs(0));
   await waitFor(() => expirations().length > 0);
@@ -64,7 +64,7 @@ it('lets the job in progress finish before it stops', async () => {
     .spyOn(bus, 'publish')
     .mockReturnValueOnce(new Promise<void>((resolve) => (finishPublish = resolve)));
   const worker = new ExpirationWorker(queue);
-  worker.start();
+  await worker.start();
   await scheduleExpiration(queue, 'order-1', inMs(0));
   await waitFor(() => publish.mock.calls.length === 1);
 
@@ -76,4 +76,48 @@ it('lets the job in progress finish before it stops', async () => {
   finishPublish();
   await stopping;
   expect(stopped).toBe(true);
+});
+
+it('gives a job that failed every attempt all its attempts again when it starts', async () => {
+  const prefix = uniquePrefix();
+  const publish = jest.spyOn(bus, 'publish');
+  const failures = jest.spyOn(console, 'error').mockImplementation(() => {});
+  const info = jest.spyOn(console, 'log').mockImplementation(() => {});
+  // NATS is down through both attempts of the job, which lands in the failed set.
+  const before = testQueue(prefix);
+  const worker = new ExpirationWorker(before);
+  await worker.start();
+  bus.failNext(2);
+  await before.add({ orderId: 'order-1' }, { jobId: 'order-1', attempts: 2, backoff: 10 });
+  await waitFor(() => failures.mock.calls.length === 2);
+  await worker.stop();
+  expect(expirations()).toEqual([]);
+
+  // After the restart its first attempt fails too: only the attempts given back let it publish.
+  bus.failNext(1);
+  await new ExpirationWorker(testQueue(prefix)).start();
+  await waitFor(() => expirations().length > 0);
+
+  expect(expirations()).toEqual([{ orderId: 'order-1' }]);
+  expect(publish).toHaveBeenCalledTimes(4);
+  expect(info).toHaveBeenCalledWith('[expiration] retried 1 of 1 failed expiration job(s)');
+});
+
+it('leaves the jobs that did not fail alone when it starts', async () => {
+  const prefix = uniquePrefix();
+  const info = jest.spyOn(console, 'log').mockImplementation(() => {});
+  const before = testQueue(prefix);
+  const worker = new ExpirationWorker(before);
+  await worker.start();
+  await scheduleExpiration(before, 'order-1', inMs(0));
+  await waitFor(() => expirations().length > 0);
+  await worker.stop();
+
+  const after = testQueue(prefix);
+  await new ExpirationWorker(after).start();
+  await sleep(200);
+
+  expect(expirations()).toEqual([{ orderId: 'order-1' }]);
+  expect(await after.getCompletedCount()).toBe(1);
+  expect(info).not.toHaveBeenCalled();
 });
