@@ -65,7 +65,11 @@ const chargeOrRelease = async (payment: PaymentDoc, order: OrderAttrs, token: st
   try {
     return await chargeOrder(String(payment.orderId), String(payment._id), order.price, token);
   } catch (err) {
-    await Payment.deleteOne({ _id: payment._id, status: PaymentStatus.Pending, claimedAt: payment.claimedAt });
+    // Only a payer error (declined card, bad token) proves nothing was charged. After a timeout or a
+    // Stripe outage the claim stays, so whoever takes it over retries with the same idempotency key.
+    if (err instanceof BadRequestError) {
+      await Payment.deleteOne({ _id: payment._id, status: PaymentStatus.Pending, claimedAt: payment.claimedAt });
+    }
     throw err;
   }
 };
