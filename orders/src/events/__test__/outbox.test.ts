@@ -13,12 +13,15 @@ it('keeps a cancellation whose publish failed and publishes it on the next relay
   const { order, ticket } = await createOrder({ userId });
   await discardPublished();
 
+  const log = jest.spyOn(console, 'error').mockImplementation(() => {});
   bus.failNext(100); // NATS unreachable
   await request(app).delete(`/api/orders/${order.id}`).set('Cookie', signinCookie({ id: userId })).expect(204);
 
   expect(await published(Subjects.OrderCancelled)).toEqual([]);
   expect((await Order.findById(order.id))!.outbox).toHaveLength(1);
 
+  expect(log).toHaveBeenCalledWith(expect.stringContaining(`[outbox] Order: relay failed, will retry`));
+  log.mockRestore();
   bus.clear(); // NATS is back
   expect(await published(Subjects.OrderCancelled)).toEqual([{ id: order.id, version: 1, ticket: { id: ticket.id } }]);
   expect((await Order.findById(order.id))!.outbox).toHaveLength(0);

@@ -8,6 +8,7 @@ import { ticketOutbox } from '../outbox';
 const { bus, published } = useServiceTest(ticketOutbox);
 
 it('keeps a stored change whose publish failed and publishes it on the next relay run', async () => {
+  const log = jest.spyOn(console, 'error').mockImplementation(() => {});
   bus.failNext(100); // NATS unreachable
   const res = await request(app)
     .post('/api/tickets')
@@ -18,6 +19,8 @@ it('keeps a stored change whose publish failed and publishes it on the next rela
   expect(await published(Subjects.TicketCreated)).toEqual([]);
   expect((await Ticket.findById(res.body.id))!.outbox).toHaveLength(1);
 
+  expect(log).toHaveBeenCalledWith(expect.stringContaining(`[outbox] Ticket: relay failed, will retry`));
+  log.mockRestore();
   bus.clear(); // NATS is back
   expect(await published(Subjects.TicketCreated)).toEqual([expect.objectContaining({ id: res.body.id, version: 0 })]);
   expect((await Ticket.findById(res.body.id))!.outbox).toHaveLength(0);
