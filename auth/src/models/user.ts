@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { apiJSON } from '@ticketing/common';
+import { apiJSONWithout } from '@ticketing/common';
 import { Password } from '../services/password';
 
 interface UserAttrs {
@@ -18,16 +18,7 @@ const userSchema = new mongoose.Schema<UserDoc, UserModel>(
     email: { type: String, required: true, unique: true },
     password: { type: String, required: true },
   },
-  {
-    toJSON: {
-      ...apiJSON,
-      transform(doc, ret: Record<string, unknown>) {
-        apiJSON.transform(doc, ret);
-        delete ret.password;
-        return ret;
-      },
-    },
-  },
+  { toJSON: apiJSONWithout('password') },
 );
 
 userSchema.pre('save', async function hashPassword() {

@@ -28,7 +28,8 @@ export const applyVersion = async <T extends Versioned>(
   throw new OutOfOrderEventError(model.modelName, id, version);
 };
 
-const isDuplicateKey = (err: unknown) => (err as { code?: unknown })?.code === 11000;
+/** A write refused by a unique index (MongoDB error 11000). */
+export const isDuplicateKey = (err: unknown) => (err as { code?: unknown })?.code === 11000;
 
 /** Inserts the first version of a replicated record; inserting it again is a harmless duplicate. */
 export const insertReplica = async <T>(model: Model<T>, doc: Partial<T> & { _id: string }): Promise<ApplyResult> => {
@@ -41,4 +42,3 @@ export const insertReplica = async <T>(model: Model<T>, doc: Partial<T> & { _id:
   }
 };
 
-export { isDuplicateKey };

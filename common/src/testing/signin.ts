@@ -19,9 +19,12 @@ export const testUser = (overrides: Partial<TestUser> = {}): TestUser => ({
   ...overrides,
 });
 
-/** A `Cookie` header value that signs the given (or a new) user in, as cookie-session writes it. */
+/** The session cookie carrying `token`, as cookie-session writes it (for forged, expired or tampered tokens). */
+export const sessionCookie = (token: string): string =>
+  `session=${Buffer.from(JSON.stringify({ jwt: token })).toString('base64')}`;
+
+/** A `Cookie` header value that signs the given (or a new) user in. */
 export const signinCookie = (user: Partial<TestUser> = {}): string[] => {
   ensureTestJwtKey();
-  const session = JSON.stringify({ jwt: signUserToken(testUser(user)) });
-  return [`session=${Buffer.from(session).toString('base64')}`];
+  return [sessionCookie(signUserToken(testUser(user)))];
 };

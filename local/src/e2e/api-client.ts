@@ -48,5 +48,10 @@ export const eventually = async <T>(check: () => Promise<T | undefined>, timeout
   }
 };
 
+/** Polls until `condition` holds or the time is up. */
+export const waitUntil = async (condition: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> => {
+  await eventually(async () => ((await condition()) ? true : undefined), timeoutMs, what);
+};
+
 let counter = 0;
 export const uniqueEmail = (name: string) => `${name}-${Date.now()}-${counter++}@example.com`;

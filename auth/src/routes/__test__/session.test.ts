@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { useTestDatabase } from '@ticketing/common/testing';
+import { sessionCookie, useTestDatabase } from '@ticketing/common/testing';
 import { app } from '../../app';
 
 useTestDatabase();
@@ -10,7 +10,6 @@ const signupCookie = async () => {
   return res.get('Set-Cookie') ?? [];
 };
 
-const sessionCookie = (token: string) => [`session=${Buffer.from(JSON.stringify({ jwt: token })).toString('base64')}`];
 
 it('reports the signed-in user with id, email and iat', async () => {
   const cookie = await signupCookie();
@@ -25,7 +24,7 @@ it('reports null without a cookie', async () => {
 
 it('treats a JWT signed with another key as signed out', async () => {
   const forged = jwt.sign({ id: 'someone', email: 'evil@example.com' }, 'not-the-key');
-  const res = await request(app).get('/api/users/currentuser').set('Cookie', sessionCookie(forged)).expect(200);
+  const res = await request(app).get('/api/users/currentuser').set('Cookie', [sessionCookie(forged)]).expect(200);
   expect(res.body).toEqual({ currentUser: null });
 });
 
@@ -36,20 +35,20 @@ it('treats a JWT with an altered payload as signed out', async () => {
   const payload = Buffer.from(JSON.stringify({ id: 'admin', email: 'admin@example.com' })).toString('base64url');
   const res = await request(app)
     .get('/api/users/currentuser')
-    .set('Cookie', sessionCookie(`${header}.${payload}.${signature}`))
+    .set('Cookie', [sessionCookie(`${header}.${payload}.${signature}`)])
     .expect(200);
   expect(res.body).toEqual({ currentUser: null });
 });
 
 it('treats an unsigned ("alg: none") JWT as signed out', async () => {
   const unsigned = jwt.sign({ id: 'x', email: 'x@example.com' }, '', { algorithm: 'none' });
-  const res = await request(app).get('/api/users/currentuser').set('Cookie', sessionCookie(unsigned)).expect(200);
+  const res = await request(app).get('/api/users/currentuser').set('Cookie', [sessionCookie(unsigned)]).expect(200);
   expect(res.body).toEqual({ currentUser: null });
 });
 
 it('treats an expired JWT as signed out', async () => {
   const expired = jwt.sign({ id: 'x', email: 'x@example.com', exp: Math.floor(Date.now() / 1000) - 10 }, process.env.JWT_KEY!);
-  const res = await request(app).get('/api/users/currentuser').set('Cookie', sessionCookie(expired)).expect(200);
+  const res = await request(app).get('/api/users/currentuser').set('Cookie', [sessionCookie(expired)]).expect(200);
   expect(res.body).toEqual({ currentUser: null });
 });
 

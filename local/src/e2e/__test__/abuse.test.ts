@@ -1,5 +1,6 @@
 import http from 'http';
 import jwt from 'jsonwebtoken';
+import { sessionCookie } from '@ticketing/common/testing';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail } from '../api-client';
 import { Databases } from '../databases';
@@ -12,8 +13,6 @@ let owner: ApiClient;
 let stranger: ApiClient;
 let ticket: Ticket;
 let order: Order;
-
-const sessionCookie = (token: string) => `session=${Buffer.from(JSON.stringify({ jwt: token })).toString('base64')}`;
 
 beforeAll(async () => {
   system = await startSystem({ env: {} });

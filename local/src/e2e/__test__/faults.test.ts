@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { Subjects } from '@ticketing/common';
 import { Infra, startInfra } from '../../infra/start-infra';
 import { startSystem, System } from '../../system/system';
-import { ApiClient, eventually, uniqueEmail } from '../api-client';
+import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
 import { CountingProxy } from '../counting-proxy';
 import { Databases } from '../databases';
 import { TcpProxy } from '../tcp-proxy';
@@ -56,7 +56,7 @@ const listTickets = async (seller: ApiClient, n: number, label: string): Promise
   tickets.forEach((res) => expect(res.status).toBe(201));
   const ids = tickets.map((res) => res.body.id);
   // The orders service must know every ticket before buyers race for it.
-  await eventually(async () => ((await replicaCount('orders', 'tickets', ids)) === n ? true : undefined), 20_000, 'orders to replicate tickets');
+  await waitUntil(async () => (await replicaCount('orders', 'tickets', ids)) === n, 20_000, 'orders to replicate tickets');
   return tickets.map((res) => res.body);
 };
 
@@ -131,13 +131,13 @@ it('no lost event: orders dies after storing orders but before publishing them',
   const restartedAt = Date.now();
   await system.services.orders.start();
 
-  await eventually(async () => {
+  await waitUntil(async () => {
     const shown = await Promise.all(tickets.map(async (ticket) => (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body.orderId));
-    return shown.every((orderId, i) => orderId === orderIds[i]) ? true : undefined;
+    return shown.every((orderId, i) => orderId === orderIds[i]);
   }, 30_000, 'tickets to be reserved');
-  await eventually(async () => ((await replicaCount('payments', 'orders', orderIds)) === 10 ? true : undefined), 30_000, 'payments replica');
-  await eventually(
-    async () => ((await databases.count('orders', 'tickets', { _id: { $in: objectIds(busy.map((t) => t.id)) }, version: 1 })) === 5 ? true : undefined),
+  await waitUntil(async () => (await replicaCount('payments', 'orders', orderIds)) === 10, 30_000, 'payments replica');
+  await waitUntil(
+    async () => (await databases.count('orders', 'tickets', { _id: { $in: objectIds(busy.map((t) => t.id)) }, version: 1 })) === 5,
     30_000,
     'orders replica to apply the edits made while it was down',
   );
@@ -187,7 +187,7 @@ it('expiration survives a restart of the service and of Redis', async () => {
   const placed = await Promise.all(buyers.map((buyer, i) => buyer.post<Order>('/api/orders', { ticketId: tickets[i].id })));
   placed.forEach((res) => expect(res.status).toBe(201));
   // Let expiration schedule the jobs, then take it and Redis down and back up.
-  await eventually(async () => (events.filter((e) => e.subject === Subjects.OrderCreated && placed.some((p) => p.body.id === e.data.id)).length === 8 ? true : undefined), 20_000, 'order:created');
+  await waitUntil(async () => events.filter((e) => e.subject === Subjects.OrderCreated && placed.some((p) => p.body.id === e.data.id)).length === 8, 20_000, 'order:created');
   await sleep(1_000);
   await system.services.expiration.kill('SIGKILL');
   await infra.servers.redis!.restart();
@@ -195,7 +195,7 @@ it('expiration survives a restart of the service and of Redis', async () => {
   await system.services.expiration.start();
 
   const cancelledAt = (orderId: string) => events.find((e) => e.subject === Subjects.OrderCancelled && e.data.id === orderId)?.at;
-  await eventually(async () => (placed.every((res) => cancelledAt(res.body.id)) ? true : undefined), SETTLE_MS, 'every order to expire');
+  await waitUntil(async () => placed.every((res) => cancelledAt(res.body.id)), SETTLE_MS, 'every order to expire');
   const lateness = placed.map((res) => cancelledAt(res.body.id)! - Date.parse(res.body.expiresAt));
   expect(Math.min(...lateness)).toBeGreaterThanOrEqual(-50);
   figure(`expiration restart: 8/8 orders expired after the service and Redis restarted; worst lateness ${Math.max(...lateness)} ms, best ${Math.min(...lateness)} ms`);
@@ -206,7 +206,7 @@ it('no double charge: one payment sent 10 times at once, and payments racing exp
   const [burstTicket, ...racing] = await listTickets(seller, 7, 'Charge');
   const buyer = await signUp('payer');
   const burstOrder = (await buyer.post<Order>('/api/orders', { ticketId: burstTicket.id })).body;
-  await eventually(async () => ((await replicaCount('payments', 'orders', [burstOrder.id])) === 1 ? true : undefined), 20_000, 'payments replica');
+  await waitUntil(async () => (await replicaCount('payments', 'orders', [burstOrder.id])) === 1, 20_000, 'payments replica');
 
   const chargesBefore = stripe.count('POST /v1/charges');
   const burst = await Promise.all(range(10).map(() => buyer.post('/api/payments', { orderId: burstOrder.id, token: 'tok_visa' })));
@@ -215,7 +215,7 @@ it('no double charge: one payment sent 10 times at once, and payments racing exp
 
   const racers = await signUpMany('racer-pay', racing.length);
   const orders = await Promise.all(racers.map(async (racer, i) => (await racer.post<Order>('/api/orders', { ticketId: racing[i].id })).body));
-  await eventually(async () => ((await replicaCount('payments', 'orders', orders.map((o) => o.id))) === orders.length ? true : undefined), 20_000, 'payments replica');
+  await waitUntil(async () => (await replicaCount('payments', 'orders', orders.map((o) => o.id))) === orders.length, 20_000, 'payments replica');
   // Pay each order around its expiry: from 600 ms before to 600 ms after.
   await Promise.all(orders.map(async (raceOrder, i) => {
     await sleep(Math.max(0, Date.parse(raceOrder.expiresAt) - Date.now() - 600 + i * 200));

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { startSystem, System } from '../../system/system';
-import { ApiClient, eventually, uniqueEmail } from '../api-client';
+import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
 import { Databases } from '../databases';
 import type { ApiErrors, Order, Ticket } from '../types';
 
@@ -52,14 +52,14 @@ it('sells a ticket: order, pay, order complete, ticket no longer available', asy
   expect(order.body).toMatchObject({ status: 'created', ticket: { id: ticket.id, title: 'Concert', price: 19.99 } });
 
   // The tickets service reserves the ticket when order:created arrives.
-  await eventually(async () => ((await isAvailable(buyer, ticket.id)) ? undefined : true), 15_000, 'the ticket to be reserved');
+  await waitUntil(async () => !(await isAvailable(buyer, ticket.id)), 15_000, 'the ticket to be reserved');
   const edit = await seller.put<ApiErrors>(`/api/tickets/${ticket.id}`, { title: 'Concert', price: 5 });
   expect(edit.status).toBe(400);
 
   const payment = await buyer.payWhenKnown(order.body.id);
   expect(payment.status).toBe(201);
 
-  await eventually(async () => ((await orderStatus(buyer, order.body.id)) === 'complete' ? true : undefined), 15_000, 'order complete');
+  await waitUntil(async () => (await orderStatus(buyer, order.body.id)) === 'complete', 15_000, 'order complete');
   const again = await buyer.post<ApiErrors>('/api/payments', { orderId: order.body.id, token: 'tok_visa' });
   expect(again.status).toBe(400);
 
@@ -80,12 +80,12 @@ it('expires an unpaid order, frees the ticket, and lets someone else buy it', as
   expect(order.status).toBe(201);
   const placedAt = Date.now();
 
-  await eventually(async () => ((await orderStatus(slowBuyer, order.body.id)) === 'cancelled' ? true : undefined), 30_000, 'expiry');
+  await waitUntil(async () => (await orderStatus(slowBuyer, order.body.id)) === 'cancelled', 30_000, 'expiry');
   expect(Date.now() - placedAt).toBeGreaterThanOrEqual(EXPIRY_SECONDS * 1000 - 1000);
-  await eventually(async () => ((await isAvailable(seller, ticket.id)) ? true : undefined), 15_000, 'the ticket to be released');
+  await waitUntil(async () => (await isAvailable(seller, ticket.id)), 15_000, 'the ticket to be released');
 
   // Once payments has seen order:cancelled too, paying is refused before any charge.
-  await eventually(async () => ((await databases.count('payments', 'orders', { _id: new Types.ObjectId(order.body.id), status: 'cancelled' })) === 1 ? true : undefined), 15_000, 'payments to see the cancellation');
+  await waitUntil(async () => (await databases.count('payments', 'orders', { _id: new Types.ObjectId(order.body.id), status: 'cancelled' })) === 1, 15_000, 'payments to see the cancellation');
   const late = await slowBuyer.payWhenKnown(order.body.id);
   expect(late.status).toBe(400);
 
@@ -93,7 +93,7 @@ it('expires an unpaid order, frees the ticket, and lets someone else buy it', as
   const second = await nextBuyer.post<Order>('/api/orders', { ticketId: ticket.id });
   expect(second.status).toBe(201);
   expect((await nextBuyer.payWhenKnown(second.body.id)).status).toBe(201);
-  await eventually(async () => ((await orderStatus(nextBuyer, second.body.id)) === 'complete' ? true : undefined), 15_000, 'complete');
+  await waitUntil(async () => (await orderStatus(nextBuyer, second.body.id)) === 'complete', 15_000, 'complete');
 }, 60_000);
 
 it('frees the ticket when the buyer cancels', async () => {
