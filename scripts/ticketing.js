@@ -36,6 +36,7 @@ const main = async () => {
   const commands = {
     test: () => require(path.join(root, 'local/build/commands/test')).runTests(args),
     start: () => require(path.join(root, 'local/build/commands/start')).start(args),
+    bench: () => require(path.join(root, 'local/build/commands/bench')).bench(args),
   };
   if (!commands[command]) {
     console.error(`usage: ticketing.js <${Object.keys(commands).join('|')}> [options]`);

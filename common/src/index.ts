@@ -27,6 +27,7 @@ export * from './replica/versioned';
 export * from './models/to-json';
 export * from './models/api-json-without';
 export * from './models/update-if-current';
+export * from './models/ensure-indexes';
 export * from './money';
 
 export * from './service/env';

@@ -9,6 +9,11 @@ BIN="${TICKETING_TOOLS_BIN:-$ROOT/.tools/bin}"
 mkdir -p "$BIN"
 
 FERRETDB_VERSION=v1.24.2
+# FerretDB 1.24's SQLite backend writes its _id lookups as `->'$._id'` but its _id index as `->"_id"`,
+# so SQLite never uses the index and every find, update and delete by _id scans the whole table;
+# it also ignores the _id of a filter with more than one field. This patch fixes both.
+FERRETDB_PATCH="$ROOT/local/scripts/ferretdb-sqlite-id-index.patch"
+FERRETDB_BUILD="$FERRETDB_VERSION+$(sha256sum "$FERRETDB_PATCH" | cut -c1-12)"
 NATS_STREAMING_VERSION=v0.25.6
 STRIPE_MOCK_VERSION=v0.203.0
 
@@ -19,9 +24,9 @@ need_go() {
 }
 
 install_ferretdb() {
-  [[ -x "$BIN/ferretdb" ]] && return
+  [[ -x "$BIN/ferretdb" && "$(cat "$BIN/ferretdb.build" 2>/dev/null)" == "$FERRETDB_BUILD" ]] && return
   need_go ferretdb
-  log "building ferretdb $FERRETDB_VERSION (first time only, takes a few minutes)"
+  log "building ferretdb $FERRETDB_BUILD (first time only, takes a few minutes)"
   local dir tmp
   # A plain `go install` misses the generated build/version/version.txt (FerretDB#2982).
   dir="$(GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')"
@@ -29,7 +34,9 @@ install_ferretdb() {
   cp -r "$dir/." "$tmp"
   chmod -R u+w "$tmp"
   echo "$FERRETDB_VERSION" > "$tmp/build/version/version.txt"
+  (cd "$tmp" && git apply -p1 "$FERRETDB_PATCH")
   (cd "$tmp" && GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath -o "$BIN/ferretdb" ./cmd/ferretdb)
+  echo "$FERRETDB_BUILD" > "$BIN/ferretdb.build"
   rm -rf "$tmp"
   log "ferretdb installed"
 }

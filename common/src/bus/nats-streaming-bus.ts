@@ -10,8 +10,13 @@ export interface NatsStreamingOptions {
   /** Prefix of the client id; a per-process suffix keeps a restarted pod from clashing with its old session. */
   clientName: string;
   url: string;
+  /** How long a publish waits for the server's ack before it fails (the library's default is 30 s). */
+  publishAckTimeoutMs?: number;
   log?: (message: string) => void;
 }
+
+/** Long enough for a busy server, short enough that a publish lost in a restart is retried within seconds. */
+export const PUBLISH_ACK_TIMEOUT_MS = 2_000;
 
 export const uniqueClientId = (clientName: string) =>
   `${clientName}-${os.hostname()}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`.replace(/[^\w-]/g, '_');
@@ -22,9 +27,16 @@ export class NatsStreamingBus implements EventBus {
     private readonly log: (message: string) => void,
   ) {}
 
-  static connect({ clusterId, clientName, url, log = console.log }: NatsStreamingOptions): Promise<NatsStreamingBus> {
+  static connect({
+    clusterId,
+    clientName,
+    url,
+    publishAckTimeoutMs = PUBLISH_ACK_TIMEOUT_MS,
+    log = console.log,
+  }: NatsStreamingOptions): Promise<NatsStreamingBus> {
     const stan = nats.connect(clusterId, uniqueClientId(clientName), {
       url,
+      ackTimeout: publishAckTimeoutMs,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1000,
       stanPingInterval: 2000,

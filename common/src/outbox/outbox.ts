@@ -30,85 +30,157 @@ export interface HasOutbox {
 }
 
 export interface OutboxRelayOptions {
-  intervalMs?: number;
-  batchSize?: number;
+  /** How often the whole collection is searched for events no wake-up named (after a crash); also done at start. */
+  sweepIntervalMs?: number;
+  /** Documents relayed at the same time; each document's own events always go one after another. */
+  concurrency?: number;
+  /** Wait before retrying a document whose publish failed; doubles on each failure up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
   log?: (message: string) => void;
 }
 
+type DocumentId = { toString(): string };
+
 /**
- * Publishes what documents of one model hold in their outbox, oldest first, and
- * removes each entry once the bus has stored it. Runs on start-up, on a timer and
- * whenever a write asks; a crash between write and publish only delays the event.
+ * Publishes what documents of one model hold in their outbox and removes each entry
+ * once the bus has stored it. A write wakes it with the ids it touched, so a relay
+ * reads only those documents (by _id); the whole collection is swept only at start
+ * and every `sweepIntervalMs`, for events a crash left behind. A document whose
+ * publish fails is retried with backoff without holding up the others.
  */
 export class OutboxRelay<T extends HasOutbox = HasOutbox> {
-  private timer?: NodeJS.Timeout;
-  private chain: Promise<void> = Promise.resolve();
-  private queued?: Promise<void>;
-  private readonly intervalMs: number;
-  private readonly batchSize: number;
+  private readonly waiting = new Set<string>();
+  private readonly running = new Map<string, Promise<void>>();
+  /** Documents woken again while being relayed: their new events may have missed the read. */
+  private readonly wokenWhileRunning = new Set<string>();
+  /** Failed attempts in a row per document, and the retries waiting for their backoff. */
+  private readonly failures = new Map<string, number>();
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
+  private stopped = false;
+  private readonly sweepIntervalMs: number;
+  private readonly concurrency: number;
+  private readonly retryMs: number;
+  private readonly maxRetryMs: number;
   private readonly log: (message: string) => void;
 
   constructor(
     private readonly model: Model<T>,
     private readonly bus: () => EventBus,
-    { intervalMs = 1_000, batchSize = 100, log = (message) => console.error(message) }: OutboxRelayOptions = {},
+    {
+      sweepIntervalMs = 30_000,
+      concurrency = 16,
+      retryMs = 250,
+      maxRetryMs = 5_000,
+      log = (message) => console.error(message),
+    }: OutboxRelayOptions = {},
   ) {
-    this.intervalMs = intervalMs;
-    this.batchSize = batchSize;
+    this.sweepIntervalMs = sweepIntervalMs;
+    this.concurrency = concurrency;
+    this.retryMs = retryMs;
+    this.maxRetryMs = maxRetryMs;
     this.log = log;
   }
 
+  /** Relays what is already stored, then sweeps on a timer. */
   start(): Promise<void> {
-    this.timer ??= setInterval(() => this.kick(), this.intervalMs);
+    this.stopped = false;
+    this.sweepTimer ??= setInterval(() => void this.sweep(), this.sweepIntervalMs).unref();
     return this.flush();
   }
 
+  /** Stops sweeping and retrying, and waits for the documents being relayed. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.chain;
+    this.stopped = true;
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
+    this.waiting.clear();
+    await this.sweeping;
+    await Promise.all(this.running.values());
   }
 
-  /** Relay soon, without waiting (after a write). */
-  kick(): void {
-    void this.flush();
+  /** Relays the events of these documents soon, without waiting (call it after the write that stored them). */
+  kick(...ids: DocumentId[]): void {
+    for (const id of ids) this.wake(String(id));
   }
 
-  /** Resolves after a full pass that started after this call; passes never overlap. */
-  flush(): Promise<void> {
-    if (this.queued) return this.queued;
-    const pass = this.chain.then(() => {
-      this.queued = undefined;
-      return this.pass();
-    });
-    this.queued = pass;
-    this.chain = pass;
-    return pass;
+  /** Sweeps the collection and resolves once every document found (or woken) has been tried. */
+  async flush(): Promise<void> {
+    await this.sweep();
+    while (this.running.size > 0) await Promise.all(this.running.values());
   }
 
-  private async pass(): Promise<void> {
-    try {
-      for (;;) {
-        const docs = await this.model
-          .find({ 'outbox.0': { $exists: true } })
-          .select('outbox')
-          .sort({ _id: 1 })
-          .limit(this.batchSize)
-          .lean<{ _id: unknown; outbox: OutboxEntry[] }[]>();
-        for (const doc of docs) await this.relayDocument(doc);
-        if (docs.length < this.batchSize) return;
-      }
-    } catch (err) {
-      this.log(`[outbox] ${this.model.modelName}: relay failed, will retry: ${(err as Error).message}`);
+  private sweep(): Promise<void> {
+    this.sweeping ??= this.findPending()
+      .then((ids) => ids.forEach((id) => this.retryNow(id)))
+      .catch((err: Error) => this.log(`[outbox] ${this.model.modelName}: sweep failed, will retry: ${err.message}`))
+      .finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private async findPending(): Promise<string[]> {
+    const docs = await this.model
+      .find({ 'outbox.0': { $exists: true } })
+      .select('_id')
+      .lean<{ _id: DocumentId }[]>();
+    return docs.map((doc) => String(doc._id));
+  }
+
+  private wake(id: string): void {
+    if (this.stopped || this.retries.has(id)) return;
+    if (this.running.has(id)) this.wokenWhileRunning.add(id);
+    else this.waiting.add(id);
+    this.pump();
+  }
+
+  private pump(): void {
+    for (const id of this.waiting) {
+      if (this.running.size >= this.concurrency) return;
+      this.waiting.delete(id);
+      this.running.set(id, this.relay(id));
     }
   }
 
-  private async relayDocument(doc: { _id: unknown; outbox: OutboxEntry[] }): Promise<void> {
+  private async relay(id: string): Promise<void> {
+    try {
+      await this.relayDocument(id);
+      this.failures.delete(id);
+    } catch (err) {
+      this.retryLater(id, err as Error);
+    } finally {
+      this.running.delete(id);
+      if (this.wokenWhileRunning.delete(id)) this.wake(id);
+      this.pump();
+    }
+  }
+
+  private async relayDocument(id: string): Promise<void> {
+    const doc = await this.model.findById(id).select('outbox').lean<{ outbox: OutboxEntry[] }>();
     const bus = this.bus();
-    for (const entry of doc.outbox) {
+    for (const entry of doc?.outbox ?? []) {
       await bus.publish(entry.subject, entry.data as EventData<typeof entry.subject>);
       // Pop the head only if it is still the entry just published: another relay may have done it.
-      await this.model.updateOne({ _id: doc._id, 'outbox.0.id': entry.id }, { $pop: { outbox: -1 } });
+      await this.model.updateOne({ _id: id, 'outbox.0.id': entry.id }, { $pop: { outbox: -1 } });
     }
+  }
+
+  private retryLater(id: string, err: Error): void {
+    if (this.stopped) return;
+    const count = (this.failures.get(id) ?? 0) + 1;
+    this.failures.set(id, count);
+    const delayMs = Math.min(this.maxRetryMs, this.retryMs * 2 ** (count - 1));
+    this.log(`[outbox] ${this.model.modelName} ${id}: relay failed (attempt ${count}), retrying in ${delayMs} ms: ${err.message}`);
+    this.retries.set(id, setTimeout(() => this.retryNow(id), delayMs).unref());
+  }
+
+  /** A sweep, or the end of a backoff: try the document now. */
+  private retryNow(id: string): void {
+    clearTimeout(this.retries.get(id));
+    this.retries.delete(id);
+    this.wake(id);
   }
 }

@@ -3,6 +3,7 @@ import type { Server } from 'http';
 import mongoose from 'mongoose';
 import type { EventBus, Subscription } from '../bus/event-bus';
 import { natsWrapper } from '../bus/nats-wrapper';
+import { ensureIndexes } from '../models/ensure-indexes';
 import type { OutboxRelay } from '../outbox/outbox';
 import { requireEnv } from './env';
 
@@ -45,8 +46,10 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
 
   try {
     if (service.mongo) {
-      await mongoose.connect(env.MONGO_URI, { serverSelectionTimeoutMS: 10_000 });
-      log(name, 'connected to MongoDB');
+      // Indexes are built once, here, and awaited: never in the background behind the first requests.
+      await mongoose.connect(env.MONGO_URI, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
+      await ensureIndexes();
+      log(name, 'connected to MongoDB, indexes in place');
     }
     const subscriptions: Subscription[] = [];
     if (usesNats(service)) {

@@ -3,3 +3,4 @@ export * from './entry-point';
 export * from './recording-bus';
 export * from './signin';
 export * from './service-test';
+export * from './wait-until';

@@ -8,7 +8,7 @@ import { RecordingBus } from './recording-bus';
  * A service's test file: its own database, a RecordingBus as the event bus, and
  * every test starting with no event left over from the one before.
  */
-export const useServiceTest = (outbox: Pick<OutboxRelay, 'flush'>) => {
+export const useServiceTest = (outbox: Pick<OutboxRelay, 'flush' | 'stop'>) => {
   const bus = new RecordingBus();
   natsWrapper.use(bus);
   useTestDatabase();
@@ -19,6 +19,8 @@ export const useServiceTest = (outbox: Pick<OutboxRelay, 'flush'>) => {
     bus.clear();
   };
   beforeEach(discardPublished);
+  // Before useTestDatabase's afterAll disconnects: no retry may outlive the file.
+  afterAll(() => outbox.stop());
 
   /** The events on `subject` once everything stored so far has been relayed. */
   const published = async <S extends Subjects>(subject: S) => {

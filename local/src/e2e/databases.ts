@@ -1,16 +1,17 @@
 import mongoose from 'mongoose';
-import type { ServiceName, System } from '../system/system';
+import type { ServiceName } from '../system/system';
 
 /** Direct read access to a service's own database, to check what was (not) stored. */
 export class Databases {
   private readonly connections = new Map<ServiceName, mongoose.Connection>();
 
-  constructor(private readonly system: System) {}
+  /** `mongoUri` is the server the services share (System.env.MONGO_URI); each service has its own database there. */
+  constructor(private readonly mongoUri: string) {}
 
   async of(service: ServiceName): Promise<mongoose.Connection> {
     let connection = this.connections.get(service);
     if (!connection) {
-      const uri = new URL(this.system.env.MONGO_URI);
+      const uri = new URL(this.mongoUri);
       uri.pathname = `/${service}`;
       connection = await mongoose.createConnection(uri.toString()).asPromise();
       this.connections.set(service, connection);

@@ -16,8 +16,11 @@ const ticketSchema = new mongoose.Schema<TicketFields>(
     price: { type: Number, required: true },
     version: { type: Number, required: true },
   },
-  // Shown inside an order as {id, title, price}.
-  { toJSON: apiJSONWithout('version') },
+  {
+    // Shown inside an order as {id, title, price}; replicatedAt says when ticket:created arrived (for `npm run bench`).
+    timestamps: { createdAt: 'replicatedAt', updatedAt: false },
+    toJSON: apiJSONWithout('version', 'replicatedAt'),
+  },
 );
 
 export const Ticket = mongoose.model<TicketFields>('Ticket', ticketSchema);

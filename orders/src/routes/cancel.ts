@@ -23,7 +23,7 @@ router.delete('/api/orders/:id', requireAuth, objectIdParam('id'), async (req: R
     if (order.status === OrderStatus.Cancelled) return order;
     return Order.cancel(order);
   });
-  orderOutbox.kick();
+  orderOutbox.kick(req.params.id);
 
   res.status(204).send();
 });

@@ -19,7 +19,8 @@ const orderSchema = new mongoose.Schema<OrderAttrs>(
     price: { type: Number, required: true },
     status: { type: String, enum: Object.values(OrderStatus), required: true },
   },
-  { toJSON: apiJSON },
+  // replicatedAt says when order:created arrived (for `npm run bench`).
+  { timestamps: { createdAt: 'replicatedAt', updatedAt: false }, toJSON: apiJSON },
 );
 
 export const Order = mongoose.model<OrderAttrs>('Order', orderSchema);

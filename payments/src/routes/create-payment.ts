@@ -97,7 +97,7 @@ router.post(
     const payment = await claimPayment(orderId);
     const stripeId = await chargeOrRelease(payment, order, token);
     await recordCharge(payment, stripeId);
-    paymentOutbox.kick();
+    paymentOutbox.kick(payment._id);
 
     // The order may have expired while the charge was in flight; a later cancellation is the listener's to refund.
     if (await Order.exists({ _id: orderId, status: OrderStatus.Cancelled })) {

@@ -33,7 +33,7 @@ router.put(
       if (current.orderId) throw new BadRequestError('Cannot edit a reserved ticket');
       return Ticket.edit(current, { title, price });
     });
-    ticketOutbox.kick();
+    ticketOutbox.kick(ticket._id);
 
     res.send(ticket);
   },

@@ -1,3 +1,4 @@
+import net from 'net';
 import { Listener, MessageInfo, NatsStreamingBus, Publisher, Subjects, TicketCreatedEvent } from '../..';
 
 // Exchanges real messages through the nats-streaming-server that jest's global setup started.
@@ -141,4 +142,50 @@ it('rejects publish once the connection is closed', async () => {
   const bus = await connect();
   await bus.close();
   await expect(new TicketCreatedPublisher(bus).publish(ticket('late'))).rejects.toThrow();
+});
+
+/** A TCP relay to the NATS server that can stop passing the client's bytes on, as a server stuck mid-restart would. */
+const stallableRelay = async () => {
+  const target = new URL(process.env.NATS_URL!);
+  let stalled = false;
+  const sockets: net.Socket[] = [];
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    sockets.push(client, upstream);
+    client.on('data', (chunk) => stalled || upstream.write(chunk));
+    upstream.pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `nats://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    stall: (on = true) => (stalled = on),
+    close: () => {
+      sockets.forEach((socket) => socket.destroy());
+      server.close();
+    },
+  };
+};
+
+it('fails a publish that gets no ack within publishAckTimeoutMs, instead of waiting 30 s', async () => {
+  const relay = await stallableRelay();
+  const bus = await NatsStreamingBus.connect({
+    clusterId: process.env.NATS_CLUSTER_ID!,
+    url: relay.url,
+    clientName: 'stalled',
+    publishAckTimeoutMs: 500,
+    log: () => {},
+  });
+  try {
+    await new TicketCreatedPublisher(bus).publish(ticket('before-stall'));
+    relay.stall();
+    const startedAt = Date.now();
+    await expect(new TicketCreatedPublisher(bus).publish(ticket('stalled'))).rejects.toThrow(/timeout/i);
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+  } finally {
+    relay.stall(false);
+    await bus.close();
+    relay.close();
+  }
 });

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { RecordingBus, useTestDatabase } from '../../testing';
+import { RecordingBus, useTestDatabase, waitUntil } from '../../testing';
 import { HasOutbox, outboxEntry, outboxField, OutboxRelay } from '../outbox';
 import { Subjects } from '../../events/subjects';
 
@@ -17,13 +17,15 @@ const event = (id: string) => outboxEntry(Subjects.ExpirationComplete, { orderId
 
 beforeEach(() => bus.clear());
 
-it('publishes stored events in order and empties the outbox', async () => {
-  await Thing.create({ name: 'a', outbox: [event('1'), event('2')] });
-  await Thing.create({ name: 'b', outbox: [event('3')] });
+it("publishes each document's events in order and empties the outbox", async () => {
+  await Thing.create({ name: 'a', outbox: [event('a1'), event('a2'), event('a3')] });
+  await Thing.create({ name: 'b', outbox: [event('b1'), event('b2')] });
 
   await relay.flush();
 
-  expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: '1' }, { orderId: '2' }, { orderId: '3' }]);
+  const published = bus.eventsOf(Subjects.ExpirationComplete).map(({ orderId }) => orderId);
+  expect(published.filter((id) => id.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
+  expect(published.filter((id) => id.startsWith('b'))).toEqual(['b1', 'b2']);
   expect(await Thing.countDocuments({ 'outbox.0': { $exists: true } })).toBe(0);
 });
 
@@ -50,17 +52,60 @@ it('keeps events written while a relay pass runs', async () => {
   expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: '1' }, { orderId: '2' }]);
 });
 
-it('relays on start-up and on its timer', async () => {
+it('relays on start-up and sweeps on its timer', async () => {
   await Thing.create({ name: 'a', outbox: [event('at-start')] });
-  const timed = new OutboxRelay(Thing, () => bus, { intervalMs: 50, log: () => {} });
+  const timed = new OutboxRelay(Thing, () => bus, { sweepIntervalMs: 50, log: () => {} });
   await timed.start();
   expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: 'at-start' }]);
 
   await Thing.create({ name: 'b', outbox: [event('on-timer')] });
-  const deadline = Date.now() + 5_000;
-  while (bus.published.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => bus.published.length === 2, 'the timed sweep');
   await timed.stop();
   expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: 'at-start' }, { orderId: 'on-timer' }]);
+});
+
+it('a wake-up relays the documents it names, and reads no other', async () => {
+  const named = await Thing.create({ name: 'named', outbox: [event('named')] });
+  await Thing.create({ name: 'other', outbox: [event('other')] });
+  const woken = new OutboxRelay(Thing, () => bus, { log: () => {} });
+
+  woken.kick(named._id);
+  await waitUntil(() => bus.published.length === 1, 'the named document');
+  await new Promise((r) => setTimeout(r, 100));
+
+  expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: 'named' }]);
+  expect((await Thing.findOne({ name: 'other' }))!.outbox).toHaveLength(1);
+  await woken.stop();
+});
+
+it('retries a failed publish with backoff, without holding up the documents behind it', async () => {
+  const failing = await Thing.create({ name: 'failing', outbox: [event('late')] });
+  const healthy = await Thing.create({ name: 'healthy', outbox: [event('on-time')] });
+  const messages: string[] = [];
+  const retrying = new OutboxRelay(Thing, () => bus, { retryMs: 200, log: (message) => messages.push(message) });
+  bus.failNext(1);
+
+  retrying.kick(failing._id, healthy._id);
+  await waitUntil(() => bus.published.length === 1, 'the healthy document');
+  expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: 'on-time' }]);
+  expect(messages).toEqual([expect.stringMatching(/OutboxThing \w+: relay failed \(attempt 1\), retrying in 200 ms/)]);
+
+  await waitUntil(() => bus.published.length === 2, 'the retry');
+  expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: 'on-time' }, { orderId: 'late' }]);
+  expect((await Thing.findById(failing._id))!.outbox).toHaveLength(0);
+  await retrying.stop();
+});
+
+it('relays again a document written while it was being relayed', async () => {
+  const doc = await Thing.create({ name: 'a', outbox: [event('1')] });
+  const woken = new OutboxRelay(Thing, () => bus, { log: () => {} });
+  woken.kick(doc._id);
+  await Thing.updateOne({ _id: doc._id }, { $push: { outbox: event('2') } });
+  woken.kick(doc._id);
+
+  await waitUntil(() => bus.published.length === 2, 'both events');
+  expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: '1' }, { orderId: '2' }]);
+  await woken.stop();
 });
 
 it('never runs two passes at once, so no event is published twice by one relay', async () => {

@@ -16,7 +16,7 @@ let order: Order;
 
 beforeAll(async () => {
   system = await startSystem({ env: {} });
-  databases = new Databases(system);
+  databases = new Databases(system.env.MONGO_URI);
   owner = await ApiClient.signUp(system.url, uniqueEmail('owner'));
   stranger = await ApiClient.signUp(system.url, uniqueEmail('stranger'));
   ticket = (await owner.post<Ticket>('/api/tickets', { title: 'Mine', price: 10 })).body;

@@ -11,7 +11,7 @@ let databases: Databases;
 
 beforeAll(async () => {
   system = await startSystem({ expirationWindowSeconds: EXPIRY_SECONDS, env: {} });
-  databases = new Databases(system);
+  databases = new Databases(system.env.MONGO_URI);
 }, 120_000);
 
 afterAll(async () => {

@@ -20,7 +20,7 @@ it('keeps a cancellation whose publish failed and publishes it on the next relay
   expect(await published(Subjects.OrderCancelled)).toEqual([]);
   expect((await Order.findById(order.id))!.outbox).toHaveLength(1);
 
-  expect(log).toHaveBeenCalledWith(expect.stringContaining(`[outbox] Order: relay failed, will retry`));
+  expect(log).toHaveBeenCalledWith(expect.stringContaining(`[outbox] Order ${order.id}: relay failed (attempt 1)`));
   log.mockRestore();
   bus.clear(); // NATS is back
   expect(await published(Subjects.OrderCancelled)).toEqual([{ id: order.id, version: 1, ticket: { id: ticket.id } }]);

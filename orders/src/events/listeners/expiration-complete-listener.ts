@@ -10,6 +10,6 @@ export class ExpirationCompleteListener extends Listener<ExpirationCompleteEvent
 
   async onMessage({ orderId }: ExpirationCompleteEvent['data']): Promise<void> {
     await changeActiveOrder(orderId, Order.cancel);
-    orderOutbox.kick();
+    orderOutbox.kick(orderId);
   }
 }

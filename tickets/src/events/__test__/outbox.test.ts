@@ -19,7 +19,7 @@ it('keeps a stored change whose publish failed and publishes it on the next rela
   expect(await published(Subjects.TicketCreated)).toEqual([]);
   expect((await Ticket.findById(res.body.id))!.outbox).toHaveLength(1);
 
-  expect(log).toHaveBeenCalledWith(expect.stringContaining(`[outbox] Ticket: relay failed, will retry`));
+  expect(log).toHaveBeenCalledWith(expect.stringContaining(`[outbox] Ticket ${res.body.id}: relay failed (attempt 1)`));
   log.mockRestore();
   bus.clear(); // NATS is back
   expect(await published(Subjects.TicketCreated)).toEqual([expect.objectContaining({ id: res.body.id, version: 0 })]);

@@ -17,6 +17,6 @@ export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
       if (ticket.cancelledOrderIds.includes(orderId)) return ticket;
       return Ticket.rememberCancelled(ticket, orderId);
     });
-    ticketOutbox.kick();
+    ticketOutbox.kick(ticketId);
   }
 }

@@ -17,6 +17,6 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
       if (ticket.orderId) throw new Error(`ticket ${ticketId} is still held by order ${ticket.orderId}; retrying later`);
       return Ticket.reserve(ticket, orderId);
     });
-    ticketOutbox.kick();
+    ticketOutbox.kick(ticketId);
   }
 }

@@ -1,0 +1,43 @@
+/** Latencies in ms, summarised by nearest rank. */
+export const percentile = (values: number[], p: number): number => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+};
+
+export interface LoadResult<T> {
+  results: T[];
+  latenciesMs: number[];
+  elapsedMs: number;
+  /** Completed calls per second over the whole run. */
+  perSecond: number;
+}
+
+/**
+ * Runs `count` calls of `task`, at most `inFlight` at a time, timing each one.
+ * Bounded by count, and by `deadlineMs`: calls not started by then are skipped.
+ */
+export const runLoad = async <T>(
+  count: number,
+  inFlight: number,
+  task: (i: number) => Promise<T>,
+  deadlineMs = 10 * 60_000,
+): Promise<LoadResult<T>> => {
+  const results: T[] = [];
+  const latenciesMs: number[] = [];
+  const startedAt = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < count && Date.now() - startedAt < deadlineMs) {
+      const i = next++;
+      const callStartedAt = Date.now();
+      results[i] = await task(i);
+      latenciesMs.push(Date.now() - callStartedAt);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
+  const elapsedMs = Date.now() - startedAt;
+  return { results, latenciesMs, elapsedMs, perSecond: (latenciesMs.length * 1000) / Math.max(1, elapsedMs) };
+};
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

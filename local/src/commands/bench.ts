@@ -1,0 +1,87 @@
+import os from 'os';
+import { parseArgs } from 'util';
+import { formatTable, runBench } from '../bench/bench';
+import { formatRawTable, measureRawDatabase } from '../bench/raw-database';
+import { startSystem, System } from '../system/system';
+
+const usage = `usage: npm run bench -- [options]
+  --url URL          measure a running system's gateway (needs --mongo-uri or $MONGO_URI)
+  --mongo-uri URI    the MongoDB-wire server that system's services share
+  --levels LIST      stored orders at which to measure (default 0,5000,20000)
+  --round N          tickets, orders and listings per measured round (default 400)
+  --in-flight N      requests in flight (default 20)
+  --rest N           events sent one at a time to time propagation at rest (default 30)
+Without --url it starts the system as \`npm start\` does (API only, fresh temporary data) and stops it after.`;
+
+const parse = (args: string[]) =>
+  parseArgs({
+    args,
+    options: {
+      url: { type: 'string' },
+      'mongo-uri': { type: 'string', default: process.env.MONGO_URI },
+      levels: { type: 'string', default: '0,5000,20000' },
+      round: { type: 'string', default: '400' },
+      'in-flight': { type: 'string', default: '20' },
+      rest: { type: 'string', default: '30' },
+      help: { type: 'boolean', default: false },
+    },
+  }).values;
+
+const count = (value: string, name: string, min = 1) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) throw new Error(`--${name} must be a whole number of at least ${min}, got "${value}"`);
+  return number;
+};
+
+const loopbackOnly = (url: string) => {
+  const { hostname } = new URL(url);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) throw new Error(`--url must be on this machine (127.0.0.1), got ${url}`);
+  return url;
+};
+
+/** `npm run bench`: throughput and event propagation at growing data sizes, as one table. */
+export const bench = async (args: string[]): Promise<number> => {
+  let options: ReturnType<typeof parse>;
+  let settings: { levels: number[]; roundSize: number; inFlight: number; restSamples: number };
+  try {
+    options = parse(args);
+    settings = {
+      levels: options.levels.split(',').map((level) => count(level.trim(), 'levels', 0)).sort((a, b) => a - b),
+      roundSize: count(options.round, 'round'),
+      inFlight: count(options['in-flight'], 'in-flight'),
+      restSamples: count(options.rest, 'rest'),
+    };
+    if (options.url && !options['mongo-uri']) throw new Error('--url needs --mongo-uri (or $MONGO_URI) to read the replicas');
+    if (options.url) loopbackOnly(options.url);
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(usage);
+    return 0;
+  }
+
+  let system: System | undefined;
+  const progress = (line: string) => console.log(`[bench] ${line}`);
+  try {
+    if (!options.url) {
+      progress('starting the system (API only)');
+      // Orders must outlive the run, or expiry would add its own load halfway through.
+      system = await startSystem({ expirationWindowSeconds: 6 * 3600, progress: (line) => progress(`ready: ${line}`) });
+    }
+    const url = options.url ?? system!.url;
+    const mongoUri = system?.env.MONGO_URI ?? options['mongo-uri']!;
+    const rows = await runBench({ url, mongoUri, ...settings, progress });
+    progress('measuring the database server alone');
+    const raw = await measureRawDatabase(mongoUri, settings.levels);
+    const machine = `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`;
+    console.log(`\nThrough the gateway (${machine}; ${settings.inFlight} requests in flight, rounds of ${settings.roundSize}):\n`);
+    console.log(formatTable(rows));
+    console.log(`\nThe database server alone (one connection, one request at a time):\n`);
+    console.log(formatRawTable(raw));
+    return 0;
+  } finally {
+    await system?.stop();
+  }
+};
