@@ -1,4 +1,4 @@
-/** Shapes of the API's JSON, as /work/shared/DESIGN.md defines them. */
+/** Shapes of the API's JSON, as docs/design.md defines them. */
 
 export interface Ticket {
   id: string;

@@ -42,15 +42,25 @@ export interface OutboxRelayOptions {
 
 type DocumentId = { toString(): string };
 
+/** A document as a write just returned it: its outbox need not be read again. */
+export interface WrittenDocument {
+  _id: DocumentId;
+  outbox: OutboxEntry[];
+}
+
+const isWritten = (target: DocumentId | WrittenDocument): target is WrittenDocument =>
+  typeof target === 'object' && target !== null && 'outbox' in target && Array.isArray(target.outbox);
+
 /**
  * Publishes what documents of one model hold in their outbox and removes each entry
- * once the bus has stored it. A write wakes it with the ids it touched, so a relay
- * reads only those documents (by _id); the whole collection is swept only at start
- * and every `sweepIntervalMs`, for events a crash left behind. A document whose
- * publish fails is retried with backoff without holding up the others.
+ * once the bus has stored it. A write wakes it with the documents it returned (or
+ * their ids, which are then read by _id); the whole collection is swept only at
+ * start and every `sweepIntervalMs`, for events a crash left behind. A document
+ * whose publish fails is retried with backoff without holding up the others.
  */
 export class OutboxRelay<T extends HasOutbox = HasOutbox> {
-  private readonly waiting = new Set<string>();
+  /** Documents to relay, with their outbox when a write handed it over. */
+  private readonly waiting = new Map<string, OutboxEntry[] | undefined>();
   private readonly running = new Map<string, Promise<void>>();
   /** Documents woken again while being relayed: their new events may have missed the read. */
   private readonly wokenWhileRunning = new Set<string>();
@@ -71,7 +81,7 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
     private readonly bus: () => EventBus,
     {
       sweepIntervalMs = 30_000,
-      concurrency = 16,
+      concurrency = 64,
       retryMs = 250,
       maxRetryMs = 5_000,
       log = (message) => console.error(message),
@@ -103,9 +113,12 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
     await Promise.all(this.running.values());
   }
 
-  /** Relays the events of these documents soon, without waiting (call it after the write that stored them). */
-  kick(...ids: DocumentId[]): void {
-    for (const id of ids) this.wake(String(id));
+  /** Relays the events of these documents soon, without waiting: call it with what the write returned. */
+  kick(...written: (WrittenDocument | DocumentId)[]): void {
+    for (const target of written) {
+      if (isWritten(target)) this.wake(String(target._id), [...target.outbox]);
+      else this.wake(String(target));
+    }
   }
 
   /** Sweeps the collection and resolves once every document found (or woken) has been tried. */
@@ -130,24 +143,25 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
     return docs.map((doc) => String(doc._id));
   }
 
-  private wake(id: string): void {
+  private wake(id: string, outbox?: OutboxEntry[]): void {
     if (this.stopped || this.retries.has(id)) return;
     if (this.running.has(id)) this.wokenWhileRunning.add(id);
-    else this.waiting.add(id);
+    // Woken twice before it ran: the outbox handed over first may be out of date, so read it.
+    else this.waiting.set(id, this.waiting.has(id) ? undefined : outbox);
     this.pump();
   }
 
   private pump(): void {
-    for (const id of this.waiting) {
+    for (const [id, outbox] of this.waiting) {
       if (this.running.size >= this.concurrency) return;
       this.waiting.delete(id);
-      this.running.set(id, this.relay(id));
+      this.running.set(id, this.relay(id, outbox));
     }
   }
 
-  private async relay(id: string): Promise<void> {
+  private async relay(id: string, outbox?: OutboxEntry[]): Promise<void> {
     try {
-      await this.relayDocument(id);
+      await this.relayDocument(id, outbox ?? (await this.readOutbox(id)));
       this.failures.delete(id);
     } catch (err) {
       this.retryLater(id, err as Error);
@@ -158,10 +172,14 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
     }
   }
 
-  private async relayDocument(id: string): Promise<void> {
+  private async readOutbox(id: string): Promise<OutboxEntry[]> {
     const doc = await this.model.findById(id).select('outbox').lean<{ outbox: OutboxEntry[] }>();
+    return doc?.outbox ?? [];
+  }
+
+  private async relayDocument(id: string, outbox: OutboxEntry[]): Promise<void> {
     const bus = this.bus();
-    for (const entry of doc?.outbox ?? []) {
+    for (const entry of outbox) {
       await bus.publish(entry.subject, entry.data as EventData<typeof entry.subject>);
       // Pop the head only if it is still the entry just published: another relay may have done it.
       await this.model.updateOne({ _id: id, 'outbox.0.id': entry.id }, { $pop: { outbox: -1 } });

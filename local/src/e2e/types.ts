@@ -1,4 +1,4 @@
-/** The API's shapes, as DESIGN.md gives them. */
+/** The API's shapes, as docs/design.md gives them. */
 export interface Ticket {
   id: string;
   title: string;

@@ -17,13 +17,13 @@ const router = express.Router();
 router.delete('/api/orders/:id', requireAuth, objectIdParam('id'), async (req: Request<{ id: string }>, res: Response) => {
   const userId = signedInUser(req).id;
 
-  await retryOnConflict(async () => {
+  const cancelled = await retryOnConflict(async () => {
     const order = await findOwnOrder(req.params.id, userId);
     if (order.status === OrderStatus.Complete) throw new BadRequestError('Cannot cancel an order that is paid');
     if (order.status === OrderStatus.Cancelled) return order;
     return Order.cancel(order);
   });
-  orderOutbox.kick(req.params.id);
+  orderOutbox.kick(cancelled);
 
   res.status(204).send();
 });

@@ -33,7 +33,7 @@ router.post(
       if (isDuplicateKey(err)) throw new BadRequestError('Ticket is already reserved');
       throw err;
     }
-    orderOutbox.kick(order._id);
+    orderOutbox.kick(order);
 
     res.status(201).send(order);
   },

@@ -10,7 +10,7 @@ router.post('/api/tickets', requireAuth, ticketFields(), validateRequest, async 
   const { title, price } = req.body as TicketInput;
   const ticket = Ticket.build({ title, price, userId: signedInUser(req).id });
   await ticket.save();
-  ticketOutbox.kick(ticket._id);
+  ticketOutbox.kick(ticket);
 
   res.status(201).send(ticket);
 });

@@ -33,7 +33,7 @@ router.put(
       if (current.orderId) throw new BadRequestError('Cannot edit a reserved ticket');
       return Ticket.edit(current, { title, price });
     });
-    ticketOutbox.kick(ticket._id);
+    ticketOutbox.kick(ticket);
 
     res.send(ticket);
   },

@@ -8,7 +8,7 @@ import { Databases } from '../databases';
 import { TcpProxy } from '../tcp-proxy';
 import type { Order, Ticket } from '../types';
 
-// The guarantees of DESIGN.md across the running system, with real processes killed and restarted.
+// The guarantees of docs/design.md across the running system, with real processes killed and restarted.
 // Each scenario prints one `[figure]` line.
 const EXPIRY_SECONDS = 12;
 const SETTLE_MS = (EXPIRY_SECONDS + 20) * 1000;

@@ -9,7 +9,6 @@ export class ExpirationCompleteListener extends Listener<ExpirationCompleteEvent
   readonly queueGroupName = queueGroupName;
 
   async onMessage({ orderId }: ExpirationCompleteEvent['data']): Promise<void> {
-    await changeActiveOrder(orderId, Order.cancel);
-    orderOutbox.kick(orderId);
+    orderOutbox.kick(await changeActiveOrder(orderId, Order.cancel));
   }
 }

@@ -9,7 +9,7 @@ export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
   readonly queueGroupName = queueGroupName;
 
   async onMessage({ id: orderId, ticket: { id: ticketId } }: OrderCancelledEvent['data']): Promise<void> {
-    await retryOnConflict(async () => {
+    const ticket = await retryOnConflict(async () => {
       const ticket = await Ticket.findById(ticketId);
       if (!ticket) throw new Error(`order:cancelled ${orderId} names unknown ticket ${ticketId}`);
       if (ticket.orderId === orderId) return Ticket.release(ticket);
@@ -17,6 +17,6 @@ export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
       if (ticket.cancelledOrderIds.includes(orderId)) return ticket;
       return Ticket.rememberCancelled(ticket, orderId);
     });
-    ticketOutbox.kick(ticketId);
+    ticketOutbox.kick(ticket);
   }
 }

@@ -9,7 +9,7 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
   readonly queueGroupName = queueGroupName;
 
   async onMessage({ id: orderId, ticket: { id: ticketId } }: OrderCreatedEvent['data']): Promise<void> {
-    await retryOnConflict(async () => {
+    const ticket = await retryOnConflict(async () => {
       const ticket = await Ticket.findById(ticketId);
       if (!ticket) throw new Error(`order:created ${orderId} names unknown ticket ${ticketId}`);
       if (ticket.orderId === orderId || ticket.cancelledOrderIds.includes(orderId)) return ticket;
@@ -17,6 +17,6 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
       if (ticket.orderId) throw new Error(`ticket ${ticketId} is still held by order ${ticket.orderId}; retrying later`);
       return Ticket.reserve(ticket, orderId);
     });
-    ticketOutbox.kick(ticketId);
+    ticketOutbox.kick(ticket);
   }
 }

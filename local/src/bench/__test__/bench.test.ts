@@ -1,0 +1,45 @@
+import { startSystem, System } from '../../system/system';
+import { formatTable, runBench } from '../bench';
+import { formatRawTable, measureRawDatabase } from '../raw-database';
+
+// A short run of `npm run bench` against a system of its own, so the benchmark keeps working.
+// It checks that every figure was measured, never how fast: CI machines vary.
+let system: System;
+
+beforeAll(async () => {
+  system = await startSystem({ expirationWindowSeconds: 3_600, env: {} });
+}, 120_000);
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+it('measures every figure at each level of stored orders, with no failed request and no late event', async () => {
+  const rows = await runBench({ url: system.url, mongoUri: system.env.MONGO_URI, levels: [0, 30], roundSize: 20, inFlight: 4, restSamples: 3 });
+
+  expect(rows.map((row) => row.storedOrders)).toEqual([0, 30]);
+  for (const row of rows) {
+    expect(row.orderNotFound).toBe(0);
+    expect(row.failures).toBe(0);
+    for (const rate of [row.ticketsPerSecond, row.ordersPerSecond, row.listPerSecond]) expect(rate).toBeGreaterThan(0);
+    for (const lag of [row.ticketToOrders.rest, row.ticketToOrders.load, row.orderToPayments.rest, row.orderToPayments.load]) {
+      expect(lag.missing).toBe(0);
+      expect(Number.isFinite(lag.p99)).toBe(true);
+    }
+  }
+  const table = formatTable(rows).split('\n');
+  expect(table).toHaveLength(4);
+  expect(table[2]).toMatch(/^\| 0 \| \d+ \| \d+ \| \d+ \/ \d+ \| 0 \| 0 \|/);
+}, 180_000);
+
+it('measures the database server alone at each size', async () => {
+  const rows = await measureRawDatabase(system.env.MONGO_URI, [0, 500]);
+
+  expect(rows.map((row) => row.documents)).toEqual([0, 500]);
+  for (const row of rows) {
+    for (const rate of [row.insertsPerSecond, row.findsByIdPerSecond, row.versionedUpdatesPerSecond, row.scansPerSecond]) {
+      expect(rate).toBeGreaterThan(0);
+    }
+  }
+  expect(formatRawTable(rows).split('\n')).toHaveLength(4);
+}, 120_000);
