@@ -1,15 +1,19 @@
 /** Polls `check` until it returns a value other than undefined; throws, naming `what`, when the time is up. */
-export const eventually = async <T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> => {
+export const eventually = async <T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };
 
 /** Polls until `condition` holds; throws, naming `what`, when the time is up. */
-export const waitUntil = async (condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> => {
-  await eventually(async () => ((await condition()) ? true : undefined), what, timeoutMs);
+export const waitUntil = async (condition: () => Promise<boolean> | boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> => {
+  await eventually(async () => ((await condition()) ? true : undefined), timeoutMs, what);
 };

@@ -1,3 +1,7 @@
+import { eventually } from '@ticketing/common/testing';
+
+export { eventually, waitUntil } from '@ticketing/common/testing';
+
 /** A signed-in (or anonymous) user of the API through the gateway, as a browser would be. */
 export class ApiClient {
   private cookie = '';
@@ -36,22 +40,6 @@ export class ApiClient {
     return client;
   }
 }
-
-/** Polls until `check` returns a value (not undefined) or the time is up; events take a moment to arrive. */
-export const eventually = async <T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
-/** Polls until `condition` holds or the time is up. */
-export const waitUntil = async (condition: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> => {
-  await eventually(async () => ((await condition()) ? true : undefined), timeoutMs, what);
-};
 
 let counter = 0;
 export const uniqueEmail = (name: string) => `${name}-${Date.now()}-${counter++}@example.com`;

@@ -59,7 +59,7 @@ it('relays on start-up and sweeps on its timer', async () => {
   expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: 'at-start' }]);
 
   await Thing.create({ name: 'b', outbox: [event('on-timer')] });
-  await waitUntil(() => bus.published.length === 2, 'the timed sweep');
+  await waitUntil(() => bus.published.length === 2, 15_000, 'the timed sweep');
   await timed.stop();
   expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: 'at-start' }, { orderId: 'on-timer' }]);
 });
@@ -70,7 +70,7 @@ it('a wake-up relays the documents it names, and reads no other', async () => {
   const woken = new OutboxRelay(Thing, () => bus, { log: () => {} });
 
   woken.kick(named._id);
-  await waitUntil(() => bus.published.length === 1, 'the named document');
+  await waitUntil(() => bus.published.length === 1, 15_000, 'the named document');
   await new Promise((r) => setTimeout(r, 100));
 
   expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: 'named' }]);
@@ -86,11 +86,11 @@ it('retries a failed publish with backoff, without holding up the documents behi
   bus.failNext(1);
 
   retrying.kick(failing._id, healthy._id);
-  await waitUntil(() => bus.published.length === 1, 'the healthy document');
+  await waitUntil(() => bus.published.length === 1, 15_000, 'the healthy document');
   expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: 'on-time' }]);
   expect(messages).toEqual([expect.stringMatching(/OutboxThing \w+: relay failed \(attempt 1\), retrying in 200 ms/)]);
 
-  await waitUntil(() => bus.published.length === 2, 'the retry');
+  await waitUntil(() => bus.published.length === 2, 15_000, 'the retry');
   expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: 'on-time' }, { orderId: 'late' }]);
   expect((await Thing.findById(failing._id))!.outbox).toHaveLength(0);
   await retrying.stop();
@@ -103,7 +103,7 @@ it('relays again a document written while it was being relayed', async () => {
   await Thing.updateOne({ _id: doc._id }, { $push: { outbox: event('2') } });
   woken.kick(doc._id);
 
-  await waitUntil(() => bus.published.length === 2, 'both events');
+  await waitUntil(() => bus.published.length === 2, 15_000, 'both events');
   expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: '1' }, { orderId: '2' }]);
   await woken.stop();
 });
