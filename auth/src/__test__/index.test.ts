@@ -1,6 +1,7 @@
+import mongoose from 'mongoose';
 import path from 'path';
 import { freePort } from '@ticketing/local';
-import { runEntryPoint } from '@ticketing/common/testing';
+import { runEntryPoint, waitUntil } from '@ticketing/common/testing';
 
 const entry = path.join(__dirname, '../index.ts');
 const startAuth = (env: NodeJS.ProcessEnv) => runEntryPoint(entry, env);
@@ -40,4 +41,21 @@ it('serves requests, then shuts down cleanly on SIGTERM', async () => {
   auth.child.kill('SIGTERM');
   expect(await auth.exited).toBe(0);
   expect(auth.output()).toContain('SIGTERM: finishing in-flight work and shutting down');
+});
+
+it('builds its indexes before it listens, so the first sign-ups already meet the unique email index', async () => {
+  const uri = databaseUri(`auth_indexes_${process.pid}`);
+  const connection = await mongoose.createConnection(uri).asPromise();
+  await connection.dropDatabase();
+  const port = await freePort();
+  const auth = startAuth({ JWT_KEY: 'key', MONGO_URI: uri, PORT: String(port), HOST: '127.0.0.1' });
+  try {
+    await waitUntil(() => auth.output().includes('listening on'), 15_000, 'auth to listen');
+    expect(await connection.collection('users').indexes()).toContainEqual(expect.objectContaining({ key: { email: 1 }, unique: true }));
+  } finally {
+    auth.child.kill('SIGTERM');
+    await auth.exited;
+    await connection.dropDatabase();
+    await connection.close();
+  }
 });
