@@ -1,5 +1,5 @@
 import crypto from 'crypto';
-import { Model, Schema } from 'mongoose';
+import { Connection, Model, Schema } from 'mongoose';
 import type { EventBus } from '../bus/event-bus';
 import type { EventData } from '../events/events';
 import type { Subjects } from '../events/subjects';
@@ -94,9 +94,16 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
     this.log = log;
   }
 
-  /** Relays what is already stored, then sweeps on a timer. */
-  start(): Promise<void> {
+  /** The model the sweep reads through: on a connection of its own, if start() was given one. */
+  private sweepModel?: Model<T>;
+
+  /**
+   * Relays what is already stored, then sweeps on a timer. A `sweepConnection` keeps the
+   * sweep's scan off the connection the service writes through, so no write waits behind it.
+   */
+  start({ sweepConnection }: { sweepConnection?: Connection } = {}): Promise<void> {
     this.stopped = false;
+    this.sweepModel = sweepConnection?.model<T>(this.model.modelName, this.model.schema, this.model.collection.collectionName);
     this.sweepTimer ??= setInterval(() => void this.sweep(), this.sweepIntervalMs).unref();
     return this.flush();
   }
@@ -136,7 +143,7 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
   }
 
   private async findPending(): Promise<string[]> {
-    const docs = await this.model
+    const docs = await (this.sweepModel ?? this.model)
       .find({ 'outbox.0': { $exists: true } })
       .select('_id')
       .lean<{ _id: DocumentId }[]>();

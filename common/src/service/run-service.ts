@@ -61,7 +61,10 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       log(name, 'connected to NATS');
       subscriptions.push(...(service.listeners?.(bus) ?? []).map((listener) => listener.listen()));
     }
-    await service.outbox?.start();
+    // The outbox sweep scans the collection: on a connection of its own, so requests never queue behind it.
+    const sweepConnection =
+      service.mongo && service.outbox ? await mongoose.createConnection(env.MONGO_URI, { autoIndex: false }).asPromise() : undefined;
+    await service.outbox?.start({ sweepConnection });
     for (const worker of service.workers ?? []) await worker.start();
 
     const port = Number(process.env.PORT ?? 3000);
@@ -71,6 +74,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       await closeServer(server);
       for (const worker of service.workers ?? []) await worker.stop();
       await service.outbox?.stop();
+      await sweepConnection?.close();
       await Promise.all(subscriptions.map((subscription) => subscription.close()));
       if (usesNats(service)) await natsWrapper.close();
       if (service.mongo) await mongoose.disconnect();

@@ -113,3 +113,20 @@ it('never runs two passes at once, so no event is published twice by one relay',
   await Promise.all([relay.flush(), relay.flush(), relay.flush()]);
   expect(bus.published).toHaveLength(3);
 });
+
+it('sweeps through the connection start() is given, leaving the service its own for writes', async () => {
+  await Thing.create({ name: 'a', outbox: [event('swept')] });
+  const sweepConnection = await mongoose
+    .createConnection(process.env.MONGO_URI!, { dbName: mongoose.connection.name, autoIndex: false })
+    .asPromise();
+  const separate = new OutboxRelay(Thing, () => bus, { log: () => {} });
+  const scansOnServiceConnection = jest.spyOn(Thing, 'find');
+
+  await separate.start({ sweepConnection });
+
+  expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: 'swept' }]);
+  expect(scansOnServiceConnection).not.toHaveBeenCalled();
+  scansOnServiceConnection.mockRestore();
+  await separate.stop();
+  await sweepConnection.close();
+});
