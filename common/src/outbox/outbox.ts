@@ -67,6 +67,8 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
   /** Failed attempts in a row per document, and the retries waiting for their backoff. */
   private readonly failures = new Map<string, number>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
+  /** The model the sweep reads through: on a connection of its own, if start() was given one. */
+  private sweepModel?: Model<T>;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
   private stopped = false;
@@ -93,9 +95,6 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
     this.maxRetryMs = maxRetryMs;
     this.log = log;
   }
-
-  /** The model the sweep reads through: on a connection of its own, if start() was given one. */
-  private sweepModel?: Model<T>;
 
   /**
    * Relays what is already stored, then sweeps on a timer. A `sweepConnection` keeps the

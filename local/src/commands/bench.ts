@@ -3,6 +3,7 @@ import { parseArgs } from 'util';
 import { formatTable, runBench } from '../bench/bench';
 import { formatRawTable, measureRawDatabase } from '../bench/raw-database';
 import { startSystem, System } from '../system/system';
+import { parseOptions } from './options';
 
 const usage = `usage: npm run bench -- [options]
   --url URL          measure a running system's gateway (needs --mongo-uri or $MONGO_URI)
@@ -41,26 +42,20 @@ const loopbackOnly = (url: string) => {
 
 /** `npm run bench`: throughput and event propagation at growing data sizes, as one table. */
 export const bench = async (args: string[]): Promise<number> => {
-  let options: ReturnType<typeof parse>;
-  let settings: { levels: number[]; roundSize: number; inFlight: number; restSamples: number };
-  try {
-    options = parse(args);
-    settings = {
+  const parsed = parseOptions(usage, () => {
+    const options = parse(args);
+    if (options.url && !options['mongo-uri']) throw new Error('--url needs --mongo-uri (or $MONGO_URI) to read the replicas');
+    if (options.url) loopbackOnly(options.url);
+    const settings = {
       levels: options.levels.split(',').map((level) => count(level.trim(), 'levels', 0)).sort((a, b) => a - b),
       roundSize: count(options.round, 'round'),
       inFlight: count(options['in-flight'], 'in-flight'),
       restSamples: count(options.rest, 'rest'),
     };
-    if (options.url && !options['mongo-uri']) throw new Error('--url needs --mongo-uri (or $MONGO_URI) to read the replicas');
-    if (options.url) loopbackOnly(options.url);
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(usage);
-    return 0;
-  }
+    return { ...options, settings };
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { settings, ...options } = parsed;
 
   let system: System | undefined;
   const progress = (line: string) => console.log(`[bench] ${line}`);

@@ -2,6 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { parseArgs } from 'util';
 import { repoRoot } from '../infra/tools';
+import { parseOptions } from './options';
 import { seedDemoData } from '../system/seed';
 import { startSystem } from '../system/system';
 
@@ -37,17 +38,8 @@ const positiveInt = (value: string, name: string) => {
 
 /** `npm start`: the whole system on this machine, until Ctrl-C. */
 export const start = async (args: string[]): Promise<number> => {
-  let options: ReturnType<typeof parse>;
-  try {
-    options = parse(args);
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(usage);
-    return 0;
-  }
+  const options = parseOptions(usage, () => parse(args));
+  if (typeof options === 'number') return options;
   const port = positiveInt(options.port, 'port');
   const expirationWindowSeconds = positiveInt(options.expiry, 'expiry');
 
