@@ -3,7 +3,7 @@
 // `local`'s global setup starts unless the environment already names it.
 const path = require('path');
 
-module.exports = (packageDir, overrides = {}) => ({
+module.exports = (packageDir, { setupFiles = [], ...overrides } = {}) => ({
   rootDir: packageDir,
   testEnvironment: 'node',
   roots: ['<rootDir>/src'],
@@ -14,6 +14,7 @@ module.exports = (packageDir, overrides = {}) => ({
     '^@ticketing/common/testing$': path.join(__dirname, 'common/src/testing'),
     '^@ticketing/local$': path.join(__dirname, 'local/src'),
   },
+  setupFiles: [path.join(__dirname, 'common/src/testing/test-environment.ts'), ...setupFiles],
   globalSetup: path.join(__dirname, 'local/src/jest/global-setup.ts'),
   globalTeardown: path.join(__dirname, 'local/src/jest/global-teardown.ts'),
   testTimeout: 20000,

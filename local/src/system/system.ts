@@ -2,7 +2,7 @@ import crypto from 'crypto';
 import fs from 'fs';
 import type { Server } from 'http';
 import path from 'path';
-import { NatsStreamingBus, Subjects } from '@ticketing/common';
+import { connectEventBus, EventBus, Subjects } from '@ticketing/common';
 import { startGateway } from '../gateway/gateway';
 import { readIngressRoutes } from '../gateway/ingress-routes';
 import { freePort } from '../infra/process';
@@ -88,7 +88,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
 
   const started: { stop(): Promise<void> }[] = [];
   let gateway: Server | undefined;
-  let watcher: NatsStreamingBus | undefined;
+  let watcher: EventBus | undefined;
   const stop = async () => {
     gateway?.close();
     await watcher?.close().catch(() => {});
@@ -101,7 +101,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     const url = `http://127.0.0.1:${gatewayPort}`;
 
     if (options.onEvent) {
-      watcher = await NatsStreamingBus.connect({ clusterId: env.NATS_CLUSTER_ID, clientName: 'event-log', url: env.NATS_URL });
+      watcher = await connectEventBus('event-log', env);
       watcher.watch(Object.values(Subjects), options.onEvent);
     }
 

@@ -19,7 +19,7 @@ const cancel = (orderId: string, version = 1) => listener.onMessage({ id: orderI
 const paidOrder = async () => {
   const order = await createOrder();
   const charge = await stripe().charges.create({ currency: 'usd', amount: 1999, source: 'tok_visa' });
-  await Payment.create({ orderId: order.id, stripeId: charge.id, status: PaymentStatus.Succeeded });
+  await Payment.create({ orderId: order.id, stripeId: charge.id, status: PaymentStatus.Succeeded, claimedAt: new Date() });
   return { order, charge };
 };
 
@@ -66,7 +66,7 @@ it('refunds a payment that lost the race with expiry, once however often the eve
 
 it('leaves a payment still being charged to the route, which checks for cancellation after charging', async () => {
   const order = await createOrder();
-  await Payment.create({ orderId: order.id, status: PaymentStatus.Pending });
+  await Payment.create({ orderId: order.id, status: PaymentStatus.Pending, claimedAt: new Date() });
   const refunds = jest.spyOn(stripe().refunds, 'create');
 
   await cancel(order.id);
