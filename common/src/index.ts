@@ -3,7 +3,6 @@ export * from './errors/bad-request-error';
 export * from './errors/not-found-error';
 export * from './errors/not-authorized-error';
 export * from './errors/request-validation-error';
-export * from './errors/database-connection-error';
 export * from './errors/payload-too-large-error';
 export * from './errors/too-many-requests-error';
 
@@ -29,6 +28,8 @@ export * from './models/to-json';
 export * from './models/api-json-without';
 export * from './models/update-if-current';
 export * from './models/ensure-indexes';
+export * from './models/database-uri';
+export * from './models/is-duplicate-key';
 export * from './money';
 
 export * from './service/env';

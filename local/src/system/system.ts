@@ -2,7 +2,7 @@ import crypto from 'crypto';
 import fs from 'fs';
 import type { Server } from 'http';
 import path from 'path';
-import { connectEventBus, EventBus, Subjects } from '@ticketing/common';
+import { connectEventBus, databaseUri, EventBus, Subjects } from '@ticketing/common';
 import { startGateway } from '../gateway/gateway';
 import { readIngressRoutes } from '../gateway/ingress-routes';
 import { freePort } from '../infra/process';
@@ -54,12 +54,6 @@ const devJwtKey = (dataDir?: string): string => {
     fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
   }
   return fs.readFileSync(file, 'utf8').trim();
-};
-
-const mongoUri = (base: string, db: string) => {
-  const url = new URL(base);
-  url.pathname = `/${db}`;
-  return url.toString();
 };
 
 /** Starts the whole system on this machine the way the cluster runs it, behind one gateway. */
@@ -117,7 +111,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
           PATH: process.env.PATH,
           NODE_ENV: 'development',
           ...env,
-          MONGO_URI: mongoUri(env.MONGO_URI, name),
+          MONGO_URI: databaseUri(env.MONGO_URI, name),
           HOST: '127.0.0.1',
           PORT: String(port),
           ...options.serviceEnv?.[name],

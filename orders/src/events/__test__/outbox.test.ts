@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { Subjects } from '@ticketing/common';
-import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { Order } from '../../models/order';
-import { createOrder, newId } from '../../__test__/fixtures';
+import { createOrder } from '../../__test__/fixtures';
 import { orderOutbox } from '../outbox';
 
 const { bus, published, discardPublished } = useServiceTest(orderOutbox);

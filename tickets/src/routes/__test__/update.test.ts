@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { Subjects } from '@ticketing/common';
-import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
 import { Ticket } from '../../models/ticket';
-import { createReservedTicket, createTicket, newId } from '../../__test__/fixtures';
+import { createReservedTicket, createTicket } from '../../__test__/fixtures';
 
 const { published, discardPublished } = useServiceTest(ticketOutbox);
 

@@ -1,10 +1,10 @@
 import Stripe from 'stripe';
 import { OrderStatus, OutOfOrderEventError } from '@ticketing/common';
-import { RecordingBus, useTestDatabase } from '@ticketing/common/testing';
+import { newId, orderCancelledData, RecordingBus, useTestDatabase } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
 import { Payment, PaymentStatus } from '../../../models/payment';
 import { stripe } from '../../../stripe';
-import { createOrder, objectId } from '../../../__test__/orders';
+import { createOrder } from '../../../__test__/orders';
 import { OrderCancelledListener } from '../order-cancelled-listener';
 
 useTestDatabase();
@@ -13,7 +13,7 @@ afterEach(() => jest.restoreAllMocks());
 
 const listener = new OrderCancelledListener(new RecordingBus());
 
-const cancel = (orderId: string, version = 1) => listener.onMessage({ id: orderId, version, ticket: { id: objectId() } });
+const cancel = (orderId: string, version = 1) => listener.onMessage(orderCancelledData({ id: orderId, version }));
 
 /** An order paid for through stripe-mock, as the route leaves it. */
 const paidOrder = async () => {
@@ -40,7 +40,7 @@ it('leaves a cancellation that skips a version unacked, and the order as it was'
 });
 
 it('leaves a cancellation of an order it has not seen created unacked', async () => {
-  await expect(cancel(objectId())).rejects.toBeInstanceOf(OutOfOrderEventError);
+  await expect(cancel(newId())).rejects.toBeInstanceOf(OutOfOrderEventError);
 });
 
 it('treats a redelivered cancellation as a harmless duplicate', async () => {
