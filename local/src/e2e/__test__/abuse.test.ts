@@ -1,10 +1,10 @@
 import http from 'http';
 import jwt from 'jsonwebtoken';
 import { sessionCookie } from '@ticketing/common/testing';
+import type { ApiErrors, Order, Ticket } from '@ticketing/common/api';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail } from '../api-client';
 import { Databases } from '../databases';
-import type { ApiErrors, Order, Ticket } from '../types';
 
 // Bad input on every route, through the gateway: the documented 4xx, the error shape, no 500, nothing stored.
 let system: System;
