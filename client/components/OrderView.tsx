@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import type { Order } from '@ticketing/common/api';
 import { formatPrice } from '@/lib/format';
-import type { Order } from '@/lib/types';
 import { request, useRequest } from '@/lib/use-request';
 import { Countdown, useNow } from './Countdown';
 import { FormErrors } from './FormErrors';

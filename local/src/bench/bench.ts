@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
+import type { Order, Ticket } from '@ticketing/common/api';
 import { ApiClient, uniqueEmail } from '../e2e/api-client';
 import { Databases } from '../e2e/databases';
-import type { Order, Ticket } from '../e2e/types';
 import { percentile, runLoad, sleep } from './load';
 
 export interface BenchOptions {
