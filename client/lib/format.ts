@@ -6,7 +6,6 @@ export const formatPrice = (price: number): string => currency.format(price);
 
 export const STATUS_LABELS: Record<OrderStatus, string> = {
   created: 'Reserved',
-  'awaiting:payment': 'Awaiting payment',
   complete: 'Paid',
   cancelled: 'Cancelled',
 };
