@@ -4,6 +4,7 @@ export * from './errors/not-found-error';
 export * from './errors/not-authorized-error';
 export * from './errors/request-validation-error';
 export * from './errors/payload-too-large-error';
+export * from './errors/client-error';
 export * from './errors/too-many-requests-error';
 
 export * from './session/user-token';
