@@ -49,7 +49,7 @@ it('charges the order, stores the payment and publishes payment:created with the
 
 it.each([
   [19.99, 1999],
-  [0.29, 29],
+  [0.57, 57],
   [4.35, 435],
   [1005.1, 100510],
   [20, 2000],
