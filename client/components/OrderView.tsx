@@ -63,7 +63,7 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
         </div>
         <h1 data-testid="order-ticket-title">{order.ticket.title}</h1>
         <p className="price" data-testid="order-price">
-          {formatPrice(order.ticket.price)}
+          {formatPrice(order.price)}
         </p>
       </header>
 
@@ -81,7 +81,7 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
             </p>
           ) : (
             <>
-              <PaymentForm orderId={order.id} price={order.ticket.price} stripeKey={stripeKey} onPaid={() => setPaid(true)} />
+              <PaymentForm orderId={order.id} price={order.price} stripeKey={stripeKey} onPaid={() => setPaid(true)} />
               <div className="order-cancel">
                 <FormErrors messages={cancel.errors.general} />
                 <button type="button" className="button button-danger-ghost" onClick={cancelOrder} disabled={cancel.pending} data-testid="cancel-order">

@@ -2,6 +2,7 @@ import { runService } from '@ticketing/common';
 import { app } from './app';
 import { ExpirationCompleteListener } from './events/listeners/expiration-complete-listener';
 import { PaymentCreatedListener } from './events/listeners/payment-created-listener';
+import { ReservationRejectedListener } from './events/listeners/reservation-rejected-listener';
 import { TicketCreatedListener } from './events/listeners/ticket-created-listener';
 import { TicketUpdatedListener } from './events/listeners/ticket-updated-listener';
 import { orderOutbox } from './events/outbox';
@@ -20,6 +21,7 @@ void runService({
     new TicketUpdatedListener(bus),
     new ExpirationCompleteListener(bus),
     new PaymentCreatedListener(bus),
+    new ReservationRejectedListener(bus),
   ],
   outbox: orderOutbox,
 });

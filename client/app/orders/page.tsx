@@ -40,7 +40,7 @@ export default async function Orders() {
                 <Link href={`/orders/${order.id}`} className="order-row-title" data-testid="order-link">
                   {order.ticket.title}
                 </Link>
-                <span className="muted">{formatPrice(order.ticket.price)}</span>
+                <span className="muted">{formatPrice(order.price)}</span>
               </div>
               <StatusBadge status={order.status} testId="order-row-status" />
             </li>

@@ -50,6 +50,9 @@ export interface Order {
   /** ISO timestamp after which an unpaid order is cancelled. */
   expiresAt: string;
   version: number;
+  /** What the buyer pays: the ticket's price when the order was placed. */
+  price: number;
+  /** The ticket as it is listed now. */
   ticket: Pick<Ticket, 'id' | 'title' | 'price'>;
 }
 

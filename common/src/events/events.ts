@@ -39,13 +39,20 @@ export interface PaymentCreatedEvent {
   data: { id: string; orderId: string; stripeId: string };
 }
 
+/** Tickets refused to reserve for an order priced from an older version of the ticket; orders cancels it. */
+export interface ReservationRejectedEvent {
+  subject: Subjects.ReservationRejected;
+  data: { orderId: string; ticket: { id: string; price: number } };
+}
+
 export type AnyEvent =
   | TicketCreatedEvent
   | TicketUpdatedEvent
   | OrderCreatedEvent
   | OrderCancelledEvent
   | ExpirationCompleteEvent
-  | PaymentCreatedEvent;
+  | PaymentCreatedEvent
+  | ReservationRejectedEvent;
 
 /** The payload type carried on a subject. */
 export type EventData<S extends Subjects> = Extract<AnyEvent, { subject: S }>['data'];

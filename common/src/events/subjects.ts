@@ -5,4 +5,5 @@ export enum Subjects {
   OrderCancelled = 'order:cancelled',
   ExpirationComplete = 'expiration:complete',
   PaymentCreated = 'payment:created',
+  ReservationRejected = 'reservation:rejected',
 }

@@ -1,5 +1,12 @@
 import { Types } from 'mongoose';
-import type { OrderCancelledEvent, OrderCreatedEvent, PaymentCreatedEvent, TicketCreatedEvent, TicketUpdatedEvent } from '../events/events';
+import type {
+  OrderCancelledEvent,
+  OrderCreatedEvent,
+  PaymentCreatedEvent,
+  ReservationRejectedEvent,
+  TicketCreatedEvent,
+  TicketUpdatedEvent,
+} from '../events/events';
 import { OrderStatus } from '../events/order-status';
 
 /** A fresh id, as the services' records have. */
@@ -44,4 +51,10 @@ export const paymentCreatedData = (fields: Partial<PaymentCreatedEvent['data']> 
   orderId: newId(),
   stripeId: 'ch_test',
   ...fields,
+});
+
+export const reservationRejectedData = ({ ticket, ...fields }: Overrides<ReservationRejectedEvent['data']> = {}): ReservationRejectedEvent['data'] => ({
+  orderId: newId(),
+  ...fields,
+  ticket: { id: newId(), price: 20, ...ticket },
 });

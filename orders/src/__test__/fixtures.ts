@@ -5,7 +5,7 @@ import { Ticket, TicketFields } from '../models/ticket';
 
 /** A ticket replica, as ticket:created leaves it. */
 export const createTicket = (fields: Partial<TicketFields> = {}) =>
-  Ticket.create({ _id: newId(), title: 'Concert', price: 20, version: 0, ...fields });
+  Ticket.create({ _id: newId(), title: 'Concert', price: 20, userId: newId(), version: 0, ...fields });
 
 /** A stored order of `userId` for a new ticket; a complete or cancelled one is taken there the way the service does. */
 export const createOrder = async ({ userId = newId(), status = OrderStatus.Created } = {}) => {

@@ -18,6 +18,8 @@ export interface OrderFields extends HasOutbox {
   status: OrderStatus;
   expiresAt: Date;
   version: number;
+  /** What the buyer pays: the ticket's price when the order was placed, whatever the ticket costs later. */
+  price: number;
   ticket: Types.ObjectId;
   /**
    * Unique: `ticket:<ticketId>` while the order holds its ticket (active or paid),
@@ -51,6 +53,7 @@ const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
     status: { type: String, required: true, enum: Object.values(OrderStatus), default: OrderStatus.Created },
     expiresAt: { type: Date, required: true },
     version: { type: Number, required: true, default: 0 },
+    price: { type: Number, required: true },
     ticket: { type: mongoose.Schema.Types.ObjectId, ref: 'Ticket', required: true },
     lock: { type: String, required: true, unique: true },
     outbox: outboxField,
@@ -67,7 +70,7 @@ const ticketIdOf = (order: OrderDoc) => String(order.populated('ticket') ?? orde
 const isActive = (order: OrderDoc) => (activeOrderStatuses as readonly OrderStatus[]).includes(order.status);
 
 orderSchema.statics.build = ({ userId, ticket, expiresAt }: OrderAttrs) => {
-  const order = new Order({ userId, status: OrderStatus.Created, expiresAt, ticket, lock: ticketLock(ticket.id) });
+  const order = new Order({ userId, status: OrderStatus.Created, expiresAt, price: ticket.price, ticket, lock: ticketLock(ticket.id) });
   order.outbox.push(
     outboxEntry(Subjects.OrderCreated, {
       id: order.id,
@@ -75,7 +78,7 @@ orderSchema.statics.build = ({ userId, ticket, expiresAt }: OrderAttrs) => {
       status: order.status,
       userId,
       expiresAt: expiresAt.toISOString(),
-      ticket: { id: ticket.id, price: ticket.price },
+      ticket: { id: ticket.id, price: order.price },
     }),
   );
   return order;
@@ -97,6 +100,17 @@ orderSchema.statics.complete = (order: OrderDoc) =>
   updateIfCurrent(Order, order, { update: { $set: { status: OrderStatus.Complete } } });
 
 export const Order = mongoose.model<OrderFields, OrderModel>('Order', orderSchema);
+
+/**
+ * Cancels the order whatever its status but cancelled: tickets refused to reserve for it, so even a
+ * paid one gives its ticket up (payments refunds on order:cancelled). An unknown order throws.
+ */
+export const cancelUnlessCancelled = (orderId: string) =>
+  retryOnConflict(async () => {
+    const order = await Order.findById(orderId);
+    if (!order) throw new Error(`unknown order ${orderId}`);
+    return order.status === OrderStatus.Cancelled ? order : Order.cancel(order);
+  });
 
 /**
  * Applies `change` to the order while it still holds its ticket, reading again after

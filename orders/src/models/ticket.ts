@@ -5,6 +5,8 @@ import { apiJSONWithout } from '@ticketing/common';
 export interface TicketFields {
   title: string;
   price: number;
+  /** The seller, who may not order their own ticket. */
+  userId: string;
   version: number;
 }
 
@@ -14,12 +16,13 @@ const ticketSchema = new mongoose.Schema<TicketFields>(
   {
     title: { type: String, required: true },
     price: { type: Number, required: true },
+    userId: { type: String, required: true },
     version: { type: Number, required: true },
   },
   {
     // Shown inside an order as {id, title, price}; replicatedAt says when ticket:created arrived (for `npm run bench`).
     timestamps: { createdAt: 'replicatedAt', updatedAt: false },
-    toJSON: apiJSONWithout('version', 'replicatedAt'),
+    toJSON: apiJSONWithout('version', 'replicatedAt', 'userId'),
   },
 );
 

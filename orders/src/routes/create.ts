@@ -22,10 +22,12 @@ router.post(
   validateRequest,
   async (req: Request, res: Response) => {
     const { ticketId } = req.body as { ticketId: string };
+    const userId = signedInUser(req).id;
     const ticket = await Ticket.findById(ticketId);
     if (!ticket) throw new NotFoundError();
+    if (ticket.userId === userId) throw new BadRequestError('You cannot buy your own ticket');
 
-    const order = Order.build({ userId: signedInUser(req).id, ticket, expiresAt: expiresAtFromNow() });
+    const order = Order.build({ userId, ticket, expiresAt: expiresAtFromNow() });
     try {
       await order.save();
     } catch (err) {

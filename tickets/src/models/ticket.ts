@@ -4,6 +4,7 @@ import {
   HasOutbox,
   outboxEntry,
   outboxField,
+  ReservationRejectedEvent,
   Subjects,
   TicketUpdatedEvent,
   updateIfCurrent,
@@ -39,6 +40,8 @@ interface TicketModel extends mongoose.Model<TicketFields> {
   release(ticket: TicketDoc): Promise<TicketDoc | null>;
   /** Notes a cancelled order that does not hold the ticket; no version change, nothing to publish. */
   rememberCancelled(ticket: TicketDoc, orderId: string): Promise<TicketDoc | null>;
+  /** Refuses an order priced from an older version: remembered as cancelled, reservation:rejected queued. */
+  rejectOrder(ticket: TicketDoc, order: { id: string; price: number }): Promise<TicketDoc | null>;
 }
 
 const ticketSchema = new mongoose.Schema<TicketFields, TicketModel>(
@@ -98,6 +101,16 @@ ticketSchema.statics.rememberCancelled = async (ticket: TicketDoc, orderId: stri
     { $addToSet: { cancelledOrderIds: orderId } },
   );
   return matchedCount === 1 ? ticket : null;
+};
+
+ticketSchema.statics.rejectOrder = (ticket: TicketDoc, order: { id: string; price: number }) => {
+  const rejected: ReservationRejectedEvent['data'] = { orderId: order.id, ticket: { id: ticket.id, price: order.price } };
+  // On the version read: an edit landing meanwhile makes the caller read again and decide anew.
+  return Ticket.findOneAndUpdate(
+    { _id: ticket._id, version: ticket.version, orderId: { $exists: false } },
+    { $addToSet: { cancelledOrderIds: order.id }, $push: { outbox: outboxEntry(Subjects.ReservationRejected, rejected) } },
+    { returnDocument: 'after' },
+  );
 };
 
 export const Ticket = mongoose.model<TicketFields, TicketModel>('Ticket', ticketSchema);

@@ -5,7 +5,7 @@ import { Ticket } from '../../models/ticket';
 export class TicketCreatedListener extends Listener<TicketCreatedEvent> {
   readonly subject = Subjects.TicketCreated;
 
-  async onMessage({ id, title, price, version }: TicketCreatedEvent['data']): Promise<void> {
-    await insertReplica(Ticket, { _id: id, title, price, version });
+  async onMessage({ id, title, price, userId, version }: TicketCreatedEvent['data']): Promise<void> {
+    await insertReplica(Ticket, { _id: id, title, price, userId, version });
   }
 }

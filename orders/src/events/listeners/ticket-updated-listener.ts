@@ -5,7 +5,7 @@ import { Ticket } from '../../models/ticket';
 export class TicketUpdatedListener extends Listener<TicketUpdatedEvent> {
   readonly subject = Subjects.TicketUpdated;
 
-  async onMessage({ id, title, price, version }: TicketUpdatedEvent['data']): Promise<void> {
-    await applyVersion(Ticket, id, version, { title, price });
+  async onMessage({ id, title, price, userId, version }: TicketUpdatedEvent['data']): Promise<void> {
+    await applyVersion(Ticket, id, version, { title, price, userId });
   }
 }

@@ -4,6 +4,7 @@ import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { orderOutbox } from '../../events/outbox';
 import { Order } from '../../models/order';
+import { Ticket } from '../../models/ticket';
 import { createOrder, createTicket } from '../../__test__/fixtures';
 
 const { published } = useServiceTest(orderOutbox);
@@ -33,6 +34,7 @@ it('reserves the ticket for the caller: 201 with the order and its ticket', asyn
     status: OrderStatus.Created,
     expiresAt: expect.any(String),
     version: 0,
+    price: 19.99,
     ticket: { id: ticket.id, title: 'Concert', price: 19.99 },
   });
   expect(await Order.findById(res.body.id)).toMatchObject({ userId, status: OrderStatus.Created, version: 0 });
@@ -66,6 +68,28 @@ it('expires after the configured window, 15 minutes by default', async () => {
   const short = await placeOrder({ ticketId: (await createTicket()).id }).expect(201);
   expect(Date.parse(short.body.expiresAt) - Date.now()).toBeLessThanOrEqual(5000);
   expect(Date.parse(short.body.expiresAt) - Date.now()).toBeGreaterThan(3000);
+});
+
+it("refuses a seller's order for their own ticket with 400, storing and publishing nothing", async () => {
+  const sellerId = newId();
+  const ticket = await createTicket({ userId: sellerId });
+
+  const res = await placeOrder({ ticketId: ticket.id }, signinCookie({ id: sellerId })).expect(400);
+
+  expect(res.body).toEqual({ errors: [{ message: 'You cannot buy your own ticket' }] });
+  expect(await Order.countDocuments()).toBe(0);
+  expect(await published(Subjects.OrderCreated)).toEqual([]);
+});
+
+it("keeps the order's price when the ticket's price changes afterwards", async () => {
+  const userId = newId();
+  const ticket = await createTicket({ price: 19.99 });
+  const res = await placeOrder({ ticketId: ticket.id }, signinCookie({ id: userId })).expect(201);
+  await Ticket.updateOne({ _id: ticket.id }, { $set: { price: 35, version: 1 } });
+
+  const shown = await request(app).get(`/api/orders/${res.body.id}`).set('Cookie', signinCookie({ id: userId })).expect(200);
+
+  expect(shown.body).toMatchObject({ price: 19.99, ticket: { id: ticket.id, price: 35 } });
 });
 
 it('answers 404 for a ticket it has not heard of', async () => {

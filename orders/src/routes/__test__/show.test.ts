@@ -24,6 +24,7 @@ it('shows the owner the order with its ticket', async () => {
     status: OrderStatus.Created,
     expiresAt: order.expiresAt.toISOString(),
     version: 0,
+    price: ticket.price,
     ticket: { id: ticket.id, title: ticket.title, price: ticket.price },
   });
 });

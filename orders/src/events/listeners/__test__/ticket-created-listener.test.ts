@@ -15,7 +15,7 @@ it('stores the replica under the ticket id and acks', async () => {
 
   expect(await bus.deliver(Subjects.TicketCreated, data)).toBe('acked');
 
-  expect(await Ticket.findById(data.id).lean()).toMatchObject({ title: 'Concert', price: 19.99, version: 0 });
+  expect(await Ticket.findById(data.id).lean()).toMatchObject({ title: 'Concert', price: 19.99, userId: data.userId, version: 0 });
 });
 
 it('treats a redelivered ticket:created as a harmless duplicate', async () => {

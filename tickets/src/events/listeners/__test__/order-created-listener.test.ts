@@ -76,3 +76,19 @@ it('does not reserve for an order whose cancellation arrived first', async () =>
   expect(stored!.version).toBe(0);
   expect(await published(Subjects.TicketUpdated)).toEqual([]);
 });
+
+it('rejects an order priced from an older version of the ticket, once, and acks', async () => {
+  const { ticket } = await setUp();
+  const edited = await Ticket.edit(ticket, { title: ticket.title, price: 35 });
+  await discardPublished();
+  // Orders priced the order at 20 from its replica before the edit reached it.
+  const stale = orderCreatedData({ ticket: { id: ticket.id, price: 20 } });
+
+  expect(await bus.deliver(Subjects.OrderCreated, stale)).toBe('acked');
+  expect(await bus.deliver(Subjects.OrderCreated, stale, { redelivered: true })).toBe('acked');
+
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ price: 35, version: edited!.version, cancelledOrderIds: [stale.id] });
+  expect((await Ticket.findById(ticket.id))!.orderId).toBeUndefined();
+  expect(await published(Subjects.ReservationRejected)).toEqual([{ orderId: stale.id, ticket: { id: ticket.id, price: 20 } }]);
+  expect(await published(Subjects.TicketUpdated)).toEqual([]);
+});
