@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import type { User } from '@ticketing/common/api';
+import { safeNext } from '@/lib/format';
 import { useRequest } from '@/lib/use-request';
 import { Field } from './Field';
 import { FormErrors } from './FormErrors';
@@ -45,7 +46,8 @@ export function AuthForm({ mode, returnTo }: { mode: Mode; returnTo: string }) {
     event.preventDefault();
     const result = await send({ email, password });
     if (!result.ok) return;
-    router.push(returnTo);
+    // returnTo was checked on the server already; checking again here keeps this navigation safe on its own.
+    router.push(safeNext(returnTo, window.location.origin));
     router.refresh();
   }
 

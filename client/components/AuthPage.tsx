@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
-import { safeReturnPath } from '@/lib/format';
+import { safeNext } from '@/lib/format';
+import { requestOrigin } from '@/lib/request-origin';
 import { getCurrentUser } from '@/lib/session';
 import { AuthForm } from './AuthForm';
 
@@ -10,7 +11,7 @@ export interface AuthSearchParams {
 /** Shared by /auth/signup and /auth/signin: someone already signed in goes straight on. */
 export async function AuthPage({ mode, searchParams }: AuthSearchParams & { mode: 'signup' | 'signin' }) {
   const { next } = await searchParams;
-  const returnTo = safeReturnPath(typeof next === 'string' ? next : undefined);
+  const returnTo = safeNext(typeof next === 'string' ? next : undefined, await requestOrigin());
   const user = await getCurrentUser();
   if (user.ok && user.data) redirect(returnTo);
   return (

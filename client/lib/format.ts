@@ -18,6 +18,26 @@ export function formatCountdown(ms: number): string {
   return `${minutes}:${String(seconds).padStart(2, '0')}`;
 }
 
-/** Only same-site paths may be used as a post-sign-in destination. */
-export const safeReturnPath = (value: string | undefined): string =>
-  value && /^\/(?![/\\])/.test(value) ? value : '/';
+/**
+ * Where to go after signing in: `next` as a path on this site, or `/`.
+ * The browser's own URL parser decides, not a pattern: it drops tabs and newlines and reads `\` as `/`,
+ * so `/\t/evil.com` or `/\evil.com` name another host even though they start with a single `/`.
+ */
+export function safeNext(next: string | undefined, origin: string): string {
+  if (!next) return '/';
+  let base: URL;
+  let url: URL;
+  try {
+    base = new URL(origin);
+    url = new URL(next, base);
+  } catch {
+    return '/';
+  }
+  // Opaque origins (javascript:, data:) all serialize as "null", so comparing origins alone is not enough.
+  if (!WEB_PROTOCOLS.has(url.protocol) || url.origin !== base.origin) return '/';
+  // Dot segments can leave a path such as `/.//evil.com` as `//evil.com`, which a browser reads as another host.
+  if (url.pathname.startsWith('//')) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+const WEB_PROTOCOLS = new Set(['http:', 'https:']);

@@ -1,6 +1,6 @@
 import fs from 'fs';
 import path from 'path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { ensureTool, repoRoot } from '../../infra/tools';
 import { startSystem, System } from '../../system/system';
 import { uniqueEmail } from '../api-client';
@@ -102,3 +102,105 @@ it('shows the API error next to the form that caused it', async () => {
   expect(page.url()).toContain('/tickets/new');
   await shoot(page, '09-form-error');
 }, 60_000);
+
+describe('where sign-in sends you next', () => {
+  const siteOrigin = () => new URL(system.url).origin;
+
+  // Raw query strings, as a link in a phishing mail would carry them.
+  const HOSTILE_NEXT = [
+    '/%09/evil.com',
+    '%2F%09%2Fevil.com',
+    '/%0A/evil.com',
+    '%2F%2Fevil.com',
+    '/%5Cevil.com',
+    '/.//evil.com',
+    'https%3A%2F%2Fevil.com',
+    'javascript%3Aalert(1)',
+  ];
+
+  /** Any other origin answers with a stub page: an escape shows up as a URL, never as a network call. */
+  const stubOtherOrigins = (context: BrowserContext) =>
+    context.route(
+      (url) => url.origin !== siteOrigin(),
+      (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>another origin</h1>' }),
+    );
+
+  const guardedContext = async () => {
+    const context = await browser.newContext({ baseURL: system.url });
+    await stubOtherOrigins(context);
+    return context;
+  };
+
+  const signIn = async (page: Page, email: string) => {
+    await page.getByTestId('signin-email').fill(email);
+    await page.getByTestId('signin-password').fill('password123');
+    await page.getByTestId('signin-submit').click();
+    await page.waitForURL((url) => url.pathname !== '/auth/signin');
+  };
+
+  const landing = (url: string) => {
+    const { origin, pathname, search } = new URL(url, system.url);
+    return { origin, path: `${pathname}${search}` };
+  };
+
+  it('after signing in, a hostile next ends on this site', async () => {
+    const { page: signupPage, email } = await newUser('next-hostile');
+    await signupPage.context().close();
+    for (const next of ['/%09/evil.com', '%2F%09%2Fevil.com', '/%0A/evil.com', 'https%3A%2F%2Fevil.com']) {
+      const context = await guardedContext();
+      const page = await context.newPage();
+      await page.goto(`/auth/signin?next=${next}`);
+      await signIn(page, email);
+      expect({ next, ...landing(page.url()) }).toEqual({ next, origin: siteOrigin(), path: '/' });
+      await page.getByTestId('current-user').filter({ hasText: email }).waitFor();
+      await context.close();
+    }
+  }, 90_000);
+
+  it('sends a signed-in visitor of the sign-in and sign-up pages on, server-side, to this site only', async () => {
+    const { page } = await newUser('next-signed-in');
+    await stubOtherOrigins(page.context());
+    const cases: Array<[string, string]> = [
+      ...HOSTILE_NEXT.map((next): [string, string] => [next, '/']),
+      ['/orders', '/orders'],
+      ['%2Forders%3Fx%3D1', '/orders?x=1'],
+      [encodeURIComponent(`${siteOrigin()}/orders?x=1`), '/orders?x=1'],
+    ];
+    for (const mode of ['signin', 'signup']) {
+      for (const [next, path] of cases) {
+        const response = await page.request.get(`/auth/${mode}?next=${next}`, { maxRedirects: 0 });
+        const location = response.headers()['location'] ?? '';
+        expect({ mode, next, status: response.status(), ...landing(location) }).toEqual({
+          mode,
+          next,
+          status: 307,
+          origin: siteOrigin(),
+          path,
+        });
+      }
+    }
+    // The same through the browser itself, which is what reads the Location header in the end.
+    for (const next of ['/%09/evil.com', '/%5Cevil.com']) {
+      await page.goto(`/auth/signin?next=${next}`);
+      expect({ next, ...landing(page.url()) }).toEqual({ next, origin: siteOrigin(), path: '/' });
+    }
+  }, 60_000);
+
+  it('takes a legitimate next to its page', async () => {
+    const { page: signupPage, email } = await newUser('next-orders');
+    await signupPage.context().close();
+    const context = await guardedContext();
+    const page = await context.newPage();
+    // /orders asks a visitor to sign in first, with next=/orders.
+    await page.goto('/orders');
+    await page.waitForURL((url) => url.pathname === '/auth/signin');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/orders');
+    await signIn(page, email);
+    expect(landing(page.url())).toEqual({ origin: siteOrigin(), path: '/orders' });
+    await page.getByTestId('current-user').filter({ hasText: email }).waitFor();
+    // Signed in now, so the sign-in page sends them straight on.
+    await page.goto('/auth/signin?next=/orders');
+    expect(landing(page.url())).toEqual({ origin: siteOrigin(), path: '/orders' });
+    await context.close();
+  }, 60_000);
+});
