@@ -111,6 +111,37 @@ it('no oversell: 50 buyers race for each of 20 tickets at once', async () => {
   );
 }, 240_000);
 
+it('a price edit that races an order: the order placed at the old price is cancelled, never charged', async () => {
+  const seller = await signUp('seller');
+  const [buyer, next] = await signUpMany('racer', 2);
+  const [ticket] = await listTickets(seller, 1, 'Race');
+
+  // Orders hears of the edit only after it has priced an order from the ticket as it was.
+  ordersToNats.pause();
+  expect((await seller.put(`/api/tickets/${ticket.id}`, { title: ticket.title, price: 99 })).status).toBe(200);
+  const stale = await buyer.post<Order>('/api/orders', { ticketId: ticket.id });
+  expect(stale.status).toBe(201);
+  expect(stale.body.price).toBe(ticket.price);
+  ordersToNats.resume();
+  const resumedAt = Date.now();
+
+  await waitUntil(async () => (await statusOf(buyer, stale.body.id)) === 'cancelled', 30_000, 'the stale order to be cancelled');
+  const cancelledMs = Date.now() - resumedAt;
+  expect((await buyer.post('/api/payments', { orderId: stale.body.id, token: 'tok_visa' })).status).toBe(400);
+  const shown = (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body;
+  expect(shown.price).toBe(99);
+  expect(shown.orderId).toBeUndefined();
+
+  // The ticket is for sale at its new price.
+  const fresh = await eventually(async () => {
+    const res = await next.post<Order>('/api/orders', { ticketId: ticket.id });
+    return res.status === 201 ? res.body : undefined;
+  }, 30_000, 'the ticket to be orderable again');
+  expect(fresh.price).toBe(99);
+  await waitUntil(async () => (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body.orderId === fresh.id, 30_000, 'the new order to reserve it');
+  figure(`price race: an order priced at ${ticket.price} before an edit to 99 was cancelled ${cancelledMs} ms after orders heard the edit; the ticket then sold at 99`);
+}, 120_000);
+
 it('no lost event: orders dies after storing orders but before publishing them', async () => {
   const seller = await signUp('seller');
   const tickets = await listTickets(seller, 10, 'Crash');

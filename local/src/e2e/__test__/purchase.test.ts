@@ -127,3 +127,14 @@ it('carries a ticket edit to the orders service replica', async () => {
   }, 15_000, 'the edit to reach the orders service');
   expect(order.ticket).toEqual({ id: ticket.id, title: 'Opera (matinee)', price: 35.75 });
 }, 60_000);
+
+it("refuses a seller's order for their own ticket, once the orders service knows the seller", async () => {
+  const seller = await signUp('seller');
+  const ticket = await listTicket(seller, 'My own', 25);
+
+  const res = await orderWhenReplicated(seller, ticket.id);
+
+  expect(res.status).toBe(400);
+  expect((res.body as unknown as ApiErrors).errors).toEqual([{ message: 'You cannot buy your own ticket' }]);
+  expect(await databases.count('orders', 'orders', { ticket: new Types.ObjectId(ticket.id) })).toBe(0);
+}, 60_000);
