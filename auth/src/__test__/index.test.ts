@@ -1,7 +1,6 @@
 import mongoose from 'mongoose';
 import path from 'path';
-import { freePort } from '@ticketing/local';
-import { runEntryPoint, waitUntil } from '@ticketing/common/testing';
+import { freePort, runEntryPoint, waitUntil } from '@ticketing/common/testing';
 
 const entry = path.join(__dirname, '../index.ts');
 const startAuth = (env: NodeJS.ProcessEnv) => runEntryPoint(entry, env);
