@@ -71,13 +71,19 @@ const expand = (text: string, scope: ArgScope): string =>
     scope.get(braced ?? bare ?? '') ?? reference,
   );
 
-/** `ARG NAME` or `ARG NAME=default`: the value is the build argument's, else the default. */
+/** The names an ARG instruction declares (`ARG NAME` or `ARG NAME=default`), with their defaults. */
+const argDeclarations = (args: string): { name: string; fallback?: string }[] =>
+  args
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((declaration) => {
+      const [name = '', ...value] = declaration.split('=');
+      return value.length > 0 ? { name, fallback: value.join('=').replace(/^(["'])(.*)\1$/, '$2') } : { name };
+    });
+
+/** Each declared argument takes the build argument's value, else its default. */
 const declareArgs = (args: string, scope: ArgScope, buildArgs: BuildArgs) => {
-  for (const declaration of args.split(/\s+/).filter(Boolean)) {
-    const [name = '', ...value] = declaration.split('=');
-    const fallback = value.length > 0 ? value.join('=').replace(/^(["'])(.*)\1$/, '$2') : undefined;
-    scope.set(name, buildArgs[name] ?? fallback);
-  }
+  for (const { name, fallback } of argDeclarations(args)) scope.set(name, buildArgs[name] ?? fallback);
 };
 
 /**
@@ -123,8 +129,8 @@ export const declaredArgs = (dockerfile: Dockerfile): Set<string> =>
   new Set(
     dockerfile.stages
       .flatMap((stage) => stage.instructions.filter((instruction) => instruction.keyword === 'ARG'))
-      .flatMap((instruction) => instruction.args.split(/\s+/).filter(Boolean))
-      .map((declaration) => declaration.split('=')[0] ?? ''),
+      .flatMap((instruction) => argDeclarations(instruction.args))
+      .map(({ name }) => name),
   );
 
 /**
