@@ -12,7 +12,6 @@ module.exports = (packageDir, overrides = {}) => ({
   moduleNameMapper: {
     '^@ticketing/common$': path.join(__dirname, 'common/src'),
     '^@ticketing/common/testing$': path.join(__dirname, 'common/src/testing'),
-    '^@ticketing/local$': path.join(__dirname, 'local/src'),
   },
   globalSetup: path.join(__dirname, 'local/src/jest/global-setup.ts'),
   globalTeardown: path.join(__dirname, 'local/src/jest/global-teardown.ts'),
