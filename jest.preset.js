@@ -3,7 +3,7 @@
 // `local`'s global setup starts unless the environment already names it.
 const path = require('path');
 
-module.exports = (packageDir, overrides = {}) => ({
+module.exports = (packageDir, { setupFiles = [], ...overrides } = {}) => ({
   rootDir: packageDir,
   testEnvironment: 'node',
   roots: ['<rootDir>/src'],
@@ -13,6 +13,7 @@ module.exports = (packageDir, overrides = {}) => ({
     '^@ticketing/common$': path.join(__dirname, 'common/src'),
     '^@ticketing/common/testing$': path.join(__dirname, 'common/src/testing'),
   },
+  setupFiles: [path.join(__dirname, 'common/src/testing/test-environment.ts'), ...setupFiles],
   globalSetup: path.join(__dirname, 'local/src/jest/global-setup.ts'),
   globalTeardown: path.join(__dirname, 'local/src/jest/global-teardown.ts'),
   testTimeout: 20000,

@@ -1,9 +1,9 @@
 import Link from 'next/link';
+import type { Ticket } from '@ticketing/common/api';
 import { ErrorState } from '@/components/ErrorState';
 import { serverFetch } from '@/lib/api';
 import { formatPrice } from '@/lib/format';
 import { getCurrentUser } from '@/lib/session';
-import type { Ticket } from '@/lib/types';
 
 const PAGE_SIZE = 12;
 

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import type { CurrentUser } from '@/lib/types';
+import type { User } from '@ticketing/common/api';
 import { useRequest } from '@/lib/use-request';
 import { Field } from './Field';
 import { FormErrors } from './FormErrors';
@@ -37,7 +37,7 @@ const FIELDS = ['email', 'password'] as const;
 export function AuthForm({ mode, returnTo }: { mode: Mode; returnTo: string }) {
   const router = useRouter();
   const copy = COPY[mode];
-  const { send, pending, errors } = useRequest<CurrentUser>('POST', `/api/users/${mode}`, FIELDS);
+  const { send, pending, errors } = useRequest<User>('POST', `/api/users/${mode}`, FIELDS);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
 

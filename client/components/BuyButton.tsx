@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import type { Order } from '@/lib/types';
+import type { Order } from '@ticketing/common/api';
 import { useRequest } from '@/lib/use-request';
 import { FormErrors } from './FormErrors';
 

@@ -1,8 +1,8 @@
-import type { ApiErrorItem } from '@/lib/types';
+import type { ApiError } from '@ticketing/common/api';
 
 interface ErrorStateProps {
   title: string;
-  errors?: ApiErrorItem[];
+  errors?: ApiError[];
   /** Where the button leads; a full page load, so it doubles as "try again". */
   action?: { href: string; label: string };
 }

@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import type { Order } from '@ticketing/common/api';
 import { formatPrice } from '@/lib/format';
-import type { Order } from '@/lib/types';
 import { request, useRequest } from '@/lib/use-request';
 import { Countdown, useNow } from './Countdown';
 import { FormErrors } from './FormErrors';
@@ -13,7 +13,7 @@ import { StatusBadge } from './StatusBadge';
 const POLL_INTERVAL_MS = 1500;
 const POLL_ATTEMPTS = 20;
 
-const isOpen = (order: Order) => order.status === 'created' || order.status === 'awaiting:payment';
+const isOpen = (order: Order) => order.status === 'created';
 
 /**
  * Re-reads the order while `waiting` holds, to pick up what other services do to it after the fact

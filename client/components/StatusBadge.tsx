@@ -1,5 +1,5 @@
+import type { OrderStatus } from '@ticketing/common/api';
 import { STATUS_LABELS } from '@/lib/format';
-import type { OrderStatus } from '@/lib/types';
 
 /** An order's status as a coloured badge; `data-status` carries the raw API value for tests. */
 export function StatusBadge({ status, testId }: { status: OrderStatus; testId?: string }) {

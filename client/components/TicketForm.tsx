@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import type { Ticket } from '@/lib/types';
+import type { Ticket } from '@ticketing/common/api';
 import { useRequest } from '@/lib/use-request';
 import { Field } from './Field';
 import { FormErrors } from './FormErrors';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { toResult, unreachable } from './errors';
-import type { ApiResult } from './types';
+import type { ApiResult } from './result';
 
 const DEFAULT_SERVER_API_URL = 'http://127.0.0.1:8080';
 

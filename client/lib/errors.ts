@@ -1,12 +1,13 @@
-import type { ApiErrorItem, ApiResult } from './types';
+import type { ApiError } from '@ticketing/common/api';
+import type { ApiResult } from './result';
 
 const UNREACHABLE_MESSAGE = 'We could not reach the ticketing service. Please try again in a moment.';
 
-const isErrorItem = (value: unknown): value is ApiErrorItem =>
-  typeof value === 'object' && value !== null && typeof (value as ApiErrorItem).message === 'string';
+const isErrorItem = (value: unknown): value is ApiError =>
+  typeof value === 'object' && value !== null && typeof (value as ApiError).message === 'string';
 
 /** Reads `{errors:[{message, field?}]}` from a failed response, with a generic message when the body is anything else. */
-export async function readErrors(res: Response): Promise<ApiErrorItem[]> {
+export async function readErrors(res: Response): Promise<ApiError[]> {
   const body: unknown = await res.json().catch(() => null);
   const errors = (body as { errors?: unknown } | null)?.errors;
   if (Array.isArray(errors) && errors.length > 0 && errors.every(isErrorItem)) {

@@ -1,4 +1,4 @@
-import type { OrderStatus } from './types';
+import type { OrderStatus } from '@ticketing/common/api';
 
 const currency = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
@@ -6,7 +6,6 @@ export const formatPrice = (price: number): string => currency.format(price);
 
 export const STATUS_LABELS: Record<OrderStatus, string> = {
   created: 'Reserved',
-  'awaiting:payment': 'Awaiting payment',
   complete: 'Paid',
   cancelled: 'Cancelled',
 };

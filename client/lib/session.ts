@@ -1,13 +1,14 @@
 import 'server-only';
 import { cache } from 'react';
 import { redirect } from 'next/navigation';
+import type { CurrentUser, CurrentUserResponse } from '@ticketing/common/api';
 import { serverFetch } from './api';
-import type { ApiResult, CurrentUser } from './types';
+import type { ApiResult } from './result';
 
 /** The signed-in user, fetched once per request however many components ask. */
 export const getCurrentUser = cache(
   async (): Promise<ApiResult<CurrentUser | null>> => {
-    const result = await serverFetch<{ currentUser: CurrentUser | null }>('/api/users/currentuser');
+    const result = await serverFetch<CurrentUserResponse>('/api/users/currentuser');
     return result.ok ? { ...result, data: result.data.currentUser } : result;
   },
 );

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
+import type { ApiError } from '@ticketing/common/api';
 import { toResult, unreachable } from './errors';
-import type { ApiErrorItem, ApiResult } from './types';
+import type { ApiResult } from './result';
 
 type Method = 'POST' | 'PUT' | 'DELETE';
 
@@ -16,7 +17,7 @@ export interface RequestErrors {
  * `fields` lists the inputs the form shows, so an error for any other field is still displayed, above the submit button.
  */
 export function useRequest<T>(method: Method, url: string, fields: readonly string[] = []) {
-  const [errors, setErrors] = useState<ApiErrorItem[]>([]);
+  const [errors, setErrors] = useState<ApiError[]>([]);
   const [pending, setPending] = useState(false);
 
   const send = useCallback(

@@ -3,10 +3,11 @@ export * from './errors/bad-request-error';
 export * from './errors/not-found-error';
 export * from './errors/not-authorized-error';
 export * from './errors/request-validation-error';
-export * from './errors/database-connection-error';
 export * from './errors/payload-too-large-error';
+export * from './errors/client-error';
 export * from './errors/too-many-requests-error';
 
+export * from './session/user-token';
 export * from './middlewares/current-user';
 export * from './middlewares/require-auth';
 export * from './middlewares/validate-request';
@@ -19,8 +20,8 @@ export * from './events/order-status';
 export * from './bus/event-bus';
 export * from './bus/publisher';
 export * from './bus/listener';
-export * from './bus/nats-streaming-bus';
-export * from './bus/nats-wrapper';
+export * from './bus/connect-event-bus';
+export * from './bus/process-event-bus';
 
 export * from './outbox/outbox';
 export * from './replica/versioned';
@@ -28,6 +29,8 @@ export * from './models/to-json';
 export * from './models/api-json-without';
 export * from './models/update-if-current';
 export * from './models/ensure-indexes';
+export * from './models/database-uri';
+export * from './models/is-duplicate-key';
 export * from './money';
 
 export * from './service/env';

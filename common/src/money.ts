@@ -1,6 +1,10 @@
 /** At most two decimals, no sign, no exponent: the only prices the API accepts. */
 const MONEY = /^\d+(\.\d{1,2})?$/;
 
+/** What Stripe can charge in USD: a ticket priced outside it could be ordered but never paid for. */
+export const MIN_PRICE = 0.5;
+export const MAX_PRICE = 999_999.99;
+
 export const isMoneyAmount = (value: unknown): boolean =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 && MONEY.test(String(value));
 

@@ -2,7 +2,7 @@ import { runService } from '@ticketing/common';
 import { app } from './app';
 import { OrderCancelledListener } from './events/listeners/order-cancelled-listener';
 import { OrderCreatedListener } from './events/listeners/order-created-listener';
-import { paymentOutbox } from './models/payment';
+import { paymentOutbox } from './events/outbox';
 
 void runService({
   name: 'payments',

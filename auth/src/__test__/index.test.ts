@@ -1,15 +1,12 @@
 import mongoose from 'mongoose';
 import path from 'path';
+import { databaseUri as serverDatabaseUri } from '@ticketing/common';
 import { freePort, runEntryPoint, waitUntil } from '@ticketing/common/testing';
 
 const entry = path.join(__dirname, '../index.ts');
 const startAuth = (env: NodeJS.ProcessEnv) => runEntryPoint(entry, env);
 
-const databaseUri = (name: string) => {
-  const url = new URL(process.env.MONGO_URI!);
-  url.pathname = `/${name}`;
-  return url.toString();
-};
+const databaseUri = (name: string) => serverDatabaseUri(process.env.MONGO_URI!, name);
 
 it('refuses to start without JWT_KEY and MONGO_URI, naming both', async () => {
   const auth = startAuth({});
@@ -31,8 +28,7 @@ it('serves requests, then shuts down cleanly on SIGTERM', async () => {
     PORT: String(port),
     HOST: '127.0.0.1',
   });
-  const deadline = Date.now() + 15_000;
-  while (!auth.output().includes('listening on') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await waitUntil(() => auth.output().includes('listening on'), 15_000, 'auth to listen');
 
   const res = await fetch(`http://127.0.0.1:${port}/api/users/currentuser`);
   expect(await res.json()).toEqual({ currentUser: null });

@@ -1,19 +1,20 @@
-import mongoose from 'mongoose';
+import mongoose, { HydratedDocument } from 'mongoose';
 import { apiJSONWithout } from '@ticketing/common';
 import { Password } from '../services/password';
 
-interface UserAttrs {
+export interface UserFields {
   email: string;
+  /** The scrypt hash, once saved; the plain password only until then. */
   password: string;
 }
 
-export interface UserDoc extends mongoose.Document, UserAttrs {}
+export type UserDoc = HydratedDocument<UserFields>;
 
-interface UserModel extends mongoose.Model<UserDoc> {
-  build(attrs: UserAttrs): UserDoc;
+interface UserModel extends mongoose.Model<UserFields> {
+  build(attrs: UserFields): UserDoc;
 }
 
-const userSchema = new mongoose.Schema<UserDoc, UserModel>(
+const userSchema = new mongoose.Schema<UserFields, UserModel>(
   {
     email: { type: String, required: true, unique: true },
     password: { type: String, required: true },
@@ -25,6 +26,6 @@ userSchema.pre('save', async function hashPassword() {
   if (this.isModified('password')) this.password = await Password.toHash(this.password);
 });
 
-userSchema.statics.build = (attrs: UserAttrs) => new User(attrs);
+userSchema.statics.build = (attrs: UserFields) => new User(attrs);
 
-export const User = mongoose.model<UserDoc, UserModel>('User', userSchema);
+export const User = mongoose.model<UserFields, UserModel>('User', userSchema);

@@ -4,7 +4,7 @@ import { signinRateLimit } from '../middlewares/signin-rate-limit';
 import { User } from '../models/user';
 import { decoyHash, Password } from '../services/password';
 import { startSession } from '../services/session';
-import { emailField, passwordField } from './credentials';
+import { emailField, passwordField } from '../validators/credentials';
 
 const router = express.Router();
 

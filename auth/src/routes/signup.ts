@@ -2,7 +2,7 @@ import express, { Request, Response } from 'express';
 import { BadRequestError, isDuplicateKey, validateRequest } from '@ticketing/common';
 import { User } from '../models/user';
 import { startSession } from '../services/session';
-import { emailField, passwordField } from './credentials';
+import { emailField, passwordField } from '../validators/credentials';
 
 const router = express.Router();
 

@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import type { Order } from '@ticketing/common/api';
 import { ErrorState } from '@/components/ErrorState';
 import { StatusBadge } from '@/components/StatusBadge';
 import { serverFetch } from '@/lib/api';
 import { formatPrice } from '@/lib/format';
 import { requireUser } from '@/lib/session';
-import type { Order } from '@/lib/types';
 
 export const metadata: Metadata = { title: 'My orders' };
 

@@ -6,7 +6,6 @@ export interface SubscribeOptions {
   queueGroup: string;
   /** How long the server waits for an ack before redelivering. */
   ackWaitMs: number;
-  maxInFlight?: number;
 }
 
 export interface MessageInfo {
@@ -29,5 +28,12 @@ export interface EventBus {
   /** Resolves once the server has stored the message. */
   publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void>;
   subscribe<S extends Subjects>(subject: S, options: SubscribeOptions, handler: MessageHandler<S>): Subscription;
+  /** Every new message on the subjects, without a durable group or acks: for logs and debugging. */
+  watch(subjects: Subjects[], onEvent: (subject: Subjects, data: unknown) => void): Subscription;
+  /** Called when the connection is gone for good and the process cannot carry on without a restart. */
+  onConnectionLost(listener: (err: Error) => void): void;
   close(): Promise<void>;
 }
+
+/** The durable queue group of a service's listeners: replicas of one service share it. */
+export const queueGroupOf = (serviceName: string) => `${serviceName}-service`;

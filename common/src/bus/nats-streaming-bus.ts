@@ -17,6 +17,8 @@ export interface NatsStreamingOptions {
 
 /** Long enough for a busy server, short enough that a publish lost in a restart is retried within seconds. */
 export const PUBLISH_ACK_TIMEOUT_MS = 2_000;
+/** Unacked messages the server hands one subscriber at a time. */
+const MAX_IN_FLIGHT = 16;
 
 export const uniqueClientId = (clientName: string) =>
   `${clientName}-${os.hostname()}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`.replace(/[^\w-]/g, '_');
@@ -51,7 +53,7 @@ export class NatsStreamingBus implements EventBus {
     });
   }
 
-  /** Called when the streaming session is gone for good (the server forgot this client). */
+  /** The streaming session is gone for good when the server forgot this client. */
   onConnectionLost(listener: (err: Error) => void): void {
     this.stan.on('connection_lost', listener);
   }
@@ -68,7 +70,7 @@ export class NatsStreamingBus implements EventBus {
       .setDeliverAllAvailable()
       .setManualAckMode(true)
       .setAckWait(options.ackWaitMs)
-      .setMaxInFlight(options.maxInFlight ?? 16)
+      .setMaxInFlight(MAX_IN_FLIGHT)
       .setDurableName(options.queueGroup);
     const subscription = this.stan.subscribe(subject, options.queueGroup, subscriptionOptions);
     subscription.on('message', (msg: Message) => void this.deliver(msg, handler));
@@ -83,7 +85,6 @@ export class NatsStreamingBus implements EventBus {
     };
   }
 
-  /** Every new message on the subjects, without a durable group or acks: for logs and debugging. */
   watch(subjects: Subjects[], onEvent: (subject: Subjects, data: unknown) => void): Subscription {
     const subscriptions = subjects.map((subject) => {
       const subscription = this.stan.subscribe(subject, this.stan.subscriptionOptions().setStartAt(nats.StartPosition.NEW_ONLY));

@@ -3,11 +3,9 @@ export enum OrderStatus {
   Created = 'created',
   /** Cancelled by the user, expired, or its ticket went to someone else. */
   Cancelled = 'cancelled',
-  /** Payment started and not confirmed yet. */
-  AwaitingPayment = 'awaiting:payment',
   /** Paid. */
   Complete = 'complete',
 }
 
 /** Statuses in which an order still holds its ticket. */
-export const activeOrderStatuses = [OrderStatus.Created, OrderStatus.AwaitingPayment] as const;
+export const activeOrderStatuses = [OrderStatus.Created] as const;

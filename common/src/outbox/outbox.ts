@@ -80,7 +80,7 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
 
   constructor(
     private readonly model: Model<T>,
-    private readonly bus: () => EventBus,
+    private readonly bus: EventBus,
     {
       sweepIntervalMs = 30_000,
       concurrency = 64,
@@ -184,9 +184,8 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
   }
 
   private async relayDocument(id: string, outbox: OutboxEntry[]): Promise<void> {
-    const bus = this.bus();
     for (const entry of outbox) {
-      await bus.publish(entry.subject, entry.data as EventData<typeof entry.subject>);
+      await this.bus.publish(entry.subject, entry.data as EventData<typeof entry.subject>);
       // Pop the head only if it is still the entry just published: another relay may have done it.
       await this.model.updateOne({ _id: id, 'outbox.0.id': entry.id }, { $pop: { outbox: -1 } });
     }

@@ -1,4 +1,5 @@
 import { Model } from 'mongoose';
+import { isDuplicateKey } from '../models/is-duplicate-key';
 
 /** The event is newer than the next one expected; leave it for redelivery. */
 export class OutOfOrderEventError extends Error {
@@ -27,9 +28,6 @@ export const applyVersion = async <T extends Versioned>(
   if (current && current.version >= version) return 'duplicate';
   throw new OutOfOrderEventError(model.modelName, id, version);
 };
-
-/** A write refused by a unique index (MongoDB error 11000). */
-export const isDuplicateKey = (err: unknown) => (err as { code?: unknown })?.code === 11000;
 
 /** Inserts the first version of a replicated record; inserting it again is a harmless duplicate. */
 export const insertReplica = async <T>(model: Model<T>, doc: Partial<T> & { _id: string }): Promise<ApplyResult> => {

@@ -1,33 +1,34 @@
 import type { Express } from 'express';
 import type { Server } from 'http';
 import mongoose from 'mongoose';
-import type { EventBus, Subscription } from '../bus/event-bus';
-import { natsWrapper } from '../bus/nats-wrapper';
+import { eventBusEnv } from '../bus/connect-event-bus';
+import { EventBus, queueGroupOf, Subscription } from '../bus/event-bus';
+import { eventBus } from '../bus/process-event-bus';
 import { ensureIndexes } from '../models/ensure-indexes';
 import type { OutboxRelay } from '../outbox/outbox';
 import { requireEnv } from './env';
 
 export interface ServiceDefinition {
   name: string;
-  /** Extra variables this service needs besides Mongo's and NATS's. */
+  /** Extra variables this service needs besides the database's and the event bus's. */
   env?: string[];
   /** Connect to the database named by MONGO_URI. */
   mongo?: boolean;
-  /** Connect to NATS Streaming (NATS_URL, NATS_CLUSTER_ID); true unless said otherwise. */
-  nats?: boolean;
+  /** Connect to the event bus; true unless said otherwise. */
+  eventBus?: boolean;
   app: Express;
-  listeners?: (bus: EventBus) => { listen(): Subscription }[];
+  listeners?: (bus: EventBus) => { listen(queueGroup: string): Subscription }[];
   outbox?: OutboxRelay;
   /** Started after the bus is connected, stopped first on shutdown. */
   workers?: { start(): Promise<void> | void; stop(): Promise<void> }[];
 }
 
-const usesNats = (service: ServiceDefinition) => service.nats !== false;
+const usesEventBus = (service: ServiceDefinition) => service.eventBus !== false;
 
 const log = (name: string, message: string) => console.log(`[${name}] ${message}`);
 
 /**
- * Checks the environment, connects to Mongo and NATS, starts listeners and the
+ * Checks the environment, connects to Mongo and the event bus, starts listeners and the
  * outbox relay, listens; on SIGTERM/SIGINT stops taking requests and closes all.
  */
 export const runService = async (service: ServiceDefinition): Promise<void> => {
@@ -37,7 +38,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
     env = requireEnv(
       ...(service.env ?? []),
       ...(service.mongo ? ['MONGO_URI'] : []),
-      ...(usesNats(service) ? ['NATS_URL', 'NATS_CLUSTER_ID'] : []),
+      ...(usesEventBus(service) ? eventBusEnv : []),
     );
   } catch (err) {
     console.error(`[${name}] cannot start: ${(err as Error).message}`);
@@ -52,14 +53,15 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       log(name, 'connected to MongoDB, indexes in place');
     }
     const subscriptions: Subscription[] = [];
-    if (usesNats(service)) {
-      const bus = await natsWrapper.connect({ clusterId: env.NATS_CLUSTER_ID, clientName: name, url: env.NATS_URL });
-      bus.onConnectionLost((err) => {
-        console.error(`[${name}] NATS connection lost (${err.message}); exiting so the supervisor restarts us`);
+    if (usesEventBus(service)) {
+      await eventBus.connect(name);
+      eventBus.onConnectionLost((err) => {
+        console.error(`[${name}] event bus connection lost (${err.message}); exiting so the supervisor restarts us`);
         process.exit(1);
       });
-      log(name, 'connected to NATS');
-      subscriptions.push(...(service.listeners?.(bus) ?? []).map((listener) => listener.listen()));
+      log(name, 'connected to the event bus');
+      const listeners = service.listeners?.(eventBus) ?? [];
+      subscriptions.push(...listeners.map((listener) => listener.listen(queueGroupOf(name))));
     }
     // The outbox sweep scans the collection: on a connection of its own, so requests never queue behind it.
     const sweepConnection =
@@ -76,7 +78,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       await service.outbox?.stop();
       await sweepConnection?.close();
       await Promise.all(subscriptions.map((subscription) => subscription.close()));
-      if (usesNats(service)) await natsWrapper.close();
+      if (usesEventBus(service)) await eventBus.close();
       if (service.mongo) await mongoose.disconnect();
     });
   } catch (err) {

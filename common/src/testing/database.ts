@@ -1,6 +1,5 @@
 import crypto from 'crypto';
 import mongoose from 'mongoose';
-import { ensureTestJwtKey } from './signin';
 
 /**
  * Gives the calling test file its own database on the server named by MONGO_URI,
@@ -8,7 +7,6 @@ import { ensureTestJwtKey } from './signin';
  */
 export const useTestDatabase = () => {
   beforeAll(async () => {
-    ensureTestJwtKey();
     const uri = process.env.MONGO_URI;
     if (!uri) throw new Error('MONGO_URI is not set: run the suite with `npm test`, which starts a database');
     const dbName = `test_${process.env.JEST_WORKER_ID ?? 0}_${crypto.randomBytes(4).toString('hex')}`;

@@ -5,3 +5,4 @@ export * from './recording-bus';
 export * from './signin';
 export * from './service-test';
 export * from './wait-until';
+export * from './events';

@@ -1,4 +1,4 @@
-import type { EventBus, MessageHandler, MessageInfo, SubscribeOptions, Subscription } from '../bus/event-bus';
+import type { EventBus, MessageHandler, SubscribeOptions, Subscription } from '../bus/event-bus';
 import type { EventData } from '../events/events';
 import type { Subjects } from '../events/subjects';
 
@@ -7,43 +7,68 @@ export interface RecordedEvent {
   data: unknown;
 }
 
-/** An in-memory EventBus for a service's own tests: records what is published. */
+/** What the transport does with a delivered message: acks it, or leaves it for redelivery. */
+export type Delivery = 'acked' | 'unacked';
+
+/**
+ * An in-memory EventBus for a service's own tests: it records what is published,
+ * and `deliver` hands a message to the listener subscribed to its subject.
+ */
 export class RecordingBus implements EventBus {
   readonly published: RecordedEvent[] = [];
-  private failures = 0;
+  private failing?: (subject: Subjects, data: unknown) => boolean;
+  private sequence = 0;
+  private readonly handlers = new Map<Subjects, MessageHandler<Subjects>>();
 
   async publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void> {
-    if (this.failures > 0) {
-      this.failures -= 1;
-      throw new Error('publish failed (simulated)');
-    }
+    if (this.failing?.(subject, data)) throw new Error('publish failed (simulated)');
     // Round-trip through JSON as the real bus does.
     this.published.push({ subject, data: JSON.parse(JSON.stringify(data)) });
   }
 
-  /** The next `count` publishes fail, as when NATS is unreachable. */
-  failNext(count = 1): void {
-    this.failures = count;
+  /** Every publish (or every one `which` picks) fails from now on, as when the server is unreachable, until `recover()`. */
+  fail(which: (subject: Subjects, data: unknown) => boolean = () => true): void {
+    this.failing = which;
+  }
+
+  recover(): void {
+    this.failing = undefined;
   }
 
   eventsOf<S extends Subjects>(subject: S): EventData<S>[] {
     return this.published.filter((event) => event.subject === subject).map((event) => event.data as EventData<S>);
   }
 
-  clear(): void {
+  /** Forgets what was published so far. */
+  forgetPublished(): void {
     this.published.length = 0;
-    this.failures = 0;
   }
 
-  subscribe<S extends Subjects>(_subject: S, _options: SubscribeOptions, _handler: MessageHandler<S>): Subscription {
+  subscribe<S extends Subjects>(subject: S, _options: SubscribeOptions, handler: MessageHandler<S>): Subscription {
+    if (this.handlers.has(subject)) throw new Error(`a listener is already subscribed to ${subject}`);
+    this.handlers.set(subject, handler as unknown as MessageHandler<Subjects>);
+    return { close: async () => void this.handlers.delete(subject) };
+  }
+
+  /** Hands `data` to the listener of `subject` as the transport would, and says whether it was acked. */
+  async deliver<S extends Subjects>(subject: S, data: EventData<S>, { redelivered = false } = {}): Promise<Delivery> {
+    const handler = this.handlers.get(subject);
+    if (!handler) throw new Error(`no listener is subscribed to ${subject}`);
+    try {
+      await handler(JSON.parse(JSON.stringify(data)), { sequence: ++this.sequence, redelivered });
+      return 'acked';
+    } catch {
+      return 'unacked';
+    }
+  }
+
+  watch(): Subscription {
     return { close: async () => {} };
   }
 
-  async close(): Promise<void> {}
-}
+  onConnectionLost(): void {}
 
-export const messageInfo = (overrides: Partial<MessageInfo> = {}): MessageInfo => ({
-  sequence: 1,
-  redelivered: false,
-  ...overrides,
-});
+  async close(): Promise<void> {
+    this.handlers.clear();
+  }
+}

@@ -1,4 +1,4 @@
-import { natsWrapper } from '../bus/nats-wrapper';
+import { eventBus } from '../bus/process-event-bus';
 import type { Subjects } from '../events/subjects';
 import type { OutboxRelay } from '../outbox/outbox';
 import { useTestDatabase } from './database';
@@ -10,15 +10,18 @@ import { RecordingBus } from './recording-bus';
  */
 export const useServiceTest = (outbox: Pick<OutboxRelay, 'flush' | 'stop'>) => {
   const bus = new RecordingBus();
-  natsWrapper.use(bus);
+  eventBus.use(bus);
   useTestDatabase();
 
   /** Relays what is stored so far and forgets it, so a test sees only the events that come after. */
   const discardPublished = async () => {
     await outbox.flush();
-    bus.clear();
+    bus.forgetPublished();
   };
-  beforeEach(discardPublished);
+  beforeEach(async () => {
+    bus.recover();
+    await discardPublished();
+  });
   // Before useTestDatabase's afterAll disconnects: no retry may outlive the file.
   afterAll(() => outbox.stop());
 

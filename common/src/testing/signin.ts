@@ -1,12 +1,5 @@
 import mongoose from 'mongoose';
-import { signUserToken } from '../middlewares/current-user';
-
-export const TEST_JWT_KEY = 'test-only-jwt-key';
-
-/** Tests sign tokens with a fixed key unless the environment gives one. */
-export const ensureTestJwtKey = () => {
-  process.env.JWT_KEY ??= TEST_JWT_KEY;
-};
+import { signUserToken } from '../session/user-token';
 
 export interface TestUser {
   id: string;
@@ -25,6 +18,5 @@ export const sessionCookie = (token: string): string =>
 
 /** A `Cookie` header value that signs the given (or a new) user in. */
 export const signinCookie = (user: Partial<TestUser> = {}): string[] => {
-  ensureTestJwtKey();
   return [sessionCookie(signUserToken(testUser(user)))];
 };

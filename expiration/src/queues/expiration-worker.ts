@@ -1,14 +1,11 @@
 import type { Job } from 'bull';
-import { EventBus, natsWrapper } from '@ticketing/common';
+import { eventBus } from '@ticketing/common';
 import { ExpirationCompletePublisher } from '../events/publishers/expiration-complete-publisher';
-import type { ExpirationJob, ExpirationQueue } from './expiration-queue';
+import { ExpirationJob, ExpirationQueue, scheduleExpiration } from './expiration-queue';
 
 /** Processes due expirations: each one becomes an expiration:complete event. */
 export class ExpirationWorker {
-  constructor(
-    private readonly queue: ExpirationQueue,
-    private readonly bus: () => EventBus = () => natsWrapper.bus,
-  ) {}
+  constructor(private readonly queue: ExpirationQueue) {}
 
   async start(): Promise<void> {
     this.queue.on('failed', (job, err) =>
@@ -16,7 +13,7 @@ export class ExpirationWorker {
     );
     // process() settles only when the queue closes, so it is not awaited.
     this.queue
-      .process((job) => new ExpirationCompletePublisher(this.bus()).publish({ orderId: job.data.orderId }))
+      .process((job) => new ExpirationCompletePublisher(eventBus).publish({ orderId: job.data.orderId }))
       .catch((err: Error) => console.error(`[expiration] processing stopped: ${err.message}`));
     await this.retryFailedJobs();
   }
@@ -43,10 +40,12 @@ export class ExpirationWorker {
     console.log(`[expiration] retried ${retried} of ${failed.length} failed expiration job(s)`);
   }
 
-  /** Puts the job back in the queue with all of its attempts and back-off to come again. */
+  /**
+   * Schedules the job again, due now, with all of its attempts and back-off to come: bull's
+   * retry() keeps the attempt count, which would leave it a single try.
+   */
   private async retry(job: Job<ExpirationJob>): Promise<void> {
-    // bull's retry() keeps the attempt count, which would leave the job a single try.
-    await this.queue.client.hset(this.queue.toKey(String(job.id)), 'attemptsMade', 0);
-    await job.retry();
+    await job.remove();
+    await scheduleExpiration(this.queue, job.data.orderId, new Date().toISOString());
   }
 }

@@ -12,6 +12,7 @@ const usage = `usage: npm run bench -- [options]
   --round N          tickets, orders and listings per measured round (default 400)
   --in-flight N      requests in flight (default 20)
   --rest N           events sent one at a time to time propagation at rest (default 30)
+  --warm-up N        orders placed before the first measurement (default 1000; 0 measures a cold system)
 Without --url it starts the system as \`npm start\` does (API only, fresh temporary data) and stops it after.`;
 
 const parse = (args: string[]) =>
@@ -24,6 +25,7 @@ const parse = (args: string[]) =>
       round: { type: 'string', default: '400' },
       'in-flight': { type: 'string', default: '20' },
       rest: { type: 'string', default: '30' },
+      'warm-up': { type: 'string', default: '1000' },
       help: { type: 'boolean', default: false },
     },
   }).values;
@@ -51,6 +53,7 @@ export const bench = async (args: string[]): Promise<number> => {
       roundSize: count(options.round, 'round'),
       inFlight: count(options['in-flight'], 'in-flight'),
       restSamples: count(options.rest, 'rest'),
+      warmUpOrders: count(options['warm-up'], 'warm-up', 0),
     };
     return { ...options, settings };
   });

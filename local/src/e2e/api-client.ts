@@ -1,3 +1,4 @@
+import type { Payment } from '@ticketing/common/api';
 import { eventually } from '@ticketing/common/testing';
 
 export { eventually, waitUntil } from '@ticketing/common/testing';
@@ -28,7 +29,7 @@ export class ApiClient {
   /** Pays once the payments service knows the order (its replica is filled from order:created). */
   payWhenKnown(orderId: string, token = 'tok_visa') {
     return eventually(async () => {
-      const res = await this.post<{ id: string }>('/api/payments', { orderId, token });
+      const res = await this.post<Payment>('/api/payments', { orderId, token });
       return res.status === 404 ? undefined : res;
     }, 20_000, 'payments to know the order');
   }

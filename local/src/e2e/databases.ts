@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { databaseUri } from '@ticketing/common';
 import type { ServiceName } from '../system/system';
 
 /** Direct read access to a service's own database, to check what was (not) stored. */
@@ -11,9 +12,7 @@ export class Databases {
   async of(service: ServiceName): Promise<mongoose.Connection> {
     let connection = this.connections.get(service);
     if (!connection) {
-      const uri = new URL(this.mongoUri);
-      uri.pathname = `/${service}`;
-      connection = await mongoose.createConnection(uri.toString()).asPromise();
+      connection = await mongoose.createConnection(databaseUri(this.mongoUri, service)).asPromise();
       this.connections.set(service, connection);
     }
     return connection;

@@ -2,7 +2,7 @@ import crypto from 'crypto';
 import fs from 'fs';
 import type { Server } from 'http';
 import path from 'path';
-import { NatsStreamingBus, Subjects } from '@ticketing/common';
+import { connectEventBus, databaseUri, EventBus, Subjects } from '@ticketing/common';
 import { startGateway } from '../gateway/gateway';
 import { readIngressRoutes } from '../gateway/ingress-routes';
 import { freePort } from '../infra/process';
@@ -56,12 +56,6 @@ const devJwtKey = (dataDir?: string): string => {
   return fs.readFileSync(file, 'utf8').trim();
 };
 
-const mongoUri = (base: string, db: string) => {
-  const url = new URL(base);
-  url.pathname = `/${db}`;
-  return url.toString();
-};
-
 /** Starts the whole system on this machine the way the cluster runs it, behind one gateway. */
 export const startSystem = async (options: SystemOptions = {}): Promise<System> => {
   const progress = options.progress ?? (() => {});
@@ -88,7 +82,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
 
   const started: { stop(): Promise<void> }[] = [];
   let gateway: Server | undefined;
-  let watcher: NatsStreamingBus | undefined;
+  let watcher: EventBus | undefined;
   const stop = async () => {
     gateway?.close();
     await watcher?.close().catch(() => {});
@@ -101,7 +95,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     const url = `http://127.0.0.1:${gatewayPort}`;
 
     if (options.onEvent) {
-      watcher = await NatsStreamingBus.connect({ clusterId: env.NATS_CLUSTER_ID, clientName: 'event-log', url: env.NATS_URL });
+      watcher = await connectEventBus('event-log', env);
       watcher.watch(Object.values(Subjects), options.onEvent);
     }
 
@@ -117,7 +111,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
           PATH: process.env.PATH,
           NODE_ENV: 'development',
           ...env,
-          MONGO_URI: mongoUri(env.MONGO_URI, name),
+          MONGO_URI: databaseUri(env.MONGO_URI, name),
           HOST: '127.0.0.1',
           PORT: String(port),
           ...options.serviceEnv?.[name],

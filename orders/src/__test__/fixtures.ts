@@ -1,9 +1,7 @@
-import mongoose from 'mongoose';
 import { OrderStatus } from '@ticketing/common';
+import { newId } from '@ticketing/common/testing';
 import { Order } from '../models/order';
 import { Ticket, TicketFields } from '../models/ticket';
-
-export const newId = () => new mongoose.Types.ObjectId().toHexString();
 
 /** A ticket replica, as ticket:created leaves it. */
 export const createTicket = (fields: Partial<TicketFields> = {}) =>

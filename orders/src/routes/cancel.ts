@@ -9,7 +9,7 @@ import {
 } from '@ticketing/common';
 import { orderOutbox } from '../events/outbox';
 import { Order } from '../models/order';
-import { findOwnOrder } from './own-order';
+import { findOwnOrder } from '../services/own-order';
 
 const router = express.Router();
 

@@ -1,6 +1,6 @@
 import express, { Request, Response } from 'express';
 import { objectIdParam, requireAuth, signedInUser } from '@ticketing/common';
-import { findOwnOrder } from './own-order';
+import { findOwnOrder } from '../services/own-order';
 
 const router = express.Router();
 

@@ -1,12 +1,10 @@
-import mongoose from 'mongoose';
 import { OrderStatus } from '@ticketing/common';
-import { Order, OrderAttrs } from '../models/order';
-
-export const objectId = () => new mongoose.Types.ObjectId().toHexString();
+import { newId } from '@ticketing/common/testing';
+import { Order, OrderFields } from '../models/order';
 
 /** An order as payments has it from order:created, owned by a new user unless told otherwise. */
-export const createOrder = async (overrides: Partial<OrderAttrs> = {}) => {
-  const order = { id: objectId(), version: 0, userId: objectId(), price: 19.99, status: OrderStatus.Created, ...overrides };
+export const createOrder = async (overrides: Partial<OrderFields> = {}) => {
+  const order = { id: newId(), version: 0, userId: newId(), price: 19.99, status: OrderStatus.Created, ...overrides };
   const { id, ...attrs } = order;
   await Order.create({ _id: id, ...attrs });
   return order;

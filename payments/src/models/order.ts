@@ -1,18 +1,18 @@
-import mongoose from 'mongoose';
+import mongoose, { HydratedDocument } from 'mongoose';
 import { apiJSON, OrderStatus } from '@ticketing/common';
 
 /**
  * What payments knows of an order, kept from order:created and order:cancelled and
  * versioned as the orders service writes them. Its _id is the order's id there.
  */
-export interface OrderAttrs {
+export interface OrderFields {
   version: number;
   userId: string;
   price: number;
   status: OrderStatus;
 }
 
-const orderSchema = new mongoose.Schema<OrderAttrs>(
+const orderSchema = new mongoose.Schema<OrderFields>(
   {
     version: { type: Number, required: true },
     userId: { type: String, required: true },
@@ -23,4 +23,6 @@ const orderSchema = new mongoose.Schema<OrderAttrs>(
   { timestamps: { createdAt: 'replicatedAt', updatedAt: false }, toJSON: apiJSON },
 );
 
-export const Order = mongoose.model<OrderAttrs>('Order', orderSchema);
+export type OrderDoc = HydratedDocument<OrderFields>;
+
+export const Order = mongoose.model<OrderFields>('Order', orderSchema);

@@ -1,7 +1,5 @@
-import mongoose from 'mongoose';
+import { newId } from '@ticketing/common/testing';
 import { Ticket, TicketAttrs } from '../models/ticket';
-
-export const newId = () => new mongoose.Types.ObjectId().toHexString();
 
 /** A stored ticket, its ticket:created still in the outbox. */
 export const createTicket = async (attrs: Partial<TicketAttrs> = {}) => {

@@ -1,5 +1,5 @@
-import { natsWrapper, OutboxRelay } from '@ticketing/common';
+import { eventBus, OutboxRelay } from '@ticketing/common';
 import { Ticket } from '../models/ticket';
 
 /** Publishes the events stored with ticket changes; kick it after each write. */
-export const ticketOutbox = new OutboxRelay(Ticket, () => natsWrapper.bus);
+export const ticketOutbox = new OutboxRelay(Ticket, eventBus);

@@ -2,7 +2,7 @@ import express, { Request, Response } from 'express';
 import { requireAuth, signedInUser, validateRequest } from '@ticketing/common';
 import { ticketOutbox } from '../events/outbox';
 import { Ticket } from '../models/ticket';
-import { TicketInput, ticketFields } from './ticket-fields';
+import { TicketInput, ticketFields } from '../validators/ticket-fields';
 
 const router = express.Router();
 

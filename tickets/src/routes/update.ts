@@ -11,7 +11,7 @@ import {
 } from '@ticketing/common';
 import { ticketOutbox } from '../events/outbox';
 import { Ticket } from '../models/ticket';
-import { TicketInput, ticketFields } from './ticket-fields';
+import { TicketInput, ticketFields } from '../validators/ticket-fields';
 
 const router = express.Router();
 

@@ -12,11 +12,11 @@ interface OrderPageProps {
   params: Promise<{ orderId: string }>;
 }
 
-/** Read per request rather than inlined at build, so a deployment can set the key without a rebuild. */
-const stripePublishableKey = (): string | undefined => {
-  const env = process.env;
-  return env.NEXT_PUBLIC_STRIPE_KEY || undefined;
-};
+/**
+ * Not NEXT_PUBLIC_: Next.js inlines those at build time, while this page renders per request and reads the key
+ * then, so a deployment sets it without a rebuild. The card form gets it as a prop.
+ */
+const stripePublishableKey = (): string | undefined => process.env.STRIPE_PUBLISHABLE_KEY || undefined;
 
 export default async function OrderPage({ params }: OrderPageProps) {
   const { orderId } = await params;

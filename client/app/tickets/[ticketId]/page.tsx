@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import type { CurrentUser, Ticket } from '@ticketing/common/api';
 import { BuyButton } from '@/components/BuyButton';
 import { ErrorState } from '@/components/ErrorState';
 import { formatPrice } from '@/lib/format';
 import { getTicket } from '@/lib/queries';
 import { getCurrentUser } from '@/lib/session';
-import type { CurrentUser, Ticket } from '@/lib/types';
 
 interface TicketPageProps {
   params: Promise<{ ticketId: string }>;

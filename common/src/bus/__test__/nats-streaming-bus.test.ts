@@ -1,7 +1,12 @@
+import crypto from 'crypto';
 import net from 'net';
-import { Listener, MessageInfo, NatsStreamingBus, Publisher, Subjects, TicketCreatedEvent } from '../..';
+import { Listener, MessageInfo, Publisher, Subjects, TicketCreatedEvent } from '../..';
+import { waitUntil } from '../../testing';
+import { NatsStreamingBus } from '../nats-streaming-bus';
 
 // Exchanges real messages through the nats-streaming-server that jest's global setup started.
+// Every listener receives the whole channel (deliver-all), so each test tells its own messages
+// apart by a title prefix of its own, and passes run alone or after the others.
 const connect = (clientName = 'common-test') =>
   NatsStreamingBus.connect({
     clusterId: process.env.NATS_CLUSTER_ID!,
@@ -16,37 +21,38 @@ class TicketCreatedPublisher extends Publisher<TicketCreatedEvent> {
 
 type Received = { data: TicketCreatedEvent['data']; info: MessageInfo };
 
+/** Records the messages whose title starts with `prefix`; acks the others unseen. */
 class RecordingTicketListener extends Listener<TicketCreatedEvent> {
   readonly subject = Subjects.TicketCreated;
   readonly received: Received[] = [];
-  failuresLeft = 0;
+  /** Titles whose first delivery the handler fails. */
+  readonly failOnce = new Set<string>();
 
   constructor(
     bus: NatsStreamingBus,
-    readonly queueGroupName: string,
+    private readonly prefix: string,
     protected override ackWaitMs = 1_000,
   ) {
     super(bus);
   }
 
   async onMessage(data: TicketCreatedEvent['data'], info: MessageInfo) {
+    if (!data.title.startsWith(this.prefix)) return;
     this.received.push({ data, info });
-    if (this.failuresLeft > 0) {
-      this.failuresLeft -= 1;
-      throw new Error('handler failed');
-    }
+    if (this.failOnce.delete(data.title)) throw new Error('handler failed');
+  }
+
+  titles() {
+    return this.received.map((r) => r.data.title);
   }
 }
 
 const ticket = (title: string): TicketCreatedEvent['data'] => ({ id: title, version: 0, title, price: 10.5, userId: 'u1' });
 
-const waitFor = async (condition: () => boolean, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+/** A prefix, and a queue group, no other test run uses. */
+const unique = (name: string) => `${name}-${crypto.randomBytes(4).toString('hex')}`;
+
+const waitFor = (condition: () => boolean, what: string) => waitUntil(condition, 10_000, what);
 
 let buses: NatsStreamingBus[] = [];
 const open = async (name?: string) => {
@@ -62,69 +68,67 @@ afterEach(async () => {
 
 it('delivers a typed event from a Publisher to a Listener, in order', async () => {
   const bus = await open();
-  const listener = new RecordingTicketListener(bus, `group-${Date.now()}`);
-  listener.listen();
+  const prefix = unique('order');
+  const listener = new RecordingTicketListener(bus, prefix);
+  listener.listen(unique('group'));
 
   const publisher = new TicketCreatedPublisher(bus);
-  await publisher.publish(ticket('first'));
-  await publisher.publish(ticket('second'));
+  await publisher.publish(ticket(`${prefix}-first`));
+  await publisher.publish(ticket(`${prefix}-second`));
 
-  // The first messages on this test run's fresh server, so exactly these two, in publish order.
-  await waitFor(() => listener.received.length === 2);
-  expect(listener.received.map((r) => r.data)).toEqual([ticket('first'), ticket('second')]);
+  await waitFor(() => listener.received.length === 2, 'both messages');
+  expect(listener.received.map((r) => r.data)).toEqual([ticket(`${prefix}-first`), ticket(`${prefix}-second`)]);
   expect(listener.received[0].info.redelivered).toBe(false);
 });
 
 it('redelivers a message whose handler threw, and stops once it is acked', async () => {
   const bus = await open();
-  const listener = new RecordingTicketListener(bus, `group-${Date.now()}`);
-  listener.listen();
-  // Earlier tests' messages arrive first (deliver-all); fail only the one under test.
-  await waitFor(() => listener.received.length >= 2);
-  const before = listener.received.length;
-  listener.failuresLeft = 1;
+  const prefix = unique('retry');
+  const listener = new RecordingTicketListener(bus, prefix);
+  listener.failOnce.add(`${prefix}-me`);
+  listener.listen(unique('group'));
 
-  await new TicketCreatedPublisher(bus).publish(ticket('retry-me'));
+  await new TicketCreatedPublisher(bus).publish(ticket(`${prefix}-me`));
 
-  const deliveries = () => listener.received.slice(before).filter((r) => r.data.title === 'retry-me');
-  await waitFor(() => deliveries().length === 2);
-  expect(deliveries().map((r) => r.info.redelivered)).toEqual([false, true]);
+  await waitFor(() => listener.received.length === 2, 'the redelivery');
+  expect(listener.received.map((r) => r.info.redelivered)).toEqual([false, true]);
   // Acked the second time: nothing more arrives after another ack wait.
   await new Promise((r) => setTimeout(r, 1_500));
-  expect(deliveries()).toHaveLength(2);
+  expect(listener.received).toHaveLength(2);
 });
 
 it('lets a durable queue group resume where it stopped, and delivers everything on first start', async () => {
-  const group = `durable-${Date.now()}`;
-  const publisherBus = await open('publisher');
-  const publisher = new TicketCreatedPublisher(publisherBus);
-  await publisher.publish(ticket('before-first-start'));
+  const group = unique('durable');
+  const prefix = unique('resume');
+  const publisher = new TicketCreatedPublisher(await open('publisher'));
+  await publisher.publish(ticket(`${prefix}-before-first-start`));
 
-  const first = new RecordingTicketListener(await open('replica'), group);
-  const subscription = first.listen();
-  await waitFor(() => first.received.some((r) => r.data.title === 'before-first-start'));
+  const first = new RecordingTicketListener(await open('replica'), prefix);
+  const subscription = first.listen(group);
+  await waitFor(() => first.titles().includes(`${prefix}-before-first-start`), 'the message sent before the first start');
   await subscription.close();
 
-  await publisher.publish(ticket('while-down'));
-  const second = new RecordingTicketListener(await open('replica'), group);
-  second.listen();
+  await publisher.publish(ticket(`${prefix}-while-down`));
+  const second = new RecordingTicketListener(await open('replica'), prefix);
+  second.listen(group);
 
-  await waitFor(() => second.received.some((r) => r.data.title === 'while-down'));
-  expect(second.received.map((r) => r.data.title)).not.toContain('before-first-start');
+  await waitFor(() => second.titles().includes(`${prefix}-while-down`), 'the message sent while down');
+  expect(second.titles()).toEqual([`${prefix}-while-down`]);
 });
 
 it('shares one queue group between two replicas: each message handled once', async () => {
-  const group = `shared-${Date.now()}`;
+  const group = unique('shared');
+  const prefix = unique('shared');
   // A long ack wait: a redelivery (at-least-once) would otherwise look like a double hand-out.
-  const a = new RecordingTicketListener(await open('replica'), group, 30_000);
-  const b = new RecordingTicketListener(await open('replica'), group, 30_000);
-  a.listen();
-  b.listen();
+  const a = new RecordingTicketListener(await open('replica'), prefix, 30_000);
+  const b = new RecordingTicketListener(await open('replica'), prefix, 30_000);
+  a.listen(group);
+  b.listen(group);
   const publisher = new TicketCreatedPublisher(await open());
-  for (let i = 0; i < 20; i++) await publisher.publish(ticket(`shared-${i}`));
+  for (let i = 0; i < 20; i++) await publisher.publish(ticket(`${prefix}-${i}`));
 
-  const titles = () => [...a.received, ...b.received].map((r) => r.data.title).filter((t) => t.startsWith('shared-'));
-  await waitFor(() => titles().length >= 20);
+  const titles = () => [...a.titles(), ...b.titles()];
+  await waitFor(() => titles().length >= 20, 'all 20 messages');
   await new Promise((r) => setTimeout(r, 300));
   expect(titles()).toHaveLength(20);
   expect(new Set(titles()).size).toBe(20);

@@ -52,6 +52,38 @@ it('answers an id that is not an ObjectId with 404, not 500', async () => {
   await request(app).get('/things/507f1f77bcf86cd799439011').expect(200);
 });
 
+it('answers a URL whose percent-escapes do not decode with 400 in the one shape, not 500', async () => {
+  const log = jest.mocked(console.error);
+  log.mockClear();
+  for (const path of ['/things/%E0', '/anything%E0', '/things/%']) {
+    const res = await request(app).get(path).expect(400);
+    expect(res.body).toEqual({ errors: [{ message: 'Malformed URL' }] });
+  }
+  expect(log).not.toHaveBeenCalled();
+});
+
+it.each([
+  ['request.aborted', 400, 'Request aborted'],
+  ['request.size.invalid', 400, 'Request size did not match Content-Length'],
+  ['some.future.type', 415, 'Unsupported Media Type'],
+])("keeps the 4xx status of a library error (%s) and answers in the one shape", async (type, status, message) => {
+  const failing = express.Router();
+  failing.get('/library-error', () => {
+    throw Object.assign(new Error('internal wording'), { type, status, expose: true });
+  });
+  const res = await request(createApp([failing])).get('/library-error').expect(status);
+  expect(res.body).toEqual({ errors: [{ message }] });
+});
+
+it('answers a library error with a 5xx status as an unexpected error', async () => {
+  const failing = express.Router();
+  failing.get('/library-error', () => {
+    throw Object.assign(new Error('internal wording'), { status: 503 });
+  });
+  const res = await request(createApp([failing])).get('/library-error').expect(500);
+  expect(res.body).toEqual({ errors: [{ message: 'Something went wrong' }] });
+});
+
 it('does not announce the framework', async () => {
   const res = await request(app).get('/bad');
   expect(res.get('X-Powered-By')).toBeUndefined();

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { isDuplicateKey } from '../../replica/versioned';
+import { isDuplicateKey } from '../is-duplicate-key';
 import { ensureIndexes } from '../ensure-indexes';
 
 // A connection of its own with autoIndex off, as a service starts: nothing builds the indexes but ensureIndexes.

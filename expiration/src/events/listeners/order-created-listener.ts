@@ -3,7 +3,6 @@ import { ExpirationQueue, scheduleExpiration } from '../../queues/expiration-que
 
 export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
   readonly subject = Subjects.OrderCreated;
-  readonly queueGroupName = 'expiration-service';
 
   constructor(
     bus: EventBus,

@@ -29,13 +29,4 @@ export const useTestQueues = () => {
   };
 };
 
-/** Polls until `condition` holds, failing after `timeoutMs`. */
-export const waitFor = async (condition: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-};
-
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,12 +1,12 @@
 import { Types } from 'mongoose';
 import { Subjects } from '@ticketing/common';
+import type { Order, Ticket } from '@ticketing/common/api';
 import { Infra, startInfra } from '../../infra/start-infra';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
 import { CountingProxy } from '../counting-proxy';
 import { Databases } from '../databases';
 import { TcpProxy } from '../tcp-proxy';
-import type { Order, Ticket } from '../types';
 
 // The guarantees of docs/design.md across the running system, with real processes killed and restarted.
 // Each scenario prints one `[figure]` line.

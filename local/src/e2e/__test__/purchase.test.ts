@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
+import type { ApiErrors, Order, Ticket } from '@ticketing/common/api';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
 import { Databases } from '../databases';
-import type { ApiErrors, Order, Ticket } from '../types';
 
 // The whole system as `npm start` runs it (own servers, short expiry), driven through the gateway.
 const EXPIRY_SECONDS = 6;

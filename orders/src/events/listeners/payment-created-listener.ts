@@ -1,11 +1,9 @@
 import { Listener, PaymentCreatedEvent, Subjects } from '@ticketing/common';
 import { changeActiveOrder, Order } from '../../models/order';
-import { queueGroupName } from '../queue-group-name';
 
 /** A payment went through: the order is complete and keeps its ticket. */
 export class PaymentCreatedListener extends Listener<PaymentCreatedEvent> {
   readonly subject = Subjects.PaymentCreated;
-  readonly queueGroupName = queueGroupName;
 
   async onMessage({ orderId }: PaymentCreatedEvent['data']): Promise<void> {
     // A payment that lost the race with expiry leaves the order cancelled; the payments service refunds it.

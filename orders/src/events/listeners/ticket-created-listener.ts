@@ -1,11 +1,9 @@
 import { insertReplica, Listener, Subjects, TicketCreatedEvent } from '@ticketing/common';
 import { Ticket } from '../../models/ticket';
-import { queueGroupName } from '../queue-group-name';
 
 /** A ticket was listed: start its replica at the version it was created with. */
 export class TicketCreatedListener extends Listener<TicketCreatedEvent> {
   readonly subject = Subjects.TicketCreated;
-  readonly queueGroupName = queueGroupName;
 
   async onMessage({ id, title, price, version }: TicketCreatedEvent['data']): Promise<void> {
     await insertReplica(Ticket, { _id: id, title, price, version });

@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { OrderStatus, Subjects } from '@ticketing/common';
-import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { orderOutbox } from '../../events/outbox';
 import { Order } from '../../models/order';
-import { createOrder, newId } from '../../__test__/fixtures';
+import { createOrder } from '../../__test__/fixtures';
 
 const { published, discardPublished } = useServiceTest(orderOutbox);
 

@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { OrderStatus, Subjects } from '@ticketing/common';
-import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { orderOutbox } from '../../events/outbox';
 import { Order } from '../../models/order';
-import { createOrder, createTicket, newId } from '../../__test__/fixtures';
+import { createOrder, createTicket } from '../../__test__/fixtures';
 
 const { published } = useServiceTest(orderOutbox);
 

@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { OrderStatus } from '@ticketing/common';
-import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { orderOutbox } from '../../events/outbox';
-import { createOrder, newId } from '../../__test__/fixtures';
+import { createOrder } from '../../__test__/fixtures';
 
 useServiceTest(orderOutbox);
 

@@ -1,11 +1,9 @@
 import { applyVersion, Listener, OrderCancelledEvent, OrderStatus, Subjects } from '@ticketing/common';
 import { Order } from '../../models/order';
 import { refundPayment } from '../../services/refund';
-import { queueGroupName } from './queue-group-name';
 
 export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
   readonly subject = Subjects.OrderCancelled;
-  readonly queueGroupName = queueGroupName;
 
   async onMessage(data: OrderCancelledEvent['data']): Promise<void> {
     await applyVersion(Order, data.id, data.version, { status: OrderStatus.Cancelled });

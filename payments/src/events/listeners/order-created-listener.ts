@@ -1,10 +1,8 @@
 import { insertReplica, Listener, OrderCreatedEvent, Subjects } from '@ticketing/common';
 import { Order } from '../../models/order';
-import { queueGroupName } from './queue-group-name';
 
 export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
   readonly subject = Subjects.OrderCreated;
-  readonly queueGroupName = queueGroupName;
 
   async onMessage(data: OrderCreatedEvent['data']): Promise<void> {
     await insertReplica(Order, {

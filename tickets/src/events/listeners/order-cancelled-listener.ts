@@ -1,12 +1,10 @@
 import { Listener, OrderCancelledEvent, retryOnConflict, Subjects } from '@ticketing/common';
 import { Ticket } from '../../models/ticket';
 import { ticketOutbox } from '../outbox';
-import { queueGroupName } from '../queue-group-name';
 
 /** A cancelled order gives its ticket back for sale. */
 export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
   readonly subject = Subjects.OrderCancelled;
-  readonly queueGroupName = queueGroupName;
 
   async onMessage({ id: orderId, ticket: { id: ticketId } }: OrderCancelledEvent['data']): Promise<void> {
     const ticket = await retryOnConflict(async () => {

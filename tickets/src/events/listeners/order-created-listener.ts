@@ -1,12 +1,10 @@
 import { Listener, OrderCreatedEvent, retryOnConflict, Subjects } from '@ticketing/common';
 import { Ticket } from '../../models/ticket';
 import { ticketOutbox } from '../outbox';
-import { queueGroupName } from '../queue-group-name';
 
 /** An order holds the ticket: mark it reserved so it leaves the listing and cannot be edited. */
 export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
   readonly subject = Subjects.OrderCreated;
-  readonly queueGroupName = queueGroupName;
 
   async onMessage({ id: orderId, ticket: { id: ticketId } }: OrderCreatedEvent['data']): Promise<void> {
     const ticket = await retryOnConflict(async () => {

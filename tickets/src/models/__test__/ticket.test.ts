@@ -1,7 +1,7 @@
 import { Subjects } from '@ticketing/common';
-import { useServiceTest } from '@ticketing/common/testing';
+import { newId, useServiceTest } from '@ticketing/common/testing';
 import { ticketOutbox } from '../../events/outbox';
-import { createReservedTicket, createTicket, newId } from '../../__test__/fixtures';
+import { createReservedTicket, createTicket } from '../../__test__/fixtures';
 import { Ticket } from '../ticket';
 
 useServiceTest(ticketOutbox);

@@ -1,10 +1,9 @@
 import request from 'supertest';
 import { Subjects } from '@ticketing/common';
-import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
 import { Ticket } from '../../models/ticket';
-import { newId } from '../../__test__/fixtures';
 
 const { published } = useServiceTest(ticketOutbox);
 
@@ -50,7 +49,9 @@ it.each([
   ['a price with three decimals', { title: 'Concert', price: 10.001 }, 'price'],
   ['a price given as a string', { title: 'Concert', price: '10' }, 'price'],
   ['a price given as an operator object', { title: 'Concert', price: { $gt: 0 } }, 'price'],
-  ['a price over 1,000,000', { title: 'Concert', price: 1_000_000.01 }, 'price'],
+  ['a price below what Stripe charges (0.49)', { title: 'Concert', price: 0.49 }, 'price'],
+  ['a price of one cent', { title: 'Concert', price: 0.01 }, 'price'],
+  ['a price above what Stripe charges (1,000,000)', { title: 'Concert', price: 1_000_000 }, 'price'],
   ['a price too small for two decimals', { title: 'Concert', price: 1e-7 }, 'price'],
 ])('rejects %s with 400 naming the field, storing and publishing nothing', async (_case, body, field) => {
   const res = await createTicket(body).expect(400);
@@ -60,9 +61,9 @@ it.each([
   expect(await published(Subjects.TicketCreated)).toEqual([]);
 });
 
-it('accepts the bounds: a 200-character title, 0.01 and 1,000,000', async () => {
-  await createTicket({ title: 'x'.repeat(200), price: 0.01 }).expect(201);
-  await createTicket({ title: 'Final', price: 1_000_000 }).expect(201);
+it("accepts the bounds: a 200-character title, and Stripe's 0.50 and 999,999.99", async () => {
+  await createTicket({ title: 'x'.repeat(200), price: 0.5 }).expect(201);
+  await createTicket({ title: 'Final', price: 999_999.99 }).expect(201);
   expect(await Ticket.countDocuments()).toBe(2);
 });
 

@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { useServiceTest } from '@ticketing/common/testing';
+import { newId, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
-import { createReservedTicket, createTicket, newId } from '../../__test__/fixtures';
+import { createReservedTicket, createTicket } from '../../__test__/fixtures';
 
 useServiceTest(ticketOutbox);
 

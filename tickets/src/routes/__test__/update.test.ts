@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { Subjects } from '@ticketing/common';
-import { signinCookie, useServiceTest } from '@ticketing/common/testing';
+import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
 import { Ticket } from '../../models/ticket';
-import { createReservedTicket, createTicket, newId } from '../../__test__/fixtures';
+import { createReservedTicket, createTicket } from '../../__test__/fixtures';
 
 const { published, discardPublished } = useServiceTest(ticketOutbox);
 
@@ -69,6 +69,8 @@ it.each([
   ['a price with three decimals', { title: 'Opera', price: 9.999 }, 'price'],
   ['a negative price', { title: 'Opera', price: -1 }, 'price'],
   ['a price given as a string', { title: 'Opera', price: '10.00' }, 'price'],
+  ['a price below what Stripe charges (0.49)', { title: 'Opera', price: 0.49 }, 'price'],
+  ['a price above what Stripe charges (1,000,000)', { title: 'Opera', price: 1_000_000 }, 'price'],
   ['a title given as an operator object', { title: { $ne: null }, price: 10 }, 'title'],
 ])('rejects %s with 400, leaving the ticket as it was', async (_case, body, field) => {
   const { ticket, owner } = await ownedTicket();

@@ -1,21 +1,10 @@
-import crypto from 'crypto';
-import { OrderCreatedEvent, OrderStatus } from '@ticketing/common';
-import { RecordingBus } from '@ticketing/common/testing';
+import { orderCreatedData, RecordingBus } from '@ticketing/common/testing';
 import { useTestQueues } from '../../../queues/__test__/test-queues';
 import { OrderCreatedListener } from '../order-created-listener';
 
 const testQueue = useTestQueues();
 
-const objectId = () => crypto.randomBytes(12).toString('hex');
-
-const orderCreated = (expiresAt: Date): OrderCreatedEvent['data'] => ({
-  id: objectId(),
-  version: 0,
-  status: OrderStatus.Created,
-  userId: objectId(),
-  expiresAt: expiresAt.toISOString(),
-  ticket: { id: objectId(), price: 20 },
-});
+const orderCreated = (expiresAt: Date) => orderCreatedData({ expiresAt: expiresAt.toISOString() });
 
 const setup = () => {
   const queue = testQueue();

@@ -1,12 +1,13 @@
 import { OrderStatus, Subjects } from '@ticketing/common';
-import { useServiceTest } from '@ticketing/common/testing';
+import { newId, useServiceTest } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
-import { createOrder, newId } from '../../../__test__/fixtures';
+import { createOrder } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
 import { ExpirationCompleteListener } from '../expiration-complete-listener';
 
 const { bus, published, discardPublished } = useServiceTest(orderOutbox);
 const listener = new ExpirationCompleteListener(bus);
+listener.listen('test');
 
 const orderThat = async (status: OrderStatus) => {
   const created = await createOrder({ status });
@@ -17,7 +18,7 @@ const orderThat = async (status: OrderStatus) => {
 it('cancels an unpaid order, releasing its ticket, and acks', async () => {
   const { order, ticket } = await orderThat(OrderStatus.Created);
 
-  await expect(listener.onMessage({ orderId: order.id })).resolves.toBeUndefined();
+  expect(await bus.deliver(Subjects.ExpirationComplete, { orderId: order.id })).toBe('acked');
 
   expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
   const next = Order.build({ userId: newId(), ticket, expiresAt: new Date(Date.now() + 60_000) });
@@ -34,7 +35,7 @@ it('publishes order:cancelled at the new version', async () => {
 it('leaves a paid order as it is and acks', async () => {
   const { order } = await orderThat(OrderStatus.Complete);
 
-  await expect(listener.onMessage({ orderId: order.id })).resolves.toBeUndefined();
+  expect(await bus.deliver(Subjects.ExpirationComplete, { orderId: order.id })).toBe('acked');
 
   expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
   expect(await published(Subjects.OrderCancelled)).toEqual([]);

@@ -1,14 +1,15 @@
-import { OrderStatus } from '@ticketing/common';
-import { useServiceTest } from '@ticketing/common/testing';
+import { OrderStatus, Subjects } from '@ticketing/common';
+import { newId, paymentCreatedData, useServiceTest } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
-import { createOrder, newId } from '../../../__test__/fixtures';
+import { createOrder } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
 import { PaymentCreatedListener } from '../payment-created-listener';
 
 const { bus, discardPublished } = useServiceTest(orderOutbox);
 const listener = new PaymentCreatedListener(bus);
+listener.listen('test');
 
-const paymentFor = (orderId: string) => ({ id: newId(), orderId, stripeId: 'ch_test' });
+const paymentFor = (orderId: string) => paymentCreatedData({ orderId });
 
 const orderThat = async (status: OrderStatus) => {
   const created = await createOrder({ status });
@@ -19,7 +20,7 @@ const orderThat = async (status: OrderStatus) => {
 it('completes the order, bumping its version, and acks', async () => {
   const { order } = await orderThat(OrderStatus.Created);
 
-  await expect(listener.onMessage(paymentFor(order.id))).resolves.toBeUndefined();
+  expect(await bus.deliver(Subjects.PaymentCreated, paymentFor(order.id))).toBe('acked');
 
   expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
   await orderOutbox.flush();
@@ -46,7 +47,7 @@ it('treats a redelivered payment as a harmless duplicate', async () => {
 it('leaves an order that expired first cancelled, and acks (payments refunds that payment)', async () => {
   const { order } = await orderThat(OrderStatus.Cancelled);
 
-  await expect(listener.onMessage(paymentFor(order.id))).resolves.toBeUndefined();
+  expect(await bus.deliver(Subjects.PaymentCreated, paymentFor(order.id))).toBe('acked');
 
   expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
 });

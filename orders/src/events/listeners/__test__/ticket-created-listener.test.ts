@@ -1,25 +1,19 @@
-import { TicketCreatedEvent } from '@ticketing/common';
-import { useServiceTest } from '@ticketing/common/testing';
+import { Subjects } from '@ticketing/common';
+import { ticketCreatedData, useServiceTest } from '@ticketing/common/testing';
 import { Ticket } from '../../../models/ticket';
-import { newId } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
 import { TicketCreatedListener } from '../ticket-created-listener';
 
 const { bus } = useServiceTest(orderOutbox);
 const listener = new TicketCreatedListener(bus);
+listener.listen('test');
 
-const ticketCreated = (): TicketCreatedEvent['data'] => ({
-  id: newId(),
-  version: 0,
-  title: 'Concert',
-  price: 19.99,
-  userId: newId(),
-});
+const ticketCreated = () => ticketCreatedData({ title: 'Concert', price: 19.99 });
 
 it('stores the replica under the ticket id and acks', async () => {
   const data = ticketCreated();
 
-  await expect(listener.onMessage(data)).resolves.toBeUndefined();
+  expect(await bus.deliver(Subjects.TicketCreated, data)).toBe('acked');
 
   expect(await Ticket.findById(data.id).lean()).toMatchObject({ title: 'Concert', price: 19.99, version: 0 });
 });

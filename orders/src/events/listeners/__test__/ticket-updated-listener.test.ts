@@ -1,25 +1,21 @@
-import { OutOfOrderEventError, TicketUpdatedEvent } from '@ticketing/common';
-import { useServiceTest } from '@ticketing/common/testing';
+import { OutOfOrderEventError, Subjects } from '@ticketing/common';
+import { newId, ticketUpdatedData, useServiceTest } from '@ticketing/common/testing';
 import { Ticket } from '../../../models/ticket';
-import { createTicket, newId } from '../../../__test__/fixtures';
+import { createTicket } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
 import { TicketUpdatedListener } from '../ticket-updated-listener';
 
 const { bus } = useServiceTest(orderOutbox);
 const listener = new TicketUpdatedListener(bus);
+listener.listen('test');
 
-const ticketUpdated = (id: string, version: number, title = `Version ${version}`): TicketUpdatedEvent['data'] => ({
-  id,
-  version,
-  title,
-  price: 10 + version,
-  userId: newId(),
-});
+const ticketUpdated = (id: string, version: number, title = `Version ${version}`) =>
+  ticketUpdatedData({ id, version, title, price: 10 + version });
 
 it('applies version N on top of N-1 and acks', async () => {
   const ticket = await createTicket({ title: 'Version 0' });
 
-  await expect(listener.onMessage(ticketUpdated(ticket.id, 1))).resolves.toBeUndefined();
+  expect(await bus.deliver(Subjects.TicketUpdated, ticketUpdated(ticket.id, 1))).toBe('acked');
 
   expect(await Ticket.findById(ticket.id).lean()).toMatchObject({ title: 'Version 1', price: 11, version: 1 });
 });

@@ -1,10 +1,10 @@
 import Stripe from 'stripe';
 import { OrderStatus, OutOfOrderEventError } from '@ticketing/common';
-import { RecordingBus, useTestDatabase } from '@ticketing/common/testing';
+import { newId, orderCancelledData, RecordingBus, useTestDatabase } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
 import { Payment, PaymentStatus } from '../../../models/payment';
 import { stripe } from '../../../stripe';
-import { createOrder, objectId } from '../../../__test__/orders';
+import { createOrder } from '../../../__test__/orders';
 import { OrderCancelledListener } from '../order-cancelled-listener';
 
 useTestDatabase();
@@ -13,13 +13,13 @@ afterEach(() => jest.restoreAllMocks());
 
 const listener = new OrderCancelledListener(new RecordingBus());
 
-const cancel = (orderId: string, version = 1) => listener.onMessage({ id: orderId, version, ticket: { id: objectId() } });
+const cancel = (orderId: string, version = 1) => listener.onMessage(orderCancelledData({ id: orderId, version }));
 
 /** An order paid for through stripe-mock, as the route leaves it. */
 const paidOrder = async () => {
   const order = await createOrder();
   const charge = await stripe().charges.create({ currency: 'usd', amount: 1999, source: 'tok_visa' });
-  await Payment.create({ orderId: order.id, stripeId: charge.id, status: PaymentStatus.Succeeded });
+  await Payment.create({ orderId: order.id, stripeId: charge.id, status: PaymentStatus.Succeeded, claimedAt: new Date() });
   return { order, charge };
 };
 
@@ -40,7 +40,7 @@ it('leaves a cancellation that skips a version unacked, and the order as it was'
 });
 
 it('leaves a cancellation of an order it has not seen created unacked', async () => {
-  await expect(cancel(objectId())).rejects.toBeInstanceOf(OutOfOrderEventError);
+  await expect(cancel(newId())).rejects.toBeInstanceOf(OutOfOrderEventError);
 });
 
 it('treats a redelivered cancellation as a harmless duplicate', async () => {
@@ -66,7 +66,7 @@ it('refunds a payment that lost the race with expiry, once however often the eve
 
 it('leaves a payment still being charged to the route, which checks for cancellation after charging', async () => {
   const order = await createOrder();
-  await Payment.create({ orderId: order.id, status: PaymentStatus.Pending });
+  await Payment.create({ orderId: order.id, status: PaymentStatus.Pending, claimedAt: new Date() });
   const refunds = jest.spyOn(stripe().refunds, 'create');
 
   await cancel(order.id);

@@ -1,21 +1,13 @@
-import { OrderCreatedEvent, OrderStatus } from '@ticketing/common';
-import { RecordingBus, useTestDatabase } from '@ticketing/common/testing';
+import { OrderStatus } from '@ticketing/common';
+import { orderCreatedData, RecordingBus, useTestDatabase } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
-import { objectId } from '../../../__test__/orders';
 import { OrderCreatedListener } from '../order-created-listener';
 
 useTestDatabase();
 
 const listener = new OrderCreatedListener(new RecordingBus());
 
-const orderCreated = (): OrderCreatedEvent['data'] => ({
-  id: objectId(),
-  version: 0,
-  status: OrderStatus.Created,
-  userId: objectId(),
-  expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
-  ticket: { id: objectId(), price: 19.99 },
-});
+const orderCreated = () => orderCreatedData({ ticket: { price: 19.99 } });
 
 it('keeps the order with its owner, price, status and version', async () => {
   const data = orderCreated();

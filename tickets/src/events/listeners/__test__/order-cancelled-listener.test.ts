@@ -1,18 +1,15 @@
-import { OrderCancelledEvent, Subjects } from '@ticketing/common';
-import { useServiceTest } from '@ticketing/common/testing';
+import { Subjects } from '@ticketing/common';
+import { newId, orderCancelledData, useServiceTest } from '@ticketing/common/testing';
 import { Ticket } from '../../../models/ticket';
-import { createReservedTicket, createTicket, newId } from '../../../__test__/fixtures';
+import { createReservedTicket, createTicket } from '../../../__test__/fixtures';
 import { ticketOutbox } from '../../outbox';
 import { OrderCancelledListener } from '../order-cancelled-listener';
 
 const { bus, published, discardPublished } = useServiceTest(ticketOutbox);
 const listener = new OrderCancelledListener(bus);
+listener.listen('test');
 
-const orderCancelled = (orderId: string, ticketId: string): OrderCancelledEvent['data'] => ({
-  id: orderId,
-  version: 1,
-  ticket: { id: ticketId },
-});
+const orderCancelled = (orderId: string, ticketId: string) => orderCancelledData({ id: orderId, ticket: { id: ticketId } });
 
 const reservedTicket = async () => {
   const orderId = newId();
@@ -24,7 +21,7 @@ const reservedTicket = async () => {
 it('releases the ticket held by the cancelled order and acks', async () => {
   const { ticket, data } = await reservedTicket();
 
-  await expect(listener.onMessage(data)).resolves.toBeUndefined();
+  expect(await bus.deliver(Subjects.OrderCancelled, data)).toBe('acked');
 
   const stored = await Ticket.findById(ticket.id);
   expect(stored!.orderId).toBeUndefined();

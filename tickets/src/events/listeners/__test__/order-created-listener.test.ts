@@ -1,22 +1,16 @@
-import { OrderCreatedEvent, OrderStatus, Subjects } from '@ticketing/common';
-import { useServiceTest } from '@ticketing/common/testing';
+import { Subjects } from '@ticketing/common';
+import { newId, orderCancelledData, orderCreatedData, useServiceTest } from '@ticketing/common/testing';
 import { Ticket, TicketDoc } from '../../../models/ticket';
-import { createReservedTicket, createTicket, newId } from '../../../__test__/fixtures';
+import { createReservedTicket, createTicket } from '../../../__test__/fixtures';
 import { ticketOutbox } from '../../outbox';
 import { OrderCancelledListener } from '../order-cancelled-listener';
 import { OrderCreatedListener } from '../order-created-listener';
 
 const { bus, published, discardPublished } = useServiceTest(ticketOutbox);
 const listener = new OrderCreatedListener(bus);
+listener.listen('test');
 
-const orderCreated = (ticket: TicketDoc, orderId = newId()): OrderCreatedEvent['data'] => ({
-  id: orderId,
-  version: 0,
-  status: OrderStatus.Created,
-  userId: newId(),
-  expiresAt: new Date(Date.now() + 60_000).toISOString(),
-  ticket: { id: ticket.id, price: ticket.price },
-});
+const orderCreated = (ticket: TicketDoc) => orderCreatedData({ ticket: { id: ticket.id, price: ticket.price } });
 
 const setUp = async () => {
   const ticket = await createTicket();
@@ -27,7 +21,7 @@ const setUp = async () => {
 it('reserves the ticket for the order and acks', async () => {
   const { ticket, data } = await setUp();
 
-  await expect(listener.onMessage(data)).resolves.toBeUndefined();
+  expect(await bus.deliver(Subjects.OrderCreated, data)).toBe('acked');
 
   expect(await Ticket.findById(ticket.id)).toMatchObject({ orderId: data.id, version: 1 });
 });
@@ -65,6 +59,7 @@ it('leaves it unacked while another order still holds the ticket, changing nothi
   await discardPublished();
 
   await expect(listener.onMessage(orderCreated(ticket))).rejects.toThrow(/still held/);
+  expect(await bus.deliver(Subjects.OrderCreated, orderCreated(ticket))).toBe('unacked');
 
   expect(await Ticket.findById(ticket.id)).toMatchObject({ orderId: holder, version: 1 });
   expect(await published(Subjects.TicketUpdated)).toEqual([]);
@@ -72,7 +67,7 @@ it('leaves it unacked while another order still holds the ticket, changing nothi
 
 it('does not reserve for an order whose cancellation arrived first', async () => {
   const { ticket, data } = await setUp();
-  await new OrderCancelledListener(bus).onMessage({ id: data.id, version: 1, ticket: { id: ticket.id } });
+  await new OrderCancelledListener(bus).onMessage(orderCancelledData({ id: data.id, ticket: { id: ticket.id } }));
 
   await expect(listener.onMessage(data)).resolves.toBeUndefined();
 

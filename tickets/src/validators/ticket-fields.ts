@@ -1,8 +1,7 @@
 import { body } from 'express-validator';
-import { isMoneyAmount } from '@ticketing/common';
+import { isMoneyAmount, MAX_PRICE, MIN_PRICE } from '@ticketing/common';
 
 export const MAX_TITLE_LENGTH = 200;
-export const MAX_PRICE = 1_000_000;
 
 export interface TicketInput {
   title: string;
@@ -21,6 +20,6 @@ export const ticketFields = () => [
     .isLength({ max: MAX_TITLE_LENGTH })
     .withMessage(`Title must be at most ${MAX_TITLE_LENGTH} characters`),
   body('price')
-    .custom((price: unknown) => isMoneyAmount(price) && (price as number) <= MAX_PRICE)
-    .withMessage(`Price must be a number greater than 0 and at most ${MAX_PRICE}, with at most two decimals`),
+    .custom((price: unknown) => isMoneyAmount(price) && (price as number) >= MIN_PRICE && (price as number) <= MAX_PRICE)
+    .withMessage(`Price must be a number from ${MIN_PRICE.toFixed(2)} to ${MAX_PRICE}, with at most two decimals`),
 ];

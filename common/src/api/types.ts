@@ -1,0 +1,59 @@
+/**
+ * The JSON the HTTP API sends, as docs/design.md's "HTTP API" section gives it: the one declaration the
+ * client and the end-to-end suites read. Types only, published as `@ticketing/common/api`, so that a
+ * browser bundle importing it pulls in no server code.
+ */
+import type { SerializedError } from '../errors/custom-error';
+import type { OrderStatus as OrderStatusEnum } from '../events/order-status';
+
+/** One entry of every error response; `field` names the input at fault, if there is one. */
+export type ApiError = SerializedError;
+
+/** The body of every 4xx and 5xx answer. */
+export interface ApiErrors {
+  errors: ApiError[];
+}
+
+/** POST /api/users/signup and /api/users/signin. */
+export interface User {
+  id: string;
+  email: string;
+}
+
+/** The session's user; `iat` is when its token was issued, in seconds since the epoch. */
+export interface CurrentUser extends User {
+  iat: number;
+}
+
+/** GET /api/users/currentuser. */
+export interface CurrentUserResponse {
+  currentUser: CurrentUser | null;
+}
+
+export interface Ticket {
+  id: string;
+  title: string;
+  price: number;
+  userId: string;
+  version: number;
+  /** Set while an order holds the ticket. */
+  orderId?: string;
+}
+
+/** The status values as JSON carries them. */
+export type OrderStatus = `${OrderStatusEnum}`;
+
+export interface Order {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  /** ISO timestamp after which an unpaid order is cancelled. */
+  expiresAt: string;
+  version: number;
+  ticket: Pick<Ticket, 'id' | 'title' | 'price'>;
+}
+
+/** POST /api/payments. */
+export interface Payment {
+  id: string;
+}

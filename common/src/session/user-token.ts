@@ -1,0 +1,34 @@
+import jwt from 'jsonwebtoken';
+
+/** Who is signed in, as the session's token carries it. */
+export interface UserPayload {
+  id: string;
+  email: string;
+  iat?: number;
+}
+
+export const jwtKey = (): string => {
+  const key = process.env.JWT_KEY;
+  if (!key) throw new Error('JWT_KEY must be defined');
+  return key;
+};
+
+const isUserPayload = (value: unknown): value is UserPayload =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as UserPayload).id === 'string' &&
+  typeof (value as UserPayload).email === 'string';
+
+/** The token a session cookie carries for this user. */
+export const signUserToken = (user: { id: string; email: string }, expiresIn: jwt.SignOptions['expiresIn'] = '7d'): string =>
+  jwt.sign({ id: user.id, email: user.email }, jwtKey(), { algorithm: 'HS256', expiresIn });
+
+/** The user a token names; undefined when it is tampered, expired or not ours. */
+export const verifyUserToken = (token: string): UserPayload | undefined => {
+  try {
+    const payload = jwt.verify(token, jwtKey(), { algorithms: ['HS256'] });
+    return isUserPayload(payload) ? { id: payload.id, email: payload.email, iat: payload.iat } : undefined;
+  } catch {
+    return undefined;
+  }
+};

@@ -1,0 +1,47 @@
+import { Types } from 'mongoose';
+import type { OrderCancelledEvent, OrderCreatedEvent, PaymentCreatedEvent, TicketCreatedEvent, TicketUpdatedEvent } from '../events/events';
+import { OrderStatus } from '../events/order-status';
+
+/** A fresh id, as the services' records have. */
+export const newId = () => new Types.ObjectId().toHexString();
+
+type Overrides<T extends { ticket: object }> = Partial<Omit<T, 'ticket'>> & { ticket?: Partial<T['ticket']> };
+
+/** The payloads services publish, with fresh ids and plausible values; pass what a test cares about. */
+export const orderCreatedData = ({ ticket, ...fields }: Overrides<OrderCreatedEvent['data']> = {}): OrderCreatedEvent['data'] => ({
+  id: newId(),
+  version: 0,
+  status: OrderStatus.Created,
+  userId: newId(),
+  expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+  ...fields,
+  ticket: { id: newId(), price: 20, ...ticket },
+});
+
+export const orderCancelledData = ({ ticket, ...fields }: Overrides<OrderCancelledEvent['data']> = {}): OrderCancelledEvent['data'] => ({
+  id: newId(),
+  version: 1,
+  ...fields,
+  ticket: { id: newId(), ...ticket },
+});
+
+export const ticketCreatedData = (fields: Partial<TicketCreatedEvent['data']> = {}): TicketCreatedEvent['data'] => ({
+  id: newId(),
+  version: 0,
+  title: 'Concert',
+  price: 20,
+  userId: newId(),
+  ...fields,
+});
+
+export const ticketUpdatedData = (fields: Partial<TicketUpdatedEvent['data']> = {}): TicketUpdatedEvent['data'] => ({
+  ...ticketCreatedData({ version: 1 }),
+  ...fields,
+});
+
+export const paymentCreatedData = (fields: Partial<PaymentCreatedEvent['data']> = {}): PaymentCreatedEvent['data'] => ({
+  id: newId(),
+  orderId: newId(),
+  stripeId: 'ch_test',
+  ...fields,
+});
