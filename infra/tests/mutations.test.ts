@@ -185,11 +185,11 @@ describe('a missing env var', () => {
     expect(() => readServiceRequirements('x.ts', "runService({ name: 'x', app, env: required, mongo: true });")).toThrow(
       "runService's env is not an array literal",
     );
-    expect(readServiceRequirements('x.ts', "void runService({ name: 'x', app, env: ['A'], nats: false });")).toEqual({
+    expect(readServiceRequirements('x.ts', "void runService({ name: 'x', app, env: ['A'], eventBus: false });")).toEqual({
       name: 'x',
       env: ['A'],
       mongo: false,
-      nats: false,
+      eventBus: false,
     });
   });
 });
