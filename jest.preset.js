@@ -12,7 +12,6 @@ module.exports = (packageDir, { setupFiles = [], ...overrides } = {}) => ({
   moduleNameMapper: {
     '^@ticketing/common$': path.join(__dirname, 'common/src'),
     '^@ticketing/common/testing$': path.join(__dirname, 'common/src/testing'),
-    '^@ticketing/local$': path.join(__dirname, 'local/src'),
   },
   setupFiles: [path.join(__dirname, 'common/src/testing/test-environment.ts'), ...setupFiles],
   globalSetup: path.join(__dirname, 'local/src/jest/global-setup.ts'),

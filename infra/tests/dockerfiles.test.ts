@@ -1,4 +1,4 @@
-import { artifactFolder, loadDockerfile } from './lib/artifacts';
+import { artifactFolder, buildArgProblems, dockerfilePath, loadDockerfile } from './lib/artifacts';
 import { loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
 import { contextCopyProblems, finalImageProblems, isIgnored } from './lib/image-build';
 import { workspacePeerProblems } from './lib/services';
@@ -6,9 +6,9 @@ import { workspacePeerProblems } from './lib/services';
 const config = loadSkaffoldConfig();
 const context = repoBuildContext();
 
-describe.each(config.build.artifacts.map((artifact) => [artifactFolder(artifact), artifact] as const))(
-  '%s/Dockerfile',
-  (_folder, artifact) => {
+describe.each(config.build.artifacts.map((artifact) => [dockerfilePath(artifact), artifactFolder(artifact), artifact] as const))(
+  '%s, building %s',
+  (_file, _folder, artifact) => {
     const dockerfile = loadDockerfile(artifact, context);
 
     it('builds a small, non-root, multi-stage image whose CMD runs what the build produces', () => {
@@ -19,6 +19,10 @@ describe.each(config.build.artifacts.map((artifact) => [artifactFolder(artifact)
     it('copies only what the build context holds', () => {
       if (dockerfile) expect(contextCopyProblems(dockerfile, context)).toEqual([]);
       expect(dockerfile?.stages.length).toBeGreaterThan(1);
+    });
+
+    it('is given a value for every build argument it uses, and declares every one skaffold passes', () => {
+      if (dockerfile) expect(buildArgProblems(artifact, dockerfile)).toEqual([]);
     });
   },
 );

@@ -1,7 +1,7 @@
 // Each check, run against a changed copy of the real files, reports the change:
 // proof that the green suites above could fail.
-import { artifactProblems } from './lib/artifacts';
-import { parseDockerfile } from './lib/dockerfile';
+import { artifactProblems, sharedDockerfileProblems } from './lib/artifacts';
+import { parseDockerfile, unexpandedProblems } from './lib/dockerfile';
 import { builtImages, listRepoFiles, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { contextCopyProblems, finalImageProblems, isIgnored } from './lib/image-build';
 import { Cluster, IContainer, IDeployment, IService, nameOf } from './lib/kube';
@@ -19,6 +19,7 @@ import {
   patchProblems,
   productionProfileProblems,
   SkaffoldConfig,
+  withProfile,
 } from './lib/skaffold';
 import {
   ingressProblems,
@@ -184,11 +185,11 @@ describe('a missing env var', () => {
     expect(() => readServiceRequirements('x.ts', "runService({ name: 'x', app, env: required, mongo: true });")).toThrow(
       "runService's env is not an array literal",
     );
-    expect(readServiceRequirements('x.ts', "void runService({ name: 'x', app, env: ['A'], nats: false });")).toEqual({
+    expect(readServiceRequirements('x.ts', "void runService({ name: 'x', app, env: ['A'], eventBus: false });")).toEqual({
       name: 'x',
       env: ['A'],
       mongo: false,
-      nats: false,
+      eventBus: false,
     });
   });
 });
@@ -391,20 +392,51 @@ describe('skaffold.yaml', () => {
 
   it('naming a missing Dockerfile or stage, or syncing to the wrong place, is reported', () => {
     const config = changed((c) => {
-      c.build.artifacts[0].docker.dockerfile = 'auth/Dockerfile.dev';
+      c.build.artifacts[0].docker.dockerfile = 'auth/Dockerfile';
       c.build.artifacts[1].docker.target = 'develop';
       const rule = c.build.artifacts[2].sync?.manual[0];
       if (rule) rule.dest = 'src';
     });
     const [auth, tickets, orders] = config.build.artifacts;
-    expect(artifactProblems(auth, context, files)).toEqual(['artifact ticketing/auth: no Dockerfile at auth/Dockerfile.dev']);
+    expect(artifactProblems(auth, context, files)).toEqual(['artifact ticketing/auth: no Dockerfile at auth/Dockerfile']);
     expect(artifactProblems(tickets, context, files)).toEqual([
-      'artifact ticketing/tickets: tickets/Dockerfile has no stage develop',
+      'artifact ticketing/tickets: Dockerfile [SERVICE=tickets] has no stage develop',
     ]);
     reports(
       artifactProblems(orders, context, files),
-      'artifact ticketing/orders: sync puts orders/src/index.ts at /app/src/orders/src/index.ts, where stage dev has no such file',
+      'artifact ticketing/orders: sync puts orders/src/index.ts at /app/orders/src/src/index.ts, where stage dev has no such file',
     );
+  });
+
+  it('building a service without its SERVICE, or passing an argument the Dockerfile does not declare, is reported', () => {
+    const config = changed((c) => {
+      delete c.build.artifacts[0].docker.buildArgs;
+      c.build.artifacts[1].docker.buildArgs = { SERVICE: 'tickets', NODE_VERSION: '22' };
+    });
+    const [auth, tickets] = config.build.artifacts;
+    reports(
+      artifactProblems(auth, context, files),
+      'COPY names ${SERVICE}, which is no build argument with a value in stage deps',
+    );
+    reports(artifactProblems(auth, context, files), 'Dockerfile stage dev: CMD names src/index.ts, which the build does not produce');
+    expect(artifactProblems(tickets, context, files)).toEqual([
+      'artifact ticketing/tickets: passes NODE_VERSION, which Dockerfile [SERVICE=tickets NODE_VERSION=22] does not declare with ARG',
+    ]);
+    expect(sharedDockerfileProblems(config, ['auth', 'tickets'])).toEqual([
+      'ticketing/auth is built with SERVICE=(none), not SERVICE=auth',
+    ]);
+  });
+
+  it('building a service from a Dockerfile of its own, or with the wrong SERVICE, is reported', () => {
+    const config = changed((c) => {
+      c.build.artifacts[0].docker.dockerfile = 'auth/Dockerfile';
+      c.build.artifacts[1].docker.buildArgs = { SERVICE: 'orders' };
+    });
+    expect(sharedDockerfileProblems(config, ['auth', 'tickets', 'gateway'])).toEqual([
+      "ticketing/auth is built from auth/Dockerfile, not the services' Dockerfile",
+      'ticketing/tickets is built with SERVICE=orders, not SERVICE=tickets',
+      'skaffold.yaml builds no ticketing/gateway',
+    ]);
   });
 
   it('with a profile patch that points at nothing is reported', () => {
@@ -420,37 +452,54 @@ describe('skaffold.yaml', () => {
     });
     expect(productionProfileProblems(config)).toEqual(['profile production still builds ticketing/client at stage dev']);
   });
+
+  it('whose production profile drops or changes build arguments is reported', () => {
+    const config = changed((c) => {
+      c.profiles?.[0].patches.push(
+        { op: 'remove', path: '/build/artifacts/0/docker/buildArgs' },
+        { op: 'replace', path: '/build/artifacts/1/docker/buildArgs/SERVICE', value: 'orders' },
+      );
+    });
+    expect(productionProfileProblems(config)).toEqual([
+      'profile production builds ticketing/auth with build arguments {}, not {"SERVICE":"auth"}',
+      'profile production builds ticketing/tickets with build arguments {"SERVICE":"orders"}, not {"SERVICE":"tickets"}',
+    ]);
+    reports(sharedDockerfileProblems(withProfile(config, 'production'), ['auth']), 'ticketing/auth is built with SERVICE=(none)');
+  });
 });
 
 describe('a Dockerfile', () => {
-  const text = readRepoFile('auth/Dockerfile');
-  const problemsOf = (changed: string, file = 'auth/Dockerfile') => {
+  const text = readRepoFile('Dockerfile');
+  const file = 'Dockerfile [SERVICE=auth]';
+  const parse = (changed: string) => parseDockerfile(file, changed, { SERVICE: 'auth' });
+  const problemsOf = (changed: string) => {
     expect(changed).not.toBe(text);
-    return finalImageProblems(parseDockerfile(file, changed), context);
+    return finalImageProblems(parse(changed), context);
   };
 
   it('whose CMD runs a path the build does not produce is reported', () => {
     reports(
-      problemsOf(text.replace('CMD ["node", "auth/build/index.js"]', 'CMD ["node", "auth/dist/index.js"]')),
-      'CMD names auth/dist/index.js, which the build does not produce',
+      problemsOf(text.replace('CMD ["node", "build/index.js"]', 'CMD ["node", "dist/index.js"]')),
+      'CMD names dist/index.js, which the build does not produce',
     );
-    reports(
-      problemsOf(text.replace('CMD ["node", "auth/build/index.js"]', 'CMD node auth/build/index.js')),
-      'CMD is missing or not in exec form',
-    );
+    reports(problemsOf(text.replace('CMD ["node", "build/index.js"]', 'CMD node build/index.js')), 'CMD is missing or not in exec form');
   });
 
   it('whose CMD is not compiled because tsc builds another project is reported', () => {
-    reports(
-      problemsOf(text.replace('npx tsc -b auth/tsconfig.image.json', 'npx tsc -b common')),
-      'CMD names auth/build/index.js',
-    );
+    reports(problemsOf(text.replace('npx tsc -b ${SERVICE}', 'npx tsc -b common')), 'CMD names build/index.js');
+  });
+
+  it('whose stage forgets to declare the build argument it uses is reported', () => {
+    const changed = text.replace(/(FROM node:20-alpine\n)ARG SERVICE\n/, '$1');
+    expect(changed).not.toBe(text);
+    reports(unexpandedProblems(parse(changed)), 'WORKDIR names ${SERVICE}, which is no build argument with a value in stage 4');
+    reports(problemsOf(changed), 'CMD names build/index.js, which the build does not produce');
   });
 
   it('running as root, on a full base image, or in one stage is reported', () => {
     reports(problemsOf(text.replace(/\nUSER node\nEXPOSE/, '\nEXPOSE')), 'the final stage runs as root (no USER)');
     reports(
-      problemsOf(text.replace(/FROM node:20-alpine\nENV NODE_ENV/, 'FROM node:20\nENV NODE_ENV')),
+      problemsOf(text.replace(/FROM node:20-alpine\nARG SERVICE\nENV NODE_ENV/, 'FROM node:20\nARG SERVICE\nENV NODE_ENV')),
       'the final stage is based on node:20, not an alpine or slim image',
     );
     const single =
@@ -466,8 +515,9 @@ describe('a Dockerfile', () => {
   });
 
   it('copying what the build context lacks is reported', () => {
-    const changed = text.replace('COPY auth/ auth/', 'COPY auth/ auth/\nCOPY local/ local/');
-    reports(contextCopyProblems(parseDockerfile('auth/Dockerfile', changed), context), 'COPY local: not in the build context');
+    const changed = text.replace('COPY ${SERVICE}/ ${SERVICE}/', 'COPY ${SERVICE}/ ${SERVICE}/\nCOPY local/ local/');
+    expect(changed).not.toBe(text);
+    reports(contextCopyProblems(parse(changed), context), 'COPY local: not in the build context');
   });
 
   it('image that would lack a peer dependency of @ticketing/common is reported', () => {

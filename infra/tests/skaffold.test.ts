@@ -1,22 +1,35 @@
-import { artifactFolder, artifactProblems, rawYamlProblems } from './lib/artifacts';
+import path from 'path';
+import { artifactFolder, artifactProblems, rawYamlProblems, sharedDockerfileProblems } from './lib/artifacts';
 import { listRepoFiles, loadCluster, loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
 import { readRepoFile } from './lib/repo';
-import { checkSkaffold, imageProblems, parseSkaffold, patchProblems, productionProfileProblems } from './lib/skaffold';
+import { checkSkaffold, imageProblems, parseSkaffold, patchProblems, productionProfileProblems, withProfile } from './lib/skaffold';
 
 const config = loadSkaffoldConfig();
 const context = repoBuildContext();
 const files = listRepoFiles();
+const services = ['auth', 'tickets', 'orders', 'payments', 'expiration'];
 
 describe('skaffold.yaml', () => {
   it('fits the schema of the fields it uses (current apiVersion, local build without push)', () => {
     expect(checkSkaffold(parseSkaffold(readRepoFile('skaffold.yaml'))).problems).toEqual([]);
   });
 
-  it('builds every image from the repo root, one artifact per workspace with a Dockerfile of its own', () => {
+  it('builds every image from the repo root, one artifact per workspace', () => {
     expect(config.build.artifacts.map((artifact) => artifact.context)).toEqual(config.build.artifacts.map(() => '.'));
     const folders = config.build.artifacts.map(artifactFolder);
     expect(new Set(folders).size).toBe(folders.length);
     expect(folders.sort()).toEqual(['auth', 'client', 'expiration', 'orders', 'payments', 'tickets']);
+  });
+
+  it.each([
+    ['skaffold dev', config],
+    ['the production profile', withProfile(config, 'production')],
+  ])('with %s, builds the five services from the one root Dockerfile, each with buildArgs SERVICE=<its folder>', (_, built) => {
+    expect(sharedDockerfileProblems(built, services)).toEqual([]);
+  });
+
+  it('has two Dockerfiles: the root one for the services, and the client\'s own', () => {
+    expect(files.filter((file) => path.posix.basename(file) === 'Dockerfile').sort()).toEqual(['Dockerfile', 'client/Dockerfile']);
   });
 
   it('builds exactly the images the Deployments run', () => {
@@ -36,7 +49,7 @@ describe('skaffold.yaml', () => {
     expect(patchProblems(config)).toEqual([]);
   });
 
-  it('has a production profile that builds the final stage of every image', () => {
+  it('has a production profile that builds the final stage of every image, with the same build arguments', () => {
     expect(productionProfileProblems(config)).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
 import mongoose from 'mongoose';
 import path from 'path';
-import { freePort } from '@ticketing/local';
 import { databaseUri as serverDatabaseUri } from '@ticketing/common';
-import { runEntryPoint, waitUntil } from '@ticketing/common/testing';
+import { freePort, runEntryPoint, waitUntil } from '@ticketing/common/testing';
 
 const entry = path.join(__dirname, '../index.ts');
 const startAuth = (env: NodeJS.ProcessEnv) => runEntryPoint(entry, env);

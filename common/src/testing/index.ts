@@ -1,5 +1,6 @@
 export * from './database';
 export * from './entry-point';
+export * from './free-port';
 export * from './recording-bus';
 export * from './signin';
 export * from './service-test';

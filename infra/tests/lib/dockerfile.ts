@@ -24,6 +24,12 @@ export interface Dockerfile {
   stages: Stage[];
 }
 
+/** `--build-arg` values: what skaffold's `buildArgs` passes. */
+export type BuildArgs = Record<string, string>;
+
+/** The build arguments a stage sees: declared by ARG in it or in the stage it is built on, with their value if any. */
+type ArgScope = Map<string, string | undefined>;
+
 /** Joins `\`-continued lines and drops comments and parser directives, keeping each instruction's first line number. */
 const logicalLines = (text: string): { text: string; line: number }[] => {
   const lines: { text: string; line: number }[] = [];
@@ -54,31 +60,95 @@ const splitFlags = (rest: string): { flags: Record<string, string>; args: string
   }
 };
 
-export const parseDockerfile = (file: string, text: string): Dockerfile => {
+// Docker expands variables in these instructions' arguments; RUN's shell sees build arguments as its environment.
+const expanding = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'LABEL', 'RUN', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
+
+const variableReference = /\$(?:\{(\w+)\}|(\w+))/g;
+
+/** Replaces `$NAME` and `${NAME}` of the build arguments that have a value; leaves every other reference as written. */
+const expand = (text: string, scope: ArgScope): string =>
+  text.replace(variableReference, (reference: string, braced: string | undefined, bare: string | undefined) =>
+    scope.get(braced ?? bare ?? '') ?? reference,
+  );
+
+/** The names an ARG instruction declares (`ARG NAME` or `ARG NAME=default`), with their defaults. */
+const argDeclarations = (args: string): { name: string; fallback?: string }[] =>
+  args
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((declaration) => {
+      const [name = '', ...value] = declaration.split('=');
+      return value.length > 0 ? { name, fallback: value.join('=').replace(/^(["'])(.*)\1$/, '$2') } : { name };
+    });
+
+/** Each declared argument takes the build argument's value, else its default. */
+const declareArgs = (args: string, scope: ArgScope, buildArgs: BuildArgs) => {
+  for (const { name, fallback } of argDeclarations(args)) scope.set(name, buildArgs[name] ?? fallback);
+};
+
+/**
+ * Parses a Dockerfile as it builds with `buildArgs`: build arguments declared by
+ * ARG inside a stage (or the stage it is built on) are expanded where Docker
+ * expands them. CMD and ENTRYPOINT stay as written, as Docker leaves them.
+ */
+export const parseDockerfile = (file: string, text: string, buildArgs: BuildArgs = {}): Dockerfile => {
   const stages: Stage[] = [];
   const workdirs = new Map<string, string>();
+  const scopes = new Map<string, ArgScope>();
+  let scope: ArgScope = new Map();
   let workdir = '/';
   for (const { text: line, line: number } of logicalLines(text)) {
-    const [, keyword = '', rest = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
-    const { flags, args } = splitFlags(rest);
+    const [, keyword = '', written = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
     const upper = keyword.toUpperCase();
+    const rest = expanding.has(upper) ? expand(written, scope) : written;
+    const { flags, args } = splitFlags(rest);
     if (upper === 'FROM') {
       const [from = '', as, name] = args.split(/\s+/);
       const stage: Stage = { index: stages.length, from, instructions: [] };
       if (as?.toUpperCase() === 'AS' && name) stage.name = name;
-      // A stage built on an earlier one starts in that stage's working directory.
+      // A stage built on an earlier one starts in that stage's working directory, with its build arguments.
       workdir = workdirs.get(from) ?? '/';
+      scope = new Map(scopes.get(from));
       stages.push(stage);
       continue;
     }
     const stage = stages.at(-1);
+    // These checks model build arguments declared inside stages only, not global ones before the first FROM.
     if (!stage) throw new Error(`${file}:${number}: ${upper} before any FROM`);
     if (upper === 'WORKDIR') workdir = path.posix.resolve(workdir, args);
+    if (upper === 'ARG') declareArgs(args, scope, buildArgs);
     stage.instructions.push({ keyword: upper, flags, args, workdir, line: number });
     workdirs.set(stage.name ?? String(stage.index), workdir);
+    scopes.set(stage.name ?? String(stage.index), scope);
   }
   return { file, stages };
 };
+
+/** The build arguments a Dockerfile declares, in any stage. */
+export const declaredArgs = (dockerfile: Dockerfile): Set<string> =>
+  new Set(
+    dockerfile.stages
+      .flatMap((stage) => stage.instructions.filter((instruction) => instruction.keyword === 'ARG'))
+      .flatMap((instruction) => argDeclarations(instruction.args))
+      .map(({ name }) => name),
+  );
+
+/**
+ * References left unexpanded where a path or a user is named (this repo's
+ * Dockerfiles name only build arguments there): the stage does not declare the
+ * argument, or nothing gives it a value, and Docker would put an empty string.
+ */
+export const unexpandedProblems = (dockerfile: Dockerfile): string[] =>
+  dockerfile.stages.flatMap((stage) =>
+    stage.instructions
+      .filter((instruction) => ['ADD', 'COPY', 'USER', 'WORKDIR'].includes(instruction.keyword))
+      .flatMap((instruction) =>
+        [...instruction.args.matchAll(variableReference)].map(
+          ([reference]) =>
+            `${dockerfile.file}:${instruction.line}: ${instruction.keyword} names ${reference}, which is no build argument with a value in stage ${stage.name ?? stage.index}`,
+        ),
+      ),
+  );
 
 export const findStage = (dockerfile: Dockerfile, nameOrIndex: string): Stage | undefined =>
   dockerfile.stages.find((stage) => stage.name === nameOrIndex || String(stage.index) === nameOrIndex);

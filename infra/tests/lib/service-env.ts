@@ -7,7 +7,7 @@ export interface ServiceRequirements {
   name: string;
   env: string[];
   mongo: boolean;
-  nats: boolean;
+  eventBus: boolean;
 }
 
 const propertyNamed = (object: ts.ObjectLiteralExpression, name: string) =>
@@ -66,7 +66,7 @@ export const readServiceRequirements = (fileName: string, text: string): Service
     name: name.text,
     env: envNames,
     mongo: booleanLiteral(initializer('mongo'), false, `${fileName}: runService's mongo`),
-    nats: booleanLiteral(initializer('nats'), true, `${fileName}: runService's nats`),
+    eventBus: booleanLiteral(initializer('eventBus'), true, `${fileName}: runService's eventBus`),
   };
 };
 
@@ -74,7 +74,8 @@ export const readServiceRequirements = (fileName: string, text: string): Service
 export const requiredEnv = (requirements: ServiceRequirements): string[] => [
   ...requirements.env,
   ...(requirements.mongo ? ['MONGO_URI'] : []),
-  ...(requirements.nats ? ['NATS_URL', 'NATS_CLUSTER_ID'] : []),
+  // The transport's variables: eventBusEnv in common/src/bus/connect-event-bus.ts.
+  ...(requirements.eventBus ? ['NATS_URL', 'NATS_CLUSTER_ID'] : []),
 ];
 
 /**

@@ -17,7 +17,7 @@ export const serviceArtifacts = (config: SkaffoldConfig, context: BuildContext) 
 
 /**
  * Every variable a service's index.ts requires (its runService call: env, plus
- * MONGO_URI with mongo, plus NATS_URL and NATS_CLUSTER_ID unless nats: false)
+ * MONGO_URI with mongo, plus NATS_URL and NATS_CLUSTER_ID unless eventBus: false)
  * is provided to each container that runs the service's image.
  */
 export const serviceEnvProblems = (config: SkaffoldConfig, cluster: Cluster, context: BuildContext): string[] =>

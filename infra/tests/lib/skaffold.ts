@@ -11,7 +11,7 @@ export interface SyncRule {
 export interface Artifact {
   image: string;
   context: string;
-  docker: { dockerfile: string; target?: string };
+  docker: { dockerfile: string; target?: string; buildArgs?: Record<string, string> };
   sync?: { manual: SyncRule[] };
 }
 
@@ -71,7 +71,11 @@ export const skaffoldSchema = {
                 type: 'object',
                 required: ['dockerfile'],
                 additionalProperties: false,
-                properties: { dockerfile: nonEmpty, target: nonEmpty },
+                properties: {
+                  dockerfile: nonEmpty,
+                  target: nonEmpty,
+                  buildArgs: { type: 'object', additionalProperties: { type: 'string' } },
+                },
               },
               sync: {
                 type: 'object',
@@ -180,14 +184,57 @@ export const patchProblems = (config: SkaffoldConfig): string[] =>
       .map((patch) => `profile ${profile.name}: ${patch.op} ${patch.path} points at nothing`),
   );
 
-/** The production profile builds every artifact's final stage: each `target` (the dev stage) is removed. */
-export const productionProfileProblems = (config: SkaffoldConfig, profileName = 'production'): string[] => {
+type Container = Record<string, unknown> | unknown[];
+
+/** The object or array a JSON pointer's last step lives in, and that step; undefined when the parent is missing. */
+const pointerParent = (data: unknown, pointer: string): { parent: Container; key: string } | undefined => {
+  const cut = pointer.lastIndexOf('/');
+  const parent = resolvePointer(data, pointer.slice(0, cut));
+  const key = pointer.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  return parent !== null && typeof parent === 'object' ? { parent: parent as Container, key } : undefined;
+};
+
+const applyPatch = (data: unknown, patch: JsonPatch) => {
+  const target = pointerParent(data, patch.path);
+  if (!target) return;
+  const { parent, key } = target;
+  if (Array.isArray(parent)) {
+    const index = key === '-' ? parent.length : Number(key);
+    parent.splice(index, patch.op === 'add' ? 0 : 1, ...(patch.op === 'remove' ? [] : [patch.value]));
+  } else if (patch.op === 'remove') {
+    delete parent[key];
+  } else {
+    parent[key] = patch.value;
+  }
+};
+
+/** The config as skaffold builds it with a profile: its JSON patches applied, in order, to a copy. */
+export const withProfile = (config: SkaffoldConfig, profileName: string): SkaffoldConfig => {
+  const profiled = structuredClone(config);
   const profile = config.profiles?.find((candidate) => candidate.name === profileName);
-  if (!profile) return [`skaffold.yaml has no ${profileName} profile`];
-  const removed = new Set(profile.patches.filter((patch) => patch.op === 'remove').map((patch) => patch.path));
-  return config.build.artifacts.flatMap((artifact, i) =>
-    artifact.docker.target !== undefined && !removed.has(`/build/artifacts/${i}/docker/target`)
-      ? [`profile ${profileName} still builds ${artifact.image} at stage ${artifact.docker.target}`]
-      : [],
-  );
+  for (const patch of profile?.patches ?? []) applyPatch(profiled, patch);
+  return profiled;
+};
+
+const describeArgs = (args: Record<string, string> | undefined) =>
+  JSON.stringify(Object.fromEntries(Object.entries(args ?? {}).sort(([a], [b]) => a.localeCompare(b))));
+
+/**
+ * The production profile builds every artifact's final stage (each `target`, the
+ * dev stage, is removed) from the same Dockerfile with the same build arguments.
+ */
+export const productionProfileProblems = (config: SkaffoldConfig, profileName = 'production'): string[] => {
+  if (!config.profiles?.some((candidate) => candidate.name === profileName)) return [`skaffold.yaml has no ${profileName} profile`];
+  const production = withProfile(config, profileName).build.artifacts;
+  const label = `profile ${profileName}`;
+  return config.build.artifacts.flatMap(({ image, docker }) => {
+    const built = production.find((candidate) => candidate.image === image)?.docker;
+    if (!built) return [`${label} builds no ${image}`];
+    const problems: string[] = [];
+    if (built.target !== undefined) problems.push(`${label} still builds ${image} at stage ${built.target}`);
+    if (built.dockerfile !== docker.dockerfile) problems.push(`${label} builds ${image} from ${built.dockerfile}, not ${docker.dockerfile}`);
+    if (describeArgs(built.buildArgs) !== describeArgs(docker.buildArgs))
+      problems.push(`${label} builds ${image} with build arguments ${describeArgs(built.buildArgs)}, not ${describeArgs(docker.buildArgs)}`);
+    return problems;
+  });
 };

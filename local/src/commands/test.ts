@@ -4,6 +4,7 @@ import os from 'os';
 import path from 'path';
 import { repoRoot } from '../infra/tools';
 import { startInfra } from '../infra/start-infra';
+import { parseTestArgs, TestSelection, testUsage } from './test-args';
 
 /** Every package with a jest suite, in the order a failure is most telling. */
 export const testPackages = ['common', 'auth', 'tickets', 'orders', 'payments', 'expiration', 'infra', 'local'];
@@ -36,16 +37,26 @@ const runJest = (pkg: string, env: NodeJS.ProcessEnv, extraArgs: string[]): Prom
   });
 };
 
+/** What the arguments select, or undefined after saying what is wrong with them. */
+const select = (args: string[]): TestSelection | undefined => {
+  try {
+    return parseTestArgs(args, testPackages);
+  } catch (err) {
+    console.error(`[test] ${(err as Error).message}\n${testUsage(testPackages)}`);
+    return undefined;
+  }
+};
+
 /**
  * Starts the local infrastructure once, runs each package's jest suite against
- * it, and prints one total line. `npm test -- auth tickets` runs only those.
+ * it, and prints one total line. `npm test -- auth tickets` runs only those;
+ * from the first flag on, the arguments go to jest (see parseTestArgs).
  */
 export const runTests = async (args: string[]): Promise<number> => {
-  const only = args.filter((arg) => !arg.startsWith('-'));
-  const jestArgs = args.filter((arg) => arg.startsWith('-'));
-  const packages = testPackages.filter(
-    (pkg) => (only.length === 0 || only.includes(pkg)) && fs.existsSync(path.join(repoRoot, pkg, 'jest.config.js')),
-  );
+  const selection = select(args);
+  if (!selection) return 2;
+  const { jestArgs } = selection;
+  const packages = selection.packages.filter((pkg) => fs.existsSync(path.join(repoRoot, pkg, 'jest.config.js')));
 
   const infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], {
     progress: (line) => console.log(`[infra] ${line}`),

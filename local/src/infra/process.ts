@@ -1,6 +1,8 @@
 import { ChildProcess, spawn, SpawnOptions } from 'child_process';
 import net from 'net';
 
+export { freePort } from '@ticketing/common/testing';
+
 /** A server process this machine started, stopped with `stop()` or when Node exits. */
 export interface ManagedProcess {
   name: string;
@@ -12,17 +14,6 @@ const running = new Set<ChildProcess>();
 
 // Stop every child even when the parent fails or is interrupted.
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
-
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 export const waitForPort = async (port: number, timeoutMs: number, child?: ChildProcess): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
