@@ -22,6 +22,7 @@ export * from './bus/publisher';
 export * from './bus/listener';
 export * from './bus/connect-event-bus';
 export * from './bus/process-event-bus';
+export * from './bus/dead-letters';
 
 export * from './outbox/outbox';
 export * from './replica/versioned';

@@ -11,6 +11,8 @@ export interface SubscribeOptions {
 export interface MessageInfo {
   sequence: number;
   redelivered: boolean;
+  /** How many times this message has been handed out, this time included. */
+  deliveries: number;
 }
 
 /** Resolve to acknowledge; reject (or throw) to leave the message for redelivery. */

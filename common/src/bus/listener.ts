@@ -1,10 +1,17 @@
 import type { AnyEvent, EventData } from '../events/events';
+import { parkDeadLetter } from './dead-letters';
 import type { EventBus, MessageInfo, Subscription } from './event-bus';
+
+export interface ListenOptions {
+  /** Failed deliveries after which a message is parked on the dead-letter subject and acked. */
+  maxDeliveries?: number;
+}
 
 /**
  * One subject, in the durable queue group `listen` is given (runService gives the
  * service's). `onMessage` resolves once its effect is stored; the message is acked
- * only then. A throw leaves it for redelivery.
+ * only then. A throw leaves it for redelivery, up to `maxDeliveries`: then it is
+ * parked with its error, so that a poison message cannot stop the subscription.
  */
 export abstract class Listener<E extends AnyEvent> {
   abstract readonly subject: E['subject'];
@@ -14,7 +21,22 @@ export abstract class Listener<E extends AnyEvent> {
 
   abstract onMessage(data: EventData<E['subject']>, info: MessageInfo): Promise<void>;
 
-  listen(queueGroup: string): Subscription {
-    return this.bus.subscribe(this.subject, { queueGroup, ackWaitMs: this.ackWaitMs }, (data, info) => this.onMessage(data, info));
+  listen(queueGroup: string, { maxDeliveries = Infinity }: ListenOptions = {}): Subscription {
+    return this.bus.subscribe(this.subject, { queueGroup, ackWaitMs: this.ackWaitMs }, async (data, info) => {
+      try {
+        await this.onMessage(data, info);
+      } catch (err) {
+        if (info.deliveries < maxDeliveries) throw err;
+        await parkDeadLetter(this.bus, {
+          subject: this.subject,
+          queueGroup,
+          sequence: info.sequence,
+          deliveries: info.deliveries,
+          error: (err as Error).message,
+          parkedAt: new Date().toISOString(),
+          data,
+        });
+      }
+    });
   }
 }

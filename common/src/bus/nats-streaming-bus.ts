@@ -23,6 +23,12 @@ const MAX_IN_FLIGHT = 16;
 export const uniqueClientId = (clientName: string) =>
   `${clientName}-${os.hostname()}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`.replace(/[^\w-]/g, '_');
 
+/** The library has the server's redelivery count, but its typings do not declare it. */
+type CountedMessage = Message & { getRedeliveryCount?: () => number };
+
+/** Deliveries so far, this one included; a server too old to count says only whether it redelivered. */
+const deliveriesOf = (msg: CountedMessage) => 1 + (msg.getRedeliveryCount?.() || (msg.isRedelivered() ? 1 : 0));
+
 export class NatsStreamingBus implements EventBus {
   private constructor(
     private readonly stan: Stan,
@@ -100,7 +106,8 @@ export class NatsStreamingBus implements EventBus {
     const subject = msg.getSubject();
     try {
       const data = JSON.parse(String(msg.getData())) as EventData<S>;
-      await handler(data, { sequence: msg.getSequence(), redelivered: msg.isRedelivered() });
+      const redelivered = msg.isRedelivered();
+      await handler(data, { sequence: msg.getSequence(), redelivered, deliveries: deliveriesOf(msg) });
       msg.ack();
     } catch (err) {
       this.log(`[bus] ${subject} #${msg.getSequence()} not acked, will be redelivered: ${(err as Error).message}`);

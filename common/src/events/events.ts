@@ -45,6 +45,21 @@ export interface ReservationRejectedEvent {
   data: { orderId: string; ticket: { id: string; price: number } };
 }
 
+/** A message parked after `deliveries` failed deliveries to `queueGroup`, and then acked there. */
+export interface DeadLetterEvent {
+  subject: Subjects.DeadLetter;
+  data: {
+    subject: Subjects;
+    queueGroup: string;
+    sequence: number;
+    deliveries: number;
+    error: string;
+    /** ISO 8601 timestamp. */
+    parkedAt: string;
+    data: unknown;
+  };
+}
+
 export type AnyEvent =
   | TicketCreatedEvent
   | TicketUpdatedEvent
@@ -52,7 +67,8 @@ export type AnyEvent =
   | OrderCancelledEvent
   | ExpirationCompleteEvent
   | PaymentCreatedEvent
-  | ReservationRejectedEvent;
+  | ReservationRejectedEvent
+  | DeadLetterEvent;
 
 /** The payload type carried on a subject. */
 export type EventData<S extends Subjects> = Extract<AnyEvent, { subject: S }>['data'];

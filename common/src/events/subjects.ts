@@ -6,4 +6,6 @@ export enum Subjects {
   ExpirationComplete = 'expiration:complete',
   PaymentCreated = 'payment:created',
   ReservationRejected = 'reservation:rejected',
+  /** Messages a listener gave up on, parked for an operator with the error that stopped them. */
+  DeadLetter = 'deadletter',
 }

@@ -1,6 +1,7 @@
 import cookieSession from 'cookie-session';
 import express, { Router } from 'express';
 import helmet from 'helmet';
+import { parkedMessageCount } from '../bus/dead-letters';
 import { NotFoundError } from '../errors/not-found-error';
 import { currentUser } from '../middlewares/current-user';
 import { errorHandler } from '../middlewares/error-handler';
@@ -35,7 +36,7 @@ export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () 
   app.use(currentUser);
   app.get('/healthz', (_req, res) => {
     const ready = isReady();
-    res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting' });
+    res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting', deadLetters: parkedMessageCount() });
   });
   for (const router of routers) app.use(router);
   app.all('/{*path}', () => {

@@ -3,6 +3,8 @@ import type { Server } from 'http';
 import mongoose from 'mongoose';
 import { eventBusEnv } from '../bus/connect-event-bus';
 import { EventBus, queueGroupOf, Subscription } from '../bus/event-bus';
+import { maxDeliveriesFromEnv } from '../bus/dead-letters';
+import type { ListenOptions } from '../bus/listener';
 import { eventBus } from '../bus/process-event-bus';
 import { ensureIndexes } from '../models/ensure-indexes';
 import type { OutboxRelay } from '../outbox/outbox';
@@ -17,7 +19,7 @@ export interface ServiceDefinition {
   /** Connect to the event bus; true unless said otherwise. */
   eventBus?: boolean;
   app: Express;
-  listeners?: (bus: EventBus) => { listen(queueGroup: string): Subscription }[];
+  listeners?: (bus: EventBus) => { listen(queueGroup: string, options: ListenOptions): Subscription }[];
   outbox?: OutboxRelay;
   /** Started after the bus is connected, stopped first on shutdown. */
   workers?: { start(): Promise<void> | void; stop(): Promise<void> }[];
@@ -61,7 +63,8 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       });
       log(name, 'connected to the event bus');
       const listeners = service.listeners?.(eventBus) ?? [];
-      subscriptions.push(...listeners.map((listener) => listener.listen(queueGroupOf(name))));
+      const options = { maxDeliveries: maxDeliveriesFromEnv() };
+      subscriptions.push(...listeners.map((listener) => listener.listen(queueGroupOf(name), options)));
     }
     // The outbox sweep scans the collection: on a connection of its own, so requests never queue behind it.
     const sweepConnection =

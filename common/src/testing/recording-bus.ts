@@ -51,11 +51,11 @@ export class RecordingBus implements EventBus {
   }
 
   /** Hands `data` to the listener of `subject` as the transport would, and says whether it was acked. */
-  async deliver<S extends Subjects>(subject: S, data: EventData<S>, { redelivered = false } = {}): Promise<Delivery> {
+  async deliver<S extends Subjects>(subject: S, data: EventData<S>, { deliveries = 1 } = {}): Promise<Delivery> {
     const handler = this.handlers.get(subject);
     if (!handler) throw new Error(`no listener is subscribed to ${subject}`);
     try {
-      await handler(JSON.parse(JSON.stringify(data)), { sequence: ++this.sequence, redelivered });
+      await handler(JSON.parse(JSON.stringify(data)), { sequence: ++this.sequence, redelivered: deliveries > 1, deliveries });
       return 'acked';
     } catch {
       return 'unacked';

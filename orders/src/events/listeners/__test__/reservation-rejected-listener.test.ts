@@ -42,7 +42,7 @@ it('treats a redelivered rejection as a harmless duplicate', async () => {
   const created = await orderThat(OrderStatus.Created);
   await bus.deliver(Subjects.ReservationRejected, rejectionOf(created));
 
-  expect(await bus.deliver(Subjects.ReservationRejected, rejectionOf(created), { redelivered: true })).toBe('acked');
+  expect(await bus.deliver(Subjects.ReservationRejected, rejectionOf(created), { deliveries: 2 })).toBe('acked');
 
   expect((await Order.findById(created.order.id))!.version).toBe(1);
   expect(await published(Subjects.OrderCancelled)).toHaveLength(1);

@@ -85,7 +85,7 @@ it('rejects an order priced from an older version of the ticket, once, and acks'
   const stale = orderCreatedData({ ticket: { id: ticket.id, price: 20 } });
 
   expect(await bus.deliver(Subjects.OrderCreated, stale)).toBe('acked');
-  expect(await bus.deliver(Subjects.OrderCreated, stale, { redelivered: true })).toBe('acked');
+  expect(await bus.deliver(Subjects.OrderCreated, stale, { deliveries: 2 })).toBe('acked');
 
   expect(await Ticket.findById(ticket.id)).toMatchObject({ price: 35, version: edited!.version, cancelledOrderIds: [stale.id] });
   expect((await Ticket.findById(ticket.id))!.orderId).toBeUndefined();
