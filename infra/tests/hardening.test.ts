@@ -1,11 +1,13 @@
 // Issue 12, item 9: each hardening property of the cluster, checked on the real
 // manifests, and each check shown to fail on a copy that lacks the property.
-import { builtImages, loadCluster, loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
+import { builtImages, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { readHealthEndpoints } from './lib/health';
-import { Cluster, IContainer, IDeployment, nameOf } from './lib/kube';
+import { Cluster, findConfigMap, IContainer, IDeployment, nameOf } from './lib/kube';
+import { natsAuthProblems, natsServerCredentials } from './lib/nats-auth';
 import { podSecurityProblems } from './lib/pod-security';
 import { imagePinProblems } from './lib/pods';
 import { readRepoFile } from './lib/repo';
+import { secretRefs, undocumentedSecretProblems } from './lib/secrets';
 import { serviceProbeProblems } from './lib/services';
 
 const context = repoBuildContext();
@@ -138,5 +140,99 @@ describe('the pods of the databases, NATS and Redis', () => {
     expect(podSecurityProblems(cluster, built)).toEqual([
       'Deployment client-depl container client: allowPrivilegeEscalation is not false',
     ]);
+  });
+});
+
+describe('NATS authentication', () => {
+  const envOf = (target: IContainer, name: string) => {
+    const found = (target.env ?? []).find((variable) => variable.name === name);
+    if (!found) throw new Error(`no ${name} in container ${target.name}`);
+    return found;
+  };
+
+  it('demands the user and password of nats-secret, which every service that uses NATS presents in its NATS_URL', () => {
+    const cluster = loadCluster();
+    expect(natsAuthProblems(cluster)).toEqual([]);
+    const nats = deployment(cluster, 'nats-depl');
+    expect(natsServerCredentials(nats, container(cluster, 'nats-depl'), cluster)).toEqual({
+      user: { secret: 'nats-secret', key: 'NATS_USER' },
+      password: { secret: 'nats-secret', key: 'NATS_PASSWORD' },
+      problems: [],
+    });
+    for (const name of ['tickets-depl', 'orders-depl', 'payments-depl', 'expiration-depl']) {
+      expect(envOf(container(cluster, name), 'NATS_URL').value).toBe('nats://$(NATS_USER):$(NATS_PASSWORD)@nats-srv:4222');
+    }
+  });
+
+  it('reads credentials the README tells how to create, and commits none', () => {
+    const refs = secretRefs(loadCluster()).filter((ref) => ref.secret === 'nats-secret');
+    expect(new Set(refs.map((ref) => ref.key))).toEqual(new Set(['NATS_USER', 'NATS_PASSWORD']));
+    expect(undocumentedSecretProblems(refs, readSetupDocs())).toEqual([]);
+    const docs = readSetupDocs().replace(/kubectl create secret generic nats-secret/g, 'kubectl create secret generic nats');
+    reports(undocumentedSecretProblems(refs, docs), 'Secret nats-secret is read but no documented');
+  });
+
+  it('left out of the server, or written into its config file, is reported', () => {
+    const cluster = loadCluster();
+    const nats = container(cluster, 'nats-depl');
+    nats.args = (nats.args ?? []).filter((arg) => !arg.startsWith('-c='));
+    reports(natsAuthProblems(cluster), 'Deployment nats-depl: NATS accepts clients without a user and password read from a Secret');
+
+    const literal = loadCluster();
+    const config = findConfigMap(literal, 'nats-server-config');
+    if (!config?.data) throw new Error('no ConfigMap nats-server-config');
+    config.data['nats.conf'] = config.data['nats.conf'].replace('$NATS_PASSWORD', 'hunter2');
+    reports(natsAuthProblems(literal), 'Deployment nats-depl: /etc/nats/nats.conf holds a literal password');
+  });
+
+  it('as --user/--pass flags from the Secret counts too, and a literal flag does not', () => {
+    const cluster = loadCluster();
+    const nats = container(cluster, 'nats-depl');
+    nats.args = [...(nats.args ?? []).filter((arg) => !arg.startsWith('-c=')), '--user=$(NATS_USER)', '--pass=$(NATS_PASSWORD)'];
+    expect(natsAuthProblems(cluster)).toEqual([]);
+    nats.args = nats.args.map((arg) => (arg.startsWith('--pass') ? '--pass=hunter2' : arg));
+    reports(natsAuthProblems(cluster), 'Deployment nats-depl: NATS accepts clients without a user and password');
+  });
+
+  it('missing from a NATS_URL, or written into it, is reported', () => {
+    const cluster = loadCluster();
+    envOf(container(cluster, 'orders-depl'), 'NATS_URL').value = 'nats://nats-srv:4222';
+    envOf(container(cluster, 'payments-depl'), 'NATS_URL').value = 'nats://ticketing:hunter2@nats-srv:4222';
+    const problems = natsAuthProblems(cluster);
+    reports(problems, 'Deployment orders-depl: NATS_URL carries no user');
+    reports(problems, "Deployment payments-depl: NATS_URL's user is written into the manifest");
+    reports(problems, "Deployment payments-depl: NATS_URL's password is written into the manifest");
+  });
+
+  it('expanded from a variable defined after NATS_URL, or from another Secret, is reported', () => {
+    const cluster = loadCluster();
+    const tickets = container(cluster, 'tickets-depl');
+    const url = envOf(tickets, 'NATS_URL');
+    tickets.env = [url, ...(tickets.env ?? []).filter((variable) => variable !== url)];
+    const expiration = container(cluster, 'expiration-depl');
+    const password = envOf(expiration, 'NATS_PASSWORD').valueFrom?.secretKeyRef;
+    if (!password) throw new Error('expiration-depl reads no NATS_PASSWORD Secret');
+    password.name = 'jwt-secret';
+    password.key = 'JWT_KEY';
+    const problems = natsAuthProblems(cluster);
+    reports(problems, 'Deployment tickets-depl: NATS_URL uses $(NATS_USER), which is not defined before it');
+    reports(
+      problems,
+      "Deployment expiration-depl: NATS_URL's password is $(NATS_PASSWORD) from Secret jwt-secret key JWT_KEY, not Secret nats-secret key NATS_PASSWORD",
+    );
+  });
+
+  it('cannot come from a ConfigMap, and goes to no container that does not connect', () => {
+    const cluster = loadCluster();
+    const orders = container(cluster, 'orders-depl');
+    orders.env = (orders.env ?? []).filter((variable) => variable.name !== 'NATS_URL');
+    const natsConfig = findConfigMap(cluster, 'nats-config');
+    if (!natsConfig?.data) throw new Error('no ConfigMap nats-config');
+    natsConfig.data.NATS_URL = 'nats://nats-srv:4222';
+    const auth = container(cluster, 'auth-depl');
+    auth.env = [...(auth.env ?? []), ...(container(cluster, 'tickets-depl').env ?? []).filter((v) => v.name === 'NATS_PASSWORD')];
+    const problems = natsAuthProblems(cluster);
+    reports(problems, 'Deployment orders-depl: NATS_URL comes from a ConfigMap');
+    reports(problems, 'Deployment auth-depl: reads NATS credentials but has no NATS_URL to use them');
   });
 });

@@ -1,5 +1,16 @@
 import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
-import { Cluster, containersOf, findService, IDeployment, IService, nameOf, podLabels, selectedBy } from './kube';
+import {
+  Cluster,
+  containersOf,
+  findConfigMap,
+  findService,
+  IContainer,
+  IDeployment,
+  IService,
+  nameOf,
+  podLabels,
+  selectedBy,
+} from './kube';
 
 /** Each Deployment's selector matches its own pods, and some Service routes to them. */
 export const selectorProblems = (cluster: Cluster): string[] =>
@@ -143,22 +154,45 @@ export const flagValue = (args: string[], names: string[]): string | undefined =
   return undefined;
 };
 
-/** NATS_CLUSTER_ID, wherever it is set, is the cluster id the NATS Streaming server that NATS_URL names was started with. */
+/**
+ * The literal settings a container ends up with: its ConfigMaps' (envFrom) first,
+ * then its own env, which wins, as the kubelet builds the environment.
+ */
+export const containerSettings = (container: IContainer, cluster: Cluster): Map<string, string> => {
+  const settings = new Map<string, string>();
+  for (const source of container.envFrom ?? []) {
+    const data = findConfigMap(cluster, source.configMapRef?.name ?? '')?.data ?? {};
+    for (const [key, value] of Object.entries(data)) settings.set(`${source.prefix ?? ''}${key}`, value);
+  }
+  for (const variable of container.env ?? []) {
+    if (variable.value !== undefined) settings.set(variable.name, variable.value);
+    else settings.delete(variable.name);
+  }
+  return settings;
+};
+
+/**
+ * NATS_CLUSTER_ID is the cluster id the NATS Streaming server that NATS_URL names
+ * was started with, in every container that gets both (from its ConfigMaps or its own env).
+ */
 export const natsClusterProblems = (cluster: Cluster): string[] =>
-  settingSources(cluster).flatMap(({ where, settings }) => {
-    const url = settings.get('NATS_URL');
-    const clusterId = settings.get('NATS_CLUSTER_ID');
-    if (url === undefined || clusterId === undefined) return [];
-    const service = findService(cluster, new URL(url).hostname);
-    if (!service) return []; // serviceAddressProblems reports it
-    return selectedBy(service, cluster).flatMap((deployment) =>
-      containersOf(deployment).flatMap((container) => {
-        const serverId = flagValue(container.args ?? [], ['cid', 'cluster_id']);
-        return serverId === clusterId
-          ? []
-          : [
-              `${where}: NATS_CLUSTER_ID=${clusterId}, but Deployment ${nameOf(deployment)} runs cluster id ${serverId ?? '(default)'}`,
-            ];
-      }),
-    );
-  });
+  cluster.deployments.flatMap((deployment) =>
+    containersOf(deployment).flatMap((client) => {
+      const settings = containerSettings(client, cluster);
+      const url = settings.get('NATS_URL');
+      const clusterId = settings.get('NATS_CLUSTER_ID');
+      if (url === undefined || clusterId === undefined) return [];
+      const service = findService(cluster, new URL(url).hostname);
+      if (!service) return []; // serviceAddressProblems reports it
+      return selectedBy(service, cluster).flatMap((server) =>
+        containersOf(server).flatMap((container) => {
+          const serverId = flagValue(container.args ?? [], ['cid', 'cluster_id']);
+          return serverId === clusterId
+            ? []
+            : [
+                `Deployment ${nameOf(deployment)}: NATS_CLUSTER_ID=${clusterId}, but Deployment ${nameOf(server)} runs cluster id ${serverId ?? '(default)'}`,
+              ];
+        }),
+      );
+    }),
+  );
