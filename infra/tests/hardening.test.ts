@@ -1,5 +1,6 @@
 // Issue 12, item 9: each hardening property of the cluster, checked on the real
 // manifests, and each check shown to fail on a copy that lacks the property.
+import { clientRoutingFile, loadClientRouting, serverRouteProblems } from './lib/client-routes';
 import { builtImages, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { readHealthEndpoints } from './lib/health';
 import { Cluster, findConfigMap, IContainer, IDeployment, nameOf } from './lib/kube';
@@ -9,6 +10,7 @@ import { imagePinProblems } from './lib/pods';
 import { readRepoFile } from './lib/repo';
 import { secretRefs, undocumentedSecretProblems } from './lib/secrets';
 import { serviceProbeProblems } from './lib/services';
+import { ingressTlsProblems, tlsSecrets, undocumentedTlsProblems } from './lib/tls';
 
 const context = repoBuildContext();
 const config = loadSkaffoldConfig();
@@ -234,5 +236,83 @@ describe('NATS authentication', () => {
     const problems = natsAuthProblems(cluster);
     reports(problems, 'Deployment orders-depl: NATS_URL comes from a ConfigMap');
     reports(problems, 'Deployment auth-depl: reads NATS credentials but has no NATS_URL to use them');
+  });
+});
+
+describe('TLS at the Ingress', () => {
+  it('serves ticketing.dev from the Secret ticketing-tls and redirects plain http to https', () => {
+    const cluster = loadCluster();
+    expect(ingressTlsProblems(cluster)).toEqual([]);
+    expect(tlsSecrets(cluster)).toEqual([{ secret: 'ticketing-tls', hosts: ['ticketing.dev'] }]);
+  });
+
+  it('comes from a certificate the README tells how to make, for the host it serves', () => {
+    const docs = readSetupDocs();
+    const secrets = tlsSecrets(loadCluster());
+    expect(undocumentedTlsProblems(secrets, docs)).toEqual([]);
+    reports(
+      undocumentedTlsProblems(secrets, docs.replace(/subjectAltName=DNS:ticketing\.dev/g, 'subjectAltName=DNS:ticketing.test')),
+      'the documented certificate for TLS Secret ticketing-tls does not name ticketing.dev in its subjectAltName',
+    );
+    reports(
+      undocumentedTlsProblems(secrets, docs.replace(/kubectl create secret tls ticketing-tls/g, 'kubectl create secret tls tls')),
+      'TLS Secret ticketing-tls is read but no documented `kubectl create secret tls ticketing-tls` creates it',
+    );
+  });
+
+  it('missing, or without the redirect, is reported', () => {
+    const cluster = loadCluster();
+    const ingress = cluster.ingresses[0];
+    if (!ingress.spec || !ingress.metadata) throw new Error('the Ingress has no spec');
+    delete ingress.spec.tls;
+    delete ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/ssl-redirect'];
+    const problems = ingressTlsProblems(cluster);
+    reports(problems, 'Ingress ingress-srv: host ticketing.dev is not served over TLS');
+    reports(problems, 'Ingress ingress-srv: nginx.ingress.kubernetes.io/ssl-redirect is not "true", so plain http may be served');
+  });
+});
+
+describe("the client's server-side requests", () => {
+  const routing = loadClientRouting();
+
+  it('reach each API path at the Service the Ingress sends it to, not through its https-only host', () => {
+    expect(serverRouteProblems(loadCluster(), routing)).toEqual([]);
+  });
+
+  it('resolve by whole path segments and the longest prefix, as the Ingress matches', () => {
+    const routes = routing.parse(' /api/users=http://auth-srv:3000/ , /api=http://other:80');
+    expect(routes).toEqual([
+      { prefix: '/api/users', base: 'http://auth-srv:3000' },
+      { prefix: '/api', base: 'http://other:80' },
+    ]);
+    expect(routing.resolve(routes, 'http://gateway', '/api/users/currentuser')).toBe('http://auth-srv:3000/api/users/currentuser');
+    expect(routing.resolve(routes, 'http://gateway', '/api/usersx')).toBe('http://other:80/api/usersx');
+    expect(routing.resolve(routes, 'http://gateway', '/api/users?x=/api/users')).toBe('http://auth-srv:3000/api/users?x=/api/users');
+    expect(routing.resolve(routes, 'http://gateway', '/elsewhere')).toBe('http://gateway/elsewhere');
+    expect(routing.resolve([], 'http://gateway', '/api/users')).toBe('http://gateway/api/users');
+    expect(() => routing.parse('/api/users')).toThrow('is not <path prefix>=<base URL>');
+  });
+
+  it('sent to the ingress, or to the wrong service, are reported', () => {
+    const cluster = loadCluster();
+    const client = container(cluster, 'client-depl');
+    const routes = (client.env ?? []).find((variable) => variable.name === 'SERVER_API_ROUTES');
+    if (!routes?.value) throw new Error('client-depl has no SERVER_API_ROUTES');
+    routes.value = routes.value.replace('/api/orders=http://orders-srv:3000', '/api/orders=http://payments-srv:3000').replace(/,?\/api\/payments=[^,]*/, '');
+    const problems = serverRouteProblems(cluster, routing);
+    reports(
+      problems,
+      'Deployment client-depl: a server-side GET /api/orders/some/id?x=1 goes to http://payments-srv:3000/api/orders/some/id?x=1, not http://orders-srv:3000',
+    );
+    reports(problems, 'Deployment client-depl: a server-side GET /api/payments/some/id?x=1 goes to SERVER_API_URL, through the ingress');
+  });
+
+  it("are checked against the client's own resolver, which the check evaluates", () => {
+    const changed = readRepoFile(clientRoutingFile).replace('pathname.startsWith(`${prefix}/`)', 'pathname.startsWith(prefix)');
+    expect(changed).not.toBe(readRepoFile(clientRoutingFile));
+    const loose = loadClientRouting(changed);
+    expect(loose.resolve(loose.parse('/api/users=http://auth-srv:3000'), 'http://gateway', '/api/usersx')).toBe(
+      'http://auth-srv:3000/api/usersx',
+    );
   });
 });
