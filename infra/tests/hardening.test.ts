@@ -1,15 +1,25 @@
 // Issue 12, item 9: each hardening property of the cluster, checked on the real
 // manifests, and each check shown to fail on a copy that lacks the property.
+import { artifactFolder } from './lib/artifacts';
 import { clientRoutingFile, loadClientRouting, serverRouteProblems } from './lib/client-routes';
 import { builtImages, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { readHealthEndpoints } from './lib/health';
 import { Cluster, findConfigMap, IContainer, IDeployment, nameOf } from './lib/kube';
 import { natsAuthProblems, natsServerCredentials } from './lib/nats-auth';
+import {
+  allows,
+  blockedConnectionProblems,
+  ingressController,
+  intendedConnections,
+  openConnectionProblems,
+  podsOf,
+} from './lib/network';
 import { podSecurityProblems } from './lib/pod-security';
 import { imagePinProblems } from './lib/pods';
 import { readRepoFile } from './lib/repo';
 import { secretRefs, undocumentedSecretProblems } from './lib/secrets';
-import { serviceProbeProblems } from './lib/services';
+import { readServiceRequirements } from './lib/service-env';
+import { serviceArtifacts, serviceProbeProblems } from './lib/services';
 import { ingressTlsProblems, tlsSecrets, undocumentedTlsProblems } from './lib/tls';
 
 const context = repoBuildContext();
@@ -30,6 +40,7 @@ const podSpec = (cluster: Cluster, name: string) => {
   if (!spec) throw new Error(`Deployment ${name} has no pod spec`);
   return spec;
 };
+const containersOfDeployment = (target: IDeployment): IContainer[] => target.spec?.template.spec?.containers ?? [];
 const container = (cluster: Cluster, name: string): IContainer => {
   const found = podSpec(cluster, name).containers[0];
   if (!found) throw new Error(`Deployment ${name} has no container`);
@@ -314,5 +325,135 @@ describe("the client's server-side requests", () => {
     expect(loose.resolve(loose.parse('/api/users=http://auth-srv:3000'), 'http://gateway', '/api/usersx')).toBe(
       'http://auth-srv:3000/api/usersx',
     );
+  });
+});
+
+describe('NetworkPolicies', () => {
+  const policy = (cluster: Cluster, name: string) => {
+    const found = cluster.networkPolicies.find((candidate) => nameOf(candidate) === name);
+    if (!found?.spec) throw new Error(`no NetworkPolicy ${name}`);
+    return found.spec;
+  };
+
+  it('allow every connection the system opens, and no other', () => {
+    const cluster = loadCluster();
+    expect(blockedConnectionProblems(cluster)).toEqual([]);
+    expect(openConnectionProblems(cluster)).toEqual([]);
+    const summary = intendedConnections(cluster).map(
+      ({ source, target, port }) => `${source.description} -> ${nameOf(target)}:${port}`,
+    );
+    expect(summary.sort()).toEqual(
+      [
+        'Deployment auth-depl -> auth-mongo-depl:27017',
+        'Deployment tickets-depl -> tickets-mongo-depl:27017',
+        'Deployment orders-depl -> orders-mongo-depl:27017',
+        'Deployment payments-depl -> payments-mongo-depl:27017',
+        'Deployment expiration-depl -> expiration-redis-depl:6379',
+        'Deployment tickets-depl -> nats-depl:4222',
+        'Deployment orders-depl -> nats-depl:4222',
+        'Deployment payments-depl -> nats-depl:4222',
+        'Deployment expiration-depl -> nats-depl:4222',
+        'Deployment client-depl -> auth-depl:3000',
+        'Deployment client-depl -> tickets-depl:3000',
+        'Deployment client-depl -> orders-depl:3000',
+        'Deployment client-depl -> payments-depl:3000',
+        'the ingress-nginx controller -> auth-depl:3000',
+        'the ingress-nginx controller -> tickets-depl:3000',
+        'the ingress-nginx controller -> orders-depl:3000',
+        'the ingress-nginx controller -> payments-depl:3000',
+        'the ingress-nginx controller -> client-depl:3000',
+      ].sort(),
+    );
+  });
+
+  it("admit to NATS exactly the services whose index.ts connects to it (runService's nats)", () => {
+    const cluster = loadCluster();
+    const natsImages = serviceArtifacts(config, context)
+      .filter((artifact) => {
+        const entry = `${artifactFolder(artifact)}/src/index.ts`;
+        return readServiceRequirements(entry, readRepoFile(entry)).nats;
+      })
+      .map((artifact) => artifact.image);
+    const users = cluster.deployments
+      .filter((candidate) => containersOfDeployment(candidate).some((c) => natsImages.includes(c.image ?? '')))
+      .map(nameOf);
+    const admitted = cluster.deployments
+      .filter((candidate) => allows(cluster, podsOf(candidate), deployment(cluster, 'nats-depl'), 4222))
+      .map(nameOf);
+    expect(users.sort()).toEqual(['expiration-depl', 'orders-depl', 'payments-depl', 'tickets-depl']);
+    expect(admitted.sort()).toEqual(users.sort());
+  });
+
+  it("missing for a database leaves it open to every pod; one that forgets the namespace, to another namespace's", () => {
+    const cluster = loadCluster();
+    cluster.networkPolicies = cluster.networkPolicies.filter((candidate) => nameOf(candidate) !== 'auth-mongo-netpol');
+    const from = policy(cluster, 'payments-mongo-netpol').ingress?.[0].from?.[0];
+    if (!from) throw new Error('payments-mongo-netpol admits no peer');
+    from.namespaceSelector = {};
+    from.podSelector = { matchLabels: { app: 'payments' } };
+    const problems = openConnectionProblems(cluster);
+    reports(problems, 'another pod of the namespace may reach Deployment auth-mongo-depl on port 27017, which nothing needs');
+    reports(problems, 'Deployment orders-depl may reach Deployment auth-mongo-depl on port 27017');
+    reports(problems, 'the ingress-nginx controller may reach Deployment auth-mongo-depl on port 27017');
+    expect(problems.filter((problem) => problem.includes('reach Deployment payments-mongo-depl'))).toEqual([
+      "a pod labelled as Deployment payments-depl's in another namespace may reach Deployment payments-mongo-depl on port 27017, which nothing needs",
+    ]);
+  });
+
+  it('admitting a service that does not use NATS, or NATS monitoring, is reported', () => {
+    const cluster = loadCluster();
+    const rule = policy(cluster, 'nats-netpol').ingress?.[0];
+    const expression = rule?.from?.[0].podSelector?.matchExpressions?.[0];
+    if (!rule || !expression?.values) throw new Error('nats-netpol has no app In (...) rule');
+    expression.values.push('auth');
+    delete rule.ports;
+    const problems = openConnectionProblems(cluster);
+    reports(problems, 'Deployment auth-depl may reach Deployment nats-depl on port 4222, which nothing needs');
+    reports(problems, 'Deployment tickets-depl may reach Deployment nats-depl on port 8222, which nothing needs');
+  });
+
+  it('admitting everyone to NATS is reported for each stranger', () => {
+    const cluster = loadCluster();
+    const rule = policy(cluster, 'nats-netpol').ingress?.[0];
+    if (!rule) throw new Error('nats-netpol has no rule');
+    rule.from = [];
+    const problems = openConnectionProblems(cluster);
+    reports(problems, 'another pod of the namespace may reach Deployment nats-depl on port 4222');
+    reports(problems, "a pod labelled as Deployment auth-depl's in another namespace may reach Deployment nats-depl on port 4222");
+  });
+
+  it("that shut out the client's server-side requests or the ingress controller are reported", () => {
+    const cluster = loadCluster();
+    const api = policy(cluster, 'api-netpol').ingress?.[0];
+    if (!api?.from) throw new Error('api-netpol admits no peer');
+    api.from = api.from.filter((clause) => clause.podSelector?.matchLabels?.app !== 'client');
+    const controller = policy(cluster, 'client-netpol').ingress?.[0].from?.[0].namespaceSelector;
+    if (!controller) throw new Error('client-netpol admits no namespace');
+    controller.matchLabels = { 'kubernetes.io/metadata.name': 'ingress' };
+    const problems = blockedConnectionProblems(cluster);
+    reports(problems, 'Deployment client-depl cannot reach Deployment auth-depl on port 3000, which its SERVER_API_ROUTES needs');
+    reports(problems, 'the ingress-nginx controller cannot reach Deployment client-depl on port 3000, which Ingress path / needs');
+    expect(allows(cluster, ingressController, deployment(cluster, 'orders-depl'), 3000)).toBe(true);
+  });
+
+  it("that name the ingress controller's labels without its namespace admit look-alikes, which is reported", () => {
+    const cluster = loadCluster();
+    const clause = policy(cluster, 'client-netpol').ingress?.[0].from?.[0];
+    if (!clause) throw new Error('client-netpol admits no peer');
+    delete clause.namespaceSelector;
+    const problems = openConnectionProblems(cluster);
+    reports(problems, 'a pod of the namespace labelled as the ingress controller may reach Deployment client-depl on port 3000');
+    reports(blockedConnectionProblems(cluster), 'the ingress-nginx controller cannot reach Deployment client-depl on port 3000');
+  });
+
+  it('with an egress rule that forgets a connection is reported too', () => {
+    const cluster = loadCluster();
+    cluster.networkPolicies.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'client-egress' },
+      spec: { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [] },
+    });
+    reports(blockedConnectionProblems(cluster), 'Deployment client-depl cannot reach Deployment tickets-depl on port 3000');
   });
 });

@@ -89,7 +89,7 @@ export const ingressProblems = (cluster: Cluster): string[] =>
     return portProblems(service, port, cluster).map((problem) => `${label}: ${problem}`);
   });
 
-const inNamespaceHost = (host: string) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(host);
+export const inNamespaceHost = (host: string) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(host);
 
 /** The literal settings the pods read, grouped by where they are written: each container's env, each ConfigMap. */
 const settingSources = (cluster: Cluster): { where: string; settings: Map<string, string> }[] => [
@@ -112,7 +112,7 @@ const settingSources = (cluster: Cluster): { where: string; settings: Map<string
 const hasPort = (service: IService, port: number) => (service.spec?.ports ?? []).some((candidate) => candidate.port === port);
 
 /** The in-namespace host and port a setting points at, if it names one: a URL, or a *_HOST with its *_PORT. */
-const addressIn = (name: string, value: string, settings: Map<string, string>): { host: string; port?: number } | undefined => {
+export const addressIn = (name: string, value: string, settings: Map<string, string>): { host: string; port?: number } | undefined => {
   if (name.endsWith('_HOST')) {
     const port = settings.get(name.replace(/_HOST$/, '_PORT'));
     return { host: value, port: port === undefined ? undefined : Number(port) };
