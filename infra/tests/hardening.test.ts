@@ -1,6 +1,7 @@
 // Issue 12, item 9: each hardening property of the cluster, checked on the real
 // manifests, and each check shown to fail on a copy that lacks the property.
 import { artifactFolder } from './lib/artifacts';
+import { clientHeaderProblems, loadClientHeaderRules, nextConfigFile } from './lib/client-headers';
 import { clientRoutingFile, loadClientRouting, serverRouteProblems } from './lib/client-routes';
 import { builtImages, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { readHealthEndpoints } from './lib/health';
@@ -455,5 +456,32 @@ describe('NetworkPolicies', () => {
       spec: { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [] },
     });
     reports(blockedConnectionProblems(cluster), 'Deployment client-depl cannot reach Deployment tickets-depl on port 3000');
+  });
+});
+
+describe("the client's responses", () => {
+  const source = readRepoFile(nextConfigFile);
+
+  it('carry frame-ancestors and X-Frame-Options, nosniff, a referrer policy, a permissions policy and HSTS on every path', async () => {
+    expect(clientHeaderProblems(await loadClientHeaderRules())).toEqual([]);
+  });
+
+  it('without X-Frame-Options, or framed by anyone, are reported', async () => {
+    const changed = source
+      .replace("  { key: 'X-Frame-Options', value: 'DENY' },\n", '')
+      .replace("frame-ancestors 'none'", 'frame-ancestors *');
+    expect(changed).not.toBe(source);
+    const problems = clientHeaderProblems(await loadClientHeaderRules(changed));
+    reports(problems, 'client/next.config.ts: no X-Frame-Options on every path');
+    reports(problems, "client/next.config.ts: Content-Security-Policy is \"frame-ancestors *;");
+  });
+
+  it('with the headers on some paths only, or none at all, are reported', async () => {
+    const some = source.replace("source: '/:path*'", "source: '/tickets/:path*'");
+    expect(some).not.toBe(source);
+    reports(clientHeaderProblems(await loadClientHeaderRules(some)), 'client/next.config.ts: no Strict-Transport-Security on every path');
+    const none = source.replace(/ {2}async headers\(\) \{[\s\S]*?\n {2}\},\n/, '');
+    expect(none).not.toBe(source);
+    expect(clientHeaderProblems(await loadClientHeaderRules(none))).toHaveLength(6);
   });
 });
