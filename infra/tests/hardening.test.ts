@@ -5,7 +5,7 @@ import { clientHeaderProblems, loadClientHeaderRules, nextConfigFile } from './l
 import { clientRoutingFile, loadClientRouting, serverRouteProblems } from './lib/client-routes';
 import { builtImages, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { readHealthEndpoints } from './lib/health';
-import { Cluster, findConfigMap, IContainer, IDeployment, nameOf } from './lib/kube';
+import { Cluster, containersOf, findConfigMap, IContainer, IDeployment, nameOf } from './lib/kube';
 import { natsAuthProblems, natsServerCredentials } from './lib/nats-auth';
 import {
   allows,
@@ -41,7 +41,6 @@ const podSpec = (cluster: Cluster, name: string) => {
   if (!spec) throw new Error(`Deployment ${name} has no pod spec`);
   return spec;
 };
-const containersOfDeployment = (target: IDeployment): IContainer[] => target.spec?.template.spec?.containers ?? [];
 const container = (cluster: Cluster, name: string): IContainer => {
   const found = podSpec(cluster, name).containers[0];
   if (!found) throw new Error(`Deployment ${name} has no container`);
@@ -91,7 +90,7 @@ describe('the pods of the databases, NATS and Redis', () => {
   it('run images pinned to a patch release', () => {
     const cluster = loadCluster();
     expect(imagePinProblems(cluster, built)).toEqual([]);
-    const images = cluster.deployments.flatMap((d) => d.spec?.template.spec?.containers ?? []).map((c) => c.image ?? '');
+    const images = cluster.deployments.flatMap(containersOf).map((c) => c.image ?? '');
     expect(images.filter((image) => !built.has(image)).sort()).toEqual([
       'mongo:7.0.16',
       'mongo:7.0.16',
@@ -376,7 +375,7 @@ describe('NetworkPolicies', () => {
       })
       .map((artifact) => artifact.image);
     const users = cluster.deployments
-      .filter((candidate) => containersOfDeployment(candidate).some((c) => natsImages.includes(c.image ?? '')))
+      .filter((candidate) => containersOf(candidate).some((c) => natsImages.includes(c.image ?? '')))
       .map(nameOf);
     const admitted = cluster.deployments
       .filter((candidate) => allows(cluster, podsOf(candidate), deployment(cluster, 'nats-depl'), 4222))
