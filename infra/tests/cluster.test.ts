@@ -1,4 +1,5 @@
 import { builtImages, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
+import { readHealthEndpoints } from './lib/health';
 import { gracefulShutdownProblems, imagePinProblems, persistenceProblems, podResourceProblems, volumeProblems } from './lib/pods';
 import { readRepoFile } from './lib/repo';
 import { plaintextSecretProblems, secretRefs, undocumentedSecretProblems } from './lib/secrets';
@@ -55,9 +56,11 @@ describe('the cluster the manifests describe', () => {
     expect(serviceEnvProblems(config, cluster, context)).toEqual([]);
   });
 
-  it('probes each service at GET /healthz on the port it listens on', () => {
+  it('probes readiness at the endpoint that asks isReady and liveness at one that does not, on the listening port', () => {
     const port = defaultListenPort(readRepoFile('common/src/service/run-service.ts'));
-    expect(serviceProbeProblems(config, cluster, context, port)).toEqual([]);
+    const file = 'common/src/service/create-app.ts';
+    const endpoints = readHealthEndpoints(file, readRepoFile(file));
+    expect(serviceProbeProblems(config, cluster, context, port, endpoints)).toEqual([]);
   });
 
   it('gives every container CPU and memory requests and limits, and readiness and liveness probes', () => {

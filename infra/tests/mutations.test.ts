@@ -79,10 +79,13 @@ describe('a renamed Service', () => {
     );
   });
 
-  it('is a NATS_URL in the ConfigMap that points nowhere', () => {
+  it('is a NATS_URL that points nowhere', () => {
     const cluster = loadCluster();
     service(cluster, 'nats-srv').metadata = { name: 'nats' };
-    reports(serviceAddressProblems(cluster), 'ConfigMap nats-config: NATS_URL=nats://nats-srv:4222: no Service named nats-srv');
+    reports(
+      serviceAddressProblems(cluster),
+      'Deployment orders-depl: NATS_URL=nats://$(NATS_USER):$(NATS_PASSWORD)@nats-srv:4222: no Service named nats-srv',
+    );
   });
 
   it('is a REDIS_HOST that points nowhere', () => {
@@ -152,12 +155,12 @@ describe('a missing env var', () => {
     reports(serviceEnvProblems(config, cluster, context), 'tickets-depl (tickets/src/index.ts): MONGO_URI is required');
   });
 
-  it('that comes from a ConfigMap which is gone is reported (NATS_URL, NODE_ENV)', () => {
+  it('that comes from a ConfigMap which is gone is reported (NATS_CLUSTER_ID, NODE_ENV)', () => {
     const cluster = loadCluster();
     cluster.configMaps = cluster.configMaps.filter((configMap) => nameOf(configMap) !== 'nats-config');
     const problems = serviceEnvProblems(config, cluster, context);
     reports(problems, 'orders-depl (orders/src/index.ts): envFrom: no ConfigMap named nats-config');
-    reports(problems, 'orders-depl (orders/src/index.ts): NATS_URL is required but not provided');
+    reports(problems, 'orders-depl (orders/src/index.ts): NATS_CLUSTER_ID is required but not provided');
   });
 
   it('that a service newly requires in its index.ts is reported until the Deployment provides it', () => {
@@ -361,9 +364,11 @@ describe('a Deployment', () => {
     const cluster = loadCluster();
     const nats = container(cluster, 'nats-depl');
     nats.args = (nats.args ?? []).map((arg) => (arg.startsWith('-cid') ? '-cid=other' : arg));
-    expect(natsClusterProblems(cluster)).toEqual([
-      'ConfigMap nats-config: NATS_CLUSTER_ID=ticketing, but Deployment nats-depl runs cluster id other',
-    ]);
+    expect(natsClusterProblems(cluster)).toEqual(
+      ['tickets-depl', 'orders-depl', 'payments-depl', 'expiration-depl']
+        .sort()
+        .map((name) => `Deployment ${name}: NATS_CLUSTER_ID=ticketing, but Deployment nats-depl runs cluster id other`),
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import { errorHandler } from '../middlewares/error-handler';
 export interface AppOptions {
   /** Largest JSON body accepted; larger ones get a 413. */
   bodyLimit?: string;
-  /** Readiness for the health endpoint (Kubernetes probes). */
+  /** Readiness for GET /healthz (the readiness probe): the backing services are connected. */
   isReady?: () => boolean;
 }
 
@@ -37,6 +37,11 @@ export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () 
   app.get('/healthz', (_req, res) => {
     const ready = isReady();
     res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting', deadLetters: parkedMessageCount() });
+  });
+  // Liveness asks only whether this process still answers. A database or Redis outage must take the pod out of
+  // the Service (readiness), not restart it: a restart would cut every in-flight request, payments included.
+  app.get('/livez', (_req, res) => {
+    res.send({ status: 'alive' });
   });
   for (const router of routers) app.use(router);
   app.all('/{*path}', () => {

@@ -1,5 +1,6 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
@@ -7,7 +8,7 @@ import type { ISecret } from 'kubernetes-models/v1/Secret';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { Manifest } from './manifests';
 
-export type { IConfigMap, IContainer, IDeployment, IIngress, IPersistentVolumeClaim, IService };
+export type { IConfigMap, IContainer, IDeployment, IIngress, INetworkPolicy, IPersistentVolumeClaim, IService };
 
 /** The objects of the manifests that the checks reason about, by kind. */
 export interface Cluster {
@@ -17,6 +18,7 @@ export interface Cluster {
   configMaps: IConfigMap[];
   claims: IPersistentVolumeClaim[];
   secrets: ISecret[];
+  networkPolicies: INetworkPolicy[];
 }
 
 const isKind = (object: Record<string, unknown>, apiVersion: string, kind: string) =>
@@ -34,6 +36,7 @@ export const toCluster = (manifests: Pick<Manifest, 'object'>[]): Cluster => {
     configMaps: of<IConfigMap>('v1', 'ConfigMap'),
     claims: of<IPersistentVolumeClaim>('v1', 'PersistentVolumeClaim'),
     secrets: of<ISecret>('v1', 'Secret'),
+    networkPolicies: of<INetworkPolicy>('networking.k8s.io/v1', 'NetworkPolicy'),
   };
 };
 

@@ -81,15 +81,26 @@ export const gracefulShutdownProblems = (cluster: Cluster, builtImages: Set<stri
       });
   });
 
-/** Our own images come from skaffold; anything else is a third-party image pinned to a tag. */
+/** A release tag down to the patch version (7.0.16, 7.4.2-alpine, 0.25.6), or a digest: a tag no release moves. */
+const exactTag = /^\d+\.\d+\.\d+(?:-[a-z0-9.]+)?$/;
+
+/**
+ * Our own images come from skaffold; anything else is a third-party image
+ * pinned to a release (not latest, not a major or minor line such as 7 or 7.0,
+ * which a pull can move to a release nobody tested).
+ */
 export const imagePinProblems = (cluster: Cluster, builtImages: Set<string>): string[] =>
   cluster.deployments.flatMap((deployment) =>
     containersOf(deployment).flatMap((container) => {
       const image = container.image ?? '';
-      if (builtImages.has(image)) return [];
+      if (builtImages.has(image) || /@sha256:[0-9a-f]{64}$/.test(image)) return [];
       const tag = /:([^/:]+)$/.exec(image)?.[1];
-      if (tag && tag !== 'latest') return [];
-      return [`Deployment ${nameOf(deployment)}: image ${image || '(none)'} is neither built by skaffold nor pinned to a tag`];
+      if (!tag || tag === 'latest') {
+        return [`Deployment ${nameOf(deployment)}: image ${image || '(none)'} is neither built by skaffold nor pinned to a tag`];
+      }
+      return exactTag.test(tag)
+        ? []
+        : [`Deployment ${nameOf(deployment)}: image ${image} is pinned to ${tag}, which moves with each release; pin a patch release`];
     }),
   );
 

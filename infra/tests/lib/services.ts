@@ -1,4 +1,5 @@
 import { artifactFolder } from './artifacts';
+import type { HealthEndpoints } from './health';
 import type { BuildContext } from './image-build';
 import { Cluster, containersOf, nameOf } from './kube';
 import { missingEnvProblems, readServiceRequirements, requiredEnv } from './service-env';
@@ -51,15 +52,20 @@ export const defaultListenPort = (runServiceSource: string): number => {
 
 /**
  * Each service container declares the port the service listens on (PORT, else
- * runService's default) and probes its health endpoint there, for readiness and liveness.
+ * runService's default) and probes it there: readiness at the endpoint that
+ * checks the backing services, liveness (and start-up, which stands in for
+ * liveness until it first succeeds) at the one that does not, so an outage of
+ * Mongo or Redis takes pods out of the Service instead of restarting them.
  */
 export const serviceProbeProblems = (
   config: SkaffoldConfig,
   cluster: Cluster,
   context: BuildContext,
   defaultPort: number,
+  endpoints: HealthEndpoints = { readiness: '/healthz', liveness: '/livez' },
 ): string[] => {
   const images = new Set(serviceArtifacts(config, context).map((artifact) => artifact.image));
+  const expected = { readinessProbe: endpoints.readiness, livenessProbe: endpoints.liveness, startupProbe: endpoints.liveness };
   return cluster.deployments.flatMap((deployment) =>
     containersOf(deployment)
       .filter((container) => images.has(container.image ?? ''))
@@ -69,10 +75,16 @@ export const serviceProbeProblems = (
         const listens = setPort === undefined ? defaultPort : Number(setPort);
         const declared = (container.ports ?? []).find((port) => port.containerPort === listens);
         if (!declared) return [`${label}: the service listens on ${listens}, which the container does not declare`];
-        return (['readinessProbe', 'livenessProbe'] as const).flatMap((kind) => {
-          const check = container[kind]?.httpGet;
+        return (['readinessProbe', 'livenessProbe', 'startupProbe'] as const).flatMap((kind) => {
+          const probe = container[kind];
+          if (!probe && kind === 'startupProbe') return [];
+          const check = probe?.httpGet;
           const onPort = check?.port === listens || (declared.name !== undefined && check?.port === declared.name);
-          return check?.path === '/healthz' && onPort ? [] : [`${label}: ${kind} is not GET /healthz on port ${listens}`];
+          if (check?.path === expected[kind] && onPort) return [];
+          const problem = `${label}: ${kind} is not GET ${expected[kind]} on port ${listens}`;
+          return kind !== 'readinessProbe' && check?.path === endpoints.readiness
+            ? [`${problem}; ${endpoints.readiness} fails while the database is down, so an outage would restart the pod`]
+            : [problem];
         });
       }),
   );

@@ -1,5 +1,16 @@
 import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
-import { Cluster, containersOf, findService, IDeployment, IService, nameOf, podLabels, selectedBy } from './kube';
+import {
+  Cluster,
+  containersOf,
+  findConfigMap,
+  findService,
+  IContainer,
+  IDeployment,
+  IService,
+  nameOf,
+  podLabels,
+  selectedBy,
+} from './kube';
 
 /** Each Deployment's selector matches its own pods, and some Service routes to them. */
 export const selectorProblems = (cluster: Cluster): string[] =>
@@ -78,7 +89,7 @@ export const ingressProblems = (cluster: Cluster): string[] =>
     return portProblems(service, port, cluster).map((problem) => `${label}: ${problem}`);
   });
 
-const inNamespaceHost = (host: string) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(host);
+export const inNamespaceHost = (host: string) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(host);
 
 /** The literal settings the pods read, grouped by where they are written: each container's env, each ConfigMap. */
 const settingSources = (cluster: Cluster): { where: string; settings: Map<string, string> }[] => [
@@ -101,7 +112,7 @@ const settingSources = (cluster: Cluster): { where: string; settings: Map<string
 const hasPort = (service: IService, port: number) => (service.spec?.ports ?? []).some((candidate) => candidate.port === port);
 
 /** The in-namespace host and port a setting points at, if it names one: a URL, or a *_HOST with its *_PORT. */
-const addressIn = (name: string, value: string, settings: Map<string, string>): { host: string; port?: number } | undefined => {
+export const addressIn = (name: string, value: string, settings: Map<string, string>): { host: string; port?: number } | undefined => {
   if (name.endsWith('_HOST')) {
     const port = settings.get(name.replace(/_HOST$/, '_PORT'));
     return { host: value, port: port === undefined ? undefined : Number(port) };
@@ -143,22 +154,45 @@ export const flagValue = (args: string[], names: string[]): string | undefined =
   return undefined;
 };
 
-/** NATS_CLUSTER_ID, wherever it is set, is the cluster id the NATS Streaming server that NATS_URL names was started with. */
+/**
+ * The literal settings a container ends up with: its ConfigMaps' (envFrom) first,
+ * then its own env, which wins, as the kubelet builds the environment.
+ */
+export const containerSettings = (container: IContainer, cluster: Cluster): Map<string, string> => {
+  const settings = new Map<string, string>();
+  for (const source of container.envFrom ?? []) {
+    const data = findConfigMap(cluster, source.configMapRef?.name ?? '')?.data ?? {};
+    for (const [key, value] of Object.entries(data)) settings.set(`${source.prefix ?? ''}${key}`, value);
+  }
+  for (const variable of container.env ?? []) {
+    if (variable.value !== undefined) settings.set(variable.name, variable.value);
+    else settings.delete(variable.name);
+  }
+  return settings;
+};
+
+/**
+ * NATS_CLUSTER_ID is the cluster id the NATS Streaming server that NATS_URL names
+ * was started with, in every container that gets both (from its ConfigMaps or its own env).
+ */
 export const natsClusterProblems = (cluster: Cluster): string[] =>
-  settingSources(cluster).flatMap(({ where, settings }) => {
-    const url = settings.get('NATS_URL');
-    const clusterId = settings.get('NATS_CLUSTER_ID');
-    if (url === undefined || clusterId === undefined) return [];
-    const service = findService(cluster, new URL(url).hostname);
-    if (!service) return []; // serviceAddressProblems reports it
-    return selectedBy(service, cluster).flatMap((deployment) =>
-      containersOf(deployment).flatMap((container) => {
-        const serverId = flagValue(container.args ?? [], ['cid', 'cluster_id']);
-        return serverId === clusterId
-          ? []
-          : [
-              `${where}: NATS_CLUSTER_ID=${clusterId}, but Deployment ${nameOf(deployment)} runs cluster id ${serverId ?? '(default)'}`,
-            ];
-      }),
-    );
-  });
+  cluster.deployments.flatMap((deployment) =>
+    containersOf(deployment).flatMap((client) => {
+      const settings = containerSettings(client, cluster);
+      const url = settings.get('NATS_URL');
+      const clusterId = settings.get('NATS_CLUSTER_ID');
+      if (url === undefined || clusterId === undefined) return [];
+      const service = findService(cluster, new URL(url).hostname);
+      if (!service) return []; // serviceAddressProblems reports it
+      return selectedBy(service, cluster).flatMap((server) =>
+        containersOf(server).flatMap((container) => {
+          const serverId = flagValue(container.args ?? [], ['cid', 'cluster_id']);
+          return serverId === clusterId
+            ? []
+            : [
+                `Deployment ${nameOf(deployment)}: NATS_CLUSTER_ID=${clusterId}, but Deployment ${nameOf(server)} runs cluster id ${serverId ?? '(default)'}`,
+              ];
+        }),
+      );
+    }),
+  );
