@@ -366,12 +366,12 @@ describe('NetworkPolicies', () => {
     );
   });
 
-  it("admit to NATS exactly the services whose index.ts connects to it (runService's nats)", () => {
+  it("admit to NATS exactly the services whose index.ts connects to it (runService's eventBus)", () => {
     const cluster = loadCluster();
     const natsImages = serviceArtifacts(config, context)
       .filter((artifact) => {
         const entry = `${artifactFolder(artifact)}/src/index.ts`;
-        return readServiceRequirements(entry, readRepoFile(entry)).nats;
+        return readServiceRequirements(entry, readRepoFile(entry)).eventBus;
       })
       .map((artifact) => artifact.image);
     const users = cluster.deployments
