@@ -27,6 +27,8 @@ class RecordingTicketListener extends Listener<TicketCreatedEvent> {
   readonly received: Received[] = [];
   /** Titles whose first delivery the handler fails. */
   readonly failOnce = new Set<string>();
+  /** Titles the handler fails every time, as a message naming a record that does not exist. */
+  readonly failAlways = new Set<string>();
 
   constructor(
     bus: NatsStreamingBus,
@@ -39,7 +41,7 @@ class RecordingTicketListener extends Listener<TicketCreatedEvent> {
   async onMessage(data: TicketCreatedEvent['data'], info: MessageInfo) {
     if (!data.title.startsWith(this.prefix)) return;
     this.received.push({ data, info });
-    if (this.failOnce.delete(data.title)) throw new Error('handler failed');
+    if (this.failOnce.delete(data.title) || this.failAlways.has(data.title)) throw new Error('handler failed');
   }
 
   titles() {
@@ -51,6 +53,8 @@ const ticket = (title: string): TicketCreatedEvent['data'] => ({ id: title, vers
 
 /** A prefix, and a queue group, no other test run uses. */
 const unique = (name: string) => `${name}-${crypto.randomBytes(4).toString('hex')}`;
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 const waitFor = (condition: () => boolean, what: string) => waitUntil(condition, 10_000, what);
 
@@ -132,6 +136,30 @@ it('shares one queue group between two replicas: each message handled once', asy
   await new Promise((r) => setTimeout(r, 300));
   expect(titles()).toHaveLength(20);
   expect(new Set(titles()).size).toBe(20);
+});
+
+it('parks poison messages after maxDeliveries, so that 20 of them do not stop the message behind them', async () => {
+  jest.spyOn(console, 'error').mockImplementation(() => {});
+  const bus = await open();
+  const prefix = unique('poison');
+  const parked: string[] = [];
+  bus.watch([Subjects.DeadLetter], (_subject, letter) => {
+    const { data, deliveries } = letter as { data: TicketCreatedEvent['data']; deliveries: number };
+    if (data.title.startsWith(prefix)) parked.push(`${data.title} after ${deliveries}`);
+  });
+  const listener = new RecordingTicketListener(bus, prefix);
+  const poison = range(20).map((i) => `${prefix}-poison-${i}`);
+  poison.forEach((title) => listener.failAlways.add(title));
+  listener.listen(unique('group'), { maxDeliveries: 2 });
+
+  const publisher = new TicketCreatedPublisher(bus);
+  for (const title of poison) await publisher.publish(ticket(title));
+  await publisher.publish(ticket(`${prefix}-valid`));
+
+  await waitFor(() => listener.titles().includes(`${prefix}-valid`), 'the valid message behind the poison');
+  await waitFor(() => parked.length === 20, 'all 20 poison messages to be parked');
+  expect(parked.sort()).toEqual(poison.map((title) => `${title} after 2`).sort());
+  jest.restoreAllMocks();
 });
 
 it('gives every connection a unique client id, so a restarted process does not clash', async () => {

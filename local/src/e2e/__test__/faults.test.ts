@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
-import { Subjects } from '@ticketing/common';
+import { connectEventBus, Subjects } from '@ticketing/common';
+import { orderCancelledData } from '@ticketing/common/testing';
 import type { Order, Ticket } from '@ticketing/common/api';
 import { Infra, startInfra } from '../../infra/start-infra';
 import { startSystem, System } from '../../system/system';
@@ -34,6 +35,8 @@ beforeAll(async () => {
     serviceEnv: {
       orders: { NATS_URL: `nats://127.0.0.1:${ordersToNats.port}` },
       payments: { STRIPE_API_URL: stripe.url },
+      // A poison message is parked after 3 deliveries (5 s apart), not the default 20.
+      tickets: { EVENT_MAX_DELIVERIES: '3' },
     },
     onEvent: (subject, data) => events.push({ subject, data: data as Record<string, unknown>, at: Date.now() }),
   });
@@ -140,6 +143,37 @@ it('a price edit that races an order: the order placed at the old price is cance
   expect(fresh.price).toBe(99);
   await waitUntil(async () => (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body.orderId === fresh.id, 30_000, 'the new order to reserve it');
   figure(`price race: an order priced at ${ticket.price} before an edit to 99 was cancelled ${cancelledMs} ms after orders heard the edit; the ticket then sold at 99`);
+}, 120_000);
+
+it('poison messages are parked after their last delivery, and the messages behind them still flow', async () => {
+  const seller = await signUp('seller');
+  const buyer = await signUp('poisoned');
+  const [ticket] = await listTickets(seller, 1, 'Behind poison');
+  const deadLettersOf = async () => ((await (await fetch(`${system.services.tickets.url}/healthz`)).json()) as { deadLetters: number }).deadLetters;
+  const parkedBefore = await deadLettersOf();
+
+  // 20 cancellations naming tickets that never existed: more than a subscription's 16 messages in flight.
+  const bus = await connectEventBus('poisoner', system.env);
+  try {
+    for (let i = 0; i < 20; i++) await bus.publish(Subjects.OrderCancelled, orderCancelledData());
+  } finally {
+    await bus.close();
+  }
+  const order = await buyer.post<Order>('/api/orders', { ticketId: ticket.id });
+  expect(order.status).toBe(201);
+  expect((await buyer.delete(`/api/orders/${order.body.id}`)).status).toBe(204);
+  const cancelledAt = Date.now();
+
+  // tickets must take the valid order:created and order:cancelled behind the poison to free the ticket again.
+  await waitUntil(async () => {
+    const shown = (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body;
+    return shown.version === 2 && shown.orderId === undefined;
+  }, 60_000, 'the ticket to be reserved and released behind the poison');
+  const flowedMs = Date.now() - cancelledAt;
+  await waitUntil(async () => (await deadLettersOf()) - parkedBefore === 20, 30_000, 'all 20 poison messages to be parked');
+  const parked = events.filter((event) => event.subject === Subjects.DeadLetter && event.at >= cancelledAt - 60_000);
+  expect(parked.length).toBeGreaterThanOrEqual(20);
+  figure(`poison: 20 order:cancelled for unknown tickets parked after 3 deliveries each (tickets' /healthz: ${(await deadLettersOf()) - parkedBefore} dead letters); the valid order behind them reserved and released its ticket ${flowedMs} ms after the cancellation`);
 }, 120_000);
 
 it('no lost event: orders dies after storing orders but before publishing them', async () => {
