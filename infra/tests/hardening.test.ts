@@ -17,6 +17,7 @@ import {
 } from './lib/network';
 import { podSecurityProblems } from './lib/pod-security';
 import { imagePinProblems } from './lib/pods';
+import { redisMemoryProblems, toBytes } from './lib/redis-memory';
 import { readRepoFile } from './lib/repo';
 import { secretRefs, undocumentedSecretProblems } from './lib/secrets';
 import { readServiceRequirements } from './lib/service-env';
@@ -482,5 +483,24 @@ describe("the client's responses", () => {
     const none = source.replace(/ {2}async headers\(\) \{[\s\S]*?\n {2}\},\n/, '');
     expect(none).not.toBe(source);
     expect(clientHeaderProblems(await loadClientHeaderRules(none))).toHaveLength(6);
+  });
+});
+
+describe("expiration's Redis", () => {
+  it('refuses writes when full instead of evicting jobs, with a cap below the memory limit', () => {
+    expect(redisMemoryProblems(loadCluster())).toEqual([]);
+    expect(toBytes('96mb')).toBeLessThan(toBytes('128Mi')!);
+  });
+
+  it('that may evict, has no cap, or a cap above its limit is reported', () => {
+    const cluster = loadCluster();
+    const redis = container(cluster, 'expiration-redis-depl');
+    redis.args = ['--appendonly', 'yes', '--maxmemory', '256mb', '--maxmemory-policy', 'allkeys-lru'];
+    const problems = redisMemoryProblems(cluster);
+    reports(problems, 'Deployment expiration-redis-depl container redis: --maxmemory-policy is allkeys-lru, not noeviction');
+    reports(problems, 'Deployment expiration-redis-depl container redis: --maxmemory is not below the memory limit');
+
+    redis.args = ['--appendonly', 'yes'];
+    reports(redisMemoryProblems(cluster), 'Deployment expiration-redis-depl container redis: no --maxmemory');
   });
 });

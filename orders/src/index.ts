@@ -7,6 +7,7 @@ import { TicketCreatedListener } from './events/listeners/ticket-created-listene
 import { TicketUpdatedListener } from './events/listeners/ticket-updated-listener';
 import { orderOutbox } from './events/outbox';
 import { expirationWindowSeconds } from './expiration-window';
+import { ExpiredOrderSweeper } from './workers/expired-order-sweeper';
 
 // A bad EXPIRATION_WINDOW_SECONDS stops the start rather than the first order.
 expirationWindowSeconds();
@@ -24,4 +25,5 @@ void runService({
     new ReservationRejectedListener(bus),
   ],
   outbox: orderOutbox,
+  workers: [new ExpiredOrderSweeper()],
 });

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Server } from 'http';
-import mongoose from 'mongoose';
+import mongoose, { Connection } from 'mongoose';
 import { eventBusEnv } from '../bus/connect-event-bus';
 import { EventBus, queueGroupOf, Subscription } from '../bus/event-bus';
 import { maxDeliveriesFromEnv } from '../bus/dead-letters';
@@ -22,7 +22,13 @@ export interface ServiceDefinition {
   listeners?: (bus: EventBus) => { listen(queueGroup: string, options: ListenOptions): Subscription }[];
   outbox?: OutboxRelay;
   /** Started after the bus is connected, stopped first on shutdown. */
-  workers?: { start(): Promise<void> | void; stop(): Promise<void> }[];
+  workers?: Worker[];
+}
+
+export interface Worker {
+  /** `sweepConnection`, when the service has a database: for scans that must not hold up requests. */
+  start(context: { sweepConnection?: Connection }): Promise<void> | void;
+  stop(): Promise<void>;
 }
 
 const usesEventBus = (service: ServiceDefinition) => service.eventBus !== false;
@@ -66,11 +72,11 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       const options = { maxDeliveries: maxDeliveriesFromEnv() };
       subscriptions.push(...listeners.map((listener) => listener.listen(queueGroupOf(name), options)));
     }
-    // The outbox sweep scans the collection: on a connection of its own, so requests never queue behind it.
-    const sweepConnection =
-      service.mongo && service.outbox ? await mongoose.createConnection(env.MONGO_URI, { autoIndex: false }).asPromise() : undefined;
+    // Sweeps scan a collection: on a connection of their own, so requests never queue behind them.
+    const sweeps = service.mongo && (service.outbox || service.workers?.length);
+    const sweepConnection = sweeps ? await mongoose.createConnection(env.MONGO_URI, { autoIndex: false }).asPromise() : undefined;
     await service.outbox?.start({ sweepConnection });
-    for (const worker of service.workers ?? []) await worker.start();
+    for (const worker of service.workers ?? []) await worker.start({ sweepConnection });
 
     const port = Number(process.env.PORT ?? 3000);
     const host = process.env.HOST ?? '0.0.0.0';

@@ -35,8 +35,10 @@ export const scheduleExpiration = async (queue: ExpirationQueue, orderId: string
       // A publish that fails (NATS unreachable) is retried for about half an hour.
       attempts: 12,
       backoff: { type: 'exponential', delay: 500 },
-      // Kept a day, so that a late redelivery still finds the job and does not fire it twice.
-      removeOnComplete: { age: DAY_IN_SECONDS },
+      // Kept a day, so that a late redelivery still finds the job and does not fire it twice; bounded in number too.
+      removeOnComplete: { age: DAY_IN_SECONDS, count: 100_000 },
+      // Kept for the retry at start-up (and an operator) for a week, never without bound.
+      removeOnFail: { age: 7 * DAY_IN_SECONDS, count: 10_000 },
     },
   );
 };

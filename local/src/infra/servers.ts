@@ -106,6 +106,8 @@ export const startRedis = (options: ServerOptions = {}) =>
       args: (dir, port) => [
         ...['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', ''],
         ...['--appendonly', 'yes', '--appendfsync', 'always'],
+        // As in the cluster: a full Redis refuses new jobs rather than evicting one.
+        ...['--maxmemory', '96mb', '--maxmemory-policy', 'noeviction'],
       ],
       env: (port) => ({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port) }),
     },

@@ -60,6 +60,8 @@ const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
   },
   { toJSON: apiJSONWithout('lock') },
 );
+// The fallback sweep for expired orders reads by status and expiresAt.
+orderSchema.index({ status: 1, expiresAt: 1 });
 
 const ticketLock = (ticketId: string) => `ticket:${ticketId}`;
 const releasedLock = (orderId: string) => `released:${orderId}`;

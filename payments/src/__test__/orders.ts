@@ -4,7 +4,15 @@ import { Order, OrderFields } from '../models/order';
 
 /** An order as payments has it from order:created, owned by a new user unless told otherwise. */
 export const createOrder = async (overrides: Partial<OrderFields> = {}) => {
-  const order = { id: newId(), version: 0, userId: newId(), price: 19.99, status: OrderStatus.Created, ...overrides };
+  const order = {
+    id: newId(),
+    version: 0,
+    userId: newId(),
+    price: 19.99,
+    status: OrderStatus.Created,
+    expiresAt: new Date(Date.now() + 15 * 60_000),
+    ...overrides,
+  };
   const { id, ...attrs } = order;
   await Order.create({ _id: id, ...attrs });
   return order;

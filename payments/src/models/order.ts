@@ -10,6 +10,8 @@ export interface OrderFields {
   userId: string;
   price: number;
   status: OrderStatus;
+  /** After this (and a short grace) the order is not paid for, whether or not its expiry has arrived. */
+  expiresAt: Date;
 }
 
 const orderSchema = new mongoose.Schema<OrderFields>(
@@ -18,6 +20,7 @@ const orderSchema = new mongoose.Schema<OrderFields>(
     userId: { type: String, required: true },
     price: { type: Number, required: true },
     status: { type: String, enum: Object.values(OrderStatus), required: true },
+    expiresAt: { type: Date, required: true },
   },
   // replicatedAt says when order:created arrived (for `npm run bench`).
   { timestamps: { createdAt: 'replicatedAt', updatedAt: false }, toJSON: apiJSON },

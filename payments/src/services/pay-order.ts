@@ -13,12 +13,19 @@ import { ABANDONED_CLAIM_MS, Payment, PaymentDoc, PaymentStatus } from '../model
 import { chargeOrder } from './charge';
 import { refundPayment } from './refund';
 
-/** The caller's order, as long as it can still be paid for. */
+/**
+ * A payment that starts this soon after the order's expiresAt is still taken: the clocks of
+ * the orders and payments hosts may differ by that much, and expiry itself takes a moment.
+ */
+export const EXPIRY_GRACE_MS = 5_000;
+
+/** The caller's order, as long as it can still be paid for, even if its expiry was lost or is late. */
 const payableOrder = async (orderId: string, userId: string): Promise<OrderFields> => {
   const order = await Order.findById(orderId).lean<OrderFields>();
   if (!order) throw new NotFoundError();
   if (order.userId !== userId) throw new NotAuthorizedError();
   if (order.status === OrderStatus.Cancelled) throw new BadRequestError('Cannot pay for a cancelled order');
+  if (Date.now() > order.expiresAt.getTime() + EXPIRY_GRACE_MS) throw new BadRequestError('Cannot pay for an expired order');
   return order;
 };
 

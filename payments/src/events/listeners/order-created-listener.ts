@@ -11,6 +11,7 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
       userId: data.userId,
       price: data.ticket.price,
       status: data.status,
+      expiresAt: new Date(data.expiresAt),
     });
   }
 }

@@ -5,6 +5,7 @@ import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { OrderCancelledListener } from '../../events/listeners/order-cancelled-listener';
 import { paymentOutbox } from '../../events/outbox';
+import { EXPIRY_GRACE_MS } from '../../services/pay-order';
 import { ABANDONED_CLAIM_MS, Payment, PaymentStatus } from '../../models/payment';
 import { stripe } from '../../stripe';
 import { createOrder } from '../../__test__/orders';
@@ -106,6 +107,22 @@ it('refuses to charge a cancelled order', async () => {
 
   expect(res.body).toEqual({ errors: [{ message: 'Cannot pay for a cancelled order' }] });
   expect(charges).not.toHaveBeenCalled();
+});
+
+it('refuses to charge an order past its expiresAt and grace, even before its expiry arrives', async () => {
+  const { charges } = spyOnStripe();
+  const order = await createOrder({ expiresAt: new Date(Date.now() - EXPIRY_GRACE_MS - 1_000) });
+
+  const res = await pay({ orderId: order.id, token: 'tok_visa' }, signinCookie({ id: order.userId })).expect(400);
+
+  expect(res.body).toEqual({ errors: [{ message: 'Cannot pay for an expired order' }] });
+  expect(charges).not.toHaveBeenCalled();
+  expect(await Payment.countDocuments({ orderId: order.id })).toBe(0);
+});
+
+it('still charges an order whose expiresAt passed within the grace', async () => {
+  const order = await createOrder({ expiresAt: new Date(Date.now() - 1_000) });
+  await pay({ orderId: order.id, token: 'tok_visa' }, signinCookie({ id: order.userId })).expect(201);
 });
 
 it('refuses to charge an order a second time', async () => {

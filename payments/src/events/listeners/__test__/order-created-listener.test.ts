@@ -19,6 +19,7 @@ it('keeps the order with its owner, price, status and version', async () => {
     userId: data.userId,
     price: 19.99,
     status: OrderStatus.Created,
+    expiresAt: new Date(data.expiresAt),
   });
 });
 

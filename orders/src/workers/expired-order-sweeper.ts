@@ -1,0 +1,71 @@
+import type { Connection, Model } from 'mongoose';
+import { OrderStatus } from '@ticketing/common';
+import { orderOutbox } from '../events/outbox';
+import { changeActiveOrder, Order, OrderFields } from '../models/order';
+
+export interface ExpiredOrderSweeperOptions {
+  /** How often to look for orders the expiration service has not cancelled. */
+  intervalMs?: number;
+  /** How long past expiresAt an order is left to the expiration service before the sweep takes it. */
+  graceMs?: number;
+  /** Orders cancelled per sweep at most; the rest wait for the next one. */
+  batch?: number;
+}
+
+/**
+ * The fallback for a lost or late expiration job: every `intervalMs`, cancels the
+ * unpaid orders past expiresAt + graceMs, so that no order holds a ticket for good.
+ */
+export class ExpiredOrderSweeper {
+  private timer?: NodeJS.Timeout;
+  private sweeping?: Promise<number>;
+  private readonly intervalMs: number;
+  private readonly graceMs: number;
+  private readonly batch: number;
+  /** Where the sweep's query (a scan on backends without a usable index) runs: off the request path if given one. */
+  private readModel: Model<OrderFields> = Order;
+
+  constructor({ intervalMs = 60_000, graceMs = 30_000, batch = 500 }: ExpiredOrderSweeperOptions = {}) {
+    this.intervalMs = intervalMs;
+    this.graceMs = graceMs;
+    this.batch = batch;
+  }
+
+  start({ sweepConnection }: { sweepConnection?: Connection } = {}): void {
+    if (sweepConnection) this.readModel = sweepConnection.model<OrderFields>(Order.modelName, Order.schema, Order.collection.collectionName);
+    this.timer ??= setInterval(() => void this.sweep(), this.intervalMs).unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.sweeping;
+  }
+
+  /** Cancels the orders overdue now; resolves to how many it cancelled. One sweep at a time. */
+  sweep(): Promise<number> {
+    this.sweeping ??= this.cancelOverdue()
+      .catch((err: Error) => {
+        console.error(`[orders] sweep for expired orders failed: ${err.message}`);
+        return 0;
+      })
+      .finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private async cancelOverdue(): Promise<number> {
+    const overdue = await this.readModel
+      .find({ status: OrderStatus.Created, expiresAt: { $lt: new Date(Date.now() - this.graceMs) } })
+      .select('_id')
+      .limit(this.batch)
+      .lean();
+    let cancelled = 0;
+    for (const { _id } of overdue) {
+      const order = await changeActiveOrder(String(_id), Order.cancel);
+      if (order.status === OrderStatus.Cancelled) cancelled += 1;
+      orderOutbox.kick(order);
+    }
+    if (cancelled > 0) console.log(`[orders] cancelled ${cancelled} order(s) past expiresAt that expiration had not`);
+    return cancelled;
+  }
+}
