@@ -19,6 +19,11 @@ router.post(
     // Unknown email and wrong password look the same, and take as long.
     const matches = await Password.compare(user?.password ?? (await decoyHash), password);
     if (!user || !matches) throw new BadRequestError('Invalid credentials');
+    // The only moment the plain password is at hand: move an outdated hash to the current parameters.
+    if (Password.needsRehash(user.password)) {
+      user.password = password;
+      await user.save();
+    }
 
     startSession(req, user);
     res.status(200).send(user);

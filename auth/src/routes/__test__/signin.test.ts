@@ -1,6 +1,8 @@
+import crypto from 'crypto';
 import request from 'supertest';
 import { useTestDatabase } from '@ticketing/common/testing';
 import { app } from '../../app';
+import { User } from '../../models/user';
 
 useTestDatabase();
 
@@ -54,4 +56,19 @@ it('rate-limits failed sign-ins per client with a 429 in the error shape, ignori
   await fromClient(credentials).expect(429);
   // Another client is not affected.
   await signin(credentials).set('X-Forwarded-For', '203.0.113.7').expect(200);
+});
+
+it('signs in a user whose hash predates stored parameters, and moves the hash to the current format', async () => {
+  // `salt.hash` in hex with Node's default scrypt, written past the model as the old code stored it.
+  const salt = crypto.randomBytes(16);
+  const legacy = `${salt.toString('hex')}.${crypto.scryptSync('old-password', salt, 64).toString('hex')}`;
+  await User.collection.insertOne({ email: 'old@example.com', password: legacy });
+
+  await signin({ email: 'old@example.com', password: 'wrong-password' }).expect(400);
+  expect((await User.findOne({ email: 'old@example.com' }))?.password).toBe(legacy);
+
+  await signin({ email: 'old@example.com', password: 'old-password' }).expect(200);
+  const rehashed = (await User.findOne({ email: 'old@example.com' }))?.password;
+  expect(rehashed).toMatch(/^\$scrypt\$ln=14,r=8,p=1\$/);
+  await signin({ email: 'old@example.com', password: 'old-password' }).expect(200);
 });

@@ -18,13 +18,15 @@ it('creates the user, answers 201 {id, email} and sets an httpOnly session cooki
   expect(cookie.toLowerCase()).not.toContain('secure');
 });
 
-it('stores a salted hash, never the password', async () => {
+it('stores a salted hash with its parameters, never the password', async () => {
   await signup({ email: 'a@b.com', password: 'password123' }).expect(201);
   await signup({ email: 'c@d.com', password: 'password123' }).expect(201);
 
   const users = await User.find({});
   expect(users).toHaveLength(2);
   for (const user of users) expect(user.password).not.toContain('password123');
+  // Self-describing: the scrypt parameters travel with the hash, so they can be raised later.
+  for (const user of users) expect(user.password).toMatch(/^\$scrypt\$ln=\d+,r=\d+,p=\d+\$/);
   expect(users[0].password).not.toEqual(users[1].password);
 });
 
