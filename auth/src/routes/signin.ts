@@ -6,28 +6,30 @@ import { decoyHash, Password } from '../services/password';
 import { startSession } from '../services/session';
 import { emailField, passwordField } from '../validators/credentials';
 
-const router = express.Router();
+export const signinRouter = (failuresPerAddress: number) => {
+  const router = express.Router();
 
-router.post(
-  '/api/users/signin',
-  signinRateLimit(),
-  [emailField(), passwordField().notEmpty().withMessage('You must supply a password')],
-  validateRequest,
-  async (req: Request, res: Response) => {
-    const { email, password } = req.body as { email: string; password: string };
-    const user = await User.findOne({ email });
-    // Unknown email and wrong password look the same, and take as long.
-    const matches = await Password.compare(user?.password ?? (await decoyHash), password);
-    if (!user || !matches) throw new BadRequestError('Invalid credentials');
-    // The only moment the plain password is at hand: move an outdated hash to the current parameters.
-    if (Password.needsRehash(user.password)) {
-      user.password = password;
-      await user.save();
-    }
+  router.post(
+    '/api/users/signin',
+    signinRateLimit(failuresPerAddress),
+    [emailField(), passwordField().notEmpty().withMessage('You must supply a password')],
+    validateRequest,
+    async (req: Request, res: Response) => {
+      const { email, password } = req.body as { email: string; password: string };
+      const user = await User.findOne({ email });
+      // Unknown email and wrong password look the same, and take as long.
+      const matches = await Password.compare(user?.password ?? (await decoyHash), password);
+      if (!user || !matches) throw new BadRequestError('Invalid credentials');
+      // The only moment the plain password is at hand: move an outdated hash to the current parameters.
+      if (Password.needsRehash(user.password)) {
+        user.password = password;
+        await user.save();
+      }
 
-    startSession(req, user);
-    res.status(200).send(user);
-  },
-);
+      startSession(req, user);
+      res.status(200).send(user);
+    },
+  );
 
-export { router as signinRouter };
+  return router;
+};

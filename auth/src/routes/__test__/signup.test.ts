@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { useTestDatabase } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { app, buildApp } from '../../app';
 import { User } from '../../models/user';
 
 useTestDatabase();
@@ -74,4 +74,24 @@ it('answers a very large body with 413 in the error shape', async () => {
   const res = await signup({ email: 'a@b.com', password: 'password123', padding: 'x'.repeat(100_000) }).expect(413);
   expect(res.body).toEqual({ errors: [{ message: 'Request body too large' }] });
   expect(await User.countDocuments()).toBe(0);
+});
+
+it('limits sign-ups per client address: a 429 in the error shape with Retry-After, nothing stored, other addresses unaffected', async () => {
+  const limited = buildApp({ limits: { signupsPerAddress: 3, failedSigninsPerAddress: 10 } });
+  const from = (address: string, email: string) =>
+    request(limited).post('/api/users/signup').set('X-Forwarded-For', address).send({ email, password: 'password123' });
+
+  await from('198.51.100.1', 'a@b.com').expect(201);
+  // A rejected sign-up counts as well: each one can probe whether an email is in use.
+  await from('198.51.100.1', 'a@b.com').expect(400);
+  await from('198.51.100.1', 'c@d.com').expect(201);
+
+  const res = await from('198.51.100.1', 'e@f.com').expect(429);
+  expect(res.body).toEqual({ errors: [{ message: 'Too many sign-ups from this address, try again later' }] });
+  expect(Number(res.get('Retry-After'))).toBeGreaterThan(0);
+  expect(res.get('RateLimit-Policy')).toContain('q=3; w=3600');
+  expect(res.get('Set-Cookie')).toBeUndefined();
+  expect(await User.countDocuments()).toBe(2);
+
+  await from('203.0.113.7', 'e@f.com').expect(201);
 });
