@@ -5,21 +5,27 @@ import { currentUserRouter } from './routes/current-user';
 import { signinRouter } from './routes/signin';
 import { signoutRouter } from './routes/signout';
 import { signupRouter } from './routes/signup';
+import { AccountLockout, LOCKOUT_TIMING } from './services/account-lockout';
+import { MemoryFailureStore } from './services/failure-store';
 
 export interface AuthAppOptions {
   limits?: AuthLimits;
+  /** The clock of the per-account lockout, which tests move by hand. */
+  now?: () => number;
 }
 
 /** The auth app with limits of its own: each call counts from zero. */
-export const buildApp = ({ limits = limitsFromEnv() }: AuthAppOptions = {}) =>
-  createApp(
+export const buildApp = ({ limits = limitsFromEnv(), now = Date.now }: AuthAppOptions = {}) => {
+  const lockout = new AccountLockout({ ...LOCKOUT_TIMING, threshold: limits.failedSigninsPerAccount }, new MemoryFailureStore(now), now);
+  return createApp(
     [
       currentUserRouter,
-      signinRouter(limits.failedSigninsPerAddress),
+      signinRouter({ failuresPerAddress: limits.failedSigninsPerAddress, lockout }),
       signoutRouter,
       signupRouter(limits.signupsPerAddress),
     ],
     { isReady: () => mongoose.connection.readyState === 1 },
   );
+};
 
 export const app = buildApp();

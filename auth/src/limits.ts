@@ -4,6 +4,8 @@ export interface AuthLimits {
   signupsPerAddress: number;
   /** Failed sign-ins per client address per 15 minutes (SIGNIN_RATE_LIMIT). */
   failedSigninsPerAddress: number;
+  /** Failed sign-ins per account before it is refused for a short, doubling while (SIGNIN_ACCOUNT_LIMIT). */
+  failedSigninsPerAccount: number;
 }
 
 const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
@@ -17,4 +19,5 @@ const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number)
 export const limitsFromEnv = (env: NodeJS.ProcessEnv = process.env): AuthLimits => ({
   signupsPerAddress: positiveInteger(env, 'SIGNUP_RATE_LIMIT', 20),
   failedSigninsPerAddress: positiveInteger(env, 'SIGNIN_RATE_LIMIT', 10),
+  failedSigninsPerAccount: positiveInteger(env, 'SIGNIN_ACCOUNT_LIMIT', 5),
 });

@@ -47,11 +47,13 @@ it('rate-limits failed sign-ins per client with a 429 in the error shape, ignori
   // A client of its own (behind the one trusted proxy), so other tests' attempts do not count.
   const fromClient = (body: unknown) => signin(body).set('X-Forwarded-For', '198.51.100.1');
   for (let i = 0; i < 5; i++) await fromClient(credentials).expect(200);
-  for (let i = 0; i < 10; i++) await fromClient({ ...credentials, password: `wrong-${i}` }).expect(400);
+  // One guess per account, as in password spraying, so that only the per-address limit applies.
+  for (let i = 0; i < 10; i++) await fromClient({ email: `user${i}@example.com`, password: `wrong-${i}` }).expect(400);
 
   const limited = await fromClient({ ...credentials, password: 'wrong-again' }).expect(429);
   expect(limited.body).toEqual({ errors: [{ message: 'Too many sign-in attempts, try again in 15 minutes' }] });
   expect(limited.get('RateLimit-Policy')).toBeDefined();
+  expect(limited.get('Retry-After')).toMatch(/^[1-9]\d*$/);
   // Even the right password waits out the window now.
   await fromClient(credentials).expect(429);
   // Another client is not affected.

@@ -77,7 +77,7 @@ it('answers a very large body with 413 in the error shape', async () => {
 });
 
 it('limits sign-ups per client address: a 429 in the error shape with Retry-After, nothing stored, other addresses unaffected', async () => {
-  const limited = buildApp({ limits: { signupsPerAddress: 3, failedSigninsPerAddress: 10 } });
+  const limited = buildApp({ limits: { signupsPerAddress: 3, failedSigninsPerAddress: 10, failedSigninsPerAccount: 5 } });
   const from = (address: string, email: string) =>
     request(limited).post('/api/users/signup').set('X-Forwarded-For', address).send({ email, password: 'password123' });
 
