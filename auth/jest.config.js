@@ -1,1 +1,3 @@
-module.exports = require('../jest.preset')(__dirname);
+module.exports = require('../jest.preset')(__dirname, {
+  setupFiles: ['<rootDir>/src/__test__/address-limits.ts'],
+});

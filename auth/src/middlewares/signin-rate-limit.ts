@@ -4,7 +4,7 @@ import { TooManyRequestsError } from '@ticketing/common';
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 
 /** Failed sign-ins per client (IP) in a 15-minute window before 429; successful ones do not count. */
-export const signinRateLimit = (limit = Number(process.env.SIGNIN_RATE_LIMIT ?? 10)) =>
+export const signinRateLimit = (limit: number) =>
   rateLimit({
     windowMs: FIFTEEN_MINUTES,
     limit,

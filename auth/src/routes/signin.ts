@@ -1,28 +1,44 @@
 import express, { Request, Response } from 'express';
 import { BadRequestError, validateRequest } from '@ticketing/common';
+import { accountLockout } from '../middlewares/account-lockout';
 import { signinRateLimit } from '../middlewares/signin-rate-limit';
 import { User } from '../models/user';
+import type { AccountLockout } from '../services/account-lockout';
 import { decoyHash, Password } from '../services/password';
 import { startSession } from '../services/session';
 import { emailField, passwordField } from '../validators/credentials';
 
-const router = express.Router();
+export interface SigninLimits {
+  failuresPerAddress: number;
+  lockout: AccountLockout;
+}
 
-router.post(
-  '/api/users/signin',
-  signinRateLimit(),
-  [emailField(), passwordField().notEmpty().withMessage('You must supply a password')],
-  validateRequest,
-  async (req: Request, res: Response) => {
-    const { email, password } = req.body as { email: string; password: string };
-    const user = await User.findOne({ email });
-    // Unknown email and wrong password look the same, and take as long.
-    const matches = await Password.compare(user?.password ?? (await decoyHash), password);
-    if (!user || !matches) throw new BadRequestError('Invalid credentials');
+export const signinRouter = ({ failuresPerAddress, lockout }: SigninLimits) => {
+  const router = express.Router();
 
-    startSession(req, user);
-    res.status(200).send(user);
-  },
-);
+  router.post(
+    '/api/users/signin',
+    signinRateLimit(failuresPerAddress),
+    [emailField(), passwordField().notEmpty().withMessage('You must supply a password')],
+    validateRequest,
+    accountLockout(lockout),
+    async (req: Request, res: Response) => {
+      const { email, password } = req.body as { email: string; password: string };
+      const user = await User.findOne({ email });
+      // Unknown email and wrong password look the same, and take as long.
+      const matches = await Password.compare(user?.password ?? (await decoyHash), password);
+      if (!user || !matches) throw new BadRequestError('Invalid credentials');
+      await lockout.succeeded(email);
+      // The only moment the plain password is at hand: move an outdated hash to the current parameters.
+      if (Password.needsRehash(user.password)) {
+        user.password = password;
+        await user.save();
+      }
 
-export { router as signinRouter };
+      startSession(req, user);
+      res.status(200).send(user);
+    },
+  );
+
+  return router;
+};

@@ -1,6 +1,8 @@
+import crypto from 'crypto';
 import request from 'supertest';
 import { useTestDatabase } from '@ticketing/common/testing';
 import { app } from '../../app';
+import { User } from '../../models/user';
 
 useTestDatabase();
 
@@ -45,13 +47,30 @@ it('rate-limits failed sign-ins per client with a 429 in the error shape, ignori
   // A client of its own (behind the one trusted proxy), so other tests' attempts do not count.
   const fromClient = (body: unknown) => signin(body).set('X-Forwarded-For', '198.51.100.1');
   for (let i = 0; i < 5; i++) await fromClient(credentials).expect(200);
-  for (let i = 0; i < 10; i++) await fromClient({ ...credentials, password: `wrong-${i}` }).expect(400);
+  // One guess per account, as in password spraying, so that only the per-address limit applies.
+  for (let i = 0; i < 10; i++) await fromClient({ email: `user${i}@example.com`, password: `wrong-${i}` }).expect(400);
 
   const limited = await fromClient({ ...credentials, password: 'wrong-again' }).expect(429);
   expect(limited.body).toEqual({ errors: [{ message: 'Too many sign-in attempts, try again in 15 minutes' }] });
   expect(limited.get('RateLimit-Policy')).toBeDefined();
+  expect(limited.get('Retry-After')).toMatch(/^[1-9]\d*$/);
   // Even the right password waits out the window now.
   await fromClient(credentials).expect(429);
   // Another client is not affected.
   await signin(credentials).set('X-Forwarded-For', '203.0.113.7').expect(200);
+});
+
+it('signs in a user whose hash predates stored parameters, and moves the hash to the current format', async () => {
+  // `salt.hash` in hex with Node's default scrypt, written past the model as the old code stored it.
+  const salt = crypto.randomBytes(16);
+  const legacy = `${salt.toString('hex')}.${crypto.scryptSync('old-password', salt, 64).toString('hex')}`;
+  await User.collection.insertOne({ email: 'old@example.com', password: legacy });
+
+  await signin({ email: 'old@example.com', password: 'wrong-password' }).expect(400);
+  expect((await User.findOne({ email: 'old@example.com' }))?.password).toBe(legacy);
+
+  await signin({ email: 'old@example.com', password: 'old-password' }).expect(200);
+  const rehashed = (await User.findOne({ email: 'old@example.com' }))?.password;
+  expect(rehashed).toMatch(/^\$scrypt\$ln=14,r=8,p=1\$/);
+  await signin({ email: 'old@example.com', password: 'old-password' }).expect(200);
 });

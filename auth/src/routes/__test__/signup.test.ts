@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { useTestDatabase } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { app, buildApp } from '../../app';
 import { User } from '../../models/user';
 
 useTestDatabase();
@@ -18,13 +18,15 @@ it('creates the user, answers 201 {id, email} and sets an httpOnly session cooki
   expect(cookie.toLowerCase()).not.toContain('secure');
 });
 
-it('stores a salted hash, never the password', async () => {
+it('stores a salted hash with its parameters, never the password', async () => {
   await signup({ email: 'a@b.com', password: 'password123' }).expect(201);
   await signup({ email: 'c@d.com', password: 'password123' }).expect(201);
 
   const users = await User.find({});
   expect(users).toHaveLength(2);
   for (const user of users) expect(user.password).not.toContain('password123');
+  // Self-describing: the scrypt parameters travel with the hash, so they can be raised later.
+  for (const user of users) expect(user.password).toMatch(/^\$scrypt\$ln=\d+,r=\d+,p=\d+\$/);
   expect(users[0].password).not.toEqual(users[1].password);
 });
 
@@ -72,4 +74,24 @@ it('answers a very large body with 413 in the error shape', async () => {
   const res = await signup({ email: 'a@b.com', password: 'password123', padding: 'x'.repeat(100_000) }).expect(413);
   expect(res.body).toEqual({ errors: [{ message: 'Request body too large' }] });
   expect(await User.countDocuments()).toBe(0);
+});
+
+it('limits sign-ups per client address: a 429 in the error shape with Retry-After, nothing stored, other addresses unaffected', async () => {
+  const limited = buildApp({ limits: { signupsPerAddress: 3, failedSigninsPerAddress: 10, failedSigninsPerAccount: 5 } });
+  const from = (address: string, email: string) =>
+    request(limited).post('/api/users/signup').set('X-Forwarded-For', address).send({ email, password: 'password123' });
+
+  await from('198.51.100.1', 'a@b.com').expect(201);
+  // A rejected sign-up counts as well: each one can probe whether an email is in use.
+  await from('198.51.100.1', 'a@b.com').expect(400);
+  await from('198.51.100.1', 'c@d.com').expect(201);
+
+  const res = await from('198.51.100.1', 'e@f.com').expect(429);
+  expect(res.body).toEqual({ errors: [{ message: 'Too many sign-ups from this address, try again later' }] });
+  expect(Number(res.get('Retry-After'))).toBeGreaterThan(0);
+  expect(res.get('RateLimit-Policy')).toContain('q=3; w=3600');
+  expect(res.get('Set-Cookie')).toBeUndefined();
+  expect(await User.countDocuments()).toBe(2);
+
+  await from('203.0.113.7', 'e@f.com').expect(201);
 });

@@ -15,12 +15,22 @@ let ticket: Ticket;
 let order: Order;
 
 // Recorded as the tests run and pass, so that the [figure] line states only what was checked:
-// the status of every bad request sent, how many cases held, and the sign-in limit once its test held.
-const checked = { statuses: [] as number[], passed: 0, signinLimit: undefined as number | undefined };
+// the status of every bad request sent, how many cases held, and each limit once its test held.
+const checked = {
+  statuses: [] as number[],
+  passed: 0,
+  signinLimit: undefined as number | undefined,
+  signupLimit: undefined as number | undefined,
+  accountLimit: undefined as number | undefined,
+};
 const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
+const held = (limit: number | undefined, what: (n: number) => string, name: string) => (limit === undefined ? `${name} not checked` : what(limit));
+
+// Auth's default; the local system raises it because all its clients share 127.0.0.1.
+const SIGNUP_LIMIT = 20;
 
 beforeAll(async () => {
-  system = await startSystem({ env: {} });
+  system = await startSystem({ env: {}, serviceEnv: { auth: { SIGNUP_RATE_LIMIT: String(SIGNUP_LIMIT) } } });
   databases = new Databases(system.env.MONGO_URI);
   owner = await ApiClient.signUp(system.url, uniqueEmail('owner'));
   stranger = await ApiClient.signUp(system.url, uniqueEmail('stranger'));
@@ -34,9 +44,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const serverErrors = checked.statuses.filter((status) => status >= 500).length;
-  const limit = checked.signinLimit === undefined ? 'sign-in limit not checked' : `sign-in limited after ${checked.signinLimit} failures`;
+  const limits = [
+    held(checked.signinLimit, (n) => `sign-in limited after ${n} failures per address`, 'sign-in limit'),
+    held(checked.accountLimit, (n) => `account refused after ${n} failures`, 'account limit'),
+    held(checked.signupLimit, (n) => `sign-up limited after ${n} per address`, 'sign-up limit'),
+  ].join(', ');
   figure(
-    `abuse: ${checked.passed} of ${checked.statuses.length} bad requests answered with the documented 4xx and error shape, nothing stored; ${serverErrors} × 5xx; ${limit}`,
+    `abuse: ${checked.passed} of ${checked.statuses.length} bad requests answered with the documented 4xx and error shape, nothing stored; ${serverErrors} × 5xx; ${limits}`,
   );
   await databases?.close();
   await system?.stop();
@@ -167,32 +181,86 @@ it('sends security headers and an httpOnly, SameSite session cookie through the 
   expect(res.headers.get('x-powered-by')).toBeNull();
 });
 
-/** A sign-in from another loopback address: a client of its own, as the gateway reports it. */
-const signinFrom = (localAddress: string, password: string) =>
-  new Promise<{ status: number; body: ApiErrors }>((resolve, reject) => {
+interface Answer {
+  status: number;
+  body: ApiErrors;
+  retryAfter?: string;
+}
+
+/** A POST from another loopback address: a client of its own, as the gateway reports it. */
+const postFrom = (localAddress: string, path: string, body: { email: string; password: string }) =>
+  new Promise<Answer>((resolve, reject) => {
     const req = http.request(
-      `${system.url}/api/users/signin`,
+      `${system.url}${path}`,
       { method: 'POST', localAddress, headers: { 'Content-Type': 'application/json' } },
       (res) => {
         let text = '';
         res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as ApiErrors }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as ApiErrors, retryAfter: res.headers['retry-after'] }));
       },
     );
     req.on('error', reject);
-    req.end(JSON.stringify({ email: 'nobody@example.com', password }));
+    req.end(JSON.stringify(body));
   });
+
+const signinFrom = (localAddress: string, email: string, password: string) => postFrom(localAddress, '/api/users/signin', { email, password });
+const signupFrom = (localAddress: string, email: string) => postFrom(localAddress, '/api/users/signup', { email, password: 'password123' });
+
+/** A 429 in the error shape that says when to come back. */
+const expectRefused = (res: Answer) => {
+  expect(res.body).toEqual({ errors: [{ message: expect.stringMatching(/too many/i) }] });
+  expect(res.retryAfter).toMatch(/^[1-9]\d*$/);
+};
 
 it('rate-limits repeated failed sign-ins per client with a clear 429', async () => {
   const statuses: number[] = [];
   for (let i = 0; i < 12; i++) {
-    const res = await signinFrom('127.0.0.2', `guess-${i}`);
+    // One guess per account, as in password spraying: the per-address limit, not the per-account one.
+    const res = await signinFrom('127.0.0.2', `nobody-${i}@example.com`, `guess-${i}`);
     statuses.push(res.status);
-    if (res.status === 429) expect(res.body).toEqual({ errors: [{ message: expect.stringMatching(/too many/i) }] });
+    if (res.status === 429) expectRefused(res);
   }
   expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
   expect(statuses.slice(10)).toEqual([429, 429]);
   // Another client is not held back by this one's failures.
-  expect((await signinFrom('127.0.0.3', 'guess')).status).toBe(400);
+  expect((await signinFrom('127.0.0.3', 'nobody-0@example.com', 'guess')).status).toBe(400);
   checked.signinLimit = statuses.indexOf(429);
+});
+
+it('refuses one account for a few seconds after repeated failures from many addresses, then lets its owner in', async () => {
+  const email = uniqueEmail('victim');
+  expect((await signupFrom('127.0.0.10', email)).status).toBe(201);
+  const statuses: number[] = [];
+  let refused: Answer | undefined;
+  for (let i = 0; i < 6 && !refused; i++) {
+    const res = await signinFrom(`127.0.0.${11 + i}`, email, `guess-${i}`);
+    statuses.push(res.status);
+    if (res.status === 429) refused = res;
+  }
+  expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+  expectRefused(refused!);
+  // Even the right password waits, but only briefly: a lockout must not lock the real user out for long.
+  expect(Number(refused!.retryAfter)).toBeLessThanOrEqual(2);
+  expect((await signinFrom('127.0.0.20', email, 'password123')).status).toBe(429);
+  // Another account is not held back.
+  expect((await signinFrom('127.0.0.20', 'nobody-else@example.com', 'guess')).status).toBe(400);
+  await new Promise((resolve) => setTimeout(resolve, Number(refused!.retryAfter) * 1000));
+  expect((await signinFrom('127.0.0.20', email, 'password123')).status).toBe(200);
+  checked.accountLimit = statuses.indexOf(429);
+});
+
+it('rate-limits sign-ups per client with a clear 429, storing none past the limit', async () => {
+  const before = await databases.count('auth', 'users');
+  const statuses: number[] = [];
+  for (let i = 0; i < SIGNUP_LIMIT + 2; i++) {
+    const res = await signupFrom('127.0.0.4', uniqueEmail(`flood${i}`));
+    statuses.push(res.status);
+    if (res.status === 429) expectRefused(res);
+  }
+  expect(statuses.slice(0, SIGNUP_LIMIT)).toEqual(Array(SIGNUP_LIMIT).fill(201));
+  expect(statuses.slice(SIGNUP_LIMIT)).toEqual([429, 429]);
+  expect(await databases.count('auth', 'users')).toBe(before + SIGNUP_LIMIT);
+  // Another client still signs up.
+  expect((await signupFrom('127.0.0.5', uniqueEmail('neighbour'))).status).toBe(201);
+  checked.signupLimit = statuses.indexOf(429);
 });
