@@ -22,6 +22,7 @@ const loadModel = (object: Record<string, unknown>): ModelClass | undefined => {
   const found = modelModule(object);
   if (!found) return undefined;
   try {
+    // The model's module is named only at run time, and a dynamic import() would make the check asynchronous.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = require(found.module) as Record<string, unknown>;
     const model = exported[found.kind];
