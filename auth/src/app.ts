@@ -6,5 +6,5 @@ import { signoutRouter } from './routes/signout';
 import { signupRouter } from './routes/signup';
 
 export const app = createApp([currentUserRouter, signinRouter, signoutRouter, signupRouter], {
-  isReady: () => mongoose.connection.readyState === 1,
+  isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
 });
