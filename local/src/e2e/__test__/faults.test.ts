@@ -247,7 +247,7 @@ it('no double charge: one payment sent 10 times at once, and payments racing exp
 
   const chargesBefore = stripe.count('POST /v1/charges');
   const burst = await Promise.all(range(10).map(() => buyer.post('/api/payments', { orderId: burstOrder.id, token: 'tok_visa' })));
-  expect(burst.map((res) => res.status).sort()).toEqual([201, ...Array(9).fill(400)]);
+  expect(burst.map((res) => res.status).sort()).toEqual([201, ...Array<number>(9).fill(400)]);
   expect(stripe.count('POST /v1/charges') - chargesBefore).toBe(1);
 
   const racers = await signUpMany('racer-pay', racing.length);

@@ -128,7 +128,7 @@ it('charges once when ten identical requests arrive at the same time', async () 
 
   const responses = await Promise.all(Array.from({ length: 10 }, payIt));
 
-  expect(responses.map((res) => res.status).sort()).toEqual([201, ...Array(9).fill(400)]);
+  expect(responses.map((res) => res.status).sort()).toEqual([201, ...Array<number>(9).fill(400)]);
   expect(charges).toHaveBeenCalledTimes(1);
   expect(await Payment.countDocuments({ orderId: order.id })).toBe(1);
   expect(await published(Subjects.PaymentCreated)).toHaveLength(1);
