@@ -2,14 +2,13 @@
 import js from '@eslint/js';
 import nextPlugin from '@next/eslint-plugin-next';
 import prettier from 'eslint-config-prettier';
+import { defineConfig, globalIgnores } from 'eslint/config';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
-  {
-    ignores: ['**/build/', '**/.next/', '**/node_modules/', '.tools/', '.data/', '**/coverage/', 'artifacts/', 'client/next-env.d.ts'],
-  },
+export default defineConfig(
+  globalIgnores(['**/build/', '**/.next/', '**/node_modules/', '**/.tools/', '**/.data/', '**/coverage/', '**/artifacts/', 'client/next-env.d.ts']),
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
