@@ -24,7 +24,7 @@ export const buildApp = ({ limits = limitsFromEnv(), now = Date.now }: AuthAppOp
       signoutRouter,
       signupRouter(limits.signupsPerAddress),
     ],
-    { isReady: () => mongoose.connection.readyState === 1 },
+    { isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected },
   );
 };
 

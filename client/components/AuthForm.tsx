@@ -55,7 +55,7 @@ export function AuthForm({ mode, returnTo }: { mode: Mode; returnTo: string }) {
     <section className="card form-card">
       <h1>{copy.title}</h1>
       <p className="muted">{copy.lead}</p>
-      <form onSubmit={onSubmit} noValidate>
+      <form onSubmit={(event) => void onSubmit(event)} noValidate>
         <Field
           id="email"
           label="Email"

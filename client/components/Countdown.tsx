@@ -1,18 +1,28 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { formatCountdown } from '@/lib/format';
 
-/** The current time, ticking every second; null until mounted, so server and browser render the same first frame. */
+const noSubscription = () => () => {};
+
+/** False on the server and while the browser hydrates, true once the page is React's. */
+const useHydrated = () =>
+  useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+
+/** The current time, ticking every second; null until hydrated, so server and browser render the same first frame. */
 export function useNow(active: boolean): number | null {
-  const [now, setNow] = useState<number | null>(null);
+  const hydrated = useHydrated();
+  const [now, setNow] = useState(Date.now);
   useEffect(() => {
-    setNow(Date.now());
     if (!active) return;
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [active]);
-  return now;
+  return hydrated ? now : null;
 }
 
 /** Time left to pay, switching to "Order expired" at zero. */

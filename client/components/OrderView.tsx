@@ -23,12 +23,13 @@ function useOrderRefresh(order: Order, setOrder: (order: Order) => void, waiting
   useEffect(() => {
     if (!waiting) return;
     let attempts = 0;
-    const timer = setInterval(async () => {
+    const poll = async () => {
       attempts += 1;
       if (attempts > POLL_ATTEMPTS) return clearInterval(timer);
       const result = await request<Order>('GET', `/api/orders/${order.id}`);
       if (result.ok && result.data.status !== order.status) setOrder(result.data);
-    }, POLL_INTERVAL_MS);
+    };
+    const timer = setInterval(() => void poll(), POLL_INTERVAL_MS);
     return () => clearInterval(timer);
   }, [order.id, order.status, setOrder, waiting]);
 }
@@ -84,7 +85,7 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
               <PaymentForm orderId={order.id} price={order.price} stripeKey={stripeKey} onPaid={() => setPaid(true)} />
               <div className="order-cancel">
                 <FormErrors messages={cancel.errors.general} />
-                <button type="button" className="button button-danger-ghost" onClick={cancelOrder} disabled={cancel.pending} data-testid="cancel-order">
+                <button type="button" className="button button-danger-ghost" onClick={() => void cancelOrder()} disabled={cancel.pending} data-testid="cancel-order">
                   {cancel.pending ? 'Cancelling…' : 'Cancel order'}
                 </button>
               </div>

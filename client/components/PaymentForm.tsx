@@ -109,7 +109,7 @@ function StripeCardForm({ orderId, price, stripeKey, onPaid }: PaymentFormProps 
   }
 
   return (
-    <form onSubmit={onSubmit} className="payment-form">
+    <form onSubmit={(event) => void onSubmit(event)} className="payment-form">
       <div className="field">
         <span className="label">Card details</span>
         <div id="card-element" ref={mountPoint} className="card-element" data-testid="card-element" />

@@ -17,7 +17,7 @@ export function SignOutButton() {
 
   return (
     <>
-      <button type="button" className="button button-ghost" onClick={signOut} disabled={pending} data-testid="signout">
+      <button type="button" className="button button-ghost" onClick={() => void signOut()} disabled={pending} data-testid="signout">
         {pending ? 'Signing out…' : 'Sign out'}
       </button>
       {errors.general.length > 0 && (

@@ -42,7 +42,7 @@ export function TicketForm({ ticket }: TicketFormProps) {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form onSubmit={(event) => void onSubmit(event)} noValidate>
       <Field
         id="title"
         label="Title"

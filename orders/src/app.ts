@@ -6,5 +6,5 @@ import { listOrdersRouter } from './routes/list';
 import { showOrderRouter } from './routes/show';
 
 export const app = createApp([createOrderRouter, listOrdersRouter, showOrderRouter, cancelOrderRouter], {
-  isReady: () => mongoose.connection.readyState === 1,
+  isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
 });

@@ -3,5 +3,5 @@ import { createApp } from '@ticketing/common';
 import { createPaymentRouter } from './routes/create-payment';
 
 export const app = createApp([createPaymentRouter], {
-  isReady: () => mongoose.connection.readyState === 1,
+  isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
 });

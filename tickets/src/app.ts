@@ -6,5 +6,5 @@ import { showTicketRouter } from './routes/show';
 import { updateTicketRouter } from './routes/update';
 
 export const app = createApp([createTicketRouter, listTicketsRouter, showTicketRouter, updateTicketRouter], {
-  isReady: () => mongoose.connection.readyState === 1,
+  isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
 });

@@ -98,7 +98,10 @@ export class NatsStreamingBus implements EventBus {
       return subscription;
     });
     return {
-      close: async () => subscriptions.forEach((subscription) => subscription.unsubscribe()),
+      close: () => {
+        subscriptions.forEach((subscription) => subscription.unsubscribe());
+        return Promise.resolve();
+      },
     };
   }
 

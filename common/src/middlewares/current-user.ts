@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { UserPayload, verifyUserToken } from '../session/user-token';
 
 declare global {
+  // Express's typings declare the global `Express` namespace for apps to extend Request: an extension, not a namespace of ours.
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {

@@ -29,12 +29,12 @@ export const updateIfCurrent = <T extends HasOutbox & { version: number }>(
 ) => {
   const push = { ...update.$push, ...(event && { outbox: event }) };
   return model.findOneAndUpdate(
-    { ...where, _id: read._id, version: read.version } as QueryFilter<T>,
+    { ...where, _id: read._id, version: read.version },
     {
       ...update,
       $inc: { ...update.$inc, version: 1 },
       ...(Object.keys(push).length > 0 && { $push: push }),
-    } as UpdateQuery<T>,
+    },
     { returnDocument: 'after' },
   );
 };

@@ -10,7 +10,7 @@ export const runEntryPoint = (entry: string, env: NodeJS.ProcessEnv = {}) => {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const collect = (chunk: Buffer) => (output += chunk);
+  const collect = (chunk: Buffer) => (output += chunk.toString());
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

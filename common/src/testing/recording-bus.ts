@@ -10,6 +10,9 @@ export interface RecordedEvent {
 /** What the transport does with a delivered message: acks it, or leaves it for redelivery. */
 export type Delivery = 'acked' | 'unacked';
 
+/** A copy of `value` as it arrives over the wire: the real bus sends JSON. */
+const overTheWire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
 /**
  * An in-memory EventBus for a service's own tests: it records what is published,
  * and `deliver` hands a message to the listener subscribed to its subject.
@@ -20,10 +23,10 @@ export class RecordingBus implements EventBus {
   private sequence = 0;
   private readonly handlers = new Map<Subjects, MessageHandler<Subjects>>();
 
-  async publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void> {
-    if (this.failing?.(subject, data)) throw new Error('publish failed (simulated)');
-    // Round-trip through JSON as the real bus does.
-    this.published.push({ subject, data: JSON.parse(JSON.stringify(data)) });
+  publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void> {
+    if (this.failing?.(subject, data)) return Promise.reject(new Error('publish failed (simulated)'));
+    this.published.push({ subject, data: overTheWire(data) });
+    return Promise.resolve();
   }
 
   /** Every publish (or every one `which` picks) fails from now on, as when the server is unreachable, until `recover()`. */
@@ -47,7 +50,12 @@ export class RecordingBus implements EventBus {
   subscribe<S extends Subjects>(subject: S, _options: SubscribeOptions, handler: MessageHandler<S>): Subscription {
     if (this.handlers.has(subject)) throw new Error(`a listener is already subscribed to ${subject}`);
     this.handlers.set(subject, handler as unknown as MessageHandler<Subjects>);
-    return { close: async () => void this.handlers.delete(subject) };
+    return {
+      close: () => {
+        this.handlers.delete(subject);
+        return Promise.resolve();
+      },
+    };
   }
 
   /** Hands `data` to the listener of `subject` as the transport would, and says whether it was acked. */
@@ -55,7 +63,7 @@ export class RecordingBus implements EventBus {
     const handler = this.handlers.get(subject);
     if (!handler) throw new Error(`no listener is subscribed to ${subject}`);
     try {
-      await handler(JSON.parse(JSON.stringify(data)), { sequence: ++this.sequence, redelivered: deliveries > 1, deliveries });
+      await handler(overTheWire(data), { sequence: ++this.sequence, redelivered: deliveries > 1, deliveries });
       return 'acked';
     } catch {
       return 'unacked';
@@ -63,12 +71,13 @@ export class RecordingBus implements EventBus {
   }
 
   watch(): Subscription {
-    return { close: async () => {} };
+    return { close: () => Promise.resolve() };
   }
 
   onConnectionLost(): void {}
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.handlers.clear();
+    return Promise.resolve();
   }
 }

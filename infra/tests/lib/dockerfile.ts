@@ -182,7 +182,7 @@ export const execForm = (instruction: Instruction | undefined): string[] | undef
   if (!instruction) return undefined;
   try {
     const parsed: unknown = JSON.parse(instruction.args);
-    return Array.isArray(parsed) && parsed.every((part) => typeof part === 'string') ? (parsed as string[]) : undefined;
+    return Array.isArray(parsed) && parsed.every((part) => typeof part === 'string') ? parsed : undefined;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { loadManifests } from './manifests';
 import { Cluster, toCluster } from './kube';
-import { listRepoFiles, readRepoFile, repoBuildContext, repoFileExists } from './repo';
+import { listRepoFiles, readRepoFile, repoBuildContext } from './repo';
 import { checkSkaffold, parseSkaffold, SkaffoldConfig } from './skaffold';
 
 /** Where the cluster's setup is documented: the README's "Deploy to a cluster" section. */

@@ -82,7 +82,8 @@ const nextOutput = (
   const workspace = /\bnpm\s+run\s+build\s+(?:--workspace[= ]|-w\s+)(\S+)/.exec(run.args)?.[1];
   const appDir = workspace ? workspaceDir(context, workspace) : undefined;
   if (!appDir) return undefined;
-  const script = String(((readJson(context, `${appDir}/package.json`)?.scripts ?? {}) as Record<string, unknown>).build ?? '');
+  const build = ((readJson(context, `${appDir}/package.json`)?.scripts ?? {}) as Record<string, unknown>).build;
+  const script = typeof build === 'string' ? build : '';
   if (!/\bnext\s+build\b/.test(script)) return undefined;
   const config =
     ['next.config.ts', 'next.config.mjs', 'next.config.js'].map((name) => context.read(`${appDir}/${name}`)).find(Boolean) ?? '';

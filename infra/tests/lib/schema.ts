@@ -22,6 +22,7 @@ const loadModel = (object: Record<string, unknown>): ModelClass | undefined => {
   const found = modelModule(object);
   if (!found) return undefined;
   try {
+    // The model's module is named only at run time, and a dynamic import() would make the check asynchronous.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = require(found.module) as Record<string, unknown>;
     const model = exported[found.kind];
@@ -78,11 +79,13 @@ export const unknownFieldProblems = (manifests: Manifest[]): string[] => {
   const host = ts.createCompilerHost(options);
   const source = lines.join('\n');
   const isVirtual = (fileName: string) => path.resolve(fileName) === virtualFile;
-  const { getSourceFile, fileExists, readFile } = host;
+  const getSourceFile = host.getSourceFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
   host.getSourceFile = (fileName, language, ...rest) =>
-    isVirtual(fileName) ? ts.createSourceFile(fileName, source, language) : getSourceFile.call(host, fileName, language, ...rest);
-  host.fileExists = (fileName) => isVirtual(fileName) || fileExists.call(host, fileName);
-  host.readFile = (fileName) => (isVirtual(fileName) ? source : readFile.call(host, fileName));
+    isVirtual(fileName) ? ts.createSourceFile(fileName, source, language) : getSourceFile(fileName, language, ...rest);
+  host.fileExists = (fileName) => isVirtual(fileName) || fileExists(fileName);
+  host.readFile = (fileName) => (isVirtual(fileName) ? source : readFile(fileName));
 
   const program = ts.createProgram({ rootNames: [virtualFile], options, host });
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => {

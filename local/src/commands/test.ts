@@ -37,6 +37,15 @@ const runJest = (pkg: string, env: NodeJS.ProcessEnv, extraArgs: string[]): Prom
   });
 };
 
+/** `npm run lint` (tsc -b, ESLint, Prettier's check), from the repository root; resolves whether it passed. */
+const runLint = (): Promise<boolean> => {
+  const child = spawn('npm', ['run', 'lint'], { cwd: repoRoot, stdio: 'inherit' });
+  return new Promise((resolve) => {
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
+};
+
 /** What the arguments select, or undefined after saying what is wrong with them. */
 const select = (args: string[]): TestSelection | undefined => {
   try {
@@ -50,13 +59,24 @@ const select = (args: string[]): TestSelection | undefined => {
 /**
  * Starts the local infrastructure once, runs each package's jest suite against
  * it, and prints one total line. `npm test -- auth tickets` runs only those;
- * from the first flag on, the arguments go to jest (see parseTestArgs).
+ * from the first flag on, the arguments go to jest (see parseTestArgs). The full
+ * run (no arguments) lints first; a lint failure fails the run, after the suites.
  */
 export const runTests = async (args: string[]): Promise<number> => {
   const selection = select(args);
   if (!selection) return 2;
   const { jestArgs } = selection;
   const packages = selection.packages.filter((pkg) => fs.existsSync(path.join(repoRoot, pkg, 'jest.config.js')));
+
+  const broken: string[] = [];
+  let failed = 0;
+  if (args.length === 0) {
+    console.log('\n[test] lint');
+    if (!(await runLint())) {
+      broken.push('lint');
+      failed += 1;
+    }
+  }
 
   const infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], {
     progress: (line) => console.log(`[infra] ${line}`),
@@ -66,9 +86,7 @@ export const runTests = async (args: string[]): Promise<number> => {
   process.once('SIGTERM', stop);
 
   let passed = 0;
-  let failed = 0;
   let skipped = 0;
-  const broken: string[] = [];
   try {
     for (const pkg of packages) {
       console.log(`\n[test] ${pkg}`);

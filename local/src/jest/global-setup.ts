@@ -2,7 +2,6 @@ import type { Config } from '@jest/types';
 import { Infra, InfraPiece, startInfra } from '../infra/start-infra';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TICKETING_INFRA__: Infra | undefined;
 }
 

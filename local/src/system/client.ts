@@ -17,7 +17,7 @@ const newestSource = (dir: string): number =>
   }, 0);
 
 /** `next build` when there is no build or a source file is newer than it. */
-export const buildClientIfStale = async (progress: (line: string) => void): Promise<void> => {
+export const buildClientIfStale = (progress: (line: string) => void): void => {
   if (fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs >= newestSource(clientDir)) return;
   progress('client: building (next build, about a minute)');
   execFileSync(process.execPath, [nextBin, 'build'], {

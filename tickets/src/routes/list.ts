@@ -22,10 +22,7 @@ const pageQuery = [
 
 /** Tickets for sale, newest first; `X-Next-Cursor` names where the next page starts, if there is one. */
 router.get('/api/tickets', pageQuery, validateRequest, async (req: Request, res: Response) => {
-  const { limit = DEFAULT_PAGE_SIZE, cursor } = matchedData(req, { locations: ['query'] }) as {
-    limit?: number;
-    cursor?: string;
-  };
+  const { limit = DEFAULT_PAGE_SIZE, cursor } = matchedData<{ limit?: number; cursor?: string }>(req, { locations: ['query'] });
   const found = await Ticket.find({ orderId: { $exists: false }, ...(cursor && { _id: { $lt: cursor } }) })
     .sort({ _id: -1 })
     .limit(limit + 1);

@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
+import type * as Api from '@ticketing/common/api';
 import { sessionCookie, useTestDatabase } from '@ticketing/common/testing';
 import { app } from '../../app';
 
@@ -14,7 +15,7 @@ const signupCookie = async () => {
 it('reports the signed-in user with id, email and iat', async () => {
   const cookie = await signupCookie();
   const res = await request(app).get('/api/users/currentuser').set('Cookie', cookie).expect(200);
-  expect(res.body.currentUser).toEqual({ id: expect.any(String), email: 'ann@example.com', iat: expect.any(Number) });
+  expect((res.body as Api.CurrentUserResponse).currentUser).toEqual({ id: expect.any(String), email: 'ann@example.com', iat: expect.any(Number) });
 });
 
 it('reports null without a cookie', async () => {
@@ -30,7 +31,7 @@ it('treats a JWT signed with another key as signed out', async () => {
 
 it('treats a JWT with an altered payload as signed out', async () => {
   const cookie = await signupCookie();
-  const token = JSON.parse(Buffer.from(cookie[0].split(';')[0].slice('session='.length), 'base64').toString()).jwt as string;
+  const token = (JSON.parse(Buffer.from(cookie[0].split(';')[0].slice('session='.length), 'base64').toString()) as { jwt: string }).jwt;
   const [header, , signature] = token.split('.');
   const payload = Buffer.from(JSON.stringify({ id: 'admin', email: 'admin@example.com' })).toString('base64url');
   const res = await request(app)

@@ -1,5 +1,6 @@
 import crypto from 'crypto';
 import request from 'supertest';
+import type * as Api from '@ticketing/common/api';
 import { useTestDatabase } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { User } from '../../models/user';
@@ -40,7 +41,7 @@ it.each([
   ['an invalid email', { email: 'ann', password: 'password123' }, 'email'],
 ])('rejects %s with 400', async (_case, body, field) => {
   const res = await signin(body).expect(400);
-  expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+  expect((res.body as Api.ApiErrors).errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
 });
 
 it('rate-limits failed sign-ins per client with a 429 in the error shape, ignoring successful ones', async () => {

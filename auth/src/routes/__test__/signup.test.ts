@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type * as Api from '@ticketing/common/api';
 import { useTestDatabase } from '@ticketing/common/testing';
 import { app, buildApp } from '../../app';
 import { User } from '../../models/user';
@@ -40,7 +41,7 @@ it.each([
   ['a missing password', { email: 'a@b.com' }, 'password'],
 ])('rejects %s with 400 naming the field', async (_case, body, field) => {
   const res = await signup(body).expect(400);
-  expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]));
+  expect((res.body as Api.ApiErrors).errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]));
   expect(await User.countDocuments()).toBe(0);
 });
 

@@ -38,10 +38,11 @@ class RecordingTicketListener extends Listener<TicketCreatedEvent> {
     super(bus);
   }
 
-  async onMessage(data: TicketCreatedEvent['data'], info: MessageInfo) {
-    if (!data.title.startsWith(this.prefix)) return;
+  onMessage(data: TicketCreatedEvent['data'], info: MessageInfo): Promise<void> {
+    if (!data.title.startsWith(this.prefix)) return Promise.resolve();
     this.received.push({ data, info });
-    if (this.failOnce.delete(data.title) || this.failAlways.has(data.title)) throw new Error('handler failed');
+    if (this.failOnce.delete(data.title) || this.failAlways.has(data.title)) return Promise.reject(new Error('handler failed'));
+    return Promise.resolve();
   }
 
   titles() {

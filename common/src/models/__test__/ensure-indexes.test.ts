@@ -21,7 +21,8 @@ it('builds a unique index before the first write, so the first duplicate is alre
 
   await ensureIndexes(connection);
 
-  const names = (await Seat.listIndexes()).map((index) => index.name);
+  const indexes = (await Seat.listIndexes()) as { name: string }[];
+  const names = indexes.map((index) => index.name);
   expect(names).toContain('lock_1');
   await Seat.create({ lock: 'ticket:1' });
   const duplicate = await Seat.create({ lock: 'ticket:1' }).catch((err: unknown) => err);

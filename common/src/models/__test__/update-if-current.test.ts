@@ -51,14 +51,14 @@ it('retries a lost race with a fresh read until the write lands', async () => {
   });
 
   expect(attempts).toBe(2);
-  expect(updated!.toObject()).toMatchObject({ count: 11, version: 2 });
+  expect(updated.toObject()).toMatchObject({ count: 11, version: 2 });
 });
 
 it('gives up with a ConcurrentChangeError (a 400) when every attempt loses', async () => {
   let attempts = 0;
-  const failing = retryOnConflict(async () => {
+  const failing = retryOnConflict(() => {
     attempts += 1;
-    return null;
+    return Promise.resolve(null);
   }, 3);
 
   await expect(failing).rejects.toBeInstanceOf(ConcurrentChangeError);

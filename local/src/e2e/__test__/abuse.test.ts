@@ -71,6 +71,8 @@ interface Case {
 const huge = 'x'.repeat(20_000);
 const objectId = '507f1f77bcf86cd799439011';
 
+// One case a line, so the table reads as a table.
+// prettier-ignore
 const cases: Case[] = [
   // auth
   { name: 'signup email as operator', as: 'anonymous', method: 'POST', path: () => '/api/users/signup', body: { email: { $gt: '' }, password: 'password123' }, status: 400 },

@@ -263,7 +263,7 @@ it('expiration survives a restart of the service and of Redis', async () => {
   const placed = await Promise.all(buyers.map((buyer, i) => buyer.post<Order>('/api/orders', { ticketId: tickets[i].id })));
   placed.forEach((res) => expect(res.status).toBe(201));
   // Let expiration schedule the jobs, then take it and Redis down and back up.
-  await waitUntil(async () => events.filter((e) => e.subject === Subjects.OrderCreated && placed.some((p) => p.body.id === e.data.id)).length === 8, 20_000, 'order:created');
+  await waitUntil(() => events.filter((e) => e.subject === Subjects.OrderCreated && placed.some((p) => p.body.id === e.data.id)).length === 8, 20_000, 'order:created');
   await sleep(1_000);
   await system.services.expiration.kill('SIGKILL');
   await infra.servers.redis!.restart();
@@ -271,7 +271,7 @@ it('expiration survives a restart of the service and of Redis', async () => {
   await system.services.expiration.start();
 
   const cancelledAt = (orderId: string) => events.find((e) => e.subject === Subjects.OrderCancelled && e.data.id === orderId)?.at;
-  await waitUntil(async () => placed.every((res) => cancelledAt(res.body.id)), SETTLE_MS, 'every order to expire');
+  await waitUntil(() => placed.every((res) => cancelledAt(res.body.id)), SETTLE_MS, 'every order to expire');
   const lateness = placed.map((res) => cancelledAt(res.body.id)! - Date.parse(res.body.expiresAt));
   expect(Math.min(...lateness)).toBeGreaterThanOrEqual(-50);
   figure(`expiration restart: 8/8 orders expired after the service and Redis restarted; worst lateness ${Math.max(...lateness)} ms, best ${Math.min(...lateness)} ms`);
@@ -286,7 +286,7 @@ it('no double charge: one payment sent 10 times at once, and payments racing exp
 
   const chargesBefore = stripe.count('POST /v1/charges');
   const burst = await Promise.all(range(10).map(() => buyer.post('/api/payments', { orderId: burstOrder.id, token: 'tok_visa' })));
-  expect(burst.map((res) => res.status).sort()).toEqual([201, ...Array(9).fill(400)]);
+  expect(burst.map((res) => res.status).sort()).toEqual([201, ...Array<number>(9).fill(400)]);
   expect(stripe.count('POST /v1/charges') - chargesBefore).toBe(1);
 
   const racers = await signUpMany('racer-pay', racing.length);

@@ -7,6 +7,6 @@ export class ExpirationCompleteListener extends Listener<ExpirationCompleteEvent
   readonly subject = Subjects.ExpirationComplete;
 
   async onMessage({ orderId }: ExpirationCompleteEvent['data']): Promise<void> {
-    orderOutbox.kick(await changeActiveOrder(orderId, Order.cancel));
+    orderOutbox.kick(await changeActiveOrder(orderId, (order) => Order.cancel(order)));
   }
 }

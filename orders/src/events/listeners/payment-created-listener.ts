@@ -7,6 +7,6 @@ export class PaymentCreatedListener extends Listener<PaymentCreatedEvent> {
 
   async onMessage({ orderId }: PaymentCreatedEvent['data']): Promise<void> {
     // A payment that lost the race with expiry leaves the order cancelled; the payments service refunds it.
-    await changeActiveOrder(orderId, Order.complete);
+    await changeActiveOrder(orderId, (order) => Order.complete(order));
   }
 }

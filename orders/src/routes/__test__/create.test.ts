@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { OrderStatus, Subjects } from '@ticketing/common';
+import type * as Api from '@ticketing/common/api';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { orderOutbox } from '../../events/outbox';
@@ -37,21 +38,22 @@ it('reserves the ticket for the caller: 201 with the order and its ticket', asyn
     price: 19.99,
     ticket: { id: ticket.id, title: 'Concert', price: 19.99 },
   });
-  expect(await Order.findById(res.body.id)).toMatchObject({ userId, status: OrderStatus.Created, version: 0 });
+  expect(await Order.findById((res.body as Api.Order).id)).toMatchObject({ userId, status: OrderStatus.Created, version: 0 });
 });
 
 it('publishes order:created with what was stored', async () => {
   const userId = newId();
   const ticket = await createTicket({ price: 19.99 });
   const res = await placeOrder({ ticketId: ticket.id }, signinCookie({ id: userId })).expect(201);
+  const order = res.body as Api.Order;
 
   expect(await published(Subjects.OrderCreated)).toEqual([
     {
-      id: res.body.id,
+      id: order.id,
       version: 0,
       status: OrderStatus.Created,
       userId,
-      expiresAt: res.body.expiresAt,
+      expiresAt: order.expiresAt,
       ticket: { id: ticket.id, price: 19.99 },
     },
   ]);
@@ -60,14 +62,14 @@ it('publishes order:created with what was stored', async () => {
 it('expires after the configured window, 15 minutes by default', async () => {
   const ticket = await createTicket();
   const before = Date.now();
-  const byDefault = await placeOrder({ ticketId: ticket.id }).expect(201);
-  expect(Date.parse(byDefault.body.expiresAt) - before).toBeGreaterThanOrEqual(15 * 60 * 1000 - 1000);
-  expect(Date.parse(byDefault.body.expiresAt) - before).toBeLessThanOrEqual(15 * 60 * 1000 + 1000);
+  const byDefault = (await placeOrder({ ticketId: ticket.id }).expect(201)).body as Api.Order;
+  expect(Date.parse(byDefault.expiresAt) - before).toBeGreaterThanOrEqual(15 * 60 * 1000 - 1000);
+  expect(Date.parse(byDefault.expiresAt) - before).toBeLessThanOrEqual(15 * 60 * 1000 + 1000);
 
   process.env.EXPIRATION_WINDOW_SECONDS = '5';
-  const short = await placeOrder({ ticketId: (await createTicket()).id }).expect(201);
-  expect(Date.parse(short.body.expiresAt) - Date.now()).toBeLessThanOrEqual(5000);
-  expect(Date.parse(short.body.expiresAt) - Date.now()).toBeGreaterThan(3000);
+  const short = (await placeOrder({ ticketId: (await createTicket()).id }).expect(201)).body as Api.Order;
+  expect(Date.parse(short.expiresAt) - Date.now()).toBeLessThanOrEqual(5000);
+  expect(Date.parse(short.expiresAt) - Date.now()).toBeGreaterThan(3000);
 });
 
 it("refuses a seller's order for their own ticket with 400, storing and publishing nothing", async () => {
@@ -87,7 +89,7 @@ it("keeps the order's price when the ticket's price changes afterwards", async (
   const res = await placeOrder({ ticketId: ticket.id }, signinCookie({ id: userId })).expect(201);
   await Ticket.updateOne({ _id: ticket.id }, { $set: { price: 35, version: 1 } });
 
-  const shown = await request(app).get(`/api/orders/${res.body.id}`).set('Cookie', signinCookie({ id: userId })).expect(200);
+  const shown = await request(app).get(`/api/orders/${(res.body as Api.Order).id}`).set('Cookie', signinCookie({ id: userId })).expect(200);
 
   expect(shown.body).toMatchObject({ price: 19.99, ticket: { id: ticket.id, price: 35 } });
 });
@@ -104,7 +106,7 @@ it.each([
   ['an operator object', { ticketId: { $ne: null } }],
 ])('rejects a ticketId that is %s with 400 naming it', async (_case, body) => {
   const res = await placeOrder(body).expect(400);
-  expect(res.body.errors).toEqual([{ message: expect.any(String), field: 'ticketId' }]);
+  expect((res.body as Api.ApiErrors).errors).toEqual([{ message: expect.any(String), field: 'ticketId' }]);
   expect(await Order.countDocuments()).toBe(0);
 });
 
@@ -126,7 +128,7 @@ it('refuses a ticket whose order is paid', async () => {
 it('lets a ticket be ordered again once its order is cancelled', async () => {
   const { ticket } = await createOrder({ status: OrderStatus.Cancelled });
   const res = await placeOrder({ ticketId: ticket.id }).expect(201);
-  expect(res.body.ticket.id).toBe(ticket.id);
+  expect((res.body as Api.Order).ticket.id).toBe(ticket.id);
 });
 
 describe('when 20 orders race for one ticket (concurrent)', () => {
@@ -146,7 +148,7 @@ describe('when 20 orders race for one ticket (concurrent)', () => {
     expect(await Order.countDocuments({ ticket: ticket._id, status: OrderStatus.Created })).toBe(1);
     expect(await Order.countDocuments()).toBe(1);
     expect(await published(Subjects.OrderCreated)).toEqual([
-      expect.objectContaining({ id: results.find((r) => r.status === 201)!.body.id }),
+      expect.objectContaining({ id: (results.find((r) => r.status === 201)!.body as Api.Order).id }),
     ]);
   });
 });

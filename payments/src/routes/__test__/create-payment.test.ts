@@ -1,6 +1,7 @@
 import request from 'supertest';
 import Stripe from 'stripe';
 import { OrderStatus, Subjects } from '@ticketing/common';
+import type * as Api from '@ticketing/common/api';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { OrderCancelledListener } from '../../events/listeners/order-cancelled-listener';
@@ -34,18 +35,19 @@ it('charges the order, stores the payment and publishes payment:created with the
   const { order, payIt } = await orderToPay(19.99);
 
   const res = await payIt().expect(201);
+  const { id } = res.body as Api.Payment;
 
   expect(charges).toHaveBeenCalledTimes(1);
   expect(charges).toHaveBeenCalledWith(
     { currency: 'usd', amount: 1999, source: 'tok_visa' },
-    { idempotencyKey: `charge-${order.id}-${res.body.id}` },
+    { idempotencyKey: `charge-${order.id}-${id}` },
   );
-  const charge = await charges.mock.results[0].value;
-  const payment = await Payment.findById(res.body.id);
+  const charge = (await charges.mock.results[0].value) as Stripe.Charge;
+  const payment = await Payment.findById(id);
   expect(payment).toMatchObject({ stripeId: charge.id, status: PaymentStatus.Succeeded });
   expect(String(payment!.orderId)).toBe(order.id);
   expect(res.body).toEqual({ id: String(payment!._id) });
-  expect(await published(Subjects.PaymentCreated)).toEqual([{ id: res.body.id, orderId: order.id, stripeId: charge.id }]);
+  expect(await published(Subjects.PaymentCreated)).toEqual([{ id, orderId: order.id, stripeId: charge.id }]);
 });
 
 it.each([
@@ -83,7 +85,7 @@ it.each([
 
   const res = await pay(body, signinCookie()).expect(400);
 
-  expect(res.body.errors).toEqual([{ message: expect.any(String), field }]);
+  expect((res.body as Api.ApiErrors).errors).toEqual([{ message: expect.any(String), field }]);
   expect(charges).not.toHaveBeenCalled();
 });
 
@@ -143,7 +145,7 @@ it('charges once when ten identical requests arrive at the same time', async () 
 
   const responses = await Promise.all(Array.from({ length: 10 }, payIt));
 
-  expect(responses.map((res) => res.status).sort()).toEqual([201, ...Array(9).fill(400)]);
+  expect(responses.map((res) => res.status).sort()).toEqual([201, ...Array<number>(9).fill(400)]);
   expect(charges).toHaveBeenCalledTimes(1);
   expect(await Payment.countDocuments({ orderId: order.id })).toBe(1);
   expect(await published(Subjects.PaymentCreated)).toHaveLength(1);
@@ -186,13 +188,13 @@ it('answers 500 without details when Stripe cannot be reached, and keeps the cla
 
 it('refunds the charge when the order is cancelled while the charge is in flight', async () => {
   const stripeCharges = stripe().charges;
-  const realCreate = stripeCharges.create;
+  const realCreate = stripeCharges.create.bind(stripeCharges);
   const { charges, refunds } = spyOnStripe();
   const { order, payIt } = await orderToPay();
   // The cancellation arrives through the listener just as Stripe is being called.
   charges.mockImplementationOnce(async (...args) => {
     await new OrderCancelledListener(bus).onMessage({ id: order.id, version: 1, ticket: { id: newId() } });
-    return realCreate.apply(stripeCharges, args);
+    return realCreate(...args);
   });
 
   const res = await payIt().expect(400);
@@ -223,13 +225,13 @@ describe('a pending claim', () => {
     expect(charges).toHaveBeenCalledTimes(1);
     expect(charges).toHaveBeenCalledWith(
       { currency: 'usd', amount: 1999, source: 'tok_visa' },
-      { idempotencyKey: `charge-${order.id}-${claim._id}` },
+      { idempotencyKey: `charge-${order.id}-${claim.id}` },
     );
-    const charge = await charges.mock.results[0].value;
+    const charge = (await charges.mock.results[0].value) as Stripe.Charge;
     expect(await Payment.find({ orderId: order.id })).toEqual([
       expect.objectContaining({ _id: claim._id, stripeId: charge.id, status: PaymentStatus.Succeeded }),
     ]);
-    expect(await published(Subjects.PaymentCreated)).toEqual([{ id: res.body.id, orderId: order.id, stripeId: charge.id }]);
+    expect(await published(Subjects.PaymentCreated)).toEqual([{ id: (res.body as Api.Payment).id, orderId: order.id, stripeId: charge.id }]);
   });
 
   it('of a request still charging is left alone', async () => {
@@ -253,21 +255,21 @@ describe('a pending claim', () => {
 
     expect(responses.map((res) => res.status).sort()).toEqual([201, 400, 400, 400, 400]);
     expect(charges).toHaveBeenCalledTimes(1);
-    expect(charges.mock.calls[0][1]).toEqual({ idempotencyKey: `charge-${order.id}-${claim._id}` });
+    expect(charges.mock.calls[0][1]).toEqual({ idempotencyKey: `charge-${order.id}-${claim.id}` });
     expect(await Payment.countDocuments({ orderId: order.id })).toBe(1);
     expect(await published(Subjects.PaymentCreated)).toHaveLength(1);
   });
 
   it('charged both by its stalled request and by the one that took it over is recorded and published once', async () => {
     const stripeCharges = stripe().charges;
-    const realCreate = stripeCharges.create;
+    const realCreate = stripeCharges.create.bind(stripeCharges);
     const { charges } = spyOnStripe();
     const { order, payIt } = await orderToPay();
     // Stripe stalls past the threshold, and meanwhile a second request takes the claim over and pays.
     charges.mockImplementationOnce(async (...args) => {
       await Payment.updateOne({ orderId: order.id }, { $set: { claimedAt: ago(ABANDONED_CLAIM_MS + 1000) } });
       await payIt().expect(201);
-      return realCreate.apply(stripeCharges, args);
+      return realCreate(...args);
     });
 
     await payIt().expect(201);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { Subjects } from '@ticketing/common';
+import type * as Api from '@ticketing/common/api';
 import { signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { Ticket } from '../../models/ticket';
@@ -15,13 +16,14 @@ it('keeps a stored change whose publish failed and publishes it on the next rela
     .set('Cookie', signinCookie())
     .send({ title: 'Concert', price: 20 })
     .expect(201);
+  const { id } = res.body as Api.Ticket;
 
   expect(await published(Subjects.TicketCreated)).toEqual([]);
-  expect((await Ticket.findById(res.body.id))!.outbox).toHaveLength(1);
+  expect((await Ticket.findById(id))!.outbox).toHaveLength(1);
 
-  expect(log).toHaveBeenCalledWith(expect.stringContaining(`[outbox] Ticket ${res.body.id}: relay failed (attempt 1)`));
+  expect(log).toHaveBeenCalledWith(expect.stringContaining(`[outbox] Ticket ${id}: relay failed (attempt 1)`));
   log.mockRestore();
   bus.recover();
-  expect(await published(Subjects.TicketCreated)).toEqual([expect.objectContaining({ id: res.body.id, version: 0 })]);
-  expect((await Ticket.findById(res.body.id))!.outbox).toHaveLength(0);
+  expect(await published(Subjects.TicketCreated)).toEqual([expect.objectContaining({ id, version: 0 })]);
+  expect((await Ticket.findById(id))!.outbox).toHaveLength(0);
 });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { Subjects } from '@ticketing/common';
+import type * as Api from '@ticketing/common/api';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
@@ -21,7 +22,7 @@ it('creates the ticket for the signed-in user: 201, version 0, not reserved', as
   const res = await createTicket({ title: '  Concert  ', price: 19.99 }, signinCookie({ id: userId })).expect(201);
 
   expect(res.body).toEqual({ id: expect.any(String), title: 'Concert', price: 19.99, userId, version: 0 });
-  const stored = await Ticket.findById(res.body.id);
+  const stored = await Ticket.findById((res.body as Api.Ticket).id);
   expect(stored).toMatchObject({ title: 'Concert', price: 19.99, userId, version: 0 });
   expect(stored!.orderId).toBeUndefined();
 });
@@ -29,11 +30,10 @@ it('creates the ticket for the signed-in user: 201, version 0, not reserved', as
 it('publishes ticket:created with what was stored', async () => {
   const userId = newId();
   const res = await createTicket({ title: 'Concert', price: 20 }, signinCookie({ id: userId })).expect(201);
+  const { id } = res.body as Api.Ticket;
 
-  expect(await published(Subjects.TicketCreated)).toEqual([
-    { id: res.body.id, version: 0, title: 'Concert', price: 20, userId },
-  ]);
-  expect((await Ticket.findById(res.body.id))!.outbox).toHaveLength(0);
+  expect(await published(Subjects.TicketCreated)).toEqual([{ id, version: 0, title: 'Concert', price: 20, userId }]);
+  expect((await Ticket.findById(id))!.outbox).toHaveLength(0);
 });
 
 it.each([
@@ -56,7 +56,7 @@ it.each([
 ])('rejects %s with 400 naming the field, storing and publishing nothing', async (_case, body, field) => {
   const res = await createTicket(body).expect(400);
 
-  expect(res.body.errors).toEqual([{ message: expect.any(String), field }]);
+  expect((res.body as Api.ApiErrors).errors).toEqual([{ message: expect.any(String), field }]);
   expect(await Ticket.countDocuments()).toBe(0);
   expect(await published(Subjects.TicketCreated)).toEqual([]);
 });
@@ -71,6 +71,7 @@ it('ignores fields the client may not set', async () => {
   const res = await createTicket({ title: 'Concert', price: 10, userId: 'someone-else', version: 7, orderId: newId() });
   expect(res.status).toBe(201);
   expect(res.body).toMatchObject({ version: 0 });
-  expect(res.body.userId).not.toBe('someone-else');
-  expect(res.body.orderId).toBeUndefined();
+  const ticket = res.body as Api.Ticket;
+  expect(ticket.userId).not.toBe('someone-else');
+  expect(ticket.orderId).toBeUndefined();
 });

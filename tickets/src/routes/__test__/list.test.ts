@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type * as Api from '@ticketing/common/api';
 import { useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
@@ -8,6 +9,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../list';
 useServiceTest(ticketOutbox);
 
 const list = (query = '') => request(app).get(`/api/tickets${query}`);
+const ticketsOf = (res: request.Response) => res.body as Api.Ticket[];
 
 const createTickets = async (count: number) => {
   const titles = [];
@@ -27,8 +29,8 @@ it('lists available tickets only, newest first, to anyone', async () => {
   await createTicket({ title: 'New' });
 
   const res = await list().expect(200);
-  expect(res.body.map((ticket: { title: string }) => ticket.title)).toEqual(['New', 'Old']);
-  expect(res.body[0]).toEqual({
+  expect(ticketsOf(res).map((ticket) => ticket.title)).toEqual(['New', 'Old']);
+  expect(ticketsOf(res)[0]).toEqual({
     id: expect.any(String),
     title: 'New',
     price: 20,
@@ -44,11 +46,11 @@ it('pages through with limit and the X-Next-Cursor header', async () => {
   const second = await list(`?limit=2&cursor=${first.get('X-Next-Cursor')}`).expect(200);
   const third = await list(`?limit=2&cursor=${second.get('X-Next-Cursor')}`).expect(200);
 
-  const titles = (res: request.Response) => res.body.map((ticket: { title: string }) => ticket.title);
+  const titles = (res: request.Response) => ticketsOf(res).map((ticket) => ticket.title);
   expect(titles(first)).toEqual(['Ticket 5', 'Ticket 4']);
   expect(titles(second)).toEqual(['Ticket 3', 'Ticket 2']);
   expect(titles(third)).toEqual(['Ticket 1']);
-  expect(first.get('X-Next-Cursor')).toBe(first.body[1].id);
+  expect(first.get('X-Next-Cursor')).toBe(ticketsOf(first)[1].id);
   expect(third.get('X-Next-Cursor')).toBeUndefined();
 });
 
@@ -63,7 +65,7 @@ it(`answers ${DEFAULT_PAGE_SIZE} tickets by default`, async () => {
   await createTickets(DEFAULT_PAGE_SIZE + 1);
   const res = await list().expect(200);
   expect(res.body).toHaveLength(DEFAULT_PAGE_SIZE);
-  expect(res.get('X-Next-Cursor')).toBe(res.body[DEFAULT_PAGE_SIZE - 1].id);
+  expect(res.get('X-Next-Cursor')).toBe(ticketsOf(res)[DEFAULT_PAGE_SIZE - 1].id);
 });
 
 it.each([
@@ -76,5 +78,5 @@ it.each([
   ['a cursor given twice', '?cursor=507f1f77bcf86cd799439011&cursor=507f1f77bcf86cd799439012', 'cursor'],
 ])('rejects a limit or cursor that is %s with 400 naming it', async (_case, query, field) => {
   const res = await list(query).expect(400);
-  expect(res.body.errors).toEqual([{ message: expect.any(String), field }]);
+  expect((res.body as Api.ApiErrors).errors).toEqual([{ message: expect.any(String), field }]);
 });

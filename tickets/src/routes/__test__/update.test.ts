@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { Subjects } from '@ticketing/common';
+import type * as Api from '@ticketing/common/api';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
@@ -76,7 +77,7 @@ it.each([
   const { ticket, owner } = await ownedTicket();
   const res = await update(ticket.id, body, owner).expect(400);
 
-  expect(res.body.errors).toEqual([{ message: expect.any(String), field }]);
+  expect((res.body as Api.ApiErrors).errors).toEqual([{ message: expect.any(String), field }]);
   expect(await Ticket.findById(ticket.id)).toMatchObject({ title: 'Concert', price: 20, version: 0 });
 });
 
