@@ -22,9 +22,7 @@ const nextConfig: NextConfig = {
   output: 'standalone',
   poweredByHeader: false,
   reactStrictMode: true,
-  async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
-  },
+  headers: () => Promise.resolve([{ source: '/:path*', headers: securityHeaders }]),
 };
 
 export default nextConfig;

@@ -40,8 +40,17 @@ export class MemoryFailureStore implements FailureStore {
     private readonly maxRecords = 100_000,
   ) {}
 
-  // Synchronous inside, hence atomic: nothing else runs between the read and the write.
-  async attempt(key: string, at: number, ttlMs: number, lockedUntil: LockedUntil): Promise<AttemptOutcome> {
+  attempt(key: string, at: number, ttlMs: number, lockedUntil: LockedUntil): Promise<AttemptOutcome> {
+    return Promise.resolve(this.attemptNow(key, at, ttlMs, lockedUntil));
+  }
+
+  clear(key: string): Promise<void> {
+    this.records.delete(key);
+    return Promise.resolve();
+  }
+
+  // Synchronous, hence atomic: nothing else runs between the read and the write.
+  private attemptNow(key: string, at: number, ttlMs: number, lockedUntil: LockedUntil): AttemptOutcome {
     const current = this.live(key);
     const until = current ? lockedUntil(current) : 0;
     if (until > at) return { lockedUntil: until };
@@ -51,10 +60,6 @@ export class MemoryFailureStore implements FailureStore {
     this.records.set(key, { ...counted, expiresAt: at + ttlMs });
     this.evict();
     return { counted };
-  }
-
-  async clear(key: string): Promise<void> {
-    this.records.delete(key);
   }
 
   get size(): number {

@@ -15,8 +15,10 @@ export const loadTsModule = (relative: string, text = readRepoFile(relative)): R
   const refuse = (name: string) => {
     throw new Error(`${relative} imports ${name} at run time; loadTsModule evaluates only self-contained files`);
   };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  new Function('module', 'exports', 'require', outputText)(sandbox, sandbox.exports, refuse);
+  type ModuleBody = (module: typeof sandbox, exports: Record<string, unknown>, require: typeof refuse) => void;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the transpiled file is what this loader is for
+  const body = new Function('module', 'exports', 'require', outputText) as ModuleBody;
+  body(sandbox, sandbox.exports, refuse);
   return sandbox.exports;
 };
 

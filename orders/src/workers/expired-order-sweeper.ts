@@ -61,7 +61,7 @@ export class ExpiredOrderSweeper {
       .lean();
     let cancelled = 0;
     for (const { _id } of overdue) {
-      const order = await changeActiveOrder(String(_id), Order.cancel);
+      const order = await changeActiveOrder(String(_id), (active) => Order.cancel(active));
       if (order.status === OrderStatus.Cancelled) cancelled += 1;
       orderOutbox.kick(order);
     }

@@ -6,8 +6,8 @@ import { orderCancelledData, RecordingBus } from '../../testing';
 class PoisonedListener extends Listener<OrderCancelledEvent> {
   readonly subject = Subjects.OrderCancelled;
 
-  async onMessage(data: OrderCancelledEvent['data']): Promise<void> {
-    throw new Error(`unknown ticket ${data.ticket.id}`);
+  onMessage(data: OrderCancelledEvent['data']): Promise<void> {
+    return Promise.reject(new Error(`unknown ticket ${data.ticket.id}`));
   }
 }
 
@@ -54,11 +54,12 @@ it('keeps the message for redelivery when the dead letter cannot be published: n
 
 it('shows how many messages the process parked on /healthz', async () => {
   const app = createApp([]);
-  const before = (await request(app).get('/healthz').expect(200)).body.deadLetters as number;
+  const deadLetters = async () => (((await request(app).get('/healthz').expect(200)).body) as { deadLetters: number }).deadLetters;
+  const before = await deadLetters();
 
   await bus.deliver(Subjects.OrderCancelled, orderCancelledData(), { deliveries: 3 });
 
-  expect((await request(app).get('/healthz').expect(200)).body).toEqual({ status: 'ok', deadLetters: before + 1 });
+  expect(await deadLetters()).toBe(before + 1);
 });
 
 it('takes the number of deliveries from EVENT_MAX_DELIVERIES, 20 unless set, and refuses nonsense', () => {
