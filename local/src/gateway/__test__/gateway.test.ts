@@ -57,6 +57,7 @@ describe('reading the Ingress', () => {
     expect(matchRoute(real, '/api/tickets/123')?.service).toBe('tickets-srv');
     expect(matchRoute(real, '/api/orders')?.service).toBe('orders-srv');
     expect(matchRoute(real, '/api/payments')?.service).toBe('payments-srv');
+    expect(matchRoute(real, '/api/live')?.service).toBe('live-srv');
     expect(matchRoute(real, '/orders/abc')?.service).toBe('client-srv');
   });
 });
