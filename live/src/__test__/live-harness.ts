@@ -52,7 +52,7 @@ export const connect = async (url: string, { cookie, origin }: { cookie?: string
   if (origin) headers.Origin = origin;
   const socket = new WebSocket(url, { headers });
   const messages: LiveMessage[] = [];
-  socket.on('message', (data) => messages.push(JSON.parse(String(data)) as LiveMessage));
+  socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString()) as LiveMessage));
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   return { socket, messages, closed };

@@ -53,7 +53,7 @@ const openSocket = (url: string, prefix: string, onArrival: (index: number, at: 
     const socket = new WebSocket(url, { perMessageDeflate: false });
     socket.on('message', (data) => {
       const at = performance.now();
-      const message = JSON.parse(String(data)) as LiveMessage;
+      const message = JSON.parse((data as Buffer).toString()) as LiveMessage;
       if (message.type !== 'ticket:changed' || !message.data.title.startsWith(prefix)) return;
       onArrival(Number(message.data.title.slice(prefix.length)), at);
     });

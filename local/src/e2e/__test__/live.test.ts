@@ -25,7 +25,7 @@ const openLive = async (user?: ApiClient) => {
   const socket = new WebSocket(`${system.url.replace('http', 'ws')}/api/live`, { headers });
   sockets.push(socket);
   const messages: LiveMessage[] = [];
-  socket.on('message', (data) => messages.push(JSON.parse(String(data)) as LiveMessage));
+  socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString()) as LiveMessage));
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   return messages;
 };

@@ -81,7 +81,7 @@ describe('the gateway', () => {
     sockets = new WebSocketServer({ server: upstream });
     sockets.on('connection', (socket, req) => {
       socket.send(JSON.stringify({ url: req.url, cookie: req.headers.cookie, forwardedFor: req.headers['x-forwarded-for'] }));
-      socket.on('message', (data) => socket.send(String(data)));
+      socket.on('message', (data) => socket.send((data as Buffer).toString()));
     });
     const upstreamPort = await freePort();
     await new Promise<void>((resolve) => upstream.listen(upstreamPort, '127.0.0.1', resolve));
@@ -122,7 +122,7 @@ describe('the gateway', () => {
   it('proxies a WebSocket upgrade to the routed service, cookies and client address included, both ways', async () => {
     const socket = new WebSocket(`${url.replace('http', 'ws')}/api/users/live?x=1`, { headers: { Cookie: 'session=abc' } });
     const messages: string[] = [];
-    socket.on('message', (data) => messages.push(String(data)));
+    socket.on('message', (data) => messages.push((data as Buffer).toString()));
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     socket.send('ping through the gateway');
     await waitUntil(() => messages.length === 2, 5_000, 'the greeting and the echo');
