@@ -4,6 +4,7 @@ import {
   orderCancelledData,
   orderCreatedData,
   paymentCreatedData,
+  RecordingBus,
   sessionCookie,
   signinCookie,
   testUser,
@@ -12,6 +13,7 @@ import {
   waitUntil,
 } from '@ticketing/common/testing';
 import { signUserToken } from '@ticketing/common';
+import { liveListeners } from '../events/listeners';
 import { connect, startLive, TestSocket, typesOf, waitForMessages } from './live-harness';
 
 let live: Awaited<ReturnType<typeof startLive>>;
@@ -186,4 +188,16 @@ it('refuses an upgrade from another origin (403) or on another path (404)', asyn
   await expect(connect(live.url.replace('/api/live', '/api/other'))).rejects.toThrow(/404/);
   const sameOrigin = await open(live.url, { origin: live.url.replace('ws://', 'http://').replace('/api/live', '') });
   expect(sameOrigin.socket.readyState).toBe(sameOrigin.socket.OPEN);
+});
+
+it('subscribes every replica to every event (broadcast), replaying only order:created, which teaches routing', () => {
+  const replay = { replayMs: 3_600_000 };
+  const bus = new RecordingBus();
+  const context = { hub: live.hub, routes: live.context.routes, startedAt: Date.now() };
+  for (const listener of liveListeners(bus, context)) listener.listen('live-service', { broadcast: replay });
+
+  expect(bus.subscriptionOf(Subjects.OrderCreated)?.broadcast).toEqual(replay);
+  for (const subject of [Subjects.TicketCreated, Subjects.TicketUpdated, Subjects.OrderCancelled, Subjects.PaymentCreated]) {
+    expect(bus.subscriptionOf(subject)?.broadcast).toEqual({ replayMs: undefined });
+  }
 });

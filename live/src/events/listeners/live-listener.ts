@@ -1,4 +1,4 @@
-import { AnyEvent, EventBus, EventData, Listener, MessageInfo } from '@ticketing/common';
+import { AnyEvent, EventBus, EventData, Listener, ListenOptions, MessageInfo, Subscription } from '@ticketing/common';
 import type { LiveHub } from '../../socket/hub';
 import type { OrderRoutes } from '../order-routes';
 
@@ -22,6 +22,14 @@ export abstract class LiveListener<E extends AnyEvent> extends Listener<E> {
   }
 
   protected remember?(data: EventData<E['subject']>, publishedAt: number): void;
+
+  /** Whether this subject teaches routing and is replayed on start; the others start with new messages. */
+  protected readonly replays: boolean = false;
+
+  override listen(queueGroup: string, options: ListenOptions = {}): Subscription {
+    const replayMs = this.replays ? options.broadcast?.replayMs : undefined;
+    return super.listen(queueGroup, { ...options, broadcast: { replayMs } });
+  }
 
   protected abstract push(data: EventData<E['subject']>): void;
 

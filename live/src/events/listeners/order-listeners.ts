@@ -12,6 +12,7 @@ const orderChanged = (id: string, status: OrderStatus, ticketId: string): OrderC
 /** The one event that names the order's owner: it is remembered for the events that do not. */
 export class OrderCreatedListener extends LiveListener<OrderCreatedEvent> {
   readonly subject = Subjects.OrderCreated;
+  protected override readonly replays = true;
 
   protected override remember(data: OrderCreatedEvent['data'], publishedAt: number): void {
     this.context.routes.remember(data.id, { userId: data.userId, ticketId: data.ticket.id }, publishedAt);
