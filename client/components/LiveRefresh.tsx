@@ -5,8 +5,11 @@ import { useRef } from 'react';
 import type { LiveMessage } from '@ticketing/common/api';
 import { useLive } from '@/lib/use-live';
 
-/** A burst of changes (a reservation and its release) costs one re-render of the page, not one each. */
-const DEBOUNCE_MS = 150;
+/**
+ * Changes within this window cost one re-render of the page, not one each: a busy market must not make every
+ * open page re-render (and re-fetch its data) once per event.
+ */
+const COALESCE_MS = 500;
 
 interface LiveRefreshProps {
   /** Tickets the page shows: a change to one of them re-renders the page with fresh data. */
@@ -23,8 +26,11 @@ export function LiveRefresh(props: LiveRefreshProps) {
   const router = useRouter();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const refresh = () => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => router.refresh(), DEBOUNCE_MS);
+    if (timer.current !== undefined) return;
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      router.refresh();
+    }, COALESCE_MS);
   };
   useLive((message) => {
     if (concerns(message, props)) refresh();
