@@ -33,12 +33,17 @@ const targetOf = (req: http.IncomingMessage, routes: IngressRoute[], upstreams: 
  */
 export const startGateway = ({ host = '127.0.0.1', port, routes, upstreams }: GatewayOptions): Promise<http.Server> => {
   const proxy = createProxyServer({ xfwd: true });
+  // The proxy re-emits a proxied WebSocket's client-side errors (a browser closing the tab resets it) on
+  // itself, and without a listener of ours it throws them: the socket is gone, nothing else to do.
+  proxy.on('error', () => {});
   const server = http.createServer((req, res) => {
     const routed = targetOf(req, routes, upstreams);
     if (!routed?.target) return sendError(res, 404, 'Not found');
     proxy.web(req, res, { target: routed.target }, () => sendError(res, 502, `${routed.service} is unavailable`));
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A refused upgrade's socket has no other listener: a reset would be an uncaught exception.
+    socket.on('error', () => socket.destroy());
     const routed = targetOf(req, routes, upstreams);
     if (!routed?.target) return refuseUpgrade(socket, 404, 'Not Found');
     proxy.ws(req, socket, head, { target: routed.target }, () => refuseUpgrade(socket, 502, 'Bad Gateway'));

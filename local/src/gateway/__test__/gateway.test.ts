@@ -139,4 +139,15 @@ describe('the gateway', () => {
     const refused = await new Promise<number>((resolve) => socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
     expect(refused).toBe(status);
   });
+
+  it('survives a client that resets its proxied WebSocket (a closed tab), and keeps proxying', async () => {
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/api/users/live`);
+    socket.on('error', () => {});
+    await new Promise((resolve) => socket.once('message', resolve));
+    (socket as unknown as { _socket: { resetAndDestroy(): void } })._socket.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const res = await fetch(`${url}/api/users/currentuser`);
+    expect(res.status).toBe(200);
+  });
 });
