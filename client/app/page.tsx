@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { Ticket } from '@ticketing/common/api';
 import { ErrorState } from '@/components/ErrorState';
+import { LiveRefresh } from '@/components/LiveRefresh';
 import { serverFetch } from '@/lib/api';
 import { formatPrice } from '@/lib/format';
 import { getCurrentUser } from '@/lib/session';
@@ -26,6 +27,7 @@ export default async function Home({ searchParams }: HomeProps) {
 
   return (
     <>
+      <LiveRefresh ticketIds={tickets.data.map((ticket) => ticket.id)} newListings={!cursor} />
       <section className="page-heading">
         <div>
           <h1>Tickets for sale</h1>

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { getCurrentUser } from '@/lib/session';
+import { LiveConnection } from './LiveConnection';
 import { SignOutButton } from './SignOutButton';
 
 /** The site header: the brand, and either the signed-in user's links and account or the way in. */
@@ -17,6 +18,7 @@ export async function Header() {
           </svg>
           Ticketing
         </Link>
+        <LiveConnection userId={user?.id ?? null} />
         {user ? (
           <>
             <nav className="nav" aria-label="Main">

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import type { Order } from '@ticketing/common/api';
 import { formatPrice } from '@/lib/format';
+import { useLive, useLiveStatus } from '@/lib/use-live';
 import { request, useRequest } from '@/lib/use-request';
 import { Countdown, useNow } from './Countdown';
 import { FormErrors } from './FormErrors';
@@ -34,6 +35,18 @@ function useOrderRefresh(order: Order, setOrder: (order: Order) => void, waiting
   }, [order.id, order.status, setOrder, waiting]);
 }
 
+/** The order's status the moment it changes, pushed over the live socket; re-read after the socket was down. */
+function useLiveOrder(order: Order, setOrder: (order: Order) => void) {
+  useLive(
+    (message) => {
+      if (message.type === 'order:changed' && message.data.id === order.id) setOrder({ ...order, status: message.data.status });
+    },
+    () => {
+      void request<Order>('GET', `/api/orders/${order.id}`).then((result) => result.ok && setOrder(result.data));
+    },
+  );
+}
+
 interface OrderViewProps {
   initialOrder: Order;
   stripeKey?: string;
@@ -48,7 +61,10 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
   const expired = msLeft !== null && msLeft <= 0;
   const cancel = useRequest<void>('DELETE', `/api/orders/${order.id}`);
 
-  useOrderRefresh(order, setOrder, isOpen(order) && (paid || expired));
+  useLiveOrder(order, setOrder);
+  // Polling only as the fallback, when the live socket is not open.
+  const live = useLiveStatus() === 'open';
+  useOrderRefresh(order, setOrder, isOpen(order) && (paid || expired) && !live);
 
   async function cancelOrder() {
     const result = await cancel.send();

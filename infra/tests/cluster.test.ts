@@ -19,7 +19,7 @@ const context = repoBuildContext();
 
 describe('the cluster the manifests describe', () => {
   it('routes the Ingress as the design says: ticketing.dev, API paths to their services, the rest to the client', () => {
-    expect(cluster.ingresses.map((ingress) => ingress.spec?.ingressClassName)).toEqual(['nginx']);
+    expect(cluster.ingresses.map((ingress) => ingress.spec?.ingressClassName)).toEqual(['nginx', 'nginx']);
     expect(
       ingressRoutes(cluster).map(({ host, path, pathType, service, port }) => `${host}${path} ${pathType} ${service}:${port}`),
     ).toEqual([
@@ -28,6 +28,23 @@ describe('the cluster the manifests describe', () => {
       'ticketing.dev/api/orders Prefix orders-srv:3000',
       'ticketing.dev/api/payments Prefix payments-srv:3000',
       'ticketing.dev/ Prefix client-srv:3000',
+      'ticketing.dev/api/live Prefix live-srv:3000',
+    ]);
+  });
+
+  it("keeps WebSocket timeouts to live's own Ingress: an hour for /api/live, nginx's 60 s default for the rest", () => {
+    const timeouts = cluster.ingresses.map((ingress) => {
+      const annotations = ingress.metadata?.annotations ?? {};
+      const paths = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []).map((entry) => entry.path);
+      return {
+        paths,
+        read: annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'],
+        send: annotations['nginx.ingress.kubernetes.io/proxy-send-timeout'],
+      };
+    });
+    expect(timeouts).toEqual([
+      { paths: ['/api/users', '/api/tickets', '/api/orders', '/api/payments', '/'], read: undefined, send: undefined },
+      { paths: ['/api/live'], read: '3600', send: '3600' },
     ]);
   });
 

@@ -173,7 +173,7 @@ describe('NATS authentication', () => {
       password: { secret: 'nats-secret', key: 'NATS_PASSWORD' },
       problems: [],
     });
-    for (const name of ['tickets-depl', 'orders-depl', 'payments-depl', 'expiration-depl']) {
+    for (const name of ['tickets-depl', 'orders-depl', 'payments-depl', 'expiration-depl', 'live-depl']) {
       expect(envOf(container(cluster, name), 'NATS_URL').value).toBe('nats://$(NATS_USER):$(NATS_PASSWORD)@nats-srv:4222');
     }
   });
@@ -255,7 +255,9 @@ describe('TLS at the Ingress', () => {
   it('serves ticketing.dev from the Secret ticketing-tls and redirects plain http to https', () => {
     const cluster = loadCluster();
     expect(ingressTlsProblems(cluster)).toEqual([]);
-    expect(tlsSecrets(cluster)).toEqual([{ secret: 'ticketing-tls', hosts: ['ticketing.dev'] }]);
+    // Two Ingresses (the API and the client's, and live's with its WebSocket timeouts), one host, one certificate.
+    const tls = { secret: 'ticketing-tls', hosts: ['ticketing.dev'] };
+    expect(tlsSecrets(cluster)).toEqual([tls, tls]);
   });
 
   it('comes from a certificate the README tells how to make, for the host it serves', () => {
@@ -354,14 +356,17 @@ describe('NetworkPolicies', () => {
         'Deployment orders-depl -> nats-depl:4222',
         'Deployment payments-depl -> nats-depl:4222',
         'Deployment expiration-depl -> nats-depl:4222',
+        'Deployment live-depl -> nats-depl:4222',
         'Deployment client-depl -> auth-depl:3000',
         'Deployment client-depl -> tickets-depl:3000',
         'Deployment client-depl -> orders-depl:3000',
         'Deployment client-depl -> payments-depl:3000',
+        'Deployment client-depl -> live-depl:3000',
         'the ingress-nginx controller -> auth-depl:3000',
         'the ingress-nginx controller -> tickets-depl:3000',
         'the ingress-nginx controller -> orders-depl:3000',
         'the ingress-nginx controller -> payments-depl:3000',
+        'the ingress-nginx controller -> live-depl:3000',
         'the ingress-nginx controller -> client-depl:3000',
       ].sort(),
     );
@@ -381,7 +386,7 @@ describe('NetworkPolicies', () => {
     const admitted = cluster.deployments
       .filter((candidate) => allows(cluster, podsOf(candidate), deployment(cluster, 'nats-depl'), 4222))
       .map(nameOf);
-    expect(users.sort()).toEqual(['expiration-depl', 'orders-depl', 'payments-depl', 'tickets-depl']);
+    expect(users.sort()).toEqual(['expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'tickets-depl']);
     expect(admitted.sort()).toEqual(users.sort());
   });
 

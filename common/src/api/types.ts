@@ -60,3 +60,4 @@ export interface Order {
 export interface Payment {
   id: string;
 }
+export * from './live';

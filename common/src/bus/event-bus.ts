@@ -6,6 +6,12 @@ export interface SubscribeOptions {
   queueGroup: string;
   /** How long the server waits for an ack before redelivering. */
   ackWaitMs: number;
+  /**
+   * Every process gets every message, not a share of the group's: for state each replica keeps in memory.
+   * The subscription lives as long as the process and starts with the messages published after it
+   * (or `replayMs` before it); `queueGroup` then only names it in logs and dead letters.
+   */
+  broadcast?: { replayMs?: number };
 }
 
 export interface MessageInfo {
@@ -13,6 +19,8 @@ export interface MessageInfo {
   redelivered: boolean;
   /** How many times this message has been handed out, this time included. */
   deliveries: number;
+  /** When the server stored the message (ms since the epoch), for consumers that tell replayed messages from new ones. */
+  publishedAt?: number;
 }
 
 /** Resolve to acknowledge; reject (or throw) to leave the message for redelivery. */

@@ -1,10 +1,12 @@
 import type { AnyEvent, EventData } from '../events/events';
 import { parkDeadLetter } from './dead-letters';
-import type { EventBus, MessageInfo, Subscription } from './event-bus';
+import type { EventBus, MessageInfo, SubscribeOptions, Subscription } from './event-bus';
 
 export interface ListenOptions {
   /** Failed deliveries after which a message is parked on the dead-letter subject and acked. */
   maxDeliveries?: number;
+  /** Each process receives every message (see SubscribeOptions.broadcast), instead of sharing them in the queue group. */
+  broadcast?: SubscribeOptions['broadcast'];
 }
 
 /**
@@ -21,8 +23,8 @@ export abstract class Listener<E extends AnyEvent> {
 
   abstract onMessage(data: EventData<E['subject']>, info: MessageInfo): Promise<void>;
 
-  listen(queueGroup: string, { maxDeliveries = Infinity }: ListenOptions = {}): Subscription {
-    return this.bus.subscribe(this.subject, { queueGroup, ackWaitMs: this.ackWaitMs }, async (data, info) => {
+  listen(queueGroup: string, { maxDeliveries = Infinity, broadcast }: ListenOptions = {}): Subscription {
+    return this.bus.subscribe(this.subject, { queueGroup, ackWaitMs: this.ackWaitMs, broadcast }, async (data, info) => {
       try {
         await this.onMessage(data, info);
       } catch (err) {

@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import os from 'os';
-import nats, { Message, Stan } from 'node-nats-streaming';
+import nats, { Message, Stan, SubscriptionOptions } from 'node-nats-streaming';
 import type { EventData } from '../events/events';
 import type { Subjects } from '../events/subjects';
 import { EventBus, MessageHandler, SubscribeOptions, Subscription } from './event-bus';
@@ -28,6 +28,10 @@ type CountedMessage = Message & { getRedeliveryCount?: () => number };
 
 /** Deliveries so far, this one included; a server too old to count says only whether it redelivered. */
 const deliveriesOf = (msg: CountedMessage) => 1 + (msg.getRedeliveryCount?.() || (msg.isRedelivered() ? 1 : 0));
+
+/** A broadcast subscription (no queue group, no durable name) starts at the new messages, or `replayMs` back. */
+const startAt = (options: SubscriptionOptions, replayMs?: number): SubscriptionOptions =>
+  replayMs ? options.setStartAtTimeDelta(replayMs) : options.setStartAt(nats.StartPosition.NEW_ONLY);
 
 export class NatsStreamingBus implements EventBus {
   private constructor(
@@ -73,16 +77,17 @@ export class NatsStreamingBus implements EventBus {
   subscribe<S extends Subjects>(subject: S, options: SubscribeOptions, handler: MessageHandler<S>): Subscription {
     const subscriptionOptions = this.stan
       .subscriptionOptions()
-      .setDeliverAllAvailable()
       .setManualAckMode(true)
       .setAckWait(options.ackWaitMs)
-      .setMaxInFlight(MAX_IN_FLIGHT)
-      .setDurableName(options.queueGroup);
-    const subscription = this.stan.subscribe(subject, options.queueGroup, subscriptionOptions);
+      .setMaxInFlight(MAX_IN_FLIGHT);
+    const subscription = options.broadcast
+      ? this.stan.subscribe(subject, startAt(subscriptionOptions, options.broadcast.replayMs))
+      : this.stan.subscribe(subject, options.queueGroup, subscriptionOptions.setDeliverAllAvailable().setDurableName(options.queueGroup));
     subscription.on('message', (msg: Message) => void this.deliver(msg, handler));
     subscription.on('error', (err: Error) => this.log(`[bus] subscription to ${subject} failed: ${err.message}`));
     return {
-      // Closing (not unsubscribing) keeps the durable queue group's position for the next start.
+      // Closing (not unsubscribing) keeps the durable queue group's position for the next start; a broadcast
+      // subscription has no durable name, so the server forgets it either way.
       close: () =>
         new Promise<void>((resolve) => {
           subscription.once('closed', () => resolve());
@@ -110,7 +115,8 @@ export class NatsStreamingBus implements EventBus {
     try {
       const data = JSON.parse(String(msg.getData())) as EventData<S>;
       const redelivered = msg.isRedelivered();
-      await handler(data, { sequence: msg.getSequence(), redelivered, deliveries: deliveriesOf(msg) });
+      const publishedAt = msg.getTimestamp().getTime();
+      await handler(data, { sequence: msg.getSequence(), redelivered, deliveries: deliveriesOf(msg), publishedAt });
       msg.ack();
     } catch (err) {
       this.log(`[bus] ${subject} #${msg.getSequence()} not acked, will be redelivered: ${(err as Error).message}`);

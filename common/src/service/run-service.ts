@@ -1,5 +1,6 @@
 import type { Express } from 'express';
-import type { Server } from 'http';
+import type { IncomingMessage, Server } from 'http';
+import type { Duplex } from 'stream';
 import mongoose, { Connection } from 'mongoose';
 import { eventBusEnv } from '../bus/connect-event-bus';
 import { EventBus, queueGroupOf, Subscription } from '../bus/event-bus';
@@ -20,9 +21,19 @@ export interface ServiceDefinition {
   eventBus?: boolean;
   app: Express;
   listeners?: (bus: EventBus) => { listen(queueGroup: string, options: ListenOptions): Subscription }[];
+  /** Every replica's listeners receive every event instead of sharing them in the queue group (see SubscribeOptions). */
+  broadcast?: ListenOptions['broadcast'];
+  /** Takes the HTTP upgrades (WebSocket) the server receives; closed before the server on shutdown. */
+  upgrades?: UpgradeHandler;
   outbox?: OutboxRelay;
   /** Started after the bus is connected, stopped first on shutdown. */
   workers?: Worker[];
+}
+
+export interface UpgradeHandler {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes the upgraded connections: the server's close waits for every connection it accepted. */
+  close(): Promise<void>;
 }
 
 export interface Worker {
@@ -69,7 +80,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       });
       log(name, 'connected to the event bus');
       const listeners = service.listeners?.(eventBus) ?? [];
-      const options = { maxDeliveries: maxDeliveriesFromEnv() };
+      const options = { maxDeliveries: maxDeliveriesFromEnv(), broadcast: service.broadcast };
       subscriptions.push(...listeners.map((listener) => listener.listen(queueGroupOf(name), options)));
     }
     // Sweeps scan a collection: on a connection of their own, so requests never queue behind them.
@@ -81,8 +92,10 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
     const port = Number(process.env.PORT ?? 3000);
     const host = process.env.HOST ?? '0.0.0.0';
     const server = service.app.listen(port, host, () => log(name, `listening on ${host}:${port}`));
+    const { upgrades } = service;
+    if (upgrades) server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrades.handleUpgrade(req, socket, head));
     onShutdown(name, async () => {
-      await closeServer(server);
+      await Promise.all([closeServer(server), upgrades?.close()]);
       for (const worker of service.workers ?? []) await worker.stop();
       await service.outbox?.stop();
       await sweepConnection?.close();

@@ -22,6 +22,7 @@ export class RecordingBus implements EventBus {
   private failing?: (subject: Subjects, data: unknown) => boolean;
   private sequence = 0;
   private readonly handlers = new Map<Subjects, MessageHandler<Subjects>>();
+  private readonly options = new Map<Subjects, SubscribeOptions>();
 
   publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void> {
     if (this.failing?.(subject, data)) return Promise.reject(new Error('publish failed (simulated)'));
@@ -47,23 +48,38 @@ export class RecordingBus implements EventBus {
     this.published.length = 0;
   }
 
-  subscribe<S extends Subjects>(subject: S, _options: SubscribeOptions, handler: MessageHandler<S>): Subscription {
+  subscribe<S extends Subjects>(subject: S, options: SubscribeOptions, handler: MessageHandler<S>): Subscription {
     if (this.handlers.has(subject)) throw new Error(`a listener is already subscribed to ${subject}`);
     this.handlers.set(subject, handler as unknown as MessageHandler<Subjects>);
+    this.options.set(subject, options);
     return {
       close: () => {
         this.handlers.delete(subject);
+        this.options.delete(subject);
         return Promise.resolve();
       },
     };
   }
 
-  /** Hands `data` to the listener of `subject` as the transport would, and says whether it was acked. */
-  async deliver<S extends Subjects>(subject: S, data: EventData<S>, { deliveries = 1 } = {}): Promise<Delivery> {
+  /** How the listener of `subject` subscribed: its queue group, or broadcast (every replica gets every message). */
+  subscriptionOf(subject: Subjects): SubscribeOptions | undefined {
+    return this.options.get(subject);
+  }
+
+  /**
+   * Hands `data` to the listener of `subject` as the transport would, and says whether it was acked.
+   * `publishedAt` (default now) is when the server stored it: earlier for a replayed message.
+   */
+  async deliver<S extends Subjects>(
+    subject: S,
+    data: EventData<S>,
+    { deliveries = 1, publishedAt = Date.now() } = {},
+  ): Promise<Delivery> {
     const handler = this.handlers.get(subject);
     if (!handler) throw new Error(`no listener is subscribed to ${subject}`);
     try {
-      await handler(overTheWire(data), { sequence: ++this.sequence, redelivered: deliveries > 1, deliveries });
+      const info = { sequence: ++this.sequence, redelivered: deliveries > 1, deliveries, publishedAt };
+      await handler(overTheWire(data), info);
       return 'acked';
     } catch {
       return 'unacked';
@@ -78,6 +94,7 @@ export class RecordingBus implements EventBus {
 
   close(): Promise<void> {
     this.handlers.clear();
+    this.options.clear();
     return Promise.resolve();
   }
 }

@@ -1,6 +1,7 @@
 import os from 'os';
 import { parseArgs } from 'util';
 import { formatTable, runBench } from '../bench/bench';
+import { formatLiveTable, runLiveBench } from '../bench/live';
 import { formatRawTable, measureRawDatabase } from '../bench/raw-database';
 import { startSystem, System } from '../system/system';
 import { parseOptions } from './options';
@@ -13,6 +14,10 @@ const usage = `usage: npm run bench -- [options]
   --in-flight N      requests in flight (default 20)
   --rest N           events sent one at a time to time propagation at rest (default 30)
   --warm-up N        orders placed before the first measurement (default 1000; 0 measures a cold system)
+  --live             instead: WebSockets on one live process, and event→socket latency (starts its own system)
+  --sockets N        with --live: sockets to open (default 1000)
+  --events N         with --live: ticket events to publish (default 200)
+  --rate N           with --live: events per second (default 20)
 Without --url it starts the system as \`npm start\` does (API only, fresh temporary data) and stops it after.`;
 
 const parse = (args: string[]) =>
@@ -26,6 +31,10 @@ const parse = (args: string[]) =>
       'in-flight': { type: 'string', default: '20' },
       rest: { type: 'string', default: '30' },
       'warm-up': { type: 'string', default: '1000' },
+      live: { type: 'boolean', default: false },
+      sockets: { type: 'string', default: '1000' },
+      events: { type: 'string', default: '200' },
+      rate: { type: 'string', default: '20' },
       help: { type: 'boolean', default: false },
     },
   }).values;
@@ -48,6 +57,7 @@ export const bench = async (args: string[]): Promise<number> => {
     const options = parse(args);
     if (options.url && !options['mongo-uri']) throw new Error('--url needs --mongo-uri (or $MONGO_URI) to read the replicas');
     if (options.url) loopbackOnly(options.url);
+    if (options.live && options.url) throw new Error('--live starts its own system; it does not take --url');
     const settings = {
       levels: options.levels.split(',').map((level) => count(level.trim(), 'levels', 0)).sort((a, b) => a - b),
       roundSize: count(options.round, 'round'),
@@ -55,10 +65,12 @@ export const bench = async (args: string[]): Promise<number> => {
       restSamples: count(options.rest, 'rest'),
       warmUpOrders: count(options['warm-up'], 'warm-up', 0),
     };
-    return { ...options, settings };
+    const liveSettings = { sockets: count(options.sockets, 'sockets'), events: count(options.events, 'events'), rate: count(options.rate, 'rate') };
+    return { ...options, settings, liveSettings };
   });
   if (typeof parsed === 'number') return parsed;
-  const { settings, ...options } = parsed;
+  const { settings, liveSettings, ...options } = parsed;
+  if (options.live) return benchLive(liveSettings);
 
   let system: System | undefined;
   const progress = (line: string) => console.log(`[bench] ${line}`);
@@ -81,5 +93,24 @@ export const bench = async (args: string[]): Promise<number> => {
     return 0;
   } finally {
     await system?.stop();
+  }
+};
+
+const machine = () => `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`;
+
+/** `npm run bench -- --live`: sockets on one live process, event→socket latency and memory per socket. */
+const benchLive = async (settings: { sockets: number; events: number; rate: number }): Promise<number> => {
+  const progress = (line: string) => console.log(`[bench] ${line}`);
+  progress('starting the system (API only)');
+  const system = await startSystem({ progress: (line) => progress(`ready: ${line}`) });
+  try {
+    const live = system.services.live;
+    if (live.pid === undefined) throw new Error('the live process is not running');
+    const row = await runLiveBench({ liveUrl: live.url, livePid: live.pid, env: system.env, ...settings, progress });
+    console.log(`\nLive (${machine()}; one live process, anonymous sockets, ${settings.rate} events/s):\n`);
+    console.log(formatLiveTable(row));
+    return 0;
+  } finally {
+    await system.stop();
   }
 };

@@ -21,6 +21,11 @@ export class ApiClient {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
   }
 
+  /** The Cookie header this client sends (for a WebSocket of the same user). */
+  get cookieHeader(): string {
+    return this.cookie;
+  }
+
   get = <T = unknown>(path: string) => this.request<T>('GET', path);
   post = <T = unknown>(path: string, body: unknown) => this.request<T>('POST', path, body);
   put = <T = unknown>(path: string, body: unknown) => this.request<T>('PUT', path, body);

@@ -23,12 +23,16 @@ interface IngressDoc {
   spec?: { rules?: { http?: { paths?: IngressPath[] } }[] };
 }
 
-/** The routes of the Ingress manifest, most specific first, as ingress-nginx matches them. */
+/**
+ * The routes of the manifest's Ingresses, most specific first, as ingress-nginx matches them: it merges
+ * the Ingresses of one host (live's has an Ingress of its own, for its WebSocket timeouts).
+ */
 export const readIngressRoutes = (file = ingressManifest): IngressRoute[] => {
   const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => doc.toJS() as IngressDoc);
-  const ingress = docs.find((doc) => doc?.kind === 'Ingress');
-  if (!ingress) throw new Error(`${file} holds no Ingress`);
-  const routes = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []).map(toRoute);
+  const ingresses = docs.filter((doc) => doc?.kind === 'Ingress');
+  if (ingresses.length === 0) throw new Error(`${file} holds no Ingress`);
+  const rules = ingresses.flatMap((ingress) => ingress.spec?.rules ?? []);
+  const routes = rules.flatMap((rule) => rule.http?.paths ?? []).map(toRoute);
   return routes.sort((a, b) => b.path.length - a.path.length);
 };
 

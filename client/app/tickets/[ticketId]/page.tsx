@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import type { CurrentUser, Ticket } from '@ticketing/common/api';
 import { BuyButton } from '@/components/BuyButton';
 import { ErrorState } from '@/components/ErrorState';
+import { LiveRefresh } from '@/components/LiveRefresh';
 import { formatPrice } from '@/lib/format';
 import { getTicket } from '@/lib/queries';
 import { getCurrentUser } from '@/lib/session';
@@ -26,6 +27,7 @@ export default async function TicketPage({ params }: TicketPageProps) {
   const { title, price, orderId } = ticket.data;
   return (
     <div className="narrow">
+      <LiveRefresh ticketIds={[ticketId]} />
       <article className="card ticket-detail">
         <p className="eyebrow">Ticket</p>
         <h1 data-testid="ticket-detail-title">{title}</h1>

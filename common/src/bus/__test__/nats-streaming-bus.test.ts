@@ -222,3 +222,44 @@ it('fails a publish that gets no ack within publishAckTimeoutMs, instead of wait
     relay.close();
   }
 });
+
+/** Publishes numbered probes until every listener has one: a new subscription's start is not acknowledged. */
+const probeUntilReceived = async (publisher: TicketCreatedPublisher, prefix: string, listeners: RecordingTicketListener[]) => {
+  for (let i = 0; i < 100 && !listeners.every((l) => l.titles().some((t) => t.startsWith(`${prefix}-probe`))); i++) {
+    await publisher.publish(ticket(`${prefix}-probe-${i}`));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+it('broadcasts: two replicas in the same group each receive every message, and only those after they subscribed', async () => {
+  const group = unique('broadcast');
+  const prefix = unique('broadcast');
+  const publisher = new TicketCreatedPublisher(await open('publisher'));
+  await publisher.publish(ticket(`${prefix}-before`));
+  const a = new RecordingTicketListener(await open('replica'), prefix, 30_000);
+  const b = new RecordingTicketListener(await open('replica'), prefix, 30_000);
+  a.listen(group, { broadcast: {} });
+  b.listen(group, { broadcast: {} });
+
+  await probeUntilReceived(publisher, prefix, [a, b]);
+  for (let i = 0; i < 10; i++) await publisher.publish(ticket(`${prefix}-${i}`));
+
+  const numbered = (l: RecordingTicketListener) => l.titles().filter((t) => /-\d+$/.test(t) && !t.includes('probe'));
+  await waitFor(() => numbered(a).length === 10 && numbered(b).length === 10, 'all 10 messages in each replica');
+  expect(numbered(a)).toEqual(numbered(b));
+  expect([...a.titles(), ...b.titles()]).not.toContain(`${prefix}-before`);
+});
+
+it('replays a broadcast subscription `replayMs` back, with the time each message was stored', async () => {
+  const prefix = unique('replay');
+  const publisher = new TicketCreatedPublisher(await open('publisher'));
+  await publisher.publish(ticket(`${prefix}-before`));
+  const subscribedAt = Date.now();
+  const listener = new RecordingTicketListener(await open('replica'), prefix, 30_000);
+  listener.listen(unique('group'), { broadcast: { replayMs: 60_000 } });
+
+  await waitFor(() => listener.titles().includes(`${prefix}-before`), 'the message published before subscribing');
+  const { publishedAt } = listener.received[0].info;
+  expect(publishedAt).toBeLessThanOrEqual(subscribedAt);
+  expect(publishedAt).toBeGreaterThan(subscribedAt - 10_000);
+});

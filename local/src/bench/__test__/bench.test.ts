@@ -1,5 +1,6 @@
 import { startSystem, System } from '../../system/system';
 import { formatTable, runBench } from '../bench';
+import { formatLiveTable, runLiveBench } from '../live';
 import { formatRawTable, measureRawDatabase } from '../raw-database';
 
 // A short run of `npm run bench` against a system of its own, so the benchmark keeps working.
@@ -52,3 +53,13 @@ it('measures the database server alone at each size', async () => {
   }
   expect(formatRawTable(rows).split('\n')).toHaveLength(4);
 }, 120_000);
+
+it('measures event→socket latency and memory per socket on the live process (--live, small)', async () => {
+  const live = system.services.live;
+  const row = await runLiveBench({ liveUrl: live.url, livePid: live.pid!, env: system.env, sockets: 20, events: 5, rate: 10 });
+
+  expect(row.delivered).toBe(100);
+  for (const figure of [row.p50, row.p95, row.p99, row.max]) expect(Number.isFinite(figure)).toBe(true);
+  expect(row.rssConnectedMb).toBeGreaterThan(0);
+  expect(formatLiveTable(row).split('\n')[2]).toMatch(/^\| 20 \| 5 \| 100 of 100 \| \d+ \/ \d+ \/ \d+ \/ \d+ \|/);
+}, 60_000);

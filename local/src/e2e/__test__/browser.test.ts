@@ -204,3 +204,41 @@ describe('where sign-in sends you next', () => {
     await context.close();
   }, 60_000);
 });
+
+it('shows another page the reservation within 2 s, and flips the buyer\'s order to paid, without a reload', async () => {
+  const seller = await newUser('live-seller');
+  await seller.page.goto('/tickets/new');
+  await seller.page.getByTestId('ticket-title').fill('Live Browser Gig');
+  await seller.page.getByTestId('ticket-price').fill('12');
+  await seller.page.getByTestId('ticket-submit').click();
+  await seller.page.getByTestId('ticket-detail-title').filter({ hasText: 'Live Browser Gig' }).waitFor();
+  const ticketPath = new URL(seller.page.url()).pathname;
+
+  const watcher = await newUser('live-watcher');
+  const buyer = await newUser('live-buyer');
+  // A marker that a reload would wipe: the pages must change in place.
+  const markNoReload = (page: Page) => page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
+  const notReloaded = (page: Page) => page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded === true);
+  await watcher.page.goto(ticketPath);
+  await watcher.page.getByTestId('buy-button').waitFor();
+  await markNoReload(watcher.page);
+  expect(await watcher.page.getByTestId('ticket-reserved').count()).toBe(0);
+
+  await buyer.page.goto(ticketPath);
+  for (let attempt = 0; !buyer.page.url().includes('/orders/') && attempt < 40; attempt++) {
+    await buyer.page.getByTestId('buy-button').click();
+    await buyer.page.waitForURL(/\/orders\//, { timeout: 500 }).catch(() => undefined);
+  }
+  await buyer.page.getByTestId('countdown').waitFor();
+  await watcher.page.getByTestId('ticket-reserved').waitFor({ timeout: 2_000 });
+  expect(await notReloaded(watcher.page)).toBe(true);
+  await shoot(watcher.page, '10-live-reserved-elsewhere');
+
+  await markNoReload(buyer.page);
+  await buyer.page.getByTestId('test-token').selectOption('tok_visa');
+  await buyer.page.getByTestId('pay-button').click();
+  await buyer.page.locator('[data-testid="order-status"][data-status="complete"]').waitFor({ timeout: 5_000 });
+  expect(await notReloaded(buyer.page)).toBe(true);
+  expect(await buyer.page.getByTestId('live-down').count()).toBe(0);
+  await shoot(buyer.page, '11-live-order-paid');
+}, 120_000);

@@ -2,7 +2,9 @@ import fs from 'fs';
 import http from 'http';
 import os from 'os';
 import path from 'path';
+import WebSocket, { WebSocketServer } from 'ws';
 import { freePort } from '../../infra/process';
+import { waitUntil } from '@ticketing/common/testing';
 import { startGateway } from '../gateway';
 import { IngressRoute, ingressManifest, matchRoute, readIngressRoutes } from '../ingress-routes';
 
@@ -55,6 +57,7 @@ describe('reading the Ingress', () => {
     expect(matchRoute(real, '/api/tickets/123')?.service).toBe('tickets-srv');
     expect(matchRoute(real, '/api/orders')?.service).toBe('orders-srv');
     expect(matchRoute(real, '/api/payments')?.service).toBe('payments-srv');
+    expect(matchRoute(real, '/api/live')?.service).toBe('live-srv');
     expect(matchRoute(real, '/orders/abc')?.service).toBe('client-srv');
   });
 });
@@ -65,6 +68,7 @@ describe('the gateway', () => {
     { path: '/api/tickets', pathType: 'Prefix', service: 'tickets-srv', port: 3000 },
   ];
   let upstream: http.Server;
+  let sockets: WebSocketServer;
   let gateway: http.Server;
   let url: string;
 
@@ -72,6 +76,12 @@ describe('the gateway', () => {
     upstream = http.createServer((req, res) => {
       res.setHeader('Set-Cookie', 'session=abc; path=/; httponly');
       res.end(JSON.stringify({ method: req.method, url: req.url, forwardedFor: req.headers['x-forwarded-for'] ?? null }));
+    });
+    // Each upgraded socket says what the request carried, then echoes what it is sent.
+    sockets = new WebSocketServer({ server: upstream });
+    sockets.on('connection', (socket, req) => {
+      socket.send(JSON.stringify({ url: req.url, cookie: req.headers.cookie, forwardedFor: req.headers['x-forwarded-for'] }));
+      socket.on('message', (data) => socket.send((data as Buffer).toString()));
     });
     const upstreamPort = await freePort();
     await new Promise<void>((resolve) => upstream.listen(upstreamPort, '127.0.0.1', resolve));
@@ -87,6 +97,7 @@ describe('the gateway', () => {
 
   afterAll(() => {
     gateway.close();
+    sockets.close();
     upstream.close();
   });
 
@@ -106,5 +117,37 @@ describe('the gateway', () => {
     const res = await fetch(`${url}/api/tickets`);
     expect(res.status).toBe(502);
     expect(await res.json()).toEqual({ errors: [{ message: 'tickets-srv is unavailable' }] });
+  });
+
+  it('proxies a WebSocket upgrade to the routed service, cookies and client address included, both ways', async () => {
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/api/users/live?x=1`, { headers: { Cookie: 'session=abc' } });
+    const messages: string[] = [];
+    socket.on('message', (data) => messages.push((data as Buffer).toString()));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.send('ping through the gateway');
+    await waitUntil(() => messages.length === 2, 5_000, 'the greeting and the echo');
+    expect(JSON.parse(messages[0])).toEqual({ url: '/api/users/live?x=1', cookie: 'session=abc', forwardedFor: '127.0.0.1' });
+    expect(messages[1]).toBe('ping through the gateway');
+    socket.close();
+  });
+
+  it.each([
+    ['/nowhere', 404],
+    ['/api/tickets/live', 502],
+  ])('refuses an upgrade of %s with %i', async (urlPath, status) => {
+    const socket = new WebSocket(`${url.replace('http', 'ws')}${urlPath}`);
+    const refused = await new Promise<number>((resolve) => socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(refused).toBe(status);
+  });
+
+  it('survives a client that resets its proxied WebSocket (a closed tab), and keeps proxying', async () => {
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/api/users/live`);
+    socket.on('error', () => {});
+    await new Promise((resolve) => socket.once('message', resolve));
+    (socket as unknown as { _socket: { resetAndDestroy(): void } })._socket.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const res = await fetch(`${url}/api/users/currentuser`);
+    expect(res.status).toBe(200);
   });
 });

@@ -1,0 +1,34 @@
+/**
+ * The messages GET /api/live pushes over its WebSocket, as docs/design.md's "Live updates" section gives them.
+ * Types only, like the rest of `@ticketing/common/api`.
+ */
+import type { OrderStatus } from './types';
+
+/** Public: any ticket was created, edited, reserved or released. */
+export interface TicketChangedMessage {
+  type: 'ticket:changed';
+  data: { id: string; title: string; price: number; available: boolean; version: number };
+}
+
+/** Private: one of the socket's user's orders changed status. */
+export interface OrderChangedMessage {
+  type: 'order:changed';
+  data: { id: string; status: OrderStatus; ticketId: string };
+}
+
+/** How a payment stands, as its owner sees it. */
+export type PaymentStatus = 'succeeded';
+
+/** Private: a payment for one of the socket's user's orders. */
+export interface PaymentChangedMessage {
+  type: 'payment:changed';
+  data: { id: string; orderId: string; status: PaymentStatus };
+}
+
+export type LiveMessage = TicketChangedMessage | OrderChangedMessage | PaymentChangedMessage;
+
+/**
+ * The close code of a socket refused because its user already has as many open as allowed: the client
+ * does not reconnect after it. A type, as this module carries no values; each side declares its constant with it.
+ */
+export type TooManySocketsCloseCode = 4008;

@@ -1,0 +1,51 @@
+import { OrderCancelledEvent, OrderCreatedEvent, OrderStatus, PaymentCreatedEvent, Subjects } from '@ticketing/common';
+import type { LiveMessage, OrderChangedMessage } from '@ticketing/common/api';
+import type { OrderRoute } from '../order-routes';
+import type { LiveContext } from './live-listener';
+import { LiveListener } from './live-listener';
+
+const orderChanged = (id: string, status: OrderStatus, ticketId: string): OrderChangedMessage => ({
+  type: 'order:changed',
+  data: { id, status, ticketId },
+});
+
+/** The one event that names the order's owner: it is remembered for the events that do not. */
+export class OrderCreatedListener extends LiveListener<OrderCreatedEvent> {
+  readonly subject = Subjects.OrderCreated;
+  protected override readonly replays = true;
+
+  protected override remember(data: OrderCreatedEvent['data'], publishedAt: number): void {
+    this.context.routes.remember(data.id, { userId: data.userId, ticketId: data.ticket.id }, publishedAt);
+  }
+
+  protected push(data: OrderCreatedEvent['data']): void {
+    this.context.hub.publishTo(data.userId, orderChanged(data.id, OrderStatus.Created, data.ticket.id));
+  }
+}
+
+/** An order whose owner is not known (older than the routes' window) reaches nobody: no guessing. */
+const pushToOwner = (context: LiveContext, orderId: string, message: (route: OrderRoute) => LiveMessage) => {
+  const route = context.routes.get(orderId);
+  if (route) context.hub.publishTo(route.userId, message(route));
+};
+
+export class OrderCancelledListener extends LiveListener<OrderCancelledEvent> {
+  readonly subject = Subjects.OrderCancelled;
+
+  protected push(data: OrderCancelledEvent['data']): void {
+    pushToOwner(this.context, data.id, () => orderChanged(data.id, OrderStatus.Cancelled, data.ticket.id));
+  }
+}
+
+/** Orders completes the order on this event; its owner hears of both the payment and the order. */
+export class PaymentCreatedListener extends LiveListener<PaymentCreatedEvent> {
+  readonly subject = Subjects.PaymentCreated;
+
+  protected push(data: PaymentCreatedEvent['data']): void {
+    pushToOwner(this.context, data.orderId, () => ({
+      type: 'payment:changed',
+      data: { id: data.id, orderId: data.orderId, status: 'succeeded' },
+    }));
+    pushToOwner(this.context, data.orderId, (route) => orderChanged(data.orderId, OrderStatus.Complete, route.ticketId));
+  }
+}
