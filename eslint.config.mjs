@@ -8,7 +8,16 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['**/build/', '**/.next/', '**/node_modules/', '**/.tools/', '**/.data/', '**/coverage/', '**/artifacts/', 'client/next-env.d.ts']),
+  globalIgnores([
+    '**/build/',
+    '**/.next/',
+    '**/node_modules/',
+    '**/.tools/',
+    '**/.data/',
+    '**/coverage/',
+    '**/artifacts/',
+    'client/next-env.d.ts',
+  ]),
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },

@@ -11,7 +11,10 @@ import { FormErrors } from './FormErrors';
 
 type Mode = 'signup' | 'signin';
 
-const COPY: Record<Mode, { title: string; lead: string; submit: string; pending: string; switchText: string; switchLink: string; switchHref: string }> = {
+const COPY: Record<
+  Mode,
+  { title: string; lead: string; submit: string; pending: string; switchText: string; switchLink: string; switchHref: string }
+> = {
   signup: {
     title: 'Create your account',
     lead: 'Sell tickets you cannot use, and buy the ones you want.',

@@ -18,7 +18,13 @@ export function BuyButton({ ticketId }: { ticketId: string }) {
   return (
     <div className="stack">
       <FormErrors messages={errors.general} />
-      <button type="button" className="button button-primary button-large" onClick={() => void buy()} disabled={pending} data-testid="buy-button">
+      <button
+        type="button"
+        className="button button-primary button-large"
+        onClick={() => void buy()}
+        disabled={pending}
+        data-testid="buy-button"
+      >
         {pending ? 'Reserving…' : 'Buy ticket'}
       </button>
     </div>

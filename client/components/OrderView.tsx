@@ -101,7 +101,13 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
               <PaymentForm orderId={order.id} price={order.price} stripeKey={stripeKey} onPaid={() => setPaid(true)} />
               <div className="order-cancel">
                 <FormErrors messages={cancel.errors.general} />
-                <button type="button" className="button button-danger-ghost" onClick={() => void cancelOrder()} disabled={cancel.pending} data-testid="cancel-order">
+                <button
+                  type="button"
+                  className="button button-danger-ghost"
+                  onClick={() => void cancelOrder()}
+                  disabled={cancel.pending}
+                  data-testid="cancel-order"
+                >
                   {cancel.pending ? 'Cancelling…' : 'Cancel order'}
                 </button>
               </div>

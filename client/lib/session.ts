@@ -6,12 +6,10 @@ import { serverFetch } from './api';
 import type { ApiResult } from './result';
 
 /** The signed-in user, fetched once per request however many components ask. */
-export const getCurrentUser = cache(
-  async (): Promise<ApiResult<CurrentUser | null>> => {
-    const result = await serverFetch<CurrentUserResponse>('/api/users/currentuser');
-    return result.ok ? { ...result, data: result.data.currentUser } : result;
-  },
-);
+export const getCurrentUser = cache(async (): Promise<ApiResult<CurrentUser | null>> => {
+  const result = await serverFetch<CurrentUserResponse>('/api/users/currentuser');
+  return result.ok ? { ...result, data: result.data.currentUser } : result;
+});
 
 /**
  * For pages that need a user: sends visitors to sign in (and back here afterwards).

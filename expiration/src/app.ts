@@ -2,5 +2,4 @@ import { createApp } from '@ticketing/common';
 import type { ExpirationQueue } from './queues/expiration-queue';
 
 /** No HTTP API: only the health endpoint, ready while the queue's Redis connection is. */
-export const buildApp = (queue: ExpirationQueue) =>
-  createApp([], { isReady: () => queue.client.status === 'ready' });
+export const buildApp = (queue: ExpirationQueue) => createApp([], { isReady: () => queue.client.status === 'ready' });

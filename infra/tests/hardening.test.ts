@@ -7,14 +7,7 @@ import { builtImages, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildC
 import { readHealthEndpoints } from './lib/health';
 import { Cluster, containersOf, findConfigMap, IContainer, IDeployment, nameOf } from './lib/kube';
 import { natsAuthProblems, natsServerCredentials } from './lib/nats-auth';
-import {
-  allows,
-  blockedConnectionProblems,
-  ingressController,
-  intendedConnections,
-  openConnectionProblems,
-  podsOf,
-} from './lib/network';
+import { allows, blockedConnectionProblems, ingressController, intendedConnections, openConnectionProblems, podsOf } from './lib/network';
 import { podSecurityProblems } from './lib/pod-security';
 import { imagePinProblems } from './lib/pods';
 import { redisMemoryProblems, toBytes } from './lib/redis-memory';
@@ -69,7 +62,7 @@ describe('liveness', () => {
   });
 
   it('whose handler starts asking isReady is no liveness endpoint any more', () => {
-    const changed = createAppSource.replace("res.send({ status: 'alive' });", "res.status(isReady() ? 200 : 503).send({});");
+    const changed = createAppSource.replace("res.send({ status: 'alive' });", 'res.status(isReady() ? 200 : 503).send({});');
     expect(changed).not.toBe(createAppSource);
     expect(() => readHealthEndpoints(createAppFile, changed)).toThrow('no app.get route answers without isReady (liveness)');
   });
@@ -151,9 +144,7 @@ describe('the pods of the databases, NATS and Redis', () => {
     const cluster = loadCluster();
     const client = container(cluster, 'client-depl');
     if (client.securityContext) client.securityContext.allowPrivilegeEscalation = true;
-    expect(podSecurityProblems(cluster, built)).toEqual([
-      'Deployment client-depl container client: allowPrivilegeEscalation is not false',
-    ]);
+    expect(podSecurityProblems(cluster, built)).toEqual(['Deployment client-depl container client: allowPrivilegeEscalation is not false']);
   });
 });
 
@@ -312,7 +303,9 @@ describe("the client's server-side requests", () => {
     const client = container(cluster, 'client-depl');
     const routes = (client.env ?? []).find((variable) => variable.name === 'SERVER_API_ROUTES');
     if (!routes?.value) throw new Error('client-depl has no SERVER_API_ROUTES');
-    routes.value = routes.value.replace('/api/orders=http://orders-srv:3000', '/api/orders=http://payments-srv:3000').replace(/,?\/api\/payments=[^,]*/, '');
+    routes.value = routes.value
+      .replace('/api/orders=http://orders-srv:3000', '/api/orders=http://payments-srv:3000')
+      .replace(/,?\/api\/payments=[^,]*/, '');
     const problems = serverRouteProblems(cluster, routing);
     reports(
       problems,
@@ -342,9 +335,7 @@ describe('NetworkPolicies', () => {
     const cluster = loadCluster();
     expect(blockedConnectionProblems(cluster)).toEqual([]);
     expect(openConnectionProblems(cluster)).toEqual([]);
-    const summary = intendedConnections(cluster).map(
-      ({ source, target, port }) => `${source.description} -> ${nameOf(target)}:${port}`,
-    );
+    const summary = intendedConnections(cluster).map(({ source, target, port }) => `${source.description} -> ${nameOf(target)}:${port}`);
     expect(summary.sort()).toEqual(
       [
         'Deployment auth-depl -> auth-mongo-depl:27017',
@@ -478,7 +469,7 @@ describe("the client's responses", () => {
     expect(changed).not.toBe(source);
     const problems = clientHeaderProblems(await loadClientHeaderRules(changed));
     reports(problems, 'client/next.config.ts: no X-Frame-Options on every path');
-    reports(problems, "client/next.config.ts: Content-Security-Policy is \"frame-ancestors *;");
+    reports(problems, 'client/next.config.ts: Content-Security-Policy is "frame-ancestors *;');
   });
 
   it('with the headers on some paths only, or none at all, are reported', async () => {

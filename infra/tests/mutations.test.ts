@@ -21,13 +21,7 @@ import {
   SkaffoldConfig,
   withProfile,
 } from './lib/skaffold';
-import {
-  ingressProblems,
-  natsClusterProblems,
-  selectorProblems,
-  serviceAddressProblems,
-  servicePortProblems,
-} from './lib/wiring';
+import { ingressProblems, natsClusterProblems, selectorProblems, serviceAddressProblems, servicePortProblems } from './lib/wiring';
 
 const context = repoBuildContext();
 const files = listRepoFiles();
@@ -73,10 +67,7 @@ describe('a renamed Service', () => {
   it('is a connection string that points nowhere', () => {
     const cluster = loadCluster();
     service(cluster, 'orders-mongo-srv').metadata = { name: 'orders-db' };
-    reports(
-      serviceAddressProblems(cluster),
-      'MONGO_URI=mongodb://orders-mongo-srv:27017/orders: no Service named orders-mongo-srv',
-    );
+    reports(serviceAddressProblems(cluster), 'MONGO_URI=mongodb://orders-mongo-srv:27017/orders: no Service named orders-mongo-srv');
   });
 
   it('is a NATS_URL that points nowhere', () => {
@@ -178,10 +169,7 @@ describe('a missing env var', () => {
     const jwt = container(cluster, 'orders-depl').env?.find((variable) => variable.name === 'JWT_KEY')?.valueFrom?.secretKeyRef;
     if (!jwt) throw new Error('orders-depl reads no JWT_KEY Secret');
     jwt.optional = true;
-    reports(
-      serviceEnvProblems(config, cluster, context),
-      'orders-depl (orders/src/index.ts): JWT_KEY is required but not provided',
-    );
+    reports(serviceEnvProblems(config, cluster, context), 'orders-depl (orders/src/index.ts): JWT_KEY is required but not provided');
   });
 
   it('cannot hide behind a runService argument the reader cannot see', () => {
@@ -214,9 +202,7 @@ describe('an image not built by skaffold', () => {
       ...config,
       build: { ...config.build, artifacts: config.build.artifacts.filter((a) => a.image !== 'ticketing/client') },
     };
-    expect(imageProblems(fewer, loadCluster())).toEqual([
-      'Deployment client-depl runs ticketing/client, which skaffold does not build',
-    ]);
+    expect(imageProblems(fewer, loadCluster())).toEqual(['Deployment client-depl runs ticketing/client, which skaffold does not build']);
   });
 
   it('that is third-party must carry a tag', () => {
@@ -231,8 +217,7 @@ describe('an image not built by skaffold', () => {
 describe('a Secret', () => {
   it('renamed in a Deployment is undocumented', () => {
     const cluster = loadCluster();
-    const stripe = container(cluster, 'payments-depl').env?.find((variable) => variable.name === 'STRIPE_KEY')?.valueFrom
-      ?.secretKeyRef;
+    const stripe = container(cluster, 'payments-depl').env?.find((variable) => variable.name === 'STRIPE_KEY')?.valueFrom?.secretKeyRef;
     if (!stripe) throw new Error('payments-depl reads no STRIPE_KEY Secret');
     stripe.name = 'stripe-keys';
     reports(
@@ -276,10 +261,7 @@ describe('a manifest', () => {
     const spec = (auth.object.spec as IDeployment['spec'])?.template.spec;
     if (!spec) throw new Error('auth Deployment has no pod spec');
     spec.containers[0].ports = [{ containerPort: 'http' as unknown as number }];
-    reports(
-      schemaProblems(manifests),
-      'Deployment auth-depl: data/spec/template/spec/containers/0/ports/0/containerPort must be integer',
-    );
+    reports(schemaProblems(manifests), 'Deployment auth-depl: data/spec/template/spec/containers/0/ports/0/containerPort must be integer');
   });
 
   it('of a kind without a schema is reported', () => {
@@ -291,13 +273,8 @@ describe('a manifest', () => {
 
   it('with a misspelt field is reported, though the schema lets it through', () => {
     const manifests = loadManifests();
-    const client = manifests.find(
-      (manifest) => manifest.file.endsWith('client-depl.yaml') && manifest.object.kind === 'Deployment',
-    );
-    const first = (client?.object.spec as IDeployment['spec'])?.template.spec?.containers[0] as unknown as Record<
-      string,
-      unknown
-    >;
+    const client = manifests.find((manifest) => manifest.file.endsWith('client-depl.yaml') && manifest.object.kind === 'Deployment');
+    const first = (client?.object.spec as IDeployment['spec'])?.template.spec?.containers[0] as unknown as Record<string, unknown>;
     first.readinesProbe = first.readinessProbe;
     delete first.readinessProbe;
     expect(schemaProblems(manifests)).toEqual([]);
@@ -419,10 +396,7 @@ describe('skaffold.yaml', () => {
       c.build.artifacts[1].docker.buildArgs = { SERVICE: 'tickets', NODE_VERSION: '22' };
     });
     const [auth, tickets] = config.build.artifacts;
-    reports(
-      artifactProblems(auth, context, files),
-      'COPY names ${SERVICE}, which is no build argument with a value in stage deps',
-    );
+    reports(artifactProblems(auth, context, files), 'COPY names ${SERVICE}, which is no build argument with a value in stage deps');
     reports(artifactProblems(auth, context, files), 'Dockerfile stage dev: CMD names src/index.ts, which the build does not produce');
     expect(artifactProblems(tickets, context, files)).toEqual([
       'artifact ticketing/tickets: passes NODE_VERSION, which Dockerfile [SERVICE=tickets NODE_VERSION=22] does not declare with ARG',

@@ -28,7 +28,7 @@ describe('skaffold.yaml', () => {
     expect(sharedDockerfileProblems(built, services)).toEqual([]);
   });
 
-  it('has two Dockerfiles: the root one for the services, and the client\'s own', () => {
+  it("has two Dockerfiles: the root one for the services, and the client's own", () => {
     expect(files.filter((file) => path.posix.basename(file) === 'Dockerfile').sort()).toEqual(['Dockerfile', 'client/Dockerfile']);
   });
 

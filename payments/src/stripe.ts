@@ -18,8 +18,7 @@ export const STRIPE_NETWORK_RETRIES = 2;
 const MAX_RETRY_DELAY_MS = 5_000;
 
 /** The longest one call to Stripe can take, every try timing out: a charge older than this has ended. */
-export const STRIPE_CALL_LIMIT_MS =
-  (STRIPE_NETWORK_RETRIES + 1) * STRIPE_TIMEOUT_MS + STRIPE_NETWORK_RETRIES * MAX_RETRY_DELAY_MS;
+export const STRIPE_CALL_LIMIT_MS = (STRIPE_NETWORK_RETRIES + 1) * STRIPE_TIMEOUT_MS + STRIPE_NETWORK_RETRIES * MAX_RETRY_DELAY_MS;
 
 let client: Stripe | undefined;
 

@@ -43,7 +43,8 @@ const B64 = '[A-Za-z0-9+/]+';
 const PHC = new RegExp(`^\\$scrypt\\$ln=(\\d{1,2}),r=(\\d{1,2}),p=(\\d{1,2})\\$(${B64})\\$(${B64})$`);
 const LEGACY = /^([0-9a-f]+)\.([0-9a-f]+)$/;
 
-const toPhc = ({ N, r, p }: ScryptParams, salt: Buffer, hash: Buffer) => `$scrypt$ln=${Math.log2(N)},r=${r},p=${p}$${b64(salt)}$${b64(hash)}`;
+const toPhc = ({ N, r, p }: ScryptParams, salt: Buffer, hash: Buffer) =>
+  `$scrypt$ln=${Math.log2(N)},r=${r},p=${p}$${b64(salt)}$${b64(hash)}`;
 
 const withinBounds = (logN: number, r: number, p: number) => logN >= 1 && logN <= MAX_LOG_N && r >= 1 && r <= MAX_R && p >= 1 && p <= MAX_P;
 

@@ -11,10 +11,16 @@ export const metadata: Metadata = { title: 'My orders' };
 
 export default async function Orders() {
   const user = await requireUser('/orders');
-  if (!user.ok) return <ErrorState title="Your orders are unavailable right now" errors={user.errors} action={{ href: '/orders', label: 'Try again' }} />;
+  if (!user.ok)
+    return (
+      <ErrorState title="Your orders are unavailable right now" errors={user.errors} action={{ href: '/orders', label: 'Try again' }} />
+    );
 
   const orders = await serverFetch<Order[]>('/api/orders');
-  if (!orders.ok) return <ErrorState title="Your orders are unavailable right now" errors={orders.errors} action={{ href: '/orders', label: 'Try again' }} />;
+  if (!orders.ok)
+    return (
+      <ErrorState title="Your orders are unavailable right now" errors={orders.errors} action={{ href: '/orders', label: 'Try again' }} />
+    );
 
   return (
     <>

@@ -22,6 +22,7 @@ const DEFAULT_MAX_DELIVERIES = 20;
 export const maxDeliveriesFromEnv = (value = process.env.EVENT_MAX_DELIVERIES): number => {
   if (value === undefined || value === '') return DEFAULT_MAX_DELIVERIES;
   const deliveries = Number(value);
-  if (!Number.isInteger(deliveries) || deliveries < 1) throw new Error(`EVENT_MAX_DELIVERIES must be a whole number of at least 1, not "${value}"`);
+  if (!Number.isInteger(deliveries) || deliveries < 1)
+    throw new Error(`EVENT_MAX_DELIVERIES must be a whole number of at least 1, not "${value}"`);
   return deliveries;
 };

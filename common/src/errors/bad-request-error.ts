@@ -3,7 +3,10 @@ import { CustomError, SerializedError } from './custom-error';
 export class BadRequestError extends CustomError {
   readonly statusCode = 400;
 
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 

@@ -39,4 +39,3 @@ export const insertReplica = async <T>(model: Model<T>, doc: Partial<T> & { _id:
     throw err;
   }
 };
-

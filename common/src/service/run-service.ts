@@ -54,11 +54,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
   const { name } = service;
   let env: Record<string, string>;
   try {
-    env = requireEnv(
-      ...(service.env ?? []),
-      ...(service.mongo ? ['MONGO_URI'] : []),
-      ...(usesEventBus(service) ? eventBusEnv : []),
-    );
+    env = requireEnv(...(service.env ?? []), ...(service.mongo ? ['MONGO_URI'] : []), ...(usesEventBus(service) ? eventBusEnv : []));
   } catch (err) {
     console.error(`[${name}] cannot start: ${(err as Error).message}`);
     process.exit(1);

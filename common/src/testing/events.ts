@@ -53,7 +53,10 @@ export const paymentCreatedData = (fields: Partial<PaymentCreatedEvent['data']> 
   ...fields,
 });
 
-export const reservationRejectedData = ({ ticket, ...fields }: Overrides<ReservationRejectedEvent['data']> = {}): ReservationRejectedEvent['data'] => ({
+export const reservationRejectedData = ({
+  ticket,
+  ...fields
+}: Overrides<ReservationRejectedEvent['data']> = {}): ReservationRejectedEvent['data'] => ({
   orderId: newId(),
   ...fields,
   ticket: { id: newId(), price: 20, ...ticket },

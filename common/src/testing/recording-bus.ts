@@ -70,11 +70,7 @@ export class RecordingBus implements EventBus {
    * Hands `data` to the listener of `subject` as the transport would, and says whether it was acked.
    * `publishedAt` (default now) is when the server stored it: earlier for a replayed message.
    */
-  async deliver<S extends Subjects>(
-    subject: S,
-    data: EventData<S>,
-    { deliveries = 1, publishedAt = Date.now() } = {},
-  ): Promise<Delivery> {
+  async deliver<S extends Subjects>(subject: S, data: EventData<S>, { deliveries = 1, publishedAt = Date.now() } = {}): Promise<Delivery> {
     const handler = this.handlers.get(subject);
     if (!handler) throw new Error(`no listener is subscribed to ${subject}`);
     try {

@@ -13,8 +13,7 @@ export const testUser = (overrides: Partial<TestUser> = {}): TestUser => ({
 });
 
 /** The session cookie carrying `token`, as cookie-session writes it (for forged, expired or tampered tokens). */
-export const sessionCookie = (token: string): string =>
-  `session=${Buffer.from(JSON.stringify({ jwt: token })).toString('base64')}`;
+export const sessionCookie = (token: string): string => `session=${Buffer.from(JSON.stringify({ jwt: token })).toString('base64')}`;
 
 /** A `Cookie` header value that signs the given (or a new) user in. */
 export const signinCookie = (user: Partial<TestUser> = {}): string[] => {

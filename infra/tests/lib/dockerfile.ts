@@ -67,8 +67,9 @@ const variableReference = /\$(?:\{(\w+)\}|(\w+))/g;
 
 /** Replaces `$NAME` and `${NAME}` of the build arguments that have a value; leaves every other reference as written. */
 const expand = (text: string, scope: ArgScope): string =>
-  text.replace(variableReference, (reference: string, braced: string | undefined, bare: string | undefined) =>
-    scope.get(braced ?? bare ?? '') ?? reference,
+  text.replace(
+    variableReference,
+    (reference: string, braced: string | undefined, bare: string | undefined) => scope.get(braced ?? bare ?? '') ?? reference,
   );
 
 /** The names an ARG instruction declares (`ARG NAME` or `ARG NAME=default`), with their defaults. */

@@ -15,7 +15,6 @@ export const loadSkaffoldConfig = (): SkaffoldConfig => {
 /** A fresh copy of the manifests as the cluster checks see them, safe to change in a test. */
 export const loadCluster = (): Cluster => toCluster(loadManifests());
 
-export const builtImages = (config: SkaffoldConfig): Set<string> =>
-  new Set(config.build.artifacts.map((artifact) => artifact.image));
+export const builtImages = (config: SkaffoldConfig): Set<string> => new Set(config.build.artifacts.map((artifact) => artifact.image));
 
 export { listRepoFiles, repoBuildContext };

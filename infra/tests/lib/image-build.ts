@@ -58,9 +58,7 @@ const tscOutput = (run: Instruction, target: string, context: BuildContext): str
   const outDir = path.posix.join(run.workdir, projectDir, options.outDir);
   if (!inside(outDir, target) || !target.endsWith('.js')) return undefined;
   const source = path.posix.join(projectDir, options.rootDir ?? '.', path.posix.relative(outDir, target)).replace(/\.js$/, '.ts');
-  return context.exists(source) && !isIgnored(source, context.dockerignore)
-    ? `compiled from ${source} by \`${project}\``
-    : undefined;
+  return context.exists(source) && !isIgnored(source, context.dockerignore) ? `compiled from ${source} by \`${project}\`` : undefined;
 };
 
 /** The workspace folder a package name belongs to, from the root package.json's workspaces. */
@@ -73,12 +71,7 @@ const workspaceDir = (context: BuildContext, packageName: string): string | unde
  * `next build` with `output: 'standalone'` writes <app>/.next/standalone/<app path from the
  * workspace root>/server.js, when the workspace root (where Next.js finds the lockfile) is the working directory.
  */
-const nextOutput = (
-  run: Instruction,
-  target: string,
-  context: BuildContext,
-  has: (file: string) => boolean,
-): string | undefined => {
+const nextOutput = (run: Instruction, target: string, context: BuildContext, has: (file: string) => boolean): string | undefined => {
   const workspace = /\bnpm\s+run\s+build\s+(?:--workspace[= ]|-w\s+)(\S+)/.exec(run.args)?.[1];
   const appDir = workspace ? workspaceDir(context, workspace) : undefined;
   if (!appDir) return undefined;
@@ -110,9 +103,7 @@ export const origin = (dockerfile: Dockerfile, stage: Stage, target: string, con
       if (instruction.keyword === 'RUN') {
         const has = (file: string) => origin(dockerfile, link, file, context) !== undefined;
         const made =
-          tscOutput(instruction, target, context) ??
-          nextOutput(instruction, target, context, has) ??
-          npmOutput(instruction, target);
+          tscOutput(instruction, target, context) ?? nextOutput(instruction, target, context, has) ?? npmOutput(instruction, target);
         if (made) return made;
       }
       if (instruction.keyword !== 'COPY') continue;
@@ -127,8 +118,7 @@ export const origin = (dockerfile: Dockerfile, stage: Stage, target: string, con
         const from = instruction.flags.from;
         if (from === undefined) {
           const relative = path.posix.normalize(sourcePath).replace(/^\/+/, '');
-          if (context.exists(relative) && !isIgnored(relative, context.dockerignore))
-            return `copied from the context's ${relative}`;
+          if (context.exists(relative) && !isIgnored(relative, context.dockerignore)) return `copied from the context's ${relative}`;
           continue;
         }
         const sourceStage = findStage(dockerfile, from);
@@ -145,9 +135,7 @@ const rootUsers = new Set(['root', '0', '0:0', 'root:root']);
 
 /** The paths an exec-form command names: its program unless that is `node`, and arguments that look like paths. */
 const commandPaths = (command: string[]): string[] =>
-  command.filter(
-    (part, i) => (i === 0 && part !== 'node') || (part.includes('/') && !part.startsWith('-') && !part.includes('://')),
-  );
+  command.filter((part, i) => (i === 0 && part !== 'node') || (part.includes('/') && !part.startsWith('-') && !part.includes('://')));
 
 /** Checks a stage's CMD: exec form, and every path it names exists in the image. */
 export const commandProblems = (dockerfile: Dockerfile, stage: Stage, context: BuildContext): string[] => {
@@ -193,8 +181,7 @@ export const finalImageProblems = (dockerfile: Dockerfile, context: BuildContext
   const problems: string[] = [];
   if (stages.length < 2) problems.push(`${file}: not a multi-stage build`);
   const base = baseImage(dockerfile, final);
-  if (!/-(?:alpine|slim)\b/.test(base))
-    problems.push(`${file}: the final stage is based on ${base}, not an alpine or slim image`);
+  if (!/-(?:alpine|slim)\b/.test(base)) problems.push(`${file}: the final stage is based on ${base}, not an alpine or slim image`);
   const user = lastInstruction(dockerfile, final, 'USER')?.args.trim();
   if (!user || rootUsers.has(user)) problems.push(`${file}: the final stage runs as ${user ?? 'root (no USER)'}`);
   return [...problems, ...devDependencyProblems(dockerfile, final), ...commandProblems(dockerfile, final, context)];

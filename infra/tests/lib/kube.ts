@@ -27,8 +27,7 @@ const isKind = (object: Record<string, unknown>, apiVersion: string, kind: strin
 /** Sorts objects by kind; it trusts their shape, which the schema check verifies separately. */
 export const toCluster = (manifests: Pick<Manifest, 'object'>[]): Cluster => {
   const objects = manifests.map((manifest) => manifest.object);
-  const of = <T>(apiVersion: string, kind: string) =>
-    objects.filter((object) => isKind(object, apiVersion, kind)) as unknown as T[];
+  const of = <T>(apiVersion: string, kind: string) => objects.filter((object) => isKind(object, apiVersion, kind)) as unknown as T[];
   return {
     deployments: of<IDeployment>('apps/v1', 'Deployment'),
     services: of<IService>('v1', 'Service'),

@@ -74,9 +74,8 @@ export const podSecurityProblems = (cluster: Cluster, builtImages: Set<string>):
     const pod = deployment.spec?.template.spec;
     if (!pod) return [];
     return containersOf(deployment).flatMap((container) =>
-      [
-        ...baselineProblems(pod, container),
-        ...(builtImages.has(container.image ?? '') ? [] : lockdownProblems(pod, container)),
-      ].map((problem) => `Deployment ${nameOf(deployment)} container ${container.name}: ${problem}`),
+      [...baselineProblems(pod, container), ...(builtImages.has(container.image ?? '') ? [] : lockdownProblems(pod, container))].map(
+        (problem) => `Deployment ${nameOf(deployment)} container ${container.name}: ${problem}`,
+      ),
     );
   });

@@ -138,16 +138,12 @@ export const statefulImages: { image: RegExp; dataPath: string }[] = [
 export const persistenceProblems = (cluster: Cluster): string[] =>
   cluster.deployments.flatMap((deployment) => {
     const claimed = new Set(
-      (deployment.spec?.template.spec?.volumes ?? [])
-        .filter((volume) => volume.persistentVolumeClaim)
-        .map((volume) => volume.name),
+      (deployment.spec?.template.spec?.volumes ?? []).filter((volume) => volume.persistentVolumeClaim).map((volume) => volume.name),
     );
     return containersOf(deployment).flatMap((container) => {
       const stateful = statefulImages.find(({ image }) => image.test(container.image ?? ''));
       if (!stateful) return [];
-      const mounted = (container.volumeMounts ?? []).some(
-        (mount) => mount.mountPath === stateful.dataPath && claimed.has(mount.name),
-      );
+      const mounted = (container.volumeMounts ?? []).some((mount) => mount.mountPath === stateful.dataPath && claimed.has(mount.name));
       return mounted ? [] : [`Deployment ${nameOf(deployment)}: ${stateful.dataPath} is not on a volume claim`];
     });
   });

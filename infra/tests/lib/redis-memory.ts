@@ -1,7 +1,19 @@
 import { Cluster, containersOf, nameOf } from './kube';
 
 /** Redis's `--maxmemory` spellings (100mb, 1gb, bytes) and Kubernetes' quantities (128Mi, 1Gi, 100M), in bytes. */
-const BYTES: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, k: 1e3, m: 1e6, g: 1e9, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30 };
+const BYTES: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  k: 1e3,
+  m: 1e6,
+  g: 1e9,
+  ki: 2 ** 10,
+  mi: 2 ** 20,
+  gi: 2 ** 30,
+};
 
 export const toBytes = (value: string): number | undefined => {
   const match = /^(\d+)([a-z]*)$/i.exec(value.trim());

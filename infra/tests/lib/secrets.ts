@@ -50,8 +50,7 @@ export const undocumentedSecretProblems = (refs: SecretRef[], markdown: string):
   const documented = documentedSecrets(markdown);
   return refs.flatMap(({ secret, key, by }) => {
     const keys = documented.get(secret);
-    if (!keys)
-      return [`${by}: Secret ${secret} is read but no documented \`kubectl create secret generic ${secret}\` creates it`];
+    if (!keys) return [`${by}: Secret ${secret} is read but no documented \`kubectl create secret generic ${secret}\` creates it`];
     return keys.has(key) ? [] : [`${by}: key ${key} of Secret ${secret} is read but the documented command does not set it`];
   });
 };

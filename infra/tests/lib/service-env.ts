@@ -49,8 +49,7 @@ export const readServiceRequirements = (fileName: string, text: string): Service
   }
   const initializer = (name: string) => {
     const property = propertyNamed(definition, name);
-    if (property && ts.isShorthandPropertyAssignment(property))
-      throw new Error(`${fileName}: runService's ${name} is not a literal`);
+    if (property && ts.isShorthandPropertyAssignment(property)) throw new Error(`${fileName}: runService's ${name} is not a literal`);
     return property?.initializer;
   };
 
@@ -89,9 +88,7 @@ export const providedEnv = (container: IContainer, cluster: Cluster): { names: S
   const problems: string[] = [];
   for (const source of container.envFrom ?? []) {
     if (source.secretRef) {
-      problems.push(
-        `envFrom secretRef ${source.secretRef.name ?? ''} hides which keys the pod needs; use secretKeyRef per variable`,
-      );
+      problems.push(`envFrom secretRef ${source.secretRef.name ?? ''} hides which keys the pod needs; use secretKeyRef per variable`);
     }
     const ref = source.configMapRef;
     if (!ref) continue;

@@ -36,9 +36,7 @@ export const serviceEnvProblems = (config: SkaffoldConfig, cluster: Cluster, con
       containersOf(deployment)
         .filter((container) => container.image === artifact.image)
         .flatMap((container) =>
-          missingEnvProblems(container, cluster, required).map(
-            (problem) => `Deployment ${nameOf(deployment)} (${entry}): ${problem}`,
-          ),
+          missingEnvProblems(container, cluster, required).map((problem) => `Deployment ${nameOf(deployment)} (${entry}): ${problem}`),
         ),
     );
   });
@@ -119,10 +117,7 @@ export const workspacePeerProblems = (config: SkaffoldConfig, context: BuildCont
       .flatMap((workspace) =>
         Object.keys(workspace.peerDependencies ?? {})
           .filter((peer) => own[peer] === undefined)
-          .map(
-            (peer) =>
-              `${folder}/package.json: depends on ${workspace.name ?? ''}, whose peer dependency ${peer} it does not list`,
-          ),
+          .map((peer) => `${folder}/package.json: depends on ${workspace.name ?? ''}, whose peer dependency ${peer} it does not list`),
       );
   });
 };

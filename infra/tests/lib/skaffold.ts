@@ -152,9 +152,7 @@ export const checkSkaffold = (config: unknown): { config?: SkaffoldConfig; probl
 /** Every image skaffold builds runs in some Deployment, and every Deployment image of ours is built by skaffold. */
 export const imageProblems = (config: SkaffoldConfig, cluster: Cluster, ownImagePrefix = 'ticketing/'): string[] => {
   const built = new Set(config.build.artifacts.map((artifact) => artifact.image));
-  const used = new Set(
-    cluster.deployments.flatMap((deployment) => containersOf(deployment).map((container) => container.image ?? '')),
-  );
+  const used = new Set(cluster.deployments.flatMap((deployment) => containersOf(deployment).map((container) => container.image ?? '')));
   return [
     ...[...built].filter((image) => !used.has(image)).map((image) => `skaffold builds ${image} but no Deployment runs it`),
     ...cluster.deployments.flatMap((deployment) =>
@@ -190,7 +188,10 @@ type Container = Record<string, unknown> | unknown[];
 const pointerParent = (data: unknown, pointer: string): { parent: Container; key: string } | undefined => {
   const cut = pointer.lastIndexOf('/');
   const parent = resolvePointer(data, pointer.slice(0, cut));
-  const key = pointer.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  const key = pointer
+    .slice(cut + 1)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~');
   return parent !== null && typeof parent === 'object' ? { parent: parent as Container, key } : undefined;
 };
 
@@ -232,9 +233,12 @@ export const productionProfileProblems = (config: SkaffoldConfig, profileName = 
     if (!built) return [`${label} builds no ${image}`];
     const problems: string[] = [];
     if (built.target !== undefined) problems.push(`${label} still builds ${image} at stage ${built.target}`);
-    if (built.dockerfile !== docker.dockerfile) problems.push(`${label} builds ${image} from ${built.dockerfile}, not ${docker.dockerfile}`);
+    if (built.dockerfile !== docker.dockerfile)
+      problems.push(`${label} builds ${image} from ${built.dockerfile}, not ${docker.dockerfile}`);
     if (describeArgs(built.buildArgs) !== describeArgs(docker.buildArgs))
-      problems.push(`${label} builds ${image} with build arguments ${describeArgs(built.buildArgs)}, not ${describeArgs(docker.buildArgs)}`);
+      problems.push(
+        `${label} builds ${image} with build arguments ${describeArgs(built.buildArgs)}, not ${describeArgs(docker.buildArgs)}`,
+      );
     return problems;
   });
 };

@@ -97,9 +97,7 @@ const settingSources = (cluster: Cluster): { where: string; settings: Map<string
     containersOf(deployment).map((container) => ({
       where: `Deployment ${nameOf(deployment)}`,
       settings: new Map(
-        (container.env ?? []).flatMap((variable) =>
-          variable.value === undefined ? [] : [[variable.name, variable.value] as const],
-        ),
+        (container.env ?? []).flatMap((variable) => (variable.value === undefined ? [] : [[variable.name, variable.value] as const])),
       ),
     })),
   ),

@@ -21,7 +21,9 @@ it('reads its limits from the environment, and refuses nonsense', () => {
     maxSockets: 10_000,
     orderRouteMs: 120_000,
   });
-  expect(() => liveConfigFromEnv({ LIVE_MAX_BUFFERED_BYTES: '-1' })).toThrow('LIVE_MAX_BUFFERED_BYTES must be a positive integer, not "-1"');
+  expect(() => liveConfigFromEnv({ LIVE_MAX_BUFFERED_BYTES: '-1' })).toThrow(
+    'LIVE_MAX_BUFFERED_BYTES must be a positive integer, not "-1"',
+  );
 });
 
 it('refuses to start without the JWT key and NATS, naming every missing variable', async () => {

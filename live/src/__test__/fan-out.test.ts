@@ -38,7 +38,11 @@ const userWithSockets = async (count: number) => {
 const fence = async (clients: TestSocket[]) => {
   const fenceTicket = ticketCreatedData({ title: `fence-${newId()}` });
   await live.bus.deliver(Subjects.TicketCreated, fenceTicket);
-  await waitUntil(() => clients.every((c) => c.messages.some((m) => m.type === 'ticket:changed' && m.data.id === fenceTicket.id)), 5_000, 'the fence');
+  await waitUntil(
+    () => clients.every((c) => c.messages.some((m) => m.type === 'ticket:changed' && m.data.id === fenceTicket.id)),
+    5_000,
+    'the fence',
+  );
 };
 
 beforeEach(async () => {
@@ -53,7 +57,9 @@ afterEach(async () => {
 
 it('sends every ticket change to every socket, signed in or not, with availability', async () => {
   const anonymous = await open(live.url);
-  const { sockets: [signedIn] } = await userWithSockets(1);
+  const {
+    sockets: [signedIn],
+  } = await userWithSockets(1);
   const ticket = ticketCreatedData({ title: 'Opera', price: 42.5 });
 
   await live.bus.deliver(Subjects.TicketCreated, ticket);
@@ -137,7 +143,11 @@ it('disconnects a slow consumer instead of buffering for it, and keeps serving t
 
   expect(live.hub.stats()).toMatchObject({ dropped: 1, sockets: 1 });
   await live.bus.deliver(Subjects.TicketCreated, ticketCreatedData({ title: 'after' }));
-  await waitUntil(() => fast.messages.some((m) => m.type === 'ticket:changed' && m.data.title === 'after'), 5_000, 'the fast socket still served');
+  await waitUntil(
+    () => fast.messages.some((m) => m.type === 'ticket:changed' && m.data.title === 'after'),
+    5_000,
+    'the fast socket still served',
+  );
 });
 
 it("refuses a user's socket beyond the per-user limit with 4008, and not another user's or anonymous ones", async () => {

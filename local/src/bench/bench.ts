@@ -116,7 +116,8 @@ export const runBench = async (options: BenchOptions): Promise<BenchRow[]> => {
         const ids = [...tickets.keys()];
         const orders = await runLoad(ids.length, inFlight, (i) => newOrder(buyers[i % inFlight], ids[i], new Map()));
         const placed = orders.results.filter((res) => res.status === 201).length;
-        if (placed === 0) throw new Error(`filling placed no order (answers: ${[...new Set(orders.results.map((res) => res.status))].join(', ')})`);
+        if (placed === 0)
+          throw new Error(`filling placed no order (answers: ${[...new Set(orders.results.map((res) => res.status))].join(', ')})`);
       }
     };
 

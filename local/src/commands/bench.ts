@@ -59,13 +59,20 @@ export const bench = async (args: string[]): Promise<number> => {
     if (options.url) loopbackOnly(options.url);
     if (options.live && options.url) throw new Error('--live starts its own system; it does not take --url');
     const settings = {
-      levels: options.levels.split(',').map((level) => count(level.trim(), 'levels', 0)).sort((a, b) => a - b),
+      levels: options.levels
+        .split(',')
+        .map((level) => count(level.trim(), 'levels', 0))
+        .sort((a, b) => a - b),
       roundSize: count(options.round, 'round'),
       inFlight: count(options['in-flight'], 'in-flight'),
       restSamples: count(options.rest, 'rest'),
       warmUpOrders: count(options['warm-up'], 'warm-up', 0),
     };
-    const liveSettings = { sockets: count(options.sockets, 'sockets'), events: count(options.events, 'events'), rate: count(options.rate, 'rate') };
+    const liveSettings = {
+      sockets: count(options.sockets, 'sockets'),
+      events: count(options.events, 'events'),
+      rate: count(options.rate, 'rate'),
+    };
     return { ...options, settings, liveSettings };
   });
   if (typeof parsed === 'number') return parsed;

@@ -54,9 +54,7 @@ export const start = async (args: string[]): Promise<number> => {
     client: !options['no-client'],
     progress: (line) => console.log(`[ready] ${line}`),
     log: options.quiet ? undefined : (name, line) => console.log(`  ${name.padEnd(10)} | ${line}`),
-    onEvent: options.events
-      ? (subject, data) => console.log(`[event] ${subject} ${JSON.stringify(data)}`)
-      : undefined,
+    onEvent: options.events ? (subject, data) => console.log(`[event] ${subject} ${JSON.stringify(data)}`) : undefined,
     env: process.env,
   });
 

@@ -33,10 +33,14 @@ export class ApiClient {
 
   /** Pays once the payments service knows the order (its replica is filled from order:created). */
   payWhenKnown(orderId: string, token = 'tok_visa') {
-    return eventually(async () => {
-      const res = await this.post<Payment>('/api/payments', { orderId, token });
-      return res.status === 404 ? undefined : res;
-    }, 20_000, 'payments to know the order');
+    return eventually(
+      async () => {
+        const res = await this.post<Payment>('/api/payments', { orderId, token });
+        return res.status === 404 ? undefined : res;
+      },
+      20_000,
+      'payments to know the order',
+    );
   }
 
   static async signUp(baseUrl: string, email: string): Promise<ApiClient> {

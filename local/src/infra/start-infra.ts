@@ -1,6 +1,5 @@
 import { Server, ServerOptions, startFerretDB, startNatsStreaming, startRedis, startStripeMock } from './servers';
 
-
 export type InfraPiece = 'mongo' | 'nats' | 'redis' | 'stripe';
 
 /** An environment variable that, when set, names a server to use instead of starting one. */

@@ -14,7 +14,10 @@ const sessionOf = async (url: string, user: { email: string; password: string })
   let res = await fetch(`${url}/api/users/signup`, post(user));
   if (res.status === 400) res = await fetch(`${url}/api/users/signin`, post(user));
   if (!res.ok) throw new Error(`seeding ${user.email}: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .join('; ');
 };
 
 const post = (body: unknown, cookie?: string): RequestInit => ({

@@ -98,8 +98,7 @@ orderSchema.statics.cancel = (order: OrderDoc) => {
   });
 };
 
-orderSchema.statics.complete = (order: OrderDoc) =>
-  updateIfCurrent(Order, order, { update: { $set: { status: OrderStatus.Complete } } });
+orderSchema.statics.complete = (order: OrderDoc) => updateIfCurrent(Order, order, { update: { $set: { status: OrderStatus.Complete } } });
 
 export const Order = mongoose.model<OrderFields, OrderModel>('Order', orderSchema);
 

@@ -1,12 +1,5 @@
 import express, { Request, Response } from 'express';
-import {
-  BadRequestError,
-  objectIdParam,
-  OrderStatus,
-  requireAuth,
-  retryOnConflict,
-  signedInUser,
-} from '@ticketing/common';
+import { BadRequestError, objectIdParam, OrderStatus, requireAuth, retryOnConflict, signedInUser } from '@ticketing/common';
 import { orderOutbox } from '../events/outbox';
 import { Order } from '../models/order';
 import { findOwnOrder } from '../services/own-order';

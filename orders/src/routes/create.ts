@@ -1,13 +1,6 @@
 import express, { Request, Response } from 'express';
 import { body } from 'express-validator';
-import {
-  BadRequestError,
-  isDuplicateKey,
-  NotFoundError,
-  requireAuth,
-  signedInUser,
-  validateRequest,
-} from '@ticketing/common';
+import { BadRequestError, isDuplicateKey, NotFoundError, requireAuth, signedInUser, validateRequest } from '@ticketing/common';
 import { orderOutbox } from '../events/outbox';
 import { expiresAtFromNow } from '../expiration-window';
 import { Order } from '../models/order';

@@ -6,7 +6,9 @@ const router = express.Router();
 
 /** The caller's own orders, newest first, each with its ticket. */
 router.get('/api/orders', requireAuth, async (req: Request, res: Response) => {
-  const orders = await Order.find({ userId: signedInUser(req).id }).sort({ _id: -1 }).populate('ticket');
+  const orders = await Order.find({ userId: signedInUser(req).id })
+    .sort({ _id: -1 })
+    .populate('ticket');
   res.send(orders);
 });
 

@@ -32,7 +32,8 @@ export class ExpiredOrderSweeper {
   }
 
   start({ sweepConnection }: { sweepConnection?: Connection } = {}): void {
-    if (sweepConnection) this.readModel = sweepConnection.model<OrderFields>(Order.modelName, Order.schema, Order.collection.collectionName);
+    if (sweepConnection)
+      this.readModel = sweepConnection.model<OrderFields>(Order.modelName, Order.schema, Order.collection.collectionName);
     this.timer ??= setInterval(() => void this.sweep(), this.intervalMs).unref();
   }
 

@@ -1,12 +1,4 @@
-import {
-  BadRequestError,
-  isDuplicateKey,
-  NotAuthorizedError,
-  NotFoundError,
-  OrderStatus,
-  outboxEntry,
-  Subjects,
-} from '@ticketing/common';
+import { BadRequestError, isDuplicateKey, NotAuthorizedError, NotFoundError, OrderStatus, outboxEntry, Subjects } from '@ticketing/common';
 import { paymentOutbox } from '../events/outbox';
 import { Order, OrderFields } from '../models/order';
 import { ABANDONED_CLAIM_MS, Payment, PaymentDoc, PaymentStatus } from '../models/payment';

@@ -88,11 +88,7 @@ ticketSchema.statics.reserve = (ticket: TicketDoc, orderId: string) =>
   updateTicket(ticket, { orderId }, { $set: { orderId } }, { cancelledOrderIds: { $ne: orderId } });
 
 ticketSchema.statics.release = (ticket: TicketDoc) =>
-  updateTicket(
-    ticket,
-    { orderId: undefined },
-    { $unset: { orderId: 1 }, $addToSet: { cancelledOrderIds: ticket.orderId } },
-  );
+  updateTicket(ticket, { orderId: undefined }, { $unset: { orderId: 1 }, $addToSet: { cancelledOrderIds: ticket.orderId } });
 
 ticketSchema.statics.rememberCancelled = async (ticket: TicketDoc, orderId: string) => {
   // Only while the order does not hold it; if its reservation landed meanwhile, the caller reads again and releases.

@@ -11,11 +11,14 @@ const signupCookie = async () => {
   return res.get('Set-Cookie') ?? [];
 };
 
-
 it('reports the signed-in user with id, email and iat', async () => {
   const cookie = await signupCookie();
   const res = await request(app).get('/api/users/currentuser').set('Cookie', cookie).expect(200);
-  expect((res.body as Api.CurrentUserResponse).currentUser).toEqual({ id: expect.any(String), email: 'ann@example.com', iat: expect.any(Number) });
+  expect((res.body as Api.CurrentUserResponse).currentUser).toEqual({
+    id: expect.any(String),
+    email: 'ann@example.com',
+    iat: expect.any(Number),
+  });
 });
 
 it('reports null without a cookie', async () => {
@@ -25,7 +28,10 @@ it('reports null without a cookie', async () => {
 
 it('treats a JWT signed with another key as signed out', async () => {
   const forged = jwt.sign({ id: 'someone', email: 'evil@example.com' }, 'not-the-key');
-  const res = await request(app).get('/api/users/currentuser').set('Cookie', [sessionCookie(forged)]).expect(200);
+  const res = await request(app)
+    .get('/api/users/currentuser')
+    .set('Cookie', [sessionCookie(forged)])
+    .expect(200);
   expect(res.body).toEqual({ currentUser: null });
 });
 
@@ -43,13 +49,19 @@ it('treats a JWT with an altered payload as signed out', async () => {
 
 it('treats an unsigned ("alg: none") JWT as signed out', async () => {
   const unsigned = jwt.sign({ id: 'x', email: 'x@example.com' }, '', { algorithm: 'none' });
-  const res = await request(app).get('/api/users/currentuser').set('Cookie', [sessionCookie(unsigned)]).expect(200);
+  const res = await request(app)
+    .get('/api/users/currentuser')
+    .set('Cookie', [sessionCookie(unsigned)])
+    .expect(200);
   expect(res.body).toEqual({ currentUser: null });
 });
 
 it('treats an expired JWT as signed out', async () => {
   const expired = jwt.sign({ id: 'x', email: 'x@example.com', exp: Math.floor(Date.now() / 1000) - 10 }, process.env.JWT_KEY!);
-  const res = await request(app).get('/api/users/currentuser').set('Cookie', [sessionCookie(expired)]).expect(200);
+  const res = await request(app)
+    .get('/api/users/currentuser')
+    .set('Cookie', [sessionCookie(expired)])
+    .expect(200);
   expect(res.body).toEqual({ currentUser: null });
 });
 

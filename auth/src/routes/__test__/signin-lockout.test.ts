@@ -20,7 +20,11 @@ beforeEach(async () => {
 
 // Every attempt from another address, to show that the count follows the account, not the client.
 let address = 0;
-const signin = (body: object) => request(app).post('/api/users/signin').set('X-Forwarded-For', `198.51.100.${(address++ % 250) + 1}`).send(body);
+const signin = (body: object) =>
+  request(app)
+    .post('/api/users/signin')
+    .set('X-Forwarded-For', `198.51.100.${(address++ % 250) + 1}`)
+    .send(body);
 const fail = (email = ann.email) => signin({ email, password: 'wrong-password' });
 
 it('refuses an account for 2 s after 5 failures, from any address, with Retry-After and the error shape', async () => {

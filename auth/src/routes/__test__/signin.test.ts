@@ -13,7 +13,10 @@ beforeEach(async () => {
   await request(app).post('/api/users/signup').send(credentials).expect(201);
 });
 
-const signin = (body: unknown) => request(app).post('/api/users/signin').send(body as object);
+const signin = (body: unknown) =>
+  request(app)
+    .post('/api/users/signin')
+    .send(body as object);
 
 it('signs in with the right password: 200 {id, email} and a session cookie', async () => {
   const res = await signin(credentials).expect(200);

@@ -6,7 +6,10 @@ import { User } from '../../models/user';
 
 useTestDatabase();
 
-const signup = (body: unknown) => request(app).post('/api/users/signup').send(body as object);
+const signup = (body: unknown) =>
+  request(app)
+    .post('/api/users/signup')
+    .send(body as object);
 
 it('creates the user, answers 201 {id, email} and sets an httpOnly session cookie', async () => {
   const res = await signup({ email: 'Ann@Example.com', password: 'correct horse' }).expect(201);
@@ -41,7 +44,9 @@ it.each([
   ['a missing password', { email: 'a@b.com' }, 'password'],
 ])('rejects %s with 400 naming the field', async (_case, body, field) => {
   const res = await signup(body).expect(400);
-  expect((res.body as Api.ApiErrors).errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]));
+  expect((res.body as Api.ApiErrors).errors).toEqual(
+    expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]),
+  );
   expect(await User.countDocuments()).toBe(0);
 });
 

@@ -28,7 +28,14 @@ export default async function OrderPage({ params }: OrderPageProps) {
   if (!order.ok && order.status === 401) {
     return <ErrorState title="This is not your order" errors={order.errors} action={{ href: '/orders', label: 'My orders' }} />;
   }
-  if (!order.ok) return <ErrorState title="This order could not be loaded" errors={order.errors} action={{ href: `/orders/${orderId}`, label: 'Try again' }} />;
+  if (!order.ok)
+    return (
+      <ErrorState
+        title="This order could not be loaded"
+        errors={order.errors}
+        action={{ href: `/orders/${orderId}`, label: 'Try again' }}
+      />
+    );
 
   return (
     <div className="narrow">

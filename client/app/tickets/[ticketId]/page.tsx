@@ -52,7 +52,11 @@ export default async function TicketPage({ params }: TicketPageProps) {
 function TicketActions({ ticket, user }: { ticket: Ticket; user: CurrentUser | null }) {
   if (!user) {
     return (
-      <Link href={`/auth/signin?next=${encodeURIComponent(`/tickets/${ticket.id}`)}`} className="button button-primary button-large" data-testid="signin-to-buy">
+      <Link
+        href={`/auth/signin?next=${encodeURIComponent(`/tickets/${ticket.id}`)}`}
+        className="button button-primary button-large"
+        data-testid="signin-to-buy"
+      >
         Sign in to buy
       </Link>
     );

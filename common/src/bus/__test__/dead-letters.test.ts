@@ -44,7 +44,9 @@ it('leaves a failing message for redelivery until its last delivery, then parks 
     },
   ]);
   expect(parkedMessageCount()).toBe(before + 1);
-  expect(console.error).toHaveBeenCalledWith(expect.stringMatching(/^\[deadletter\] order:cancelled #\d+ parked for tickets-service after 3 deliveries/));
+  expect(console.error).toHaveBeenCalledWith(
+    expect.stringMatching(/^\[deadletter\] order:cancelled #\d+ parked for tickets-service after 3 deliveries/),
+  );
 });
 
 it('keeps the message for redelivery when the dead letter cannot be published: nothing is lost', async () => {
@@ -54,7 +56,7 @@ it('keeps the message for redelivery when the dead letter cannot be published: n
 
 it('shows how many messages the process parked on /healthz', async () => {
   const app = createApp([]);
-  const deadLetters = async () => (((await request(app).get('/healthz').expect(200)).body) as { deadLetters: number }).deadLetters;
+  const deadLetters = async () => ((await request(app).get('/healthz').expect(200)).body as { deadLetters: number }).deadLetters;
   const before = await deadLetters();
 
   await bus.deliver(Subjects.OrderCancelled, orderCancelledData(), { deliveries: 3 });

@@ -43,7 +43,10 @@ it('serializes typed errors to the one shape', async () => {
 
 it('requireAuth lets a signed-in user through and turns others away with 401', async () => {
   await request(app).get('/private').expect(401);
-  const res = await request(app).get('/private').set('Cookie', signinCookie({ id: 'user-1' })).expect(200);
+  const res = await request(app)
+    .get('/private')
+    .set('Cookie', signinCookie({ id: 'user-1' }))
+    .expect(200);
   expect(res.body).toEqual({ id: 'user-1' });
 });
 
@@ -66,12 +69,14 @@ it.each([
   ['request.aborted', 400, 'Request aborted'],
   ['request.size.invalid', 400, 'Request size did not match Content-Length'],
   ['some.future.type', 415, 'Unsupported Media Type'],
-])("keeps the 4xx status of a library error (%s) and answers in the one shape", async (type, status, message) => {
+])('keeps the 4xx status of a library error (%s) and answers in the one shape', async (type, status, message) => {
   const failing = express.Router();
   failing.get('/library-error', () => {
     throw Object.assign(new Error('internal wording'), { type, status, expose: true });
   });
-  const res = await request(createApp([failing])).get('/library-error').expect(status);
+  const res = await request(createApp([failing]))
+    .get('/library-error')
+    .expect(status);
   expect(res.body).toEqual({ errors: [{ message }] });
 });
 
@@ -80,7 +85,9 @@ it('answers a library error with a 5xx status as an unexpected error', async () 
   failing.get('/library-error', () => {
     throw Object.assign(new Error('internal wording'), { status: 503 });
   });
-  const res = await request(createApp([failing])).get('/library-error').expect(500);
+  const res = await request(createApp([failing]))
+    .get('/library-error')
+    .expect(500);
   expect(res.body).toEqual({ errors: [{ message: 'Something went wrong' }] });
 });
 

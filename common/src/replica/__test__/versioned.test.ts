@@ -9,10 +9,7 @@ interface Replica {
   title: string;
   version: number;
 }
-const Replica = mongoose.model<Replica>(
-  'VersionedReplica',
-  new mongoose.Schema<Replica>({ _id: String, title: String, version: Number }),
-);
+const Replica = mongoose.model<Replica>('VersionedReplica', new mongoose.Schema<Replica>({ _id: String, title: String, version: Number }));
 
 it('applies version N on top of N-1', async () => {
   await insertReplica(Replica, { _id: 'r1', title: 'v0', version: 0 });

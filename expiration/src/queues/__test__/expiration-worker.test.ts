@@ -63,9 +63,7 @@ it('retries a publish that failed until it succeeds', async () => {
 it('lets the job in progress finish before it stops', async () => {
   const queue = testQueue();
   let finishPublish = () => {};
-  const publish = jest
-    .spyOn(bus, 'publish')
-    .mockReturnValueOnce(new Promise<void>((resolve) => (finishPublish = resolve)));
+  const publish = jest.spyOn(bus, 'publish').mockReturnValueOnce(new Promise<void>((resolve) => (finishPublish = resolve)));
   const worker = new ExpirationWorker(queue);
   await worker.start();
   await scheduleExpiration(queue, 'order-1', inMs(0));

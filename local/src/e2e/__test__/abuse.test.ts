@@ -24,7 +24,8 @@ const checked = {
   accountLimit: undefined as number | undefined,
 };
 const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
-const held = (limit: number | undefined, what: (n: number) => string, name: string) => (limit === undefined ? `${name} not checked` : what(limit));
+const held = (limit: number | undefined, what: (n: number) => string, name: string) =>
+  limit === undefined ? `${name} not checked` : what(limit);
 
 // Auth's default; the local system raises it because all its clients share 127.0.0.1.
 const SIGNUP_LIMIT = 20;
@@ -36,10 +37,14 @@ beforeAll(async () => {
   stranger = await ApiClient.signUp(system.url, uniqueEmail('stranger'));
   ticket = (await owner.post<Ticket>('/api/tickets', { title: 'Mine', price: 10 })).body;
   const other = (await stranger.post<Ticket>('/api/tickets', { title: 'Theirs', price: 12 })).body;
-  order = await eventually(async () => {
-    const res = await owner.post<Order>('/api/orders', { ticketId: other.id });
-    return res.status === 201 ? res.body : undefined;
-  }, 15_000, 'an order');
+  order = await eventually(
+    async () => {
+      const res = await owner.post<Order>('/api/orders', { ticketId: other.id });
+      return res.status === 201 ? res.body : undefined;
+    },
+    15_000,
+    'an order',
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -202,14 +207,17 @@ const postFrom = (localAddress: string, path: string, body: { email: string; pas
       (res) => {
         let text = '';
         res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as ApiErrors, retryAfter: res.headers['retry-after'] }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as ApiErrors, retryAfter: res.headers['retry-after'] }),
+        );
       },
     );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
 
-const signinFrom = (localAddress: string, email: string, password: string) => postFrom(localAddress, '/api/users/signin', { email, password });
+const signinFrom = (localAddress: string, email: string, password: string) =>
+  postFrom(localAddress, '/api/users/signin', { email, password });
 const signupFrom = (localAddress: string, email: string) => postFrom(localAddress, '/api/users/signup', { email, password: 'password123' });
 
 /** A 429 in the error shape that says when to come back. */

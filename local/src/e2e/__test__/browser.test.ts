@@ -205,7 +205,7 @@ describe('where sign-in sends you next', () => {
   }, 60_000);
 });
 
-it('shows another page the reservation within 2 s, and flips the buyer\'s order to paid, without a reload', async () => {
+it("shows another page the reservation within 2 s, and flips the buyer's order to paid, without a reload", async () => {
   const seller = await newUser('live-seller');
   await seller.page.goto('/tickets/new');
   await seller.page.getByTestId('ticket-title').fill('Live Browser Gig');

@@ -89,7 +89,9 @@ it('no oversell: 50 buyers race for each of 20 tickets at once', async () => {
 
   const startedAt = Date.now();
   const attempts = await Promise.all(
-    tickets.flatMap((ticket) => buyers.map(async (buyer) => ({ ticket, buyer, res: await buyer.post<Order>('/api/orders', { ticketId: ticket.id }) }))),
+    tickets.flatMap((ticket) =>
+      buyers.map(async (buyer) => ({ ticket, buyer, res: await buyer.post<Order>('/api/orders', { ticketId: ticket.id }) })),
+    ),
   );
   const raceMs = Date.now() - startedAt;
 
@@ -100,10 +102,15 @@ it('no oversell: 50 buyers race for each of 20 tickets at once', async () => {
 
   const payments = await Promise.all(winners.map(({ buyer, res }) => pay(buyer, res.body.id)));
   payments.forEach((payment) => expect(payment.status).toBe(201));
-  const statuses = await settled(winners.map(({ buyer, res }) => ({ buyer, order: res.body })), 'winners complete');
+  const statuses = await settled(
+    winners.map(({ buyer, res }) => ({ buyer, order: res.body })),
+    'winners complete',
+  );
   expect(statuses.every((status) => status === 'complete')).toBe(true);
 
-  const orders = await databases.find<{ status: string; ticket: unknown }>('orders', 'orders', { ticket: { $in: objectIds(tickets.map((t) => t.id)) } });
+  const orders = await databases.find<{ status: string; ticket: unknown }>('orders', 'orders', {
+    ticket: { $in: objectIds(tickets.map((t) => t.id)) },
+  });
   for (const ticket of tickets) {
     expect(orders.filter((order) => String(order.ticket) === ticket.id && order.status === 'complete')).toHaveLength(1);
   }
@@ -136,13 +143,23 @@ it('a price edit that races an order: the order placed at the old price is cance
   expect(shown.orderId).toBeUndefined();
 
   // The ticket is for sale at its new price.
-  const fresh = await eventually(async () => {
-    const res = await next.post<Order>('/api/orders', { ticketId: ticket.id });
-    return res.status === 201 ? res.body : undefined;
-  }, 30_000, 'the ticket to be orderable again');
+  const fresh = await eventually(
+    async () => {
+      const res = await next.post<Order>('/api/orders', { ticketId: ticket.id });
+      return res.status === 201 ? res.body : undefined;
+    },
+    30_000,
+    'the ticket to be orderable again',
+  );
   expect(fresh.price).toBe(99);
-  await waitUntil(async () => (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body.orderId === fresh.id, 30_000, 'the new order to reserve it');
-  figure(`price race: an order priced at ${ticket.price} before an edit to 99 was cancelled ${cancelledMs} ms after orders heard the edit; the ticket then sold at 99`);
+  await waitUntil(
+    async () => (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body.orderId === fresh.id,
+    30_000,
+    'the new order to reserve it',
+  );
+  figure(
+    `price race: an order priced at ${ticket.price} before an edit to 99 was cancelled ${cancelledMs} ms after orders heard the edit; the ticket then sold at 99`,
+  );
 }, 120_000);
 
 it('poison messages are parked after their last delivery, and the messages behind them still flow', async () => {
@@ -167,10 +184,14 @@ it('poison messages are parked after their last delivery, and the messages behin
   const cancelledAt = Date.now();
 
   // tickets must take the valid order:created and order:cancelled behind the poison to free the ticket again.
-  await waitUntil(async () => {
-    const shown = (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body;
-    return shown.version === 2 && shown.orderId === undefined;
-  }, 60_000, 'the ticket to be reserved and released behind the poison');
+  await waitUntil(
+    async () => {
+      const shown = (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body;
+      return shown.version === 2 && shown.orderId === undefined;
+    },
+    60_000,
+    'the ticket to be reserved and released behind the poison',
+  );
   const flowedMs = Date.now() - cancelledAt;
   // Parked by both, so that no later scenario waits behind them.
   for (const service of ['tickets', 'payments'] as const) {
@@ -178,7 +199,9 @@ it('poison messages are parked after their last delivery, and the messages behin
   }
   const parked = events.filter((event) => event.subject === Subjects.DeadLetter && event.at >= cancelledAt - 60_000);
   expect(parked.length).toBeGreaterThanOrEqual(40);
-  figure(`poison: 20 order:cancelled for unknown tickets parked after 3 deliveries each by tickets and by payments (20 dead letters on each one's /healthz); the valid order behind them reserved and released its ticket ${flowedMs} ms after the cancellation`);
+  figure(
+    `poison: 20 order:cancelled for unknown tickets parked after 3 deliveries each by tickets and by payments (20 dead letters on each one's /healthz); the valid order behind them reserved and released its ticket ${flowedMs} ms after the cancellation`,
+  );
 }, 120_000);
 
 it('no lost event: orders dies after storing orders but before publishing them', async () => {
@@ -196,15 +219,20 @@ it('no lost event: orders dies after storing orders but before publishing them',
 
   await system.services.orders.kill('SIGKILL');
   // Tickets keep changing while orders is down.
-  for (const ticket of busy) expect((await seller.put(`/api/tickets/${ticket.id}`, { title: `${ticket.title} (moved)`, price: 99 })).status).toBe(200);
+  for (const ticket of busy)
+    expect((await seller.put(`/api/tickets/${ticket.id}`, { title: `${ticket.title} (moved)`, price: 99 })).status).toBe(200);
   ordersToNats.resume();
   const restartedAt = Date.now();
   await system.services.orders.start();
 
-  await waitUntil(async () => {
-    const shown = await Promise.all(tickets.map(async (ticket) => (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body.orderId));
-    return shown.every((orderId, i) => orderId === orderIds[i]);
-  }, 30_000, 'tickets to be reserved');
+  await waitUntil(
+    async () => {
+      const shown = await Promise.all(tickets.map(async (ticket) => (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body.orderId));
+      return shown.every((orderId, i) => orderId === orderIds[i]);
+    },
+    30_000,
+    'tickets to be reserved',
+  );
   await waitUntil(async () => (await replicaCount('payments', 'orders', orderIds)) === 10, 30_000, 'payments replica');
   await waitUntil(
     async () => (await databases.count('orders', 'tickets', { _id: { $in: objectIds(busy.map((t) => t.id)) }, version: 1 })) === 5,
@@ -213,9 +241,14 @@ it('no lost event: orders dies after storing orders but before publishing them',
   );
   const convergedMs = Date.now() - restartedAt;
   // The expiration service got order:created too: every order expires.
-  const statuses = await settled(buyers.map((buyer, i) => ({ buyer, order: placed[i].body })), 'orders to expire');
+  const statuses = await settled(
+    buyers.map((buyer, i) => ({ buyer, order: placed[i].body })),
+    'orders to expire',
+  );
   expect(statuses.every((status) => status === 'cancelled')).toBe(true);
-  figure(`no lost event (service killed): 10 orders stored unpublished, orders SIGKILLed; tickets, payments and orders' replicas converged ${convergedMs} ms after restart; all 10 expired on schedule`);
+  figure(
+    `no lost event (service killed): 10 orders stored unpublished, orders SIGKILLed; tickets, payments and orders' replicas converged ${convergedMs} ms after restart; all 10 expired on schedule`,
+  );
 }, 240_000);
 
 it('no lost event: nats-streaming-server restarts during a burst of orders', async () => {
@@ -226,10 +259,12 @@ it('no lost event: nats-streaming-server restarts during a burst of orders', asy
   let restartMs = 0;
   let restartedAt = 0;
   const [placed] = await Promise.all([
-    Promise.all(buyers.map(async (buyer, i) => {
-      await sleep(i * 40);
-      return buyer.post<Order>('/api/orders', { ticketId: tickets[i].id });
-    })),
+    Promise.all(
+      buyers.map(async (buyer, i) => {
+        await sleep(i * 40);
+        return buyer.post<Order>('/api/orders', { ticketId: tickets[i].id });
+      }),
+    ),
     (async () => {
       await sleep(150);
       const startedAt = Date.now();
@@ -241,12 +276,19 @@ it('no lost event: nats-streaming-server restarts during a burst of orders', asy
   placed.forEach((res) => expect(res.status).toBe(201));
   const orderIds = placed.map((res) => res.body.id);
   // A publish lost in the restart is retried within seconds (the client's ack timeout was once 30 s).
-  await waitUntil(async () => (await replicaCount('payments', 'orders', orderIds)) === orderIds.length, 20_000, 'order:created to reach payments');
+  await waitUntil(
+    async () => (await replicaCount('payments', 'orders', orderIds)) === orderIds.length,
+    20_000,
+    'order:created to reach payments',
+  );
   const delayMs = Date.now() - restartedAt;
 
   const paid = placed.slice(0, 6);
   for (const [i, res] of paid.entries()) expect((await pay(buyers[i], res.body.id)).status).toBe(201);
-  const statuses = await settled(buyers.map((buyer, i) => ({ buyer, order: placed[i].body })), 'every order to complete or expire');
+  const statuses = await settled(
+    buyers.map((buyer, i) => ({ buyer, order: placed[i].body })),
+    'every order to complete or expire',
+  );
   expect(statuses.slice(0, 6).every((status) => status === 'complete')).toBe(true);
   expect(statuses.slice(6).every((status) => status === 'cancelled')).toBe(true);
   figure(
@@ -263,7 +305,11 @@ it('expiration survives a restart of the service and of Redis', async () => {
   const placed = await Promise.all(buyers.map((buyer, i) => buyer.post<Order>('/api/orders', { ticketId: tickets[i].id })));
   placed.forEach((res) => expect(res.status).toBe(201));
   // Let expiration schedule the jobs, then take it and Redis down and back up.
-  await waitUntil(() => events.filter((e) => e.subject === Subjects.OrderCreated && placed.some((p) => p.body.id === e.data.id)).length === 8, 20_000, 'order:created');
+  await waitUntil(
+    () => events.filter((e) => e.subject === Subjects.OrderCreated && placed.some((p) => p.body.id === e.data.id)).length === 8,
+    20_000,
+    'order:created',
+  );
   await sleep(1_000);
   await system.services.expiration.kill('SIGKILL');
   await infra.servers.redis!.restart();
@@ -274,7 +320,9 @@ it('expiration survives a restart of the service and of Redis', async () => {
   await waitUntil(() => placed.every((res) => cancelledAt(res.body.id)), SETTLE_MS, 'every order to expire');
   const lateness = placed.map((res) => cancelledAt(res.body.id)! - Date.parse(res.body.expiresAt));
   expect(Math.min(...lateness)).toBeGreaterThanOrEqual(-50);
-  figure(`expiration restart: 8/8 orders expired after the service and Redis restarted; worst lateness ${Math.max(...lateness)} ms, best ${Math.min(...lateness)} ms`);
+  figure(
+    `expiration restart: 8/8 orders expired after the service and Redis restarted; worst lateness ${Math.max(...lateness)} ms, best ${Math.min(...lateness)} ms`,
+  );
 }, 240_000);
 
 it('no double charge: one payment sent 10 times at once, and payments racing expiry', async () => {
@@ -290,17 +338,35 @@ it('no double charge: one payment sent 10 times at once, and payments racing exp
   expect(stripe.count('POST /v1/charges') - chargesBefore).toBe(1);
 
   const racers = await signUpMany('racer-pay', racing.length);
-  const orders = await Promise.all(racers.map(async (racer, i) => (await racer.post<Order>('/api/orders', { ticketId: racing[i].id })).body));
-  await waitUntil(async () => (await replicaCount('payments', 'orders', orders.map((o) => o.id))) === orders.length, 20_000, 'payments replica');
+  const orders = await Promise.all(
+    racers.map(async (racer, i) => (await racer.post<Order>('/api/orders', { ticketId: racing[i].id })).body),
+  );
+  await waitUntil(
+    async () =>
+      (await replicaCount(
+        'payments',
+        'orders',
+        orders.map((o) => o.id),
+      )) === orders.length,
+    20_000,
+    'payments replica',
+  );
   // Pay each order around its expiry: from 600 ms before to 600 ms after.
-  await Promise.all(orders.map(async (raceOrder, i) => {
-    await sleep(Math.max(0, Date.parse(raceOrder.expiresAt) - Date.now() - 600 + i * 200));
-    await racers[i].post('/api/payments', { orderId: raceOrder.id, token: 'tok_visa' });
-  }));
-  const statuses = await settled(racers.map((racer, i) => ({ buyer: racer, order: orders[i] })), 'racing orders');
+  await Promise.all(
+    orders.map(async (raceOrder, i) => {
+      await sleep(Math.max(0, Date.parse(raceOrder.expiresAt) - Date.now() - 600 + i * 200));
+      await racers[i].post('/api/payments', { orderId: raceOrder.id, token: 'tok_visa' });
+    }),
+  );
+  const statuses = await settled(
+    racers.map((racer, i) => ({ buyer: racer, order: orders[i] })),
+    'racing orders',
+  );
   // Let a refund triggered by a late order:cancelled land.
   await sleep(3_000);
-  const stored = await databases.find<{ orderId: unknown; status: string }>('payments', 'payments', { orderId: { $in: objectIds(orders.map((o) => o.id)) } });
+  const stored = await databases.find<{ orderId: unknown; status: string }>('payments', 'payments', {
+    orderId: { $in: objectIds(orders.map((o) => o.id)) },
+  });
   const paymentOf = (orderId: string) => stored.find((payment) => String(payment.orderId) === orderId);
   const outcomes = orders.map((raceOrder, i) => `${statuses[i]}/${paymentOf(raceOrder.id)?.status ?? 'none'}`);
   for (const outcome of outcomes) expect(['complete/succeeded', 'cancelled/none', 'cancelled/refunded']).toContain(outcome);

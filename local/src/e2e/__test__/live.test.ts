@@ -53,10 +53,14 @@ it("tells everyone a ticket is listed and reserved, and only the buyer of the or
     data: { id: ticket.id, title: 'Live gig', price: 30, available: true, version: 0 },
   });
 
-  const order = await eventually(async () => {
-    const res = await buyer.post<Order>('/api/orders', { ticketId: ticket.id });
-    return res.status === 404 ? undefined : res.body;
-  }, 15_000, 'orders to know the ticket');
+  const order = await eventually(
+    async () => {
+      const res = await buyer.post<Order>('/api/orders', { ticketId: ticket.id });
+      return res.status === 404 ? undefined : res.body;
+    },
+    15_000,
+    'orders to know the ticket',
+  );
   await received(buyerLive, "the buyer's order, created", (m) => m.type === 'order:changed' && m.data.id === order.id);
   for (const messages of [buyerLive, watcherLive, anonymousLive]) {
     await received(messages, 'the ticket, reserved', ticketChange(ticket.id, false));
@@ -81,6 +85,8 @@ it("tells everyone a ticket is listed and reserved, and only the buyer of the or
 
 it('refuses a WebSocket from another origin through the gateway', async () => {
   const socket = new WebSocket(`${system.url.replace('http', 'ws')}/api/live`, { headers: { Origin: 'https://evil.example' } });
-  const status = await new Promise<number | undefined>((resolve) => socket.once('unexpected-response', (_req, res) => resolve(res.statusCode)));
+  const status = await new Promise<number | undefined>((resolve) =>
+    socket.once('unexpected-response', (_req, res) => resolve(res.statusCode)),
+  );
   expect(status).toBe(403);
 });

@@ -29,10 +29,14 @@ const listTicket = async (seller: ApiClient, title = 'Gig', price = 20) => {
 
 /** The orders service learns of a new ticket through ticket:created; order once it has. */
 const orderWhenReplicated = (buyer: ApiClient, ticketId: string) =>
-  eventually(async () => {
-    const res = await buyer.post<Order>('/api/orders', { ticketId });
-    return res.status === 404 ? undefined : res;
-  }, 15_000, 'the orders service to know the ticket');
+  eventually(
+    async () => {
+      const res = await buyer.post<Order>('/api/orders', { ticketId });
+      return res.status === 404 ? undefined : res;
+    },
+    15_000,
+    'the orders service to know the ticket',
+  );
 
 const isAvailable = async (anyone: ApiClient, ticketId: string) => {
   const res = await anyone.get<Ticket[]>('/api/tickets?limit=100');
@@ -82,10 +86,14 @@ it('expires an unpaid order, frees the ticket, and lets someone else buy it', as
 
   await waitUntil(async () => (await orderStatus(slowBuyer, order.body.id)) === 'cancelled', 30_000, 'expiry');
   expect(Date.now() - placedAt).toBeGreaterThanOrEqual(EXPIRY_SECONDS * 1000 - 1000);
-  await waitUntil(async () => (await isAvailable(seller, ticket.id)), 15_000, 'the ticket to be released');
+  await waitUntil(async () => await isAvailable(seller, ticket.id), 15_000, 'the ticket to be released');
 
   // Once payments has seen order:cancelled too, paying is refused before any charge.
-  await waitUntil(async () => (await databases.count('payments', 'orders', { _id: new Types.ObjectId(order.body.id), status: 'cancelled' })) === 1, 15_000, 'payments to see the cancellation');
+  await waitUntil(
+    async () => (await databases.count('payments', 'orders', { _id: new Types.ObjectId(order.body.id), status: 'cancelled' })) === 1,
+    15_000,
+    'payments to see the cancellation',
+  );
   const late = await slowBuyer.payWhenKnown(order.body.id);
   expect(late.status).toBe(400);
 
@@ -117,14 +125,18 @@ it('carries a ticket edit to the orders service replica', async () => {
   expect(edited.status).toBe(200);
   expect(edited.body.version).toBe(1);
 
-  const order = await eventually(async () => {
-    const res = await buyer.post<Order>('/api/orders', { ticketId: ticket.id });
-    if (res.status === 201 && res.body.ticket.price !== 35.75) {
-      await buyer.delete(`/api/orders/${res.body.id}`);
-      return undefined;
-    }
-    return res.status === 201 ? res.body : undefined;
-  }, 15_000, 'the edit to reach the orders service');
+  const order = await eventually(
+    async () => {
+      const res = await buyer.post<Order>('/api/orders', { ticketId: ticket.id });
+      if (res.status === 201 && res.body.ticket.price !== 35.75) {
+        await buyer.delete(`/api/orders/${res.body.id}`);
+        return undefined;
+      }
+      return res.status === 201 ? res.body : undefined;
+    },
+    15_000,
+    'the edit to reach the orders service',
+  );
   expect(order.ticket).toEqual({ id: ticket.id, title: 'Opera (matinee)', price: 35.75 });
 }, 60_000);
 

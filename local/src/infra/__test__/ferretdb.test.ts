@@ -19,7 +19,10 @@ afterAll(async () => {
 it('looks documents up by _id through the _id index, whatever else the filter holds', async () => {
   const docs = connection.collection('docs');
   const _id = new Types.ObjectId();
-  await docs.insertMany([{ _id, version: 0 }, { _id: new Types.ObjectId(), version: 0 }]);
+  await docs.insertMany([
+    { _id, version: 0 },
+    { _id: new Types.ObjectId(), version: 0 },
+  ]);
 
   for (const filter of [{ _id }, { _id, version: 0 }]) {
     const explained = await connection.db!.command({ explain: { find: 'docs', filter } });

@@ -37,9 +37,9 @@ it('starts a server on a free loopback port, reports it, and frees the port on s
 
 it('names the process and shows its last output when it exits before listening', async () => {
   const port = await freePort();
-  await expect(
-    startProcess('broken', process.execPath, ['-e', 'console.error("cannot bind"); process.exit(3)'], { port }),
-  ).rejects.toThrow(/broken did not start: exited with code 3 before listening\n.*cannot bind/s);
+  await expect(startProcess('broken', process.execPath, ['-e', 'console.error("cannot bind"); process.exit(3)'], { port })).rejects.toThrow(
+    /broken did not start: exited with code 3 before listening\n.*cannot bind/s,
+  );
 });
 
 it('gives up waiting for a port after the timeout', async () => {

@@ -15,7 +15,10 @@ it('keeps a cancellation whose publish failed and publishes it on the next relay
 
   const log = jest.spyOn(console, 'error').mockImplementation(() => {});
   bus.fail(); // the event bus is unreachable
-  await request(app).delete(`/api/orders/${order.id}`).set('Cookie', signinCookie({ id: userId })).expect(204);
+  await request(app)
+    .delete(`/api/orders/${order.id}`)
+    .set('Cookie', signinCookie({ id: userId }))
+    .expect(204);
 
   expect(await published(Subjects.OrderCancelled)).toEqual([]);
   expect((await Order.findById(order.id))!.outbox).toHaveLength(1);

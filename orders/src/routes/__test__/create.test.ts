@@ -11,7 +11,10 @@ import { createOrder, createTicket } from '../../__test__/fixtures';
 const { published } = useServiceTest(orderOutbox);
 
 const placeOrder = (body: unknown, cookie = signinCookie()) =>
-  request(app).post('/api/orders').set('Cookie', cookie).send(body as object);
+  request(app)
+    .post('/api/orders')
+    .set('Cookie', cookie)
+    .send(body as object);
 
 afterEach(() => {
   delete process.env.EXPIRATION_WINDOW_SECONDS;
@@ -89,7 +92,10 @@ it("keeps the order's price when the ticket's price changes afterwards", async (
   const res = await placeOrder({ ticketId: ticket.id }, signinCookie({ id: userId })).expect(201);
   await Ticket.updateOne({ _id: ticket.id }, { $set: { price: 35, version: 1 } });
 
-  const shown = await request(app).get(`/api/orders/${(res.body as Api.Order).id}`).set('Cookie', signinCookie({ id: userId })).expect(200);
+  const shown = await request(app)
+    .get(`/api/orders/${(res.body as Api.Order).id}`)
+    .set('Cookie', signinCookie({ id: userId }))
+    .expect(200);
 
   expect(shown.body).toMatchObject({ price: 19.99, ticket: { id: ticket.id, price: 35 } });
 });
@@ -135,9 +141,7 @@ describe('when 20 orders race for one ticket (concurrent)', () => {
   it('lets exactly one through, stores one active order and publishes one order:created', async () => {
     const ticket = await createTicket();
 
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () => placeOrder({ ticketId: ticket.id }, signinCookie({ id: newId() }))),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, () => placeOrder({ ticketId: ticket.id }, signinCookie({ id: newId() }))));
 
     const statuses = results.map((res) => res.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);

@@ -17,7 +17,10 @@ it("lists the caller's orders only, newest first, each with its ticket", async (
   await createOrder(); // someone else's
   const second = await createOrder({ userId, status: OrderStatus.Cancelled });
 
-  const res = await request(app).get('/api/orders').set('Cookie', signinCookie({ id: userId })).expect(200);
+  const res = await request(app)
+    .get('/api/orders')
+    .set('Cookie', signinCookie({ id: userId }))
+    .expect(200);
 
   expect(res.body).toEqual([
     {

@@ -211,8 +211,7 @@ describe('a pending claim', () => {
   const ago = (ms: number) => new Date(Date.now() - ms);
 
   /** The claim of a request that is charging the order, or that died while it was, `age` ago. */
-  const pendingClaim = (orderId: string, age: number) =>
-    Payment.create({ orderId, status: PaymentStatus.Pending, claimedAt: ago(age) });
+  const pendingClaim = (orderId: string, age: number) => Payment.create({ orderId, status: PaymentStatus.Pending, claimedAt: ago(age) });
 
   it('of a request that died mid-charge is taken over and charged with its idempotency key', async () => {
     const { charges } = spyOnStripe();
@@ -231,7 +230,9 @@ describe('a pending claim', () => {
     expect(await Payment.find({ orderId: order.id })).toEqual([
       expect.objectContaining({ _id: claim._id, stripeId: charge.id, status: PaymentStatus.Succeeded }),
     ]);
-    expect(await published(Subjects.PaymentCreated)).toEqual([{ id: (res.body as Api.Payment).id, orderId: order.id, stripeId: charge.id }]);
+    expect(await published(Subjects.PaymentCreated)).toEqual([
+      { id: (res.body as Api.Payment).id, orderId: order.id, stripeId: charge.id },
+    ]);
   });
 
   it('of a request still charging is left alone', async () => {

@@ -11,11 +11,7 @@ const { bus, published } = useServiceTest(ticketOutbox);
 it('keeps a stored change whose publish failed and publishes it on the next relay run', async () => {
   const log = jest.spyOn(console, 'error').mockImplementation(() => {});
   bus.fail(); // the event bus is unreachable
-  const res = await request(app)
-    .post('/api/tickets')
-    .set('Cookie', signinCookie())
-    .send({ title: 'Concert', price: 20 })
-    .expect(201);
+  const res = await request(app).post('/api/tickets').set('Cookie', signinCookie()).send({ title: 'Concert', price: 20 }).expect(201);
   const { id } = res.body as Api.Ticket;
 
   expect(await published(Subjects.TicketCreated)).toEqual([]);

@@ -9,7 +9,10 @@ import { Ticket } from '../../models/ticket';
 const { published } = useServiceTest(ticketOutbox);
 
 const createTicket = (body: unknown, cookie = signinCookie()) =>
-  request(app).post('/api/tickets').set('Cookie', cookie).send(body as object);
+  request(app)
+    .post('/api/tickets')
+    .set('Cookie', cookie)
+    .send(body as object);
 
 it('answers 401 when not signed in, and stores nothing', async () => {
   const res = await request(app).post('/api/tickets').send({ title: 'Concert', price: 20 }).expect(401);

@@ -84,9 +84,7 @@ it.each([
 it('applies simultaneous edits one after another, each with its own version and event', async () => {
   const { ticket, owner } = await ownedTicket();
 
-  const results = await Promise.all(
-    [1, 2, 3, 4, 5].map((n) => update(ticket.id, { title: `Edit ${n}`, price: n }, owner)),
-  );
+  const results = await Promise.all([1, 2, 3, 4, 5].map((n) => update(ticket.id, { title: `Edit ${n}`, price: n }, owner)));
 
   expect(results.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
   expect((await Ticket.findById(ticket.id))!.version).toBe(5);
