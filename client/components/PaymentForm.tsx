@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { formatPrice } from '@/lib/format';
 import { loadStripe, type StripeCardElement, type StripeJs } from '@/lib/stripe';
-import { useRequest } from '@/lib/use-request';
+import type { Payment } from '@ticketing/common/api';
+import { request, useRequest } from '@/lib/use-request';
 import { FormErrors } from './FormErrors';
 
 export const TEST_TOKENS = [
@@ -24,13 +25,46 @@ export function PaymentForm(props: PaymentFormProps) {
   return props.stripeKey ? <StripeCardForm {...props} stripeKey={props.stripeKey} /> : <TestCardForm {...props} />;
 }
 
+const POLL_FIRST_MS = 500;
+const POLL_MAX_MS = 5_000;
+const POLL_GIVE_UP_MS = 5 * 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Reads the payment, backing off, until a worker has settled it (or after a few minutes, as pending). */
+async function settledPayment(id: string): Promise<Payment | undefined> {
+  const deadline = Date.now() + POLL_GIVE_UP_MS;
+  for (let wait = POLL_FIRST_MS; Date.now() < deadline; wait = Math.min(POLL_MAX_MS, wait * 2)) {
+    await sleep(wait);
+    const result = await request<Payment>('GET', `/api/payments/${id}`);
+    if (result.ok && result.data.status !== 'pending') return result.data;
+  }
+  return undefined;
+}
+
+const outcomeMessage = (payment: Payment | undefined): string =>
+  payment === undefined
+    ? 'The payment is still being processed; reload the page later to see its outcome.'
+    : payment.status === 'failed'
+      ? `${payment.failureMessage ?? 'The payment failed.'} You can try again with another card.`
+      : 'The order ended before the payment went through; the charge was refunded.';
+
+/** POST /api/payments answers 202 at once; the outcome comes from polling GET /api/payments/:id. */
 function usePayment(orderId: string, onPaid: () => void) {
-  const { send, pending, errors } = useRequest<{ id: string }>('POST', '/api/payments');
+  const { send, pending, errors } = useRequest<Payment>('POST', '/api/payments');
+  const [processing, setProcessing] = useState(false);
+  const [outcome, setOutcome] = useState<string>();
   const pay = async (token: string) => {
+    setOutcome(undefined);
     const result = await send({ orderId, token });
-    if (result.ok) onPaid();
+    if (!result.ok) return;
+    setProcessing(true);
+    const payment = await settledPayment(result.data.id);
+    setProcessing(false);
+    if (payment?.status === 'succeeded') onPaid();
+    else setOutcome(outcomeMessage(payment));
   };
-  return { pay, pending, errors: errors.general };
+  return { pay, pending: pending || processing, errors: outcome ? [outcome, ...errors.general] : errors.general };
 }
 
 function PayButton({ price, pending, disabled = false }: { price: number; pending: boolean; disabled?: boolean }) {

@@ -1,7 +1,7 @@
-import { runService } from '@ticketing/common';
+import { redisFromEnv, runService } from '@ticketing/common';
 import { buildApp } from './app';
 import { OrderCreatedListener } from './events/listeners/order-created-listener';
-import { createExpirationQueue, redisFromEnv } from './queues/expiration-queue';
+import { createExpirationQueue } from './queues/expiration-queue';
 import { ExpirationWorker } from './queues/expiration-worker';
 
 const queue = createExpirationQueue({ redis: redisFromEnv() });

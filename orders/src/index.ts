@@ -2,6 +2,8 @@ import { runService } from '@ticketing/common';
 import { app } from './app';
 import { ExpirationCompleteListener } from './events/listeners/expiration-complete-listener';
 import { PaymentCreatedListener } from './events/listeners/payment-created-listener';
+import { PaymentFailedListener } from './events/listeners/payment-failed-listener';
+import { PaymentRefundedListener } from './events/listeners/payment-refunded-listener';
 import { ReservationRejectedListener } from './events/listeners/reservation-rejected-listener';
 import { TicketCreatedListener } from './events/listeners/ticket-created-listener';
 import { TicketUpdatedListener } from './events/listeners/ticket-updated-listener';
@@ -22,6 +24,8 @@ void runService({
     new TicketUpdatedListener(bus),
     new ExpirationCompleteListener(bus),
     new PaymentCreatedListener(bus),
+    new PaymentFailedListener(bus),
+    new PaymentRefundedListener(bus),
     new ReservationRejectedListener(bus),
   ],
   outbox: orderOutbox,

@@ -1,7 +1,11 @@
 import mongoose from 'mongoose';
 import { createApp } from '@ticketing/common';
+import type { ChargeQueue } from './queues/charge-queue';
 import { createPaymentRouter } from './routes/create-payment';
+import { showPaymentRouter } from './routes/show-payment';
 
-export const app = createApp([createPaymentRouter], {
-  isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
-});
+/** Ready while Mongo and the queue's Redis are connected. */
+export const buildApp = (queue: ChargeQueue) =>
+  createApp([createPaymentRouter(queue), showPaymentRouter], {
+    isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected && queue.client.status === 'ready',
+  });

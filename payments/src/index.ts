@@ -1,14 +1,24 @@
-import { runService } from '@ticketing/common';
-import { app } from './app';
+import { redisFromEnv, runService } from '@ticketing/common';
+import { buildApp } from './app';
 import { OrderCancelledListener } from './events/listeners/order-cancelled-listener';
 import { OrderCreatedListener } from './events/listeners/order-created-listener';
 import { paymentOutbox } from './events/outbox';
+import { createChargeQueue } from './queues/charge-queue';
+import { ChargeWorker } from './queues/charge-worker';
+import { reconcileAfterMs, reconcileIntervalMs, workerConcurrency } from './settings';
+import { Reconciler } from './workers/reconciler';
+
+const queue = createChargeQueue({ redis: redisFromEnv() });
 
 void runService({
   name: 'payments',
-  app,
-  env: ['JWT_KEY', 'STRIPE_KEY'],
+  app: buildApp(queue),
+  env: ['JWT_KEY', 'STRIPE_KEY', 'REDIS_HOST'],
   mongo: true,
   listeners: (bus) => [new OrderCreatedListener(bus), new OrderCancelledListener(bus)],
   outbox: paymentOutbox,
+  workers: [
+    new ChargeWorker(queue, workerConcurrency()),
+    new Reconciler({ reconcileAfterMs: reconcileAfterMs(), intervalMs: reconcileIntervalMs() }),
+  ],
 });

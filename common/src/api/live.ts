@@ -2,7 +2,7 @@
  * The messages GET /api/live pushes over its WebSocket, as docs/design.md's "Live updates" section gives them.
  * Types only, like the rest of `@ticketing/common/api`.
  */
-import type { OrderStatus } from './types';
+import type { OrderStatus, PaymentStatus } from './types';
 
 /** Public: any ticket was created, edited, reserved or released. */
 export interface TicketChangedMessage {
@@ -16,13 +16,10 @@ export interface OrderChangedMessage {
   data: { id: string; status: OrderStatus; ticketId: string };
 }
 
-/** How a payment stands, as its owner sees it. */
-export type PaymentStatus = 'succeeded';
-
 /** Private: a payment for one of the socket's user's orders. */
 export interface PaymentChangedMessage {
   type: 'payment:changed';
-  data: { id: string; orderId: string; status: PaymentStatus };
+  data: { id: string; orderId: string; status: Exclude<PaymentStatus, 'pending'>; reason?: string };
 }
 
 export type LiveMessage = TicketChangedMessage | OrderChangedMessage | PaymentChangedMessage;

@@ -56,8 +56,19 @@ export interface Order {
   ticket: Pick<Ticket, 'id' | 'title' | 'price'>;
 }
 
-/** POST /api/payments. */
+export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'refunded';
+
+/** GET /api/payments/:id; POST /api/payments answers 202 with id, orderId and status "pending". */
 export interface Payment {
   id: string;
+  orderId: string;
+  status: PaymentStatus;
+  amountCents: number;
+  currency: string;
+  stripeId?: string;
+  /** Why the last attempt failed (a declined card's reason), while status is "failed". */
+  failureMessage?: string;
+  /** ISO timestamp. */
+  createdAt: string;
 }
 export * from './live';

@@ -39,6 +39,18 @@ export interface PaymentCreatedEvent {
   data: { id: string; orderId: string; stripeId: string };
 }
 
+/** The card was declined (or the order ended before it was charged): nothing was charged, the order stays as it is. */
+export interface PaymentFailedEvent {
+  subject: Subjects.PaymentFailed;
+  data: { id: string; orderId: string; reason: string };
+}
+
+/** The charge of an order cancelled while it was paid for went back to the buyer. */
+export interface PaymentRefundedEvent {
+  subject: Subjects.PaymentRefunded;
+  data: { id: string; orderId: string; stripeId: string };
+}
+
 /** Tickets refused to reserve for an order priced from an older version of the ticket; orders cancels it. */
 export interface ReservationRejectedEvent {
   subject: Subjects.ReservationRejected;
@@ -67,6 +79,8 @@ export type AnyEvent =
   | OrderCancelledEvent
   | ExpirationCompleteEvent
   | PaymentCreatedEvent
+  | PaymentFailedEvent
+  | PaymentRefundedEvent
   | ReservationRejectedEvent
   | DeadLetterEvent;
 

@@ -5,6 +5,8 @@ export enum Subjects {
   OrderCancelled = 'order:cancelled',
   ExpirationComplete = 'expiration:complete',
   PaymentCreated = 'payment:created',
+  PaymentFailed = 'payment:failed',
+  PaymentRefunded = 'payment:refunded',
   ReservationRejected = 'reservation:rejected',
   /** Messages a listener gave up on, parked for an operator with the error that stopped them. */
   DeadLetter = 'deadletter',

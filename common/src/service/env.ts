@@ -4,3 +4,9 @@ export const requireEnv = <K extends string>(...names: K[]): Record<K, string> =
   if (missing.length > 0) throw new Error(`Missing required environment variable(s): ${missing.join(', ')}`);
   return Object.fromEntries(names.map((name) => [name, process.env[name] as string])) as Record<K, string>;
 };
+
+/** Redis as REDIS_HOST and REDIS_PORT name it (bull's queues); the port defaults to Redis's own. */
+export const redisFromEnv = () => ({
+  host: process.env.REDIS_HOST,
+  port: Number(process.env.REDIS_PORT ?? 6379),
+});

@@ -6,12 +6,6 @@ export interface ExpirationJob {
 
 export type ExpirationQueue = Queue<ExpirationJob>;
 
-/** Redis as the environment names it; the port defaults to Redis's own. */
-export const redisFromEnv = () => ({
-  host: process.env.REDIS_HOST,
-  port: Number(process.env.REDIS_PORT ?? 6379),
-});
-
 /** The service makes one queue from the environment; a test makes its own under a prefix of its own. */
 export const createExpirationQueue = ({ redis, prefix }: Pick<QueueOptions, 'redis' | 'prefix'>): ExpirationQueue => {
   const queue = new Bull<ExpirationJob>('order:expiration', { redis, prefix });

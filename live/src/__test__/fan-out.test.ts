@@ -102,6 +102,25 @@ it("sends an order's and its payment's changes to its owner's sockets only, neve
   for (const client of [...other.sockets, anonymous]) expect(typesOf(client)).toEqual(['ticket:changed']);
 });
 
+it("sends a declined or refunded payment to its order's owner only, with the reason of a decline", async () => {
+  const buyer = await userWithSockets(1);
+  const other = await userWithSockets(1);
+  const order = orderCreatedData({ userId: buyer.user.id });
+  const failed = { id: newId(), orderId: order.id, reason: 'Your card was declined.' };
+  const refunded = { id: failed.id, orderId: order.id, stripeId: 'ch_refunded' };
+
+  await live.bus.deliver(Subjects.OrderCreated, order);
+  await live.bus.deliver(Subjects.PaymentFailed, failed);
+  await live.bus.deliver(Subjects.PaymentRefunded, refunded);
+  await fence([...buyer.sockets, ...other.sockets]);
+
+  expect(buyer.sockets[0].messages.filter((m) => m.type === 'payment:changed')).toEqual([
+    { type: 'payment:changed', data: { id: failed.id, orderId: order.id, status: 'failed', reason: 'Your card was declined.' } },
+    { type: 'payment:changed', data: { id: failed.id, orderId: order.id, status: 'refunded' } },
+  ]);
+  expect(typesOf(other.sockets[0])).toEqual(['ticket:changed']);
+});
+
 it('treats a tampered or expired session as anonymous: public messages only', async () => {
   const user = testUser();
   const expired = await open(live.url, { cookie: sessionCookie(signUserToken(user, -10)) });
@@ -207,7 +226,14 @@ it('subscribes every replica to every event (broadcast), replaying only order:cr
   for (const listener of liveListeners(bus, context)) listener.listen('live-service', { broadcast: replay });
 
   expect(bus.subscriptionOf(Subjects.OrderCreated)?.broadcast).toEqual(replay);
-  for (const subject of [Subjects.TicketCreated, Subjects.TicketUpdated, Subjects.OrderCancelled, Subjects.PaymentCreated]) {
+  for (const subject of [
+    Subjects.TicketCreated,
+    Subjects.TicketUpdated,
+    Subjects.OrderCancelled,
+    Subjects.PaymentCreated,
+    Subjects.PaymentFailed,
+    Subjects.PaymentRefunded,
+  ]) {
     expect(bus.subscriptionOf(subject)?.broadcast).toEqual({ replayMs: undefined });
   }
 });

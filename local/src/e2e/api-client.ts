@@ -26,12 +26,18 @@ export class ApiClient {
     return this.cookie;
   }
 
+  /** Signs this client in as `other` is, to call another address (a second replica) as the same user. */
+  withCookieOf(other: ApiClient): this {
+    this.cookie = other.cookie;
+    return this;
+  }
+
   get = <T = unknown>(path: string) => this.request<T>('GET', path);
   post = <T = unknown>(path: string, body: unknown) => this.request<T>('POST', path, body);
   put = <T = unknown>(path: string, body: unknown) => this.request<T>('PUT', path, body);
   delete = <T = unknown>(path: string) => this.request<T>('DELETE', path);
 
-  /** Pays once the payments service knows the order (its replica is filled from order:created). */
+  /** Pays (202, charged by a worker) once the payments service knows the order (its replica is filled from order:created). */
   payWhenKnown(orderId: string, token = 'tok_visa') {
     return eventually(
       async () => {

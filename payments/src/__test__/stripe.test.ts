@@ -1,4 +1,4 @@
-import { ABANDONED_CLAIM_MS } from '../models/payment';
+import { reconcileAfterMs } from '../settings';
 import { apiBase, stripe, STRIPE_CALL_LIMIT_MS, STRIPE_NETWORK_RETRIES } from '../stripe';
 
 it('talks to api.stripe.com when no STRIPE_API_URL is given', () => {
@@ -14,9 +14,9 @@ it("uses the protocol's default port when the URL names none", () => {
   expect(apiBase('http://stripe-mock')).toEqual({ host: 'stripe-mock', port: 80, protocol: 'http' });
 });
 
-it('bounds how long a charge can take, well within the time after which its claim counts as abandoned', () => {
+it('bounds how long a charge can take, well within the age at which the reconciler resolves a pending attempt', () => {
   expect(stripe().getMaxNetworkRetries()).toBe(STRIPE_NETWORK_RETRIES);
   // STRIPE_CALL_LIMIT_MS counts 5 s of back-off per retry.
   expect(stripe().getMaxNetworkRetryDelay()).toBeLessThanOrEqual(5);
-  expect(ABANDONED_CLAIM_MS - STRIPE_CALL_LIMIT_MS).toBeGreaterThanOrEqual(30_000);
+  expect(reconcileAfterMs() - STRIPE_CALL_LIMIT_MS).toBeGreaterThanOrEqual(30_000);
 });

@@ -1,41 +1,87 @@
 import mongoose, { HydratedDocument } from 'mongoose';
-import { apiJSON, HasOutbox, outboxField } from '@ticketing/common';
-import { STRIPE_CALL_LIMIT_MS } from '../stripe';
+import { HasOutbox, outboxField } from '@ticketing/common';
 
 export enum PaymentStatus {
-  /** Claimed, the charge is in flight; the claim is what keeps a second charge out. */
+  /** Claimed and queued: the current attempt is being charged (or retried). */
   Pending = 'pending',
   Succeeded = 'succeeded',
-  /** The order was cancelled while it was paid for, so the charge went back. */
+  /** The current attempt was declined (or its order ended before it was charged); the buyer may try again. */
+  Failed = 'failed',
+  /** The order was cancelled while it was paid for, and Stripe confirmed the refund. */
   Refunded = 'refunded',
 }
 
-/**
- * A pending claim this old belongs to a request that died before it recorded its charge: it is
- * past the longest a charge can take, plus time to record it, so a later request may take it over.
- */
-export const ABANDONED_CLAIM_MS = STRIPE_CALL_LIMIT_MS + 30_000;
+/** The request an attempt sends to Stripe, stored so that every retry sends exactly the same one. */
+export interface ChargeRequest {
+  idempotencyKey: string;
+  amount: number;
+  currency: string;
+  source: string;
+  metadata: { orderId: string; paymentId: string; attempt: string };
+}
 
 export interface PaymentFields extends HasOutbox {
   orderId: mongoose.Types.ObjectId;
-  stripeId?: string;
+  userId: string;
   status: PaymentStatus;
-  /** When the pending claim was made or last taken over. */
+  /** The attempt chain: 1 for the first card, one more for each retry after a decline. */
+  attempt: number;
+  charge: ChargeRequest;
+  /** When the attempt was claimed; the reconciler resolves pending attempts older than a charge can take. */
   claimedAt: Date;
+  /** Set before the attempt first reaches for Stripe: without it, nothing can have been charged. */
+  chargeSentAt?: Date;
+  stripeId?: string;
+  failureMessage?: string;
+  /** Learnt from order:cancelled. With status succeeded it means "refund due". */
+  orderCancelled: boolean;
+  createdAt: Date;
 }
 
 export type PaymentDoc = HydratedDocument<PaymentFields>;
+
+const chargeSchema = new mongoose.Schema<ChargeRequest>(
+  {
+    idempotencyKey: { type: String, required: true },
+    amount: { type: Number, required: true },
+    currency: { type: String, required: true },
+    source: { type: String, required: true },
+    metadata: { type: mongoose.Schema.Types.Mixed, required: true },
+  },
+  { _id: false },
+);
 
 const paymentSchema = new mongoose.Schema<PaymentFields>(
   {
     // One payment per order: the unique index lets exactly one of racing requests claim it.
     orderId: { type: mongoose.Schema.Types.ObjectId, required: true, unique: true },
-    stripeId: { type: String },
-    status: { type: String, enum: Object.values(PaymentStatus), required: true, default: PaymentStatus.Pending },
+    userId: { type: String, required: true },
+    status: { type: String, enum: Object.values(PaymentStatus), required: true },
+    attempt: { type: Number, required: true },
+    charge: { type: chargeSchema, required: true },
     claimedAt: { type: Date, required: true },
+    chargeSentAt: { type: Date },
+    stripeId: { type: String },
+    failureMessage: { type: String },
+    orderCancelled: { type: Boolean, required: true, default: false },
     outbox: outboxField,
   },
-  { toJSON: apiJSON },
+  { timestamps: { createdAt: true, updatedAt: false } },
 );
+// The reconciler's two questions: old pending attempts, and refunds due.
+paymentSchema.index({ status: 1, claimedAt: 1 });
+paymentSchema.index({ status: 1, orderCancelled: 1 });
 
 export const Payment = mongoose.model<PaymentFields>('Payment', paymentSchema);
+
+/** A payment as GET /api/payments/:id shows it. */
+export const paymentView = (payment: PaymentFields & { _id: mongoose.Types.ObjectId }) => ({
+  id: String(payment._id),
+  orderId: String(payment.orderId),
+  status: payment.status,
+  amountCents: payment.charge.amount,
+  currency: payment.charge.currency,
+  ...(payment.stripeId ? { stripeId: payment.stripeId } : {}),
+  ...(payment.status === PaymentStatus.Failed && payment.failureMessage ? { failureMessage: payment.failureMessage } : {}),
+  createdAt: payment.createdAt.toISOString(),
+});

@@ -1,25 +1,24 @@
 import Stripe from 'stripe';
-import { BadRequestError, toCents } from '@ticketing/common';
+import { ChargeRequest } from '../models/payment';
 import { stripe } from '../stripe';
 
-/** A declined card or a bad token: the payer can fix it, so Stripe's message goes back to them. */
-const isPayerError = (err: unknown) =>
+export type ChargeOutcome = { charged: true; stripeId: string } | { charged: false; reason: string };
+
+/** A declined card or a bad token: final for this attempt, and the reason goes back to the buyer. */
+const isDecline = (err: unknown): err is Stripe.errors.StripeError =>
   err instanceof Stripe.errors.StripeCardError || err instanceof Stripe.errors.StripeInvalidRequestError;
 
 /**
- * Charges the order's price in exact cents; resolves to the charge id. The key names the order and
- * the claim (at most one per order at a time), so a network retry never charges twice, while a new
- * attempt after a declined card is not answered with the stored decline.
+ * Sends the attempt's stored request with its idempotency key: however often it is sent (a retry, a
+ * takeover by the reconciler), Stripe charges once and answers each time with that charge, or with
+ * the same decline. Network errors, timeouts and 5xx are thrown, for the caller to retry.
  */
-export const chargeOrder = async (orderId: string, claimId: string, price: number, token: string): Promise<string> => {
+export const sendCharge = async ({ idempotencyKey, ...params }: ChargeRequest): Promise<ChargeOutcome> => {
   try {
-    const charge = await stripe().charges.create(
-      { currency: 'usd', amount: toCents(price), source: token },
-      { idempotencyKey: `charge-${orderId}-${claimId}` },
-    );
-    return charge.id;
+    const charge = await stripe().charges.create(params, { idempotencyKey });
+    return { charged: true, stripeId: charge.id };
   } catch (err) {
-    if (isPayerError(err)) throw new BadRequestError((err as Error).message);
+    if (isDecline(err)) return { charged: false, reason: err.message };
     throw err;
   }
 };

@@ -1,9 +1,9 @@
-import { BadRequestError, isDuplicateKey, NotAuthorizedError, NotFoundError, OrderStatus, outboxEntry, Subjects } from '@ticketing/common';
-import { paymentOutbox } from '../events/outbox';
+import mongoose from 'mongoose';
+import { BadRequestError, isDuplicateKey, NotAuthorizedError, NotFoundError, OrderStatus, toCents } from '@ticketing/common';
 import { Order, OrderFields } from '../models/order';
-import { ABANDONED_CLAIM_MS, Payment, PaymentDoc, PaymentStatus } from '../models/payment';
-import { chargeOrder } from './charge';
-import { refundPayment } from './refund';
+import { ChargeRequest, Payment, PaymentStatus } from '../models/payment';
+import { ChargeQueue, enqueueCharge } from '../queues/charge-queue';
+import type { StoredPayment } from './outcomes';
 
 /**
  * A payment that starts this soon after the order's expiresAt is still taken: the clocks of
@@ -21,74 +21,70 @@ const payableOrder = async (orderId: string, userId: string): Promise<OrderField
   return order;
 };
 
-/** Claims the order's one payment: a new claim, or the claim of a request that died while charging. */
-const claimPayment = async (orderId: string): Promise<PaymentDoc> => {
+/** The request of one attempt chain: its own idempotency key, and the parameters every retry resends. */
+export const chargeRequest = (orderId: string, paymentId: string, attempt: number, price: number, token: string): ChargeRequest => ({
+  idempotencyKey: `charge-${paymentId}-${attempt}`,
+  amount: toCents(price),
+  currency: 'usd',
+  source: token,
+  metadata: { orderId, paymentId, attempt: String(attempt) },
+});
+
+/** The order's one payment, new, or its failed attempt renewed with another card; racing requests get a 400. */
+const claimAttempt = async (orderId: string, userId: string, order: OrderFields, token: string): Promise<StoredPayment> => {
+  const _id = new mongoose.Types.ObjectId();
   try {
-    return await Payment.create({ orderId, status: PaymentStatus.Pending, claimedAt: new Date() });
+    const created = await Payment.create({
+      _id,
+      orderId,
+      userId,
+      status: PaymentStatus.Pending,
+      attempt: 1,
+      charge: chargeRequest(orderId, String(_id), 1, order.price, token),
+      claimedAt: new Date(),
+    });
+    return created.toObject<StoredPayment>();
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
   }
-  return takeOverAbandonedClaim(orderId);
+  return retryFailedAttempt(orderId, order, token);
 };
 
-const isAbandoned = (claim: PaymentDoc) => Date.now() - claim.claimedAt.getTime() > ABANDONED_CLAIM_MS;
-
-/**
- * Takes over the order's pending claim once it is abandoned. The claim keeps its id, and so its
- * idempotency key: Stripe answers with the charge the dead request made, or makes it now.
- */
-const takeOverAbandonedClaim = async (orderId: string): Promise<PaymentDoc> => {
-  const claim = await Payment.findOne({ orderId });
-  if (claim && claim.status !== PaymentStatus.Pending) throw new BadRequestError('Order already paid');
-  if (!claim || !isAbandoned(claim)) throw new BadRequestError('Payment already in progress');
-  // A compare-and-set on the claim time read: of racing requests, one takes the claim.
-  const taken = await Payment.findOneAndUpdate(
-    { _id: claim._id, status: PaymentStatus.Pending, claimedAt: claim.claimedAt },
-    { $set: { claimedAt: new Date() } },
+/** After a decline the buyer may try another card: a new attempt, with a new key (a reused one would replay the decline). */
+const retryFailedAttempt = async (orderId: string, order: OrderFields, token: string): Promise<StoredPayment> => {
+  const payment = await Payment.findOne({ orderId }).lean<StoredPayment>();
+  if (!payment || payment.status === PaymentStatus.Pending) throw new BadRequestError('Payment already in progress');
+  if (payment.status !== PaymentStatus.Failed) throw new BadRequestError('Order already paid');
+  const attempt = payment.attempt + 1;
+  // A compare-and-set on the attempt read: of racing requests, one starts the next attempt.
+  const renewed = await Payment.findOneAndUpdate(
+    { _id: payment._id, status: PaymentStatus.Failed, attempt: payment.attempt },
+    {
+      $set: {
+        status: PaymentStatus.Pending,
+        attempt,
+        charge: chargeRequest(orderId, String(payment._id), attempt, order.price, token),
+        claimedAt: new Date(),
+      },
+      $unset: { chargeSentAt: 1, failureMessage: 1 },
+    },
     { returnDocument: 'after' },
-  );
-  if (!taken) throw new BadRequestError('Payment already in progress');
-  return taken;
-};
-
-/** Charges the order, or gives the claim back, unless it was taken over meanwhile, so that the payer can try again. */
-const chargeOrRelease = async (payment: PaymentDoc, order: OrderFields, token: string): Promise<string> => {
-  try {
-    return await chargeOrder(String(payment.orderId), String(payment._id), order.price, token);
-  } catch (err) {
-    // Only a payer error (declined card, bad token) proves nothing was charged. After a timeout or a
-    // Stripe outage the claim stays, so whoever takes it over retries with the same idempotency key.
-    if (err instanceof BadRequestError) {
-      await Payment.deleteOne({ _id: payment._id, status: PaymentStatus.Pending, claimedAt: payment.claimedAt });
-    }
-    throw err;
-  }
-};
-
-/** The charge and its payment:created event, stored in one write, once however many requests made the charge. */
-const recordCharge = (payment: PaymentDoc, stripeId: string) => {
-  const event = outboxEntry(Subjects.PaymentCreated, { id: String(payment._id), orderId: String(payment.orderId), stripeId });
-  return Payment.updateOne(
-    { _id: payment._id, status: PaymentStatus.Pending },
-    { $set: { stripeId, status: PaymentStatus.Succeeded }, $push: { outbox: event } },
-  );
+  ).lean<StoredPayment>();
+  if (!renewed) throw new BadRequestError('Payment already in progress');
+  return renewed;
 };
 
 /**
- * Charges the user's order once, however many requests race, and records the payment with its
- * payment:created event. A charge that lands after the order expired is refunded at once.
+ * Claims the user's order for one charge and queues it, without calling Stripe. If the queue cannot
+ * take it, the claim stays pending and the reconciler charges it: the caller still gets its payment.
  */
-export const payOrder = async (orderId: string, userId: string, token: string): Promise<PaymentDoc> => {
+export const payOrder = async (queue: ChargeQueue, orderId: string, userId: string, token: string): Promise<StoredPayment> => {
   const order = await payableOrder(orderId, userId);
-  const payment = await claimPayment(orderId);
-  const stripeId = await chargeOrRelease(payment, order, token);
-  await recordCharge(payment, stripeId);
-  paymentOutbox.kick(payment._id);
-
-  // A later cancellation is the order:cancelled listener's to refund.
-  if (await Order.exists({ _id: orderId, status: OrderStatus.Cancelled })) {
-    await refundPayment(orderId);
-    throw new BadRequestError('Order was cancelled while paying; the charge was refunded');
+  const payment = await claimAttempt(orderId, userId, order, token);
+  try {
+    await enqueueCharge(queue, String(payment._id), payment.attempt);
+  } catch (err) {
+    console.error(`[payments] payment ${String(payment._id)}: could not queue its charge, the reconciler will: ${(err as Error).message}`);
   }
   return payment;
 };

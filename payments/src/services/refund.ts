@@ -1,13 +1,58 @@
+import { outboxEntry, Subjects } from '@ticketing/common';
+import { paymentOutbox } from '../events/outbox';
 import { Payment, PaymentStatus } from '../models/payment';
 import { stripe } from '../stripe';
+import type { StoredPayment } from './outcomes';
 
 /**
- * Gives back the charge of an order's succeeded payment, if there is one. The route and
- * the order:cancelled listener may both call it: Stripe refunds once per idempotency key.
+ * Refunds a payment whose refund is due (succeeded, its order cancelled) and records it with its
+ * payment:refunded event once Stripe confirms. The key makes repeats (a retry, a second replica) one refund.
  */
-export const refundPayment = async (orderId: string): Promise<void> => {
-  const payment = await Payment.findOne({ orderId, status: PaymentStatus.Succeeded });
-  if (!payment?.stripeId) return;
-  await stripe().refunds.create({ charge: payment.stripeId }, { idempotencyKey: `refund-${orderId}` });
-  await Payment.updateOne({ _id: payment._id, status: PaymentStatus.Succeeded }, { $set: { status: PaymentStatus.Refunded } });
+export const refundPayment = async (payment: StoredPayment): Promise<void> => {
+  if (payment.status !== PaymentStatus.Succeeded || !payment.orderCancelled || !payment.stripeId) return;
+  const id = String(payment._id);
+  await stripe().refunds.create(
+    { charge: payment.stripeId, metadata: { orderId: String(payment.orderId), paymentId: id } },
+    { idempotencyKey: `refund-${id}` },
+  );
+  const event = outboxEntry(Subjects.PaymentRefunded, { id, orderId: String(payment.orderId), stripeId: payment.stripeId });
+  const recorded = await Payment.findOneAndUpdate(
+    { _id: payment._id, status: PaymentStatus.Succeeded },
+    { $set: { status: PaymentStatus.Refunded }, $push: { outbox: event } },
+    { returnDocument: 'after' },
+  ).lean<StoredPayment>();
+  if (recorded) paymentOutbox.kick(recorded);
 };
+
+/**
+ * Carries out a refund as soon as it is stored as due. A refund that fails here is not lost: the
+ * due state stays stored, and the reconciler's periodic pass retries it until Stripe confirms.
+ */
+class RefundRunner {
+  private readonly running = new Map<string, Promise<void>>();
+
+  /** Refunds now, or joins the refund of this payment already in flight. */
+  run(payment: StoredPayment): Promise<void> {
+    const id = String(payment._id);
+    let run = this.running.get(id);
+    if (!run) {
+      run = refundPayment(payment).finally(() => this.running.delete(id));
+      this.running.set(id, run);
+    }
+    return run;
+  }
+
+  /** Refunds in the background; a failure is logged and left to the reconciler. */
+  kick(payment: StoredPayment): void {
+    this.run(payment).catch((err: Error) =>
+      console.error(`[payments] refund of payment ${String(payment._id)} failed, the reconciler retries it: ${err.message}`),
+    );
+  }
+
+  /** Waits for the refunds in flight (shutdown, tests). */
+  async settle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled(this.running.values());
+  }
+}
+
+export const refunds = new RefundRunner();

@@ -1,5 +1,6 @@
 import crypto from 'crypto';
-import { createExpirationQueue, ExpirationQueue, redisFromEnv } from '../expiration-queue';
+import { redisFromEnv } from '@ticketing/common';
+import { createExpirationQueue, ExpirationQueue } from '../expiration-queue';
 
 export const uniquePrefix = () => `test-${crypto.randomBytes(4).toString('hex')}`;
 

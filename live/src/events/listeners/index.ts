@@ -1,6 +1,12 @@
 import type { EventBus } from '@ticketing/common';
 import type { LiveContext } from './live-listener';
-import { OrderCancelledListener, OrderCreatedListener, PaymentCreatedListener } from './order-listeners';
+import {
+  OrderCancelledListener,
+  OrderCreatedListener,
+  PaymentCreatedListener,
+  PaymentFailedListener,
+  PaymentRefundedListener,
+} from './order-listeners';
 import { TicketCreatedListener, TicketUpdatedListener } from './ticket-listeners';
 
 export const liveListeners = (bus: EventBus, context: LiveContext) => [
@@ -9,4 +15,6 @@ export const liveListeners = (bus: EventBus, context: LiveContext) => [
   new OrderCreatedListener(bus, context),
   new OrderCancelledListener(bus, context),
   new PaymentCreatedListener(bus, context),
+  new PaymentFailedListener(bus, context),
+  new PaymentRefundedListener(bus, context),
 ];

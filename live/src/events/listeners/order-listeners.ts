@@ -1,4 +1,12 @@
-import { OrderCancelledEvent, OrderCreatedEvent, OrderStatus, PaymentCreatedEvent, Subjects } from '@ticketing/common';
+import {
+  OrderCancelledEvent,
+  OrderCreatedEvent,
+  OrderStatus,
+  PaymentCreatedEvent,
+  PaymentFailedEvent,
+  PaymentRefundedEvent,
+  Subjects,
+} from '@ticketing/common';
 import type { LiveMessage, OrderChangedMessage } from '@ticketing/common/api';
 import type { OrderRoute } from '../order-routes';
 import type { LiveContext } from './live-listener';
@@ -47,5 +55,29 @@ export class PaymentCreatedListener extends LiveListener<PaymentCreatedEvent> {
       data: { id: data.id, orderId: data.orderId, status: 'succeeded' },
     }));
     pushToOwner(this.context, data.orderId, (route) => orderChanged(data.orderId, OrderStatus.Complete, route.ticketId));
+  }
+}
+
+/** A declined card: the buyer sees why, and the order stays open for another card. */
+export class PaymentFailedListener extends LiveListener<PaymentFailedEvent> {
+  readonly subject = Subjects.PaymentFailed;
+
+  protected push(data: PaymentFailedEvent['data']): void {
+    pushToOwner(this.context, data.orderId, () => ({
+      type: 'payment:changed',
+      data: { id: data.id, orderId: data.orderId, status: 'failed', reason: data.reason },
+    }));
+  }
+}
+
+/** The charge of a cancelled order went back. */
+export class PaymentRefundedListener extends LiveListener<PaymentRefundedEvent> {
+  readonly subject = Subjects.PaymentRefunded;
+
+  protected push(data: PaymentRefundedEvent['data']): void {
+    pushToOwner(this.context, data.orderId, () => ({
+      type: 'payment:changed',
+      data: { id: data.id, orderId: data.orderId, status: 'refunded' },
+    }));
   }
 }

@@ -3,6 +3,8 @@ import { connectEventBus, Subjects } from '@ticketing/common';
 import { orderCancelledData } from '@ticketing/common/testing';
 import type { Order, Ticket } from '@ticketing/common/api';
 import { Infra, startInfra } from '../../infra/start-infra';
+import { freePort } from '../../infra/process';
+import { ServiceProcess } from '../../system/service-process';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
 import { CountingProxy } from '../counting-proxy';
@@ -35,7 +37,13 @@ beforeAll(async () => {
     serviceEnv: {
       orders: { NATS_URL: `nats://127.0.0.1:${ordersToNats.port}` },
       // A poison message is parked after 3 deliveries (5 s apart), not the default 20.
-      payments: { STRIPE_API_URL: stripe.url, EVENT_MAX_DELIVERIES: '3' },
+      // The reconciler resolves attempts pending 8 s (a restart's worth), every 2 s, rather than after minutes.
+      payments: {
+        STRIPE_API_URL: stripe.url,
+        EVENT_MAX_DELIVERIES: '3',
+        PAYMENT_RECONCILE_AFTER_MS: '8000',
+        PAYMENT_RECONCILE_INTERVAL_MS: '2000',
+      },
       tickets: { EVENT_MAX_DELIVERIES: '3' },
     },
     onEvent: (subject, data) => events.push({ subject, data: data as Record<string, unknown>, at: Date.now() }),
@@ -82,6 +90,50 @@ const settled = async (pairs: { buyer: ApiClient; order: Order }[], what: string
 
 const pay = (buyer: ApiClient, orderId: string) => buyer.payWhenKnown(orderId);
 
+type StoredPayment = { orderId: unknown; status: string; orderCancelled?: boolean };
+
+/** The orders' payments once none is pending and no refund is due any more. */
+const paymentsSettled = (orderIds: string[], timeoutMs = SETTLE_MS) =>
+  eventually(
+    async () => {
+      const stored = await databases.find<StoredPayment>('payments', 'payments', { orderId: { $in: objectIds(orderIds) } });
+      const open = stored.filter((p) => p.status === 'pending' || (p.status === 'succeeded' && p.orderCancelled));
+      return open.length === 0 ? stored : undefined;
+    },
+    timeoutMs,
+    'payments to settle',
+  );
+
+/** Places one order per buyer, each for its own ticket, once payments knows every one of them. */
+const placeOrders = async (buyers: ApiClient[], tickets: Ticket[]) => {
+  const placed = await Promise.all(buyers.map((buyer, i) => buyer.post<Order>('/api/orders', { ticketId: tickets[i].id })));
+  placed.forEach((res) => expect(res.status).toBe(201));
+  const orders = placed.map((res) => res.body);
+  await waitUntil(
+    async () =>
+      (await replicaCount(
+        'payments',
+        'orders',
+        orders.map((o) => o.id),
+      )) === orders.length,
+    30_000,
+    'payments replica',
+  );
+  return orders;
+};
+
+/** Runs `task` over `items`, `limit` at a time. */
+const inBatches = async <T, R>(items: T[], limit: number, task: (item: T, i: number) => Promise<R>): Promise<R[]> => {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += limit) {
+    results.push(...(await Promise.all(items.slice(start, start + limit).map((item, j) => task(item, start + j)))));
+  }
+  return results;
+};
+
+/** Stripe's own count: distinct idempotency keys it answered with success. */
+const stripeDone = () => ({ charges: stripe.done('POST /v1/charges'), refunds: stripe.done('POST /v1/refunds') });
+
 it('no oversell: 50 buyers race for each of 20 tickets at once', async () => {
   const seller = await signUp('seller');
   const tickets = await listTickets(seller, 20, 'Race');
@@ -101,7 +153,7 @@ it('no oversell: 50 buyers race for each of 20 tickets at once', async () => {
   for (const ticket of tickets) expect(winners.filter((w) => w.ticket.id === ticket.id)).toHaveLength(1);
 
   const payments = await Promise.all(winners.map(({ buyer, res }) => pay(buyer, res.body.id)));
-  payments.forEach((payment) => expect(payment.status).toBe(201));
+  payments.forEach((payment) => expect(payment.status).toBe(202));
   const statuses = await settled(
     winners.map(({ buyer, res }) => ({ buyer, order: res.body })),
     'winners complete',
@@ -284,7 +336,7 @@ it('no lost event: nats-streaming-server restarts during a burst of orders', asy
   const delayMs = Date.now() - restartedAt;
 
   const paid = placed.slice(0, 6);
-  for (const [i, res] of paid.entries()) expect((await pay(buyers[i], res.body.id)).status).toBe(201);
+  for (const [i, res] of paid.entries()) expect((await pay(buyers[i], res.body.id)).status).toBe(202);
   const statuses = await settled(
     buyers.map((buyer, i) => ({ buyer, order: placed[i].body })),
     'every order to complete or expire',
@@ -332,10 +384,11 @@ it('no double charge: one payment sent 10 times at once, and payments racing exp
   const burstOrder = (await buyer.post<Order>('/api/orders', { ticketId: burstTicket.id })).body;
   await waitUntil(async () => (await replicaCount('payments', 'orders', [burstOrder.id])) === 1, 20_000, 'payments replica');
 
-  const chargesBefore = stripe.count('POST /v1/charges');
+  const chargesBefore = stripe.done('POST /v1/charges');
   const burst = await Promise.all(range(10).map(() => buyer.post('/api/payments', { orderId: burstOrder.id, token: 'tok_visa' })));
-  expect(burst.map((res) => res.status).sort()).toEqual([201, ...Array<number>(9).fill(400)]);
-  expect(stripe.count('POST /v1/charges') - chargesBefore).toBe(1);
+  expect(burst.map((res) => res.status).sort()).toEqual([202, ...Array<number>(9).fill(400)]);
+  await waitUntil(async () => (await statusOf(buyer, burstOrder.id)) === 'complete', 20_000, 'the burst order to complete');
+  expect(stripe.done('POST /v1/charges') - chargesBefore).toBe(1);
 
   const racers = await signUpMany('racer-pay', racing.length);
   const orders = await Promise.all(
@@ -362,17 +415,152 @@ it('no double charge: one payment sent 10 times at once, and payments racing exp
     racers.map((racer, i) => ({ buyer: racer, order: orders[i] })),
     'racing orders',
   );
-  // Let a refund triggered by a late order:cancelled land.
-  await sleep(3_000);
-  const stored = await databases.find<{ orderId: unknown; status: string }>('payments', 'payments', {
-    orderId: { $in: objectIds(orders.map((o) => o.id)) },
-  });
+  const stored = await paymentsSettled(orders.map((o) => o.id));
   const paymentOf = (orderId: string) => stored.find((payment) => String(payment.orderId) === orderId);
   const outcomes = orders.map((raceOrder, i) => `${statuses[i]}/${paymentOf(raceOrder.id)?.status ?? 'none'}`);
-  for (const outcome of outcomes) expect(['complete/succeeded', 'cancelled/none', 'cancelled/refunded']).toContain(outcome);
+  for (const outcome of outcomes)
+    expect(['complete/succeeded', 'cancelled/none', 'cancelled/failed', 'cancelled/refunded']).toContain(outcome);
   const tally = outcomes.reduce<Record<string, number>>((acc, outcome) => ({ ...acc, [outcome]: (acc[outcome] ?? 0) + 1 }), {});
   figure(
-    `no double charge: 10 identical payments -> 1 × 201, 9 × 400, Stripe charged 1 time; ` +
+    `no double charge: 10 identical payments -> 1 × 202, 9 × 400, Stripe charged 1 time; ` +
       `${orders.length} payments racing expiry -> ${JSON.stringify(tally)}, 0 charged-and-cancelled`,
   );
 }, 240_000);
+
+describe('payments through the worker queue', () => {
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+  it('200 orders paid while Stripe is unreachable for 60 s: each ends complete, or cancelled and refunded', async () => {
+    const seller = await signUp('seller');
+    const tickets = await listTickets(seller, 200, 'Outage');
+    const buyers = await signUpMany('outage', 200);
+    const orders = await placeOrders(buyers, tickets);
+    const before = stripeDone();
+
+    stripe.down();
+    const downAt = Date.now();
+    const posts = await inBatches(orders, 20, (order, i) => buyers[i].post('/api/payments', { orderId: order.id, token: 'tok_visa' }));
+    posts.forEach((res) => expect(res.status).toBe(202));
+    await sleep(60_000 - (Date.now() - downAt));
+    stripe.up();
+    const upAt = Date.now();
+
+    const statuses = await settled(
+      orders.map((order, i) => ({ buyer: buyers[i], order })),
+      'every order to complete or be cancelled',
+    );
+    const payments = await paymentsSettled(
+      orders.map((o) => o.id),
+      120_000,
+    );
+    const settledMs = Date.now() - upAt;
+    const after = stripeDone();
+    const charged = after.charges - before.charges;
+    const refunded = after.refunds - before.refunds;
+    const complete = statuses.filter((status) => status === 'complete').length;
+    const paymentOf = (orderId: string) => payments.find((p) => String(p.orderId) === orderId)?.status;
+    const outcomes = orders.map((order, i) => `${statuses[i]}/${paymentOf(order.id)}`);
+    for (const outcome of outcomes) expect(['complete/succeeded', 'cancelled/refunded', 'cancelled/failed']).toContain(outcome);
+    expect(charged).toBe(complete + refunded);
+    const tally = outcomes.reduce<Record<string, number>>((acc, outcome) => ({ ...acc, [outcome]: (acc[outcome] ?? 0) + 1 }), {});
+    figure(
+      `stripe outage: 200 orders paid (200 × 202) while Stripe was unreachable for 60 s -> ${JSON.stringify(tally)}; ` +
+        `Stripe charged ${charged} = ${complete} complete + ${refunded} refunded; all settled ${seconds(settledMs)} s after Stripe came back, 0 pending`,
+    );
+  }, 420_000);
+
+  it('payments SIGKILLed after Stripe charged, before it stored the charge: the reconciler records it', async () => {
+    const seller = await signUp('seller');
+    const [ticket] = await listTickets(seller, 1, 'Killed');
+    const buyer = await signUp('killed');
+    const [order] = await placeOrders([buyer], [ticket]);
+    const before = stripeDone();
+
+    stripe.swallow();
+    expect((await buyer.post('/api/payments', { orderId: order.id, token: 'tok_visa' })).status).toBe(202);
+    await waitUntil(() => stripe.done('POST /v1/charges') > before.charges, 20_000, 'Stripe to charge');
+    await system.services.payments.kill('SIGKILL');
+    stripe.up();
+    const restartedAt = Date.now();
+    await system.services.payments.start();
+
+    const [payment] = await paymentsSettled([order.id], 60_000);
+    const resolvedMs = Date.now() - restartedAt;
+    const [status] = await settled([{ buyer, order }], 'the order to settle');
+    expect([`${status}/${payment.status}`]).toEqual([expect.stringMatching(/^(complete\/succeeded|cancelled\/refunded)$/)]);
+    const after = stripeDone();
+    expect(after.charges - before.charges).toBe(1);
+    expect(after.refunds - before.refunds).toBe(status === 'complete' ? 0 : 1);
+    figure(
+      `payments killed mid-charge: Stripe charged, payments SIGKILLed before storing it; after the restart the reconciler resolved it in ` +
+        `${seconds(resolvedMs)} s -> order ${status}, payment ${payment.status}; Stripe charged 1 time, refunded ${after.refunds - before.refunds}`,
+    );
+  }, 180_000);
+
+  it('two replicas of payments on the same queue: no double charge', async () => {
+    const first = system.services.payments;
+    const port = await freePort();
+    const second = new ServiceProcess({ ...first.options, port, env: { ...first.options.env, PORT: String(port) } });
+    await second.start();
+    try {
+      const seller = await signUp('seller');
+      const tickets = await listTickets(seller, 40, 'Replicas');
+      const buyers = await signUpMany('replica', 40);
+      const orders = await placeOrders(buyers, tickets);
+      const before = { ...stripeDone(), posts: stripe.count('POST /v1/charges') };
+
+      // Each order paid three times at once: twice through the gateway (the first replica), once at the second.
+      const direct = (buyer: ApiClient) => new ApiClient(second.url).withCookieOf(buyer);
+      const posts = await Promise.all(
+        orders.flatMap((order, i) => [
+          buyers[i].post('/api/payments', { orderId: order.id, token: 'tok_visa' }),
+          buyers[i].post('/api/payments', { orderId: order.id, token: 'tok_visa' }),
+          direct(buyers[i]).post('/api/payments', { orderId: order.id, token: 'tok_visa' }),
+        ]),
+      );
+      expect(posts.filter((res) => res.status === 202)).toHaveLength(40);
+      const statuses = await settled(
+        orders.map((order, i) => ({ buyer: buyers[i], order })),
+        'orders to settle',
+      );
+      await paymentsSettled(orders.map((o) => o.id));
+      const complete = statuses.filter((status) => status === 'complete').length;
+      const after = { ...stripeDone(), posts: stripe.count('POST /v1/charges') };
+      expect(after.charges - before.charges).toBe(complete + (after.refunds - before.refunds));
+      expect(after.charges - before.charges).toBeLessThanOrEqual(40);
+      figure(
+        `two replicas: 40 orders paid 3 times each across 2 payments processes on one queue -> 40 × 202, 80 × 400; ` +
+          `Stripe charged ${after.charges - before.charges} (${after.posts - before.posts} requests), ${complete} complete, 0 charged twice`,
+      );
+    } finally {
+      await second.stop();
+    }
+  }, 240_000);
+
+  it('POST /api/payments answers at once while Stripe takes 2 s', async () => {
+    const seller = await signUp('seller');
+    const tickets = await listTickets(seller, 100, 'Latency');
+    const buyers = await signUpMany('latency', 100);
+    const orders = await placeOrders(buyers, tickets);
+
+    stripe.latency(2_000);
+    try {
+      const timings = await inBatches(orders, 4, async (order, i) => {
+        const startedAt = performance.now();
+        const res = await buyers[i].post('/api/payments', { orderId: order.id, token: 'tok_visa' });
+        expect(res.status).toBe(202);
+        return performance.now() - startedAt;
+      });
+      const sorted = [...timings].sort((a, b) => a - b);
+      const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+      figure(
+        `payment latency: 100 POST /api/payments (4 at a time) with 2 s injected Stripe latency -> p50 ${p(0.5).toFixed(0)} ms, p99 ${p(0.99).toFixed(0)} ms (target < 150 ms)`,
+      );
+      // Far below Stripe's 2 s: the request never waits for Stripe. The 150 ms target is the figure's, read on a quiet machine.
+      expect(p(0.99)).toBeLessThan(1_000);
+      await paymentsSettled(orders.map((o) => o.id));
+    } finally {
+      stripe.up();
+    }
+  }, 240_000);
+});

@@ -61,7 +61,7 @@ it('sells a ticket: order, pay, order complete, ticket no longer available', asy
   expect(edit.status).toBe(400);
 
   const payment = await buyer.payWhenKnown(order.body.id);
-  expect(payment.status).toBe(201);
+  expect(payment.status).toBe(202);
 
   await waitUntil(async () => (await orderStatus(buyer, order.body.id)) === 'complete', 15_000, 'order complete');
   const again = await buyer.post<ApiErrors>('/api/payments', { orderId: order.body.id, token: 'tok_visa' });
@@ -100,7 +100,7 @@ it('expires an unpaid order, frees the ticket, and lets someone else buy it', as
   const nextBuyer = await signUp('next');
   const second = await nextBuyer.post<Order>('/api/orders', { ticketId: ticket.id });
   expect(second.status).toBe(201);
-  expect((await nextBuyer.payWhenKnown(second.body.id)).status).toBe(201);
+  expect((await nextBuyer.payWhenKnown(second.body.id)).status).toBe(202);
   await waitUntil(async () => (await orderStatus(nextBuyer, second.body.id)) === 'complete', 15_000, 'complete');
 }, 60_000);
 

@@ -1,0 +1,35 @@
+import Bull, { Queue, QueueOptions } from 'bull';
+
+export interface ChargeJob {
+  paymentId: string;
+  attempt: number;
+}
+
+export type ChargeQueue = Queue<ChargeJob>;
+
+/** The service makes one queue from the environment; a test makes its own under a prefix of its own. */
+export const createChargeQueue = ({ redis, prefix }: Pick<QueueOptions, 'redis' | 'prefix'>): ChargeQueue => {
+  const queue = new Bull<ChargeJob>('payment:charge', { redis, prefix });
+  // An EventEmitter without an 'error' listener would crash the process on a Redis hiccup.
+  queue.on('error', (err) => console.error(`[payments] queue error: ${err.message}`));
+  return queue;
+};
+
+const DAY_IN_SECONDS = 24 * 60 * 60;
+
+/** Tries of one job: with the back-off below, about four minutes of Stripe errors before the reconciler takes over. */
+export const CHARGE_JOB_ATTEMPTS = 8;
+
+/** Queues the attempt's charge; queuing the same attempt again is a no-op. */
+export const enqueueCharge = async (queue: ChargeQueue, paymentId: string, attempt: number): Promise<void> => {
+  await queue.add(
+    { paymentId, attempt },
+    {
+      jobId: `${paymentId}-${attempt}`,
+      attempts: CHARGE_JOB_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: { age: DAY_IN_SECONDS, count: 100_000 },
+      removeOnFail: { age: 7 * DAY_IN_SECONDS, count: 10_000 },
+    },
+  );
+};

@@ -1,0 +1,36 @@
+import { Payment } from '../models/payment';
+import { carryOut } from '../services/carry-out';
+import type { StoredPayment } from '../services/outcomes';
+import { refunds } from '../services/refund';
+import { ChargeJob, ChargeQueue } from './charge-queue';
+
+/** Takes queued attempts to their outcome, `concurrency` at a time; a job that throws is retried with back-off. */
+export class ChargeWorker {
+  constructor(
+    private readonly queue: ChargeQueue,
+    private readonly concurrency: number,
+  ) {}
+
+  start(): void {
+    this.queue.on('failed', (job, err) =>
+      console.error(`[payments] payment ${job.data.paymentId} attempt ${job.data.attempt}: try ${job.attemptsMade} failed: ${err.message}`),
+    );
+    // process() settles only when the queue closes, so it is not awaited.
+    this.queue
+      .process(this.concurrency, (job) => chargeJob(job.data))
+      .catch((err: Error) => console.error(`[payments] processing stopped: ${err.message}`));
+  }
+
+  /** Waits for the charges in progress, then disconnects from Redis. */
+  async stop(): Promise<void> {
+    await this.queue.close();
+    await refunds.settle();
+  }
+}
+
+const chargeJob = async ({ paymentId, attempt }: ChargeJob): Promise<void> => {
+  const payment = await Payment.findById(paymentId).lean<StoredPayment>();
+  // Resolved already (by another worker or the reconciler), or superseded by a newer attempt.
+  if (!payment || payment.attempt !== attempt) return;
+  await carryOut(payment);
+};
