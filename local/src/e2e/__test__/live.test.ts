@@ -67,7 +67,7 @@ it("tells everyone a ticket is listed and reserved, and only the buyer of the or
   }
 
   const payment = await buyer.payWhenKnown(order.id);
-  expect(payment.status).toBe(201);
+  expect(payment.status).toBe(202);
   await received(buyerLive, 'the order, complete', (m) => m.type === 'order:changed' && m.data.status === 'complete');
   expect(buyerLive.filter((m) => m.type !== 'ticket:changed')).toEqual([
     { type: 'order:changed', data: { id: order.id, status: 'created', ticketId: ticket.id } },
