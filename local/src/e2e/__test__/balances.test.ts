@@ -1,5 +1,6 @@
 import type { ApiErrors, Balance, BalanceEntry, Order, Ticket } from '@ticketing/common/api';
 import { toCents } from '@ticketing/common';
+import { demoSales, demoUsers, seedDemoData } from '../../system/seed';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
 
@@ -96,3 +97,10 @@ it('shows a seller Σ sales to the cent, each within 1 s of its payment, and not
   );
   expect(p99).toBeLessThanOrEqual(1_000);
 }, 120_000);
+
+it('seeds demo sales, so that the demo seller starts with a balance', async () => {
+  const lines = await seedDemoData(system.url);
+
+  const sold = demoSales.reduce((sum, ticket) => sum + toCents(ticket.price), 0);
+  expect(lines).toContain(`${demoUsers[0].email}'s balance: ${sold} cents`);
+}, 60_000);
