@@ -1,20 +1,41 @@
 import type { ApiErrors, Balance, BalanceEntry, Order, Ticket } from '@ticketing/common/api';
 import { toCents } from '@ticketing/common';
+import { Infra, startInfra } from '../../infra/start-infra';
 import { demoSales, demoUsers, seedDemoData } from '../../system/seed';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
+import { CountingProxy } from '../counting-proxy';
+import { TcpProxy } from '../tcp-proxy';
 
 // The whole system as `npm start` runs it (own servers, short expiry), driven through the gateway.
-// Prints one `[figure]` line: how long after the payment's 202 the seller's balance shows the sale.
+// Prints `[figure]` lines: how long after the payment's 202 the seller's balance shows the sale, and a refund.
 const EXPIRY_SECONDS = 4;
+let infra: Infra;
 let system: System;
+// Between tickets and NATS, so that a test can hold back tickets' events (a price edit) for a moment;
+// between payments and Stripe, so that a charge can be slowed down.
+let ticketsToNats: TcpProxy;
+let stripe: CountingProxy;
 
 beforeAll(async () => {
-  system = await startSystem({ expirationWindowSeconds: EXPIRY_SECONDS, env: {} });
+  infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], { env: {} });
+  ticketsToNats = await TcpProxy.start(Number(new URL(infra.env.NATS_URL).port));
+  stripe = await CountingProxy.start(infra.env.STRIPE_API_URL);
+  system = await startSystem({
+    env: infra.env,
+    expirationWindowSeconds: EXPIRY_SECONDS,
+    serviceEnv: {
+      tickets: { NATS_URL: `nats://127.0.0.1:${ticketsToNats.port}` },
+      payments: { STRIPE_API_URL: stripe.url },
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
   await system?.stop();
+  await ticketsToNats?.close();
+  await stripe?.close();
+  await infra?.stop();
 });
 
 const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
@@ -52,6 +73,8 @@ const timeUntilBalance = async (seller: ApiClient, cents: number, since: number)
   await waitUntil(async () => (await balanceOf(seller)).balanceCents === cents, 15_000, `a balance of ${cents} cents`);
   return Date.now() - since;
 };
+
+const entriesOf = async (seller: ApiClient) => (await seller.get<BalanceEntry[]>('/api/balances/me/entries')).body;
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.ceil((p / 100) * values.length) - 1];
 
@@ -97,6 +120,44 @@ it('shows a seller Σ sales to the cent, each within 1 s of its payment, and not
   );
   expect(p99).toBeLessThanOrEqual(1_000);
 }, 120_000);
+
+it('takes a refunded sale back: an order placed at a price the seller had already changed is cancelled and its charge refunded', async () => {
+  const seller = await signUp('seller');
+  const buyer = await signUp('buyer');
+  const ticket = await listTicket(seller, 12.34);
+  const other = await orderWhenReplicated(buyer, (await listTicket(seller, 5.55)).id);
+  expect((await buyer.payWhenKnown(other.id)).status).toBe(202);
+  await timeUntilBalance(seller, 555, Date.now());
+
+  // Tickets stores the edit but cannot publish it yet: orders prices the order from the ticket as it was.
+  ticketsToNats.pause();
+  let order: Order;
+  try {
+    expect((await seller.put(`/api/tickets/${ticket.id}`, { title: 'Edited', price: 99 })).status).toBe(200);
+    order = await orderWhenReplicated(buyer, ticket.id);
+    expect(order.price).toBe(12.34);
+    // The charge is on its way to Stripe (sent, so it will be recorded) when the order is cancelled.
+    stripe.latency(2_500);
+    expect((await buyer.payWhenKnown(order.id)).status).toBe(202);
+  } finally {
+    ticketsToNats.resume();
+  }
+
+  // Tickets refuses to reserve at the old price, orders cancels the order, payments records the charge and refunds it.
+  try {
+    await waitUntil(async () => (await buyer.get<Order>(`/api/orders/${order.id}`)).body.status === 'cancelled', 15_000, 'cancelled');
+    await waitUntil(async () => (await entriesOf(seller)).length === 3, 20_000, 'the sale and its refund');
+  } finally {
+    stripe.latency(0);
+  }
+  expect((await entriesOf(seller)).map((entry) => [entry.kind, entry.amountCents, entry.orderId === order.id])).toEqual([
+    ['refund', -1234, true],
+    ['sale', 1234, true],
+    ['sale', 555, false],
+  ]);
+  expect((await balanceOf(seller)).balanceCents).toBe(555);
+  figure('balances: a sale of 1234 cents charged after its order was cancelled, then refunded; balance = Σ sales − Σ refunds = 555 cents');
+}, 60_000);
 
 it('seeds demo sales, so that the demo seller starts with a balance', async () => {
   const lines = await seedDemoData(system.url);
