@@ -27,6 +27,7 @@ describe('the cluster the manifests describe', () => {
       'ticketing.dev/api/tickets Prefix tickets-srv:3000',
       'ticketing.dev/api/orders Prefix orders-srv:3000',
       'ticketing.dev/api/payments Prefix payments-srv:3000',
+      'ticketing.dev/api/balances Prefix balances-srv:3000',
       'ticketing.dev/ Prefix client-srv:3000',
       'ticketing.dev/api/live Prefix live-srv:3000',
     ]);
@@ -43,7 +44,7 @@ describe('the cluster the manifests describe', () => {
       };
     });
     expect(timeouts).toEqual([
-      { paths: ['/api/users', '/api/tickets', '/api/orders', '/api/payments', '/'], read: undefined, send: undefined },
+      { paths: ['/api/users', '/api/tickets', '/api/orders', '/api/payments', '/api/balances', '/'], read: undefined, send: undefined },
       { paths: ['/api/live'], read: '3600', send: '3600' },
     ]);
   });

@@ -90,6 +90,7 @@ describe('the pods of the databases, NATS and Redis', () => {
       'mongo:7.0.16',
       'mongo:7.0.16',
       'mongo:7.0.16',
+      'mongo:7.0.16',
       'nats-streaming:0.25.6',
       'redis:7.4.2-alpine',
     ]);
@@ -164,7 +165,7 @@ describe('NATS authentication', () => {
       password: { secret: 'nats-secret', key: 'NATS_PASSWORD' },
       problems: [],
     });
-    for (const name of ['tickets-depl', 'orders-depl', 'payments-depl', 'expiration-depl', 'live-depl']) {
+    for (const name of ['tickets-depl', 'orders-depl', 'payments-depl', 'balances-depl', 'expiration-depl', 'live-depl']) {
       expect(envOf(container(cluster, name), 'NATS_URL').value).toBe('nats://$(NATS_USER):$(NATS_PASSWORD)@nats-srv:4222');
     }
   });
@@ -342,22 +343,26 @@ describe('NetworkPolicies', () => {
         'Deployment tickets-depl -> tickets-mongo-depl:27017',
         'Deployment orders-depl -> orders-mongo-depl:27017',
         'Deployment payments-depl -> payments-mongo-depl:27017',
+        'Deployment balances-depl -> balances-mongo-depl:27017',
         'Deployment expiration-depl -> expiration-redis-depl:6379',
         'Deployment payments-depl -> expiration-redis-depl:6379',
         'Deployment tickets-depl -> nats-depl:4222',
         'Deployment orders-depl -> nats-depl:4222',
         'Deployment payments-depl -> nats-depl:4222',
+        'Deployment balances-depl -> nats-depl:4222',
         'Deployment expiration-depl -> nats-depl:4222',
         'Deployment live-depl -> nats-depl:4222',
         'Deployment client-depl -> auth-depl:3000',
         'Deployment client-depl -> tickets-depl:3000',
         'Deployment client-depl -> orders-depl:3000',
         'Deployment client-depl -> payments-depl:3000',
+        'Deployment client-depl -> balances-depl:3000',
         'Deployment client-depl -> live-depl:3000',
         'the ingress-nginx controller -> auth-depl:3000',
         'the ingress-nginx controller -> tickets-depl:3000',
         'the ingress-nginx controller -> orders-depl:3000',
         'the ingress-nginx controller -> payments-depl:3000',
+        'the ingress-nginx controller -> balances-depl:3000',
         'the ingress-nginx controller -> live-depl:3000',
         'the ingress-nginx controller -> client-depl:3000',
       ].sort(),
@@ -378,7 +383,7 @@ describe('NetworkPolicies', () => {
     const admitted = cluster.deployments
       .filter((candidate) => allows(cluster, podsOf(candidate), deployment(cluster, 'nats-depl'), 4222))
       .map(nameOf);
-    expect(users.sort()).toEqual(['expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'tickets-depl']);
+    expect(users.sort()).toEqual(['balances-depl', 'expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'tickets-depl']);
     expect(admitted.sort()).toEqual(users.sort());
   });
 

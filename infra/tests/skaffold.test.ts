@@ -18,7 +18,7 @@ describe('skaffold.yaml', () => {
     expect(config.build.artifacts.map((artifact) => artifact.context)).toEqual(config.build.artifacts.map(() => '.'));
     const folders = config.build.artifacts.map(artifactFolder);
     expect(new Set(folders).size).toBe(folders.length);
-    expect(folders.sort()).toEqual(['auth', 'client', 'expiration', 'live', 'orders', 'payments', 'tickets']);
+    expect(folders.sort()).toEqual(['auth', 'balances', 'client', 'expiration', 'live', 'orders', 'payments', 'tickets']);
   });
 
   it.each([

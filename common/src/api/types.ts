@@ -71,4 +71,28 @@ export interface Payment {
   /** ISO timestamp. */
   createdAt: string;
 }
+
+/** GET /api/balances/me: what the signed-in seller has earned, in exact cents. */
+export interface Balance {
+  userId: string;
+  balanceCents: number;
+  currency: string;
+  /** ISO timestamp of the last entry added; null before the first sale. */
+  updatedAt: string | null;
+}
+
+/** GET /api/balances/me/entries: one line of the seller's ledger; `amountCents` is negative for a refund. */
+export interface BalanceEntry {
+  /** The event that caused it: `payment:created:<paymentId>` or `payment:refunded:<paymentId>`. */
+  id: string;
+  /** Its place in the seller's ledger, from 1; X-Next-Cursor names one. */
+  seq: number;
+  kind: 'sale' | 'refund';
+  amountCents: number;
+  currency: string;
+  paymentId: string;
+  orderId: string;
+  /** ISO timestamp. */
+  createdAt: string;
+}
 export * from './live';

@@ -20,7 +20,8 @@ export interface OrderCreatedEvent {
     userId: string;
     /** ISO 8601 timestamp. */
     expiresAt: string;
-    ticket: { id: string; price: number };
+    /** `sellerId`: the ticket's owner, who is paid for it. */
+    ticket: { id: string; price: number; sellerId: string };
   };
 }
 
@@ -34,9 +35,16 @@ export interface ExpirationCompleteEvent {
   data: { orderId: string };
 }
 
+/** What a payment moved, for the seller's balance: exact integer cents in `currency` (ISO 4217, lower case). */
+export interface PaymentAmount {
+  sellerId: string;
+  amountCents: number;
+  currency: string;
+}
+
 export interface PaymentCreatedEvent {
   subject: Subjects.PaymentCreated;
-  data: { id: string; orderId: string; stripeId: string };
+  data: { id: string; orderId: string; stripeId: string } & PaymentAmount;
 }
 
 /** The card was declined (or the order ended before it was charged): nothing was charged, the order stays as it is. */
@@ -48,7 +56,7 @@ export interface PaymentFailedEvent {
 /** The charge of an order cancelled while it was paid for went back to the buyer. */
 export interface PaymentRefundedEvent {
   subject: Subjects.PaymentRefunded;
-  data: { id: string; orderId: string; stripeId: string };
+  data: { id: string; orderId: string; stripeId: string } & PaymentAmount;
 }
 
 /** Tickets refused to reserve for an order priced from an older version of the ticket; orders cancels it. */

@@ -21,6 +21,8 @@ export interface ServiceDefinition {
   eventBus?: boolean;
   app: Express;
   listeners?: (bus: EventBus) => { listen(queueGroup: string, options: ListenOptions): Subscription }[];
+  /** The listeners' durable queue group, `<name>-service` unless given: a new one starts again from the channel's first message. */
+  queueGroup?: string;
   /** Every replica's listeners receive every event instead of sharing them in the queue group (see SubscribeOptions). */
   broadcast?: ListenOptions['broadcast'];
   /** Takes the HTTP upgrades (WebSocket) the server receives; closed before the server on shutdown. */
@@ -77,7 +79,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       log(name, 'connected to the event bus');
       const listeners = service.listeners?.(eventBus) ?? [];
       const options = { maxDeliveries: maxDeliveriesFromEnv(), broadcast: service.broadcast };
-      subscriptions.push(...listeners.map((listener) => listener.listen(queueGroupOf(name), options)));
+      subscriptions.push(...listeners.map((listener) => listener.listen(service.queueGroup ?? queueGroupOf(name), options)));
     }
     // Sweeps scan a collection: on a connection of their own, so requests never queue behind them.
     const sweeps = service.mongo && (service.outbox || service.workers?.length);

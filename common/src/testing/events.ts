@@ -3,6 +3,7 @@ import type {
   OrderCancelledEvent,
   OrderCreatedEvent,
   PaymentCreatedEvent,
+  PaymentRefundedEvent,
   ReservationRejectedEvent,
   TicketCreatedEvent,
   TicketUpdatedEvent,
@@ -22,7 +23,7 @@ export const orderCreatedData = ({ ticket, ...fields }: Overrides<OrderCreatedEv
   userId: newId(),
   expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
   ...fields,
-  ticket: { id: newId(), price: 20, ...ticket },
+  ticket: { id: newId(), price: 20, sellerId: newId(), ...ticket },
 });
 
 export const orderCancelledData = ({ ticket, ...fields }: Overrides<OrderCancelledEvent['data']> = {}): OrderCancelledEvent['data'] => ({
@@ -50,6 +51,14 @@ export const paymentCreatedData = (fields: Partial<PaymentCreatedEvent['data']> 
   id: newId(),
   orderId: newId(),
   stripeId: 'ch_test',
+  sellerId: newId(),
+  amountCents: 2000,
+  currency: 'usd',
+  ...fields,
+});
+
+export const paymentRefundedData = (fields: Partial<PaymentRefundedEvent['data']> = {}): PaymentRefundedEvent['data'] => ({
+  ...paymentCreatedData(),
   ...fields,
 });
 

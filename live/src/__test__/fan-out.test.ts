@@ -4,6 +4,7 @@ import {
   orderCancelledData,
   orderCreatedData,
   paymentCreatedData,
+  paymentRefundedData,
   RecordingBus,
   sessionCookie,
   signinCookie,
@@ -107,7 +108,7 @@ it("sends a declined or refunded payment to its order's owner only, with the rea
   const other = await userWithSockets(1);
   const order = orderCreatedData({ userId: buyer.user.id });
   const failed = { id: newId(), orderId: order.id, reason: 'Your card was declined.' };
-  const refunded = { id: failed.id, orderId: order.id, stripeId: 'ch_refunded' };
+  const refunded = paymentRefundedData({ id: failed.id, orderId: order.id, stripeId: 'ch_refunded' });
 
   await live.bus.deliver(Subjects.OrderCreated, order);
   await live.bus.deliver(Subjects.PaymentFailed, failed);

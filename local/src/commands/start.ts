@@ -9,7 +9,7 @@ import { startSystem } from '../system/system';
 const usage = `usage: npm start -- [options]
   --port N        gateway port (default 8080, or $PORT)
   --events        print every event that crosses NATS
-  --seed          create demo users and tickets
+  --seed          create demo users, tickets and sales
   --expiry S      seconds an order holds its ticket (default 900)
   --fresh         start with empty databases (wipes .data/)
   --no-client     run the API only (skips the Next.js build)

@@ -1,4 +1,7 @@
-/** Demo data for the no-cluster mode: two users and a few tickets, created through the gateway. */
+import { toCents } from '@ticketing/common';
+import type { Balance } from '@ticketing/common/api';
+
+/** Demo data for the no-cluster mode: two users, a few tickets, and sales, created through the gateway. */
 export const demoUsers = [
   { email: 'alice@example.com', password: 'password123' },
   { email: 'bob@example.com', password: 'password123' },
@@ -9,6 +12,14 @@ const demoTickets = [
   { title: 'Football: home final', price: 79.5 },
   { title: 'Theatre: Hamlet, row F', price: 32.25 },
 ];
+
+/** Listed by alice and bought by bob, so that alice's balance is not zero. */
+export const demoSales = [
+  { title: 'Jazz night, table 4', price: 25 },
+  { title: 'Comedy club: late show', price: 18.75 },
+];
+
+const SEED_WAIT_MS = 20_000;
 
 const sessionOf = async (url: string, user: { email: string; password: string }): Promise<string> => {
   let res = await fetch(`${url}/api/users/signup`, post(user));
@@ -26,14 +37,54 @@ const post = (body: unknown, cookie?: string): RequestInit => ({
   body: JSON.stringify(body),
 });
 
-export const seedDemoData = async (url: string): Promise<string[]> => {
-  const [alice] = await Promise.all(demoUsers.map((user) => sessionOf(url, user)));
-  for (const ticket of demoTickets) {
-    const res = await fetch(`${url}/api/tickets`, post(ticket, alice));
-    if (!res.ok) throw new Error(`seeding ticket "${ticket.title}": ${res.status} ${await res.text()}`);
+const listTicket = async (url: string, seller: string, ticket: { title: string; price: number }): Promise<string> => {
+  const res = await fetch(`${url}/api/tickets`, post(ticket, seller));
+  if (!res.ok) throw new Error(`seeding ticket "${ticket.title}": ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+};
+
+/** `attempt` again while it answers 404: the service it asks learns of the record through an event. */
+const once404Passes = async (what: string, attempt: () => Promise<Response>): Promise<Response> => {
+  const deadline = Date.now() + SEED_WAIT_MS;
+  for (;;) {
+    const res = await attempt();
+    if (res.status !== 404 || Date.now() > deadline) {
+      if (!res.ok) throw new Error(`seeding ${what}: ${res.status} ${await res.text()}`);
+      return res;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+};
+
+/** Bob orders and pays for the ticket (a test card); payments charges it in the background. */
+const sell = async (url: string, seller: string, buyer: string, ticket: { title: string; price: number }) => {
+  const ticketId = await listTicket(url, seller, ticket);
+  const order = await once404Passes(`an order for "${ticket.title}"`, () => fetch(`${url}/api/orders`, post({ ticketId }, buyer)));
+  const orderId = ((await order.json()) as { id: string }).id;
+  await once404Passes(`the payment of "${ticket.title}"`, () => fetch(`${url}/api/payments`, post({ orderId, token: 'tok_visa' }, buyer)));
+};
+
+/** Waits until the seller's balance has grown by `cents`, so that the demo shows it at once. */
+const awaitBalance = async (url: string, seller: string, cents: number): Promise<number> => {
+  const deadline = Date.now() + SEED_WAIT_MS;
+  for (;;) {
+    const res = await fetch(`${url}/api/balances/me`, { headers: { Cookie: seller } });
+    const balance = (await res.json()) as Balance;
+    if (balance.balanceCents >= cents || Date.now() > deadline) return balance.balanceCents;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+export const seedDemoData = async (url: string): Promise<string[]> => {
+  const [alice, bob] = await Promise.all(demoUsers.map((user) => sessionOf(url, user)));
+  for (const ticket of demoTickets) await listTicket(url, alice, ticket);
+  const before = await awaitBalance(url, alice, 0);
+  for (const ticket of demoSales) await sell(url, alice, bob, ticket);
+  const sold = demoSales.reduce((sum, ticket) => sum + toCents(ticket.price), 0);
+  const balance = await awaitBalance(url, alice, before + sold);
   return [
     ...demoUsers.map((user) => `user ${user.email} / ${user.password}`),
-    `${demoTickets.length} tickets listed by ${demoUsers[0].email}`,
+    `${demoTickets.length + demoSales.length} tickets listed by ${demoUsers[0].email}, ${demoSales.length} of them bought by ${demoUsers[1].email}`,
+    `${demoUsers[0].email}'s balance: ${balance} cents`,
   ];
 };

@@ -80,7 +80,7 @@ orderSchema.statics.build = ({ userId, ticket, expiresAt }: OrderAttrs) => {
       status: order.status,
       userId,
       expiresAt: expiresAt.toISOString(),
-      ticket: { id: ticket.id, price: order.price },
+      ticket: { id: ticket.id, price: order.price, sellerId: ticket.userId },
     }),
   );
   return order;

@@ -8,6 +8,7 @@ export const createOrder = async (overrides: Partial<OrderFields> = {}) => {
     id: newId(),
     version: 0,
     userId: newId(),
+    sellerId: newId(),
     price: 19.99,
     status: OrderStatus.Created,
     expiresAt: new Date(Date.now() + 15 * 60_000),

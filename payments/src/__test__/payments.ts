@@ -12,6 +12,7 @@ export const orderWithPayment = async (fields: Partial<PaymentFields> = {}, orde
     _id,
     orderId: order.id,
     userId: order.userId,
+    sellerId: order.sellerId,
     status: PaymentStatus.Pending,
     attempt: 1,
     charge: chargeRequest(order.id, String(_id), 1, order.price, 'tok_visa'),

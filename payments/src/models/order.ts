@@ -8,6 +8,8 @@ import { apiJSON, OrderStatus } from '@ticketing/common';
 export interface OrderFields {
   version: number;
   userId: string;
+  /** The ticket's seller, named in payment:created and payment:refunded for their balance. */
+  sellerId: string;
   price: number;
   status: OrderStatus;
   /** After this (and a short grace) the order is not paid for, whether or not its expiry has arrived. */
@@ -18,6 +20,7 @@ const orderSchema = new mongoose.Schema<OrderFields>(
   {
     version: { type: Number, required: true },
     userId: { type: String, required: true },
+    sellerId: { type: String, required: true },
     price: { type: Number, required: true },
     status: { type: String, enum: Object.values(OrderStatus), required: true },
     expiresAt: { type: Date, required: true },

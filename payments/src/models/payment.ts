@@ -1,5 +1,5 @@
 import mongoose, { HydratedDocument } from 'mongoose';
-import { HasOutbox, outboxField } from '@ticketing/common';
+import { HasOutbox, outboxField, PaymentAmount } from '@ticketing/common';
 
 export enum PaymentStatus {
   /** Claimed and queued: the current attempt is being charged (or retried). */
@@ -23,6 +23,8 @@ export interface ChargeRequest {
 export interface PaymentFields extends HasOutbox {
   orderId: mongoose.Types.ObjectId;
   userId: string;
+  /** The ticket's seller, from the order: payment:created and payment:refunded name them. */
+  sellerId: string;
   status: PaymentStatus;
   /** The attempt chain: 1 for the first card, one more for each retry after a decline. */
   attempt: number;
@@ -56,6 +58,7 @@ const paymentSchema = new mongoose.Schema<PaymentFields>(
     // One payment per order: the unique index lets exactly one of racing requests claim it.
     orderId: { type: mongoose.Schema.Types.ObjectId, required: true, unique: true },
     userId: { type: String, required: true },
+    sellerId: { type: String, required: true },
     status: { type: String, enum: Object.values(PaymentStatus), required: true },
     attempt: { type: Number, required: true },
     charge: { type: chargeSchema, required: true },
@@ -73,6 +76,13 @@ paymentSchema.index({ status: 1, claimedAt: 1 });
 paymentSchema.index({ status: 1, orderCancelled: 1 });
 
 export const Payment = mongoose.model<PaymentFields>('Payment', paymentSchema);
+
+/** Who the payment pays and how much, as payment:created and payment:refunded carry it. */
+export const paymentAmount = (payment: PaymentFields): PaymentAmount => ({
+  sellerId: payment.sellerId,
+  amountCents: payment.charge.amount,
+  currency: payment.charge.currency,
+});
 
 /** A payment as GET /api/payments/:id shows it. */
 export const paymentView = (payment: PaymentFields & { _id: mongoose.Types.ObjectId }) => ({

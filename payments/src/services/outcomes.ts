@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { outboxEntry, Subjects } from '@ticketing/common';
 import { paymentOutbox } from '../events/outbox';
-import { Payment, PaymentFields, PaymentStatus } from '../models/payment';
+import { Payment, paymentAmount, PaymentFields, PaymentStatus } from '../models/payment';
 import { refunds } from './refund';
 
 export type StoredPayment = PaymentFields & { _id: mongoose.Types.ObjectId };
@@ -14,7 +14,12 @@ const sameAttempt = (payment: StoredPayment) => ({ _id: payment._id, status: Pay
  * same write reads whether order:cancelled arrived meanwhile: then the refund is due at once.
  */
 export const recordCharge = async (payment: StoredPayment, stripeId: string): Promise<void> => {
-  const event = outboxEntry(Subjects.PaymentCreated, { id: String(payment._id), orderId: String(payment.orderId), stripeId });
+  const event = outboxEntry(Subjects.PaymentCreated, {
+    id: String(payment._id),
+    orderId: String(payment.orderId),
+    stripeId,
+    ...paymentAmount(payment),
+  });
   const recorded = await Payment.findOneAndUpdate(
     sameAttempt(payment),
     { $set: { status: PaymentStatus.Succeeded, stripeId }, $push: { outbox: event } },

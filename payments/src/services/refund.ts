@@ -1,6 +1,6 @@
 import { outboxEntry, Subjects } from '@ticketing/common';
 import { paymentOutbox } from '../events/outbox';
-import { Payment, PaymentStatus } from '../models/payment';
+import { Payment, paymentAmount, PaymentStatus } from '../models/payment';
 import { stripe } from '../stripe';
 import type { StoredPayment } from './outcomes';
 
@@ -15,7 +15,12 @@ export const refundPayment = async (payment: StoredPayment): Promise<void> => {
     { charge: payment.stripeId, metadata: { orderId: String(payment.orderId), paymentId: id } },
     { idempotencyKey: `refund-${id}` },
   );
-  const event = outboxEntry(Subjects.PaymentRefunded, { id, orderId: String(payment.orderId), stripeId: payment.stripeId });
+  const event = outboxEntry(Subjects.PaymentRefunded, {
+    id,
+    orderId: String(payment.orderId),
+    stripeId: payment.stripeId,
+    ...paymentAmount(payment),
+  });
   const recorded = await Payment.findOneAndUpdate(
     { _id: payment._id, status: PaymentStatus.Succeeded },
     { $set: { status: PaymentStatus.Refunded }, $push: { outbox: event } },

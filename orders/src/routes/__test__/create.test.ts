@@ -57,7 +57,7 @@ it('publishes order:created with what was stored', async () => {
       status: OrderStatus.Created,
       userId,
       expiresAt: order.expiresAt,
-      ticket: { id: ticket.id, price: 19.99 },
+      ticket: { id: ticket.id, price: 19.99, sellerId: ticket.userId },
     },
   ]);
 });

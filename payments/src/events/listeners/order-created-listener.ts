@@ -9,6 +9,7 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
       _id: data.id,
       version: data.version,
       userId: data.userId,
+      sellerId: data.ticket.sellerId,
       price: data.ticket.price,
       status: data.status,
       expiresAt: new Date(data.expiresAt),

@@ -33,7 +33,9 @@ it('charges the stored request with its key, and records the charge with payment
   );
   const charge = (await charges.mock.results[0].value) as Stripe.Charge;
   expect(await readPayment(paymentId)).toMatchObject({ status: PaymentStatus.Succeeded, stripeId: charge.id });
-  expect(await published(Subjects.PaymentCreated)).toEqual([{ id: paymentId, orderId: order.id, stripeId: charge.id }]);
+  expect(await published(Subjects.PaymentCreated)).toEqual([
+    { id: paymentId, orderId: order.id, stripeId: charge.id, sellerId: order.sellerId, amountCents: 1999, currency: 'usd' },
+  ]);
 });
 
 it('records a decline as final for the attempt, with its reason and payment:failed', async () => {
@@ -96,7 +98,9 @@ it('resends an attempt already sent even though its order was cancelled since, a
     { charge: payment.stripeId, metadata: { orderId: order.id, paymentId } },
     { idempotencyKey: `refund-${paymentId}` },
   );
-  expect(await published(Subjects.PaymentRefunded)).toEqual([{ id: paymentId, orderId: order.id, stripeId: payment.stripeId }]);
+  expect(await published(Subjects.PaymentRefunded)).toEqual([
+    { id: paymentId, orderId: order.id, stripeId: payment.stripeId, sellerId: order.sellerId, amountCents: 1999, currency: 'usd' },
+  ]);
 });
 
 it('refunds a charge whose order was cancelled while Stripe was charging it', async () => {

@@ -31,7 +31,9 @@ it('records a charge Stripe made for an attempt whose worker died before storing
   expect(charges).toHaveBeenCalledWith(params, { idempotencyKey });
   const payment = await readPayment(paymentId);
   expect(payment.status).toBe(PaymentStatus.Succeeded);
-  expect(await published(Subjects.PaymentCreated)).toEqual([{ id: paymentId, orderId: order.id, stripeId: payment.stripeId }]);
+  expect(await published(Subjects.PaymentCreated)).toEqual([
+    { id: paymentId, orderId: order.id, stripeId: payment.stripeId, sellerId: order.sellerId, amountCents: 1999, currency: 'usd' },
+  ]);
 });
 
 it('leaves an attempt younger than a charge can take to its worker', async () => {

@@ -1,5 +1,5 @@
 import { OrderStatus, Subjects } from '@ticketing/common';
-import { newId, useServiceTest } from '@ticketing/common/testing';
+import { newId, paymentRefundedData, useServiceTest } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
 import { createOrder } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
@@ -28,7 +28,7 @@ it('leaves a cancelled order as it is when its charge was refunded', async () =>
   const { order } = await createOrder({ status: OrderStatus.Cancelled });
   await discardPublished();
 
-  expect(await bus.deliver(Subjects.PaymentRefunded, { id: newId(), orderId: order.id, stripeId: 'ch_1' })).toBe('acked');
+  expect(await bus.deliver(Subjects.PaymentRefunded, paymentRefundedData({ orderId: order.id, stripeId: 'ch_1' }))).toBe('acked');
 
   expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
   await orderOutbox.flush();

@@ -71,7 +71,9 @@ it('refunds a payment that lost the race with expiry, once however often the eve
     { idempotencyKey: `refund-${paymentId}` },
   );
   expect((await readPayment(paymentId)).status).toBe(PaymentStatus.Refunded);
-  expect(await published(Subjects.PaymentRefunded)).toEqual([{ id: paymentId, orderId: order.id, stripeId: charge.id }]);
+  expect(await published(Subjects.PaymentRefunded)).toEqual([
+    { id: paymentId, orderId: order.id, stripeId: charge.id, sellerId: order.sellerId, amountCents: 1999, currency: 'usd' },
+  ]);
 });
 
 it('stores the cancellation on a pending payment, for the write that records its charge to read', async () => {

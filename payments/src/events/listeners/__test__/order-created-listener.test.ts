@@ -9,7 +9,7 @@ const listener = new OrderCreatedListener(new RecordingBus());
 
 const orderCreated = () => orderCreatedData({ ticket: { price: 19.99 } });
 
-it('keeps the order with its owner, price, status and version', async () => {
+it('keeps the order with its owner, seller, price, status and version', async () => {
   const data = orderCreated();
 
   await listener.onMessage(data);
@@ -17,6 +17,7 @@ it('keeps the order with its owner, price, status and version', async () => {
   expect(await Order.findById(data.id).lean()).toMatchObject({
     version: 0,
     userId: data.userId,
+    sellerId: data.ticket.sellerId,
     price: 19.99,
     status: OrderStatus.Created,
     expiresAt: new Date(data.expiresAt),
