@@ -29,6 +29,23 @@ export const applyVersion = async <T extends Versioned>(
   throw new OutOfOrderEventError(model.modelName, id, version);
 };
 
+/**
+ * Applies a final change (a cancellation) on top of any older version: nothing can follow it, and the
+ * versions it skips changed nothing this replica keeps (payments is not told of a completion, say).
+ * A record never seen created is still out of order.
+ */
+export const applyFinalVersion = async <T extends Versioned>(
+  model: Model<T>,
+  id: string,
+  version: number,
+  changes: Record<string, unknown>,
+): Promise<ApplyResult> => {
+  const result = await model.updateOne({ _id: id, version: { $lt: version } }, { $set: { ...changes, version } });
+  if (result.matchedCount === 1) return 'applied';
+  if (await model.exists({ _id: id })) return 'duplicate';
+  throw new OutOfOrderEventError(model.modelName, id, version);
+};
+
 /** Inserts the first version of a replicated record; inserting it again is a harmless duplicate. */
 export const insertReplica = async <T>(model: Model<T>, doc: Partial<T> & { _id: string }): Promise<ApplyResult> => {
   try {

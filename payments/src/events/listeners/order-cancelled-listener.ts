@@ -1,4 +1,4 @@
-import { applyVersion, Listener, OrderCancelledEvent, OrderStatus, Subjects } from '@ticketing/common';
+import { applyFinalVersion, Listener, OrderCancelledEvent, OrderStatus, Subjects } from '@ticketing/common';
 import { Order } from '../../models/order';
 import { Payment, PaymentStatus } from '../../models/payment';
 import type { StoredPayment } from '../../services/outcomes';
@@ -8,7 +8,9 @@ export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
   readonly subject = Subjects.OrderCancelled;
 
   async onMessage(data: OrderCancelledEvent['data']): Promise<void> {
-    await applyVersion(Order, data.id, data.version, { status: OrderStatus.Cancelled });
+    // Final, so it may skip versions: orders cancels a paid order (reservation:rejected) two versions on,
+    // the completion between them being no event of payments'.
+    await applyFinalVersion(Order, data.id, data.version, { status: OrderStatus.Cancelled });
     // Also on a duplicate: the delivery that applied the cancellation may have died before this write.
     // One write, whatever the payment's state: on a succeeded payment it stores the refund as due; on a
     // pending one, the write that records its charge will read it.

@@ -37,12 +37,23 @@ it('marks the order cancelled at the next version', async () => {
   expect(await Order.findById(order.id).lean()).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
 });
 
-it('leaves a cancellation that skips a version unacked, and the order as it was', async () => {
+it('applies a cancellation that skips versions, as of a paid order tickets rejected, and refunds its payment', async () => {
+  const { order, paymentId } = await paidOrder();
+  // Orders completed it (version 1, no event of payments') and then cancelled it (version 2).
+  expect(await bus.deliver(Subjects.OrderCancelled, orderCancelledData({ id: order.id, version: 2 }))).toBe('acked');
+  await refunds.settle();
+
+  expect(await Order.findById(order.id).lean()).toMatchObject({ status: OrderStatus.Cancelled, version: 2 });
+  expect((await readPayment(paymentId)).status).toBe(PaymentStatus.Refunded);
+});
+
+it('treats a cancellation older than what it holds as a harmless duplicate', async () => {
   const order = await createOrder();
+  await cancel(order.id, 2);
 
-  await expect(cancel(order.id, 2)).rejects.toBeInstanceOf(OutOfOrderEventError);
+  await expect(cancel(order.id, 1)).resolves.toBeUndefined();
 
-  expect(await Order.findById(order.id).lean()).toMatchObject({ status: OrderStatus.Created, version: 0 });
+  expect(await Order.findById(order.id).lean()).toMatchObject({ status: OrderStatus.Cancelled, version: 2 });
 });
 
 it('leaves a cancellation of an order it has not seen created unacked', async () => {
