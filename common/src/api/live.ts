@@ -22,7 +22,16 @@ export interface PaymentChangedMessage {
   data: { id: string; orderId: string; status: Exclude<PaymentStatus, 'pending'>; reason?: string };
 }
 
-export type LiveMessage = TicketChangedMessage | OrderChangedMessage | PaymentChangedMessage;
+/**
+ * Private: the socket's user sold a ticket or gave a sale's money back. `amountCents` is signed as in the
+ * ledger (GET /api/balances/me/entries): negative for a refund.
+ */
+export interface SaleChangedMessage {
+  type: 'sale:changed';
+  data: { orderId: string; amountCents: number; kind: 'sale' | 'refund' };
+}
+
+export type LiveMessage = TicketChangedMessage | OrderChangedMessage | PaymentChangedMessage | SaleChangedMessage;
 
 /**
  * The close code of a socket refused because its user already has as many open as allowed: the client

@@ -122,6 +122,32 @@ it("sends a declined or refunded payment to its order's owner only, with the rea
   expect(typesOf(other.sockets[0])).toEqual(['ticket:changed']);
 });
 
+it("sends a sale and its refund to the seller's sockets only, even when the order's owner is unknown", async () => {
+  const seller = await userWithSockets(2);
+  const buyer = await userWithSockets(1);
+  const other = await userWithSockets(1);
+  const anonymous = await open(live.url);
+  const order = orderCreatedData({ userId: buyer.user.id });
+  const sold = paymentCreatedData({ orderId: order.id, sellerId: seller.user.id, amountCents: 2550 });
+  const unrouted = paymentCreatedData({ sellerId: seller.user.id, amountCents: 1000 });
+
+  await live.bus.deliver(Subjects.OrderCreated, order);
+  await live.bus.deliver(Subjects.PaymentCreated, sold);
+  await live.bus.deliver(Subjects.PaymentCreated, unrouted);
+  await live.bus.deliver(Subjects.PaymentRefunded, paymentRefundedData({ ...sold }));
+  await fence([...seller.sockets, ...buyer.sockets, ...other.sockets, anonymous]);
+
+  for (const client of seller.sockets) {
+    expect(client.messages.filter((m) => m.type !== 'ticket:changed')).toEqual([
+      { type: 'sale:changed', data: { orderId: order.id, amountCents: 2550, kind: 'sale' } },
+      { type: 'sale:changed', data: { orderId: unrouted.orderId, amountCents: 1000, kind: 'sale' } },
+      { type: 'sale:changed', data: { orderId: order.id, amountCents: -2550, kind: 'refund' } },
+    ]);
+  }
+  expect(typesOf(buyer.sockets[0])).not.toContain('sale:changed');
+  for (const client of [...other.sockets, anonymous]) expect(typesOf(client)).toEqual(['ticket:changed']);
+});
+
 it('treats a tampered or expired session as anonymous: public messages only', async () => {
   const user = testUser();
   const expired = await open(live.url, { cookie: sessionCookie(signUserToken(user, -10)) });

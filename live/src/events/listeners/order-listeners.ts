@@ -7,7 +7,7 @@ import {
   PaymentRefundedEvent,
   Subjects,
 } from '@ticketing/common';
-import type { LiveMessage, OrderChangedMessage } from '@ticketing/common/api';
+import type { LiveMessage, OrderChangedMessage, SaleChangedMessage } from '@ticketing/common/api';
 import type { OrderRoute } from '../order-routes';
 import type { LiveContext } from './live-listener';
 import { LiveListener } from './live-listener';
@@ -45,7 +45,14 @@ export class OrderCancelledListener extends LiveListener<OrderCancelledEvent> {
   }
 }
 
-/** Orders completes the order on this event; its owner hears of both the payment and the order. */
+/** The seller is named by the event itself, so this reaches them even when the order's owner is not known. */
+const pushToSeller = (context: LiveContext, sellerId: string, data: SaleChangedMessage['data']) =>
+  context.hub.publishTo(sellerId, { type: 'sale:changed', data });
+
+/**
+ * Orders completes the order on this event; its owner hears of both the payment and the order, and the
+ * seller of the sale.
+ */
 export class PaymentCreatedListener extends LiveListener<PaymentCreatedEvent> {
   readonly subject = Subjects.PaymentCreated;
 
@@ -55,6 +62,7 @@ export class PaymentCreatedListener extends LiveListener<PaymentCreatedEvent> {
       data: { id: data.id, orderId: data.orderId, status: 'succeeded' },
     }));
     pushToOwner(this.context, data.orderId, (route) => orderChanged(data.orderId, OrderStatus.Complete, route.ticketId));
+    pushToSeller(this.context, data.sellerId, { orderId: data.orderId, amountCents: data.amountCents, kind: 'sale' });
   }
 }
 
@@ -70,7 +78,7 @@ export class PaymentFailedListener extends LiveListener<PaymentFailedEvent> {
   }
 }
 
-/** The charge of a cancelled order went back. */
+/** The charge of a cancelled order went back: the buyer hears of the payment, the seller of the refund. */
 export class PaymentRefundedListener extends LiveListener<PaymentRefundedEvent> {
   readonly subject = Subjects.PaymentRefunded;
 
@@ -79,5 +87,6 @@ export class PaymentRefundedListener extends LiveListener<PaymentRefundedEvent> 
       type: 'payment:changed',
       data: { id: data.id, orderId: data.orderId, status: 'refunded' },
     }));
+    pushToSeller(this.context, data.sellerId, { orderId: data.orderId, amountCents: -data.amountCents, kind: 'refund' });
   }
 }
