@@ -28,6 +28,9 @@ export async function Header() {
               <Link href="/orders" className="nav-link" data-testid="nav-orders">
                 My orders
               </Link>
+              <Link href="/sales" className="nav-link" data-testid="nav-sales">
+                My sales
+              </Link>
             </nav>
             <span className="current-user" data-testid="current-user" title={`Signed in as ${user.email}`}>
               {user.email}

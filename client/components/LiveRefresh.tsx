@@ -13,15 +13,18 @@ const COALESCE_MS = 500;
 
 interface LiveRefreshProps {
   /** Tickets the page shows: a change to one of them re-renders the page with fresh data. */
-  ticketIds: string[];
+  ticketIds?: string[];
   /** Also re-render when any ticket comes (back) on sale: the first page of the list would show it. */
   newListings?: boolean;
+  /** Re-render on the signed-in seller's sales and refunds (the balance and its entries). */
+  sales?: boolean;
 }
 
-const concerns = (message: LiveMessage, { ticketIds, newListings }: LiveRefreshProps) =>
-  message.type === 'ticket:changed' && (ticketIds.includes(message.data.id) || (newListings === true && message.data.available));
+const concerns = (message: LiveMessage, { ticketIds = [], newListings, sales }: LiveRefreshProps) =>
+  (message.type === 'ticket:changed' && (ticketIds.includes(message.data.id) || (newListings === true && message.data.available))) ||
+  (message.type === 'sale:changed' && sales === true);
 
-/** Re-renders the server page (router.refresh: no reload, state kept) when a ticket it shows changes. */
+/** Re-renders the server page (router.refresh: no reload, state kept) when something it shows changes. */
 export function LiveRefresh(props: LiveRefreshProps) {
   const router = useRouter();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);

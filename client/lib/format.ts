@@ -4,6 +4,15 @@ const currency = new Intl.NumberFormat('en-US', { style: 'currency', currency: '
 
 export const formatPrice = (price: number): string => currency.format(price);
 
+/** Whole cents of `code` (ISO 4217, any case) as money; every currency the API uses has two minor digits. */
+export const formatCents = (cents: number, code: string): string =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency: code.toUpperCase() }).format(cents / 100);
+
+const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC', timeZoneName: 'short' });
+
+/** An ISO timestamp for people; UTC, as pages render on the server, which does not know the reader's zone. */
+export const formatDateTime = (iso: string): string => dateTime.format(new Date(iso));
+
 export const STATUS_LABELS: Record<OrderStatus, string> = {
   created: 'Reserved',
   complete: 'Paid',
