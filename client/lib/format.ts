@@ -8,10 +8,10 @@ export const formatPrice = (price: number): string => currency.format(price);
 export const formatCents = (cents: number, code: string): string =>
   new Intl.NumberFormat('en-US', { style: 'currency', currency: code.toUpperCase() }).format(cents / 100);
 
-const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC', timeZoneName: 'short' });
+const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 /** An ISO timestamp for people; UTC, as pages render on the server, which does not know the reader's zone. */
-export const formatDateTime = (iso: string): string => dateTime.format(new Date(iso));
+export const formatDateTime = (iso: string): string => `${dateTime.format(new Date(iso))} UTC`;
 
 export const STATUS_LABELS: Record<OrderStatus, string> = {
   created: 'Reserved',

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ApiError, Balance, BalanceEntry } from '@ticketing/common/api';
 import { ErrorState } from '@/components/ErrorState';
-import { LiveRefresh } from '@/components/LiveRefresh';
+import { SalesRefresh } from '@/components/SalesRefresh';
 import { serverFetch } from '@/lib/api';
 import { formatCents, formatDateTime } from '@/lib/format';
 import { requireUser } from '@/lib/session';
@@ -28,7 +28,7 @@ export default async function Sales() {
 
   return (
     <>
-      <LiveRefresh sales />
+      <SalesRefresh shown={entries.data.map((entry) => `${entry.kind}:${entry.orderId}` as const)} />
       <section className="page-heading">
         <div>
           <h1>My sales</h1>

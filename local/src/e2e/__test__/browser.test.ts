@@ -242,3 +242,41 @@ it("shows another page the reservation within 2 s, and flips the buyer's order t
   expect(await buyer.page.getByTestId('live-down').count()).toBe(0);
   await shoot(buyer.page, '11-live-order-paid');
 }, 120_000);
+
+it("shows the seller, on My sales, a sale's new balance and entry within a few seconds, without a reload", async () => {
+  const seller = await newUser('sales-seller');
+  await seller.page.goto('/tickets/new');
+  await seller.page.getByTestId('ticket-title').fill('Sales Page Show');
+  await seller.page.getByTestId('ticket-price').fill('31.25');
+  await seller.page.getByTestId('ticket-submit').click();
+  await seller.page.getByTestId('ticket-detail-title').filter({ hasText: 'Sales Page Show' }).waitFor();
+  const ticketPath = new URL(seller.page.url()).pathname;
+
+  await seller.page.getByTestId('nav-sales').click();
+  await seller.page.waitForURL(/\/sales$/);
+  expect(await seller.page.getByTestId('sales-balance').textContent()).toBe('$0.00');
+  await seller.page.getByTestId('sales-empty').waitFor();
+  await seller.page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
+
+  const buyer = await newUser('sales-buyer');
+  await buyer.page.goto(ticketPath);
+  for (let attempt = 0; !buyer.page.url().includes('/orders/') && attempt < 40; attempt++) {
+    await buyer.page.getByTestId('buy-button').click();
+    await buyer.page.waitForURL(/\/orders\//, { timeout: 500 }).catch(() => undefined);
+  }
+  await buyer.page.getByTestId('countdown').waitFor();
+  const orderId = new URL(buyer.page.url()).pathname.split('/').pop();
+  await buyer.page.getByTestId('test-token').selectOption('tok_visa');
+  await buyer.page.getByTestId('pay-button').click();
+  await buyer.page.getByTestId('payment-success').waitFor();
+
+  await seller.page.locator('[data-testid="sales-balance"][data-cents="3125"]').waitFor({ timeout: 5_000 });
+  expect(await seller.page.getByTestId('sales-balance').textContent()).toBe('$31.25');
+  const entry = seller.page.getByTestId('sales-entry');
+  expect(await entry.count()).toBe(1);
+  expect(await entry.getAttribute('data-kind')).toBe('sale');
+  expect(await entry.getAttribute('data-order-id')).toBe(orderId);
+  expect(await entry.getByTestId('sales-entry-amount').textContent()).toBe('$31.25');
+  expect(await seller.page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded === true)).toBe(true);
+  await shoot(seller.page, '12-live-my-sales');
+}, 120_000);
