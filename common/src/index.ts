@@ -11,6 +11,7 @@ export * from './session/user-token';
 export * from './middlewares/current-user';
 export * from './middlewares/require-auth';
 export * from './middlewares/validate-request';
+export * from './middlewares/page-limit';
 export * from './middlewares/error-handler';
 
 export * from './events/subjects';

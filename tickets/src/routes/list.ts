@@ -1,22 +1,12 @@
 import express, { Request, Response } from 'express';
 import { matchedData, query } from 'express-validator';
-import { validateRequest } from '@ticketing/common';
+import { DEFAULT_PAGE_SIZE, pageLimit, validateRequest } from '@ticketing/common';
 import { Ticket } from '../models/ticket';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 const router = express.Router();
 
-// A repeated parameter arrives as an array, which would otherwise be checked element by element.
 const pageQuery = [
-  query('limit', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
-    .optional()
-    .not()
-    .isArray()
-    .bail()
-    .isInt({ min: 1, max: MAX_PAGE_SIZE })
-    .toInt(),
+  pageLimit(),
   query('cursor', 'cursor must be a ticket id from X-Next-Cursor').optional().not().isArray().bail().isMongoId(),
 ];
 

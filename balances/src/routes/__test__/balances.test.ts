@@ -1,9 +1,9 @@
 import request from 'supertest';
+import { MAX_PAGE_SIZE } from '@ticketing/common';
 import type * as Api from '@ticketing/common/api';
 import { newId, signinCookie, useTestDatabase } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { balancesBus, deliverAll, refundOf, sale } from '../../__test__/events';
-import { MAX_PAGE_SIZE } from '../list-entries';
 
 useTestDatabase();
 const bus = balancesBus();

@@ -1,10 +1,10 @@
 import request from 'supertest';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@ticketing/common';
 import type * as Api from '@ticketing/common/api';
 import { useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
 import { createReservedTicket, createTicket } from '../../__test__/fixtures';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../list';
 
 useServiceTest(ticketOutbox);
 
