@@ -7,7 +7,7 @@ import {
   PaymentRefundedEvent,
   Subjects,
 } from '@ticketing/common';
-import type { LiveMessage, OrderChangedMessage, SaleChangedMessage } from '@ticketing/common/api';
+import type { LiveMessage, OrderChangedMessage, PaymentChangedMessage, SaleChangedMessage } from '@ticketing/common/api';
 import type { OrderRoute } from '../order-routes';
 import type { LiveContext } from './live-listener';
 import { LiveListener } from './live-listener';
@@ -30,6 +30,12 @@ export class OrderCreatedListener extends LiveListener<OrderCreatedEvent> {
     this.context.hub.publishTo(data.userId, orderChanged(data.id, OrderStatus.Created, data.ticket.id));
   }
 }
+
+const paymentChanged = (
+  { id, orderId }: { id: string; orderId: string },
+  status: PaymentChangedMessage['data']['status'],
+  reason?: string,
+): PaymentChangedMessage => ({ type: 'payment:changed', data: { id, orderId, status, ...(reason !== undefined && { reason }) } });
 
 /** An order whose owner is not known (older than the routes' window) reaches nobody: no guessing. */
 const pushToOwner = (context: LiveContext, orderId: string, message: (route: OrderRoute) => LiveMessage) => {
@@ -57,10 +63,7 @@ export class PaymentCreatedListener extends LiveListener<PaymentCreatedEvent> {
   readonly subject = Subjects.PaymentCreated;
 
   protected push(data: PaymentCreatedEvent['data']): void {
-    pushToOwner(this.context, data.orderId, () => ({
-      type: 'payment:changed',
-      data: { id: data.id, orderId: data.orderId, status: 'succeeded' },
-    }));
+    pushToOwner(this.context, data.orderId, () => paymentChanged(data, 'succeeded'));
     pushToOwner(this.context, data.orderId, (route) => orderChanged(data.orderId, OrderStatus.Complete, route.ticketId));
     pushToSeller(this.context, data.sellerId, { orderId: data.orderId, amountCents: data.amountCents, kind: 'sale' });
   }
@@ -71,10 +74,7 @@ export class PaymentFailedListener extends LiveListener<PaymentFailedEvent> {
   readonly subject = Subjects.PaymentFailed;
 
   protected push(data: PaymentFailedEvent['data']): void {
-    pushToOwner(this.context, data.orderId, () => ({
-      type: 'payment:changed',
-      data: { id: data.id, orderId: data.orderId, status: 'failed', reason: data.reason },
-    }));
+    pushToOwner(this.context, data.orderId, () => paymentChanged(data, 'failed', data.reason));
   }
 }
 
@@ -83,10 +83,7 @@ export class PaymentRefundedListener extends LiveListener<PaymentRefundedEvent> 
   readonly subject = Subjects.PaymentRefunded;
 
   protected push(data: PaymentRefundedEvent['data']): void {
-    pushToOwner(this.context, data.orderId, () => ({
-      type: 'payment:changed',
-      data: { id: data.id, orderId: data.orderId, status: 'refunded' },
-    }));
+    pushToOwner(this.context, data.orderId, () => paymentChanged(data, 'refunded'));
     pushToSeller(this.context, data.sellerId, { orderId: data.orderId, amountCents: -data.amountCents, kind: 'refund' });
   }
 }

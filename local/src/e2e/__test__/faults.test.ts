@@ -391,19 +391,7 @@ it('no double charge: one payment sent 10 times at once, and payments racing exp
   expect(stripe.done('POST /v1/charges') - chargesBefore).toBe(1);
 
   const racers = await signUpMany('racer-pay', racing.length);
-  const orders = await Promise.all(
-    racers.map(async (racer, i) => (await racer.post<Order>('/api/orders', { ticketId: racing[i].id })).body),
-  );
-  await waitUntil(
-    async () =>
-      (await replicaCount(
-        'payments',
-        'orders',
-        orders.map((o) => o.id),
-      )) === orders.length,
-    20_000,
-    'payments replica',
-  );
+  const orders = await placeOrders(racers, racing);
   // Pay each order around its expiry: from 600 ms before to 600 ms after.
   await Promise.all(
     orders.map(async (raceOrder, i) => {
