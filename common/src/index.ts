@@ -6,8 +6,10 @@ export * from './errors/request-validation-error';
 export * from './errors/payload-too-large-error';
 export * from './errors/client-error';
 export * from './errors/too-many-requests-error';
+export * from './errors/forbidden-error';
 
 export * from './session/user-token';
+export * from './session/admission-token';
 export * from './middlewares/current-user';
 export * from './middlewares/require-auth';
 export * from './middlewares/validate-request';

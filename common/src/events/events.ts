@@ -1,14 +1,29 @@
 import { OrderStatus } from './order-status';
 import { Subjects } from './subjects';
 
+/**
+ * A listing's units and sale rules. Optional on the wire: messages published before listings had
+ * them mean one unit, on sale at once, no waiting room.
+ */
+export interface ListingFields {
+  /** Units for sale (1–10,000). */
+  quantity?: number;
+  /** Units not held by an active or paid order, as tickets knows it. */
+  available?: number;
+  /** ISO 8601 timestamp before which orders are refused; null: on sale now. */
+  onSaleAt?: string | null;
+  /** Buyers must be admitted by the queue service, at most `activeBuyers` at once; null: no waiting room. */
+  waitingRoom?: { activeBuyers: number } | null;
+}
+
 export interface TicketCreatedEvent {
   subject: Subjects.TicketCreated;
-  data: { id: string; version: number; title: string; price: number; userId: string };
+  data: { id: string; version: number; title: string; price: number; userId: string } & ListingFields;
 }
 
 export interface TicketUpdatedEvent {
   subject: Subjects.TicketUpdated;
-  data: { id: string; version: number; title: string; price: number; userId: string; orderId?: string };
+  data: { id: string; version: number; title: string; price: number; userId: string; orderId?: string } & ListingFields;
 }
 
 export interface OrderCreatedEvent {
@@ -20,8 +35,14 @@ export interface OrderCreatedEvent {
     userId: string;
     /** ISO 8601 timestamp. */
     expiresAt: string;
-    /** `sellerId`: the ticket's owner, who is paid for it. */
+    /** `sellerId`: the ticket's owner, who is paid for it. `price`: one unit's price when the order was placed. */
     ticket: { id: string; price: number; sellerId: string };
+    /** Units ordered (1–4); absent on older messages: 1. */
+    quantity?: number;
+    /** What the buyer pays, quantity × price in exact integer cents; absent on older messages: the price in cents. */
+    totalCents?: number;
+    /** The waiting-room admission the order was placed with, if its listing has a waiting room. */
+    admissionId?: string;
   };
 }
 

@@ -20,7 +20,7 @@ let cached: { text: string; key: KeyObject } | undefined;
  * JWT_KEY as a KeyObject, made once per key: given the string, jsonwebtoken first tries it as a
  * public key on every call, which cost about a tenth of a service's CPU per request (profiled).
  */
-const signingKey = (): KeyObject => {
+export const signingKey = (): KeyObject => {
   const text = jwtKey();
   if (cached?.text !== text) cached = { text, key: createSecretKey(Buffer.from(text)) };
   return cached.key;
