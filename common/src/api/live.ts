@@ -2,7 +2,7 @@
  * The messages GET /api/live pushes over its WebSocket, as docs/design.md's "Live updates" section gives them.
  * Types only, like the rest of `@ticketing/common/api`.
  */
-import type { OrderStatus, PaymentStatus } from './types';
+import type { OrderStatus, PaymentStatus, QueueStatus } from './types';
 
 /** Public: any ticket was created, edited, reserved or released. */
 export interface TicketChangedMessage {
@@ -38,3 +38,12 @@ export type LiveMessage = TicketChangedMessage | OrderChangedMessage | PaymentCh
  * does not reconnect after it. A type, as this module carries no values; each side declares its constant with it.
  */
 export type TooManySocketsCloseCode = 4008;
+
+/**
+ * What GET /api/queue/:ticketId/ws pushes to a buyer in that waiting room: `queue:status` at least every
+ * 2 s while waiting, and at once (within 1 s) when the buyer is admitted or the admission ends.
+ */
+export interface QueueStatusMessage {
+  type: 'queue:status';
+  data: QueueStatus;
+}

@@ -33,11 +33,20 @@ export interface CurrentUserResponse {
 export interface Ticket {
   id: string;
   title: string;
+  /** One unit's price, in dollars with at most two decimals. */
   price: number;
   userId: string;
   version: number;
-  /** Set while an order holds the ticket. */
+  /** Set while an order holds a one-unit listing. */
   orderId?: string;
+  /** Units for sale (1–10,000). */
+  quantity: number;
+  /** Units not held by an active or paid order. */
+  available: number;
+  /** ISO timestamp before which orders are refused (400 "Not on sale yet"); null: on sale now. */
+  onSaleAt: string | null;
+  /** Orders need an admission from the queue service (403 without one); null: no waiting room. */
+  waitingRoom: { activeBuyers: number } | null;
 }
 
 /** The status values as JSON carries them. */
@@ -50,8 +59,12 @@ export interface Order {
   /** ISO timestamp after which an unpaid order is cancelled. */
   expiresAt: string;
   version: number;
-  /** What the buyer pays: the ticket's price when the order was placed. */
+  /** One unit's price when the order was placed. */
   price: number;
+  /** Units ordered (1–4). */
+  quantity: number;
+  /** What the buyer pays: quantity × price, in exact integer cents. */
+  totalCents: number;
   /** The ticket as it is listed now. */
   ticket: Pick<Ticket, 'id' | 'title' | 'price'>;
 }
@@ -96,3 +109,18 @@ export interface BalanceEntry {
   createdAt: string;
 }
 export * from './live';
+
+/**
+ * GET /api/queue/:ticketId/me: the caller's place in a listing's waiting room. `position` counts from 1
+ * (0 once admitted or when not in line), `ahead` = position − 1. Once admitted, `admissionToken` goes
+ * with POST /api/orders as `admission`, until `admissionExpiresAt` (ISO) unless an order was placed with it.
+ */
+export interface QueueStatus {
+  ticketId: string;
+  position: number;
+  ahead: number;
+  etaSeconds: number;
+  admitted: boolean;
+  admissionExpiresAt?: string;
+  admissionToken?: string;
+}
