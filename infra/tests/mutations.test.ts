@@ -4,7 +4,7 @@ import { artifactProblems, sharedDockerfileProblems } from './lib/artifacts';
 import { parseDockerfile, unexpandedProblems } from './lib/dockerfile';
 import { builtImages, listRepoFiles, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { contextCopyProblems, finalImageProblems, isIgnored } from './lib/image-build';
-import { Cluster, IContainer, IDeployment, IService, nameOf } from './lib/kube';
+import { Cluster, IContainer, IDeployment, isDeployment, IService, nameOf } from './lib/kube';
 import { loadManifests, parseManifests } from './lib/manifests';
 import { gracefulShutdownProblems, imagePinProblems, persistenceProblems, podResourceProblems, volumeProblems } from './lib/pods';
 import { readRepoFile } from './lib/repo';
@@ -30,7 +30,7 @@ const reports = (problems: string[], fragment: string) =>
   expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
 
 const deployment = (cluster: Cluster, name: string): IDeployment => {
-  const found = cluster.deployments.find((candidate) => nameOf(candidate) === name);
+  const found = cluster.workloads.filter(isDeployment).find((candidate) => nameOf(candidate) === name);
   if (!found) throw new Error(`no Deployment ${name}`);
   return found;
 };

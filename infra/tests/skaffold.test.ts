@@ -40,8 +40,8 @@ describe('skaffold.yaml', () => {
     expect(config.build.artifacts.flatMap((artifact) => artifactProblems(artifact, context, files))).toEqual([]);
   });
 
-  it('deploys the manifests of infra/k8s', () => {
-    expect(config.manifests.rawYaml).toEqual(['infra/k8s/*']);
+  it('deploys the manifests of infra/k8s, and the event bus of infra/k8s-nats-streaming', () => {
+    expect(config.manifests.rawYaml).toEqual(['infra/k8s/*', 'infra/k8s-nats-streaming/*']);
     expect(rawYamlProblems(config, files)).toEqual([]);
   });
 
