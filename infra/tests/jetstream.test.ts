@@ -70,6 +70,10 @@ describe('the jetstream profile', () => {
     expect(deployedFiles(profiles('production', 'jetstream'))).toEqual(deployedFiles(profiles('jetstream')));
   });
 
+  it('is rendered by name: a profile skaffold.yaml does not have is an error, not the default deployment', () => {
+    expect(() => loadCluster('jetstreams')).toThrow('skaffold.yaml has no profile jetstreams');
+  });
+
   it('validates against the Kubernetes schema, with no unknown field and each kind and name once', () => {
     const manifests = loadDeployedManifests('jetstream');
     expect(schemaProblems(manifests)).toEqual([]);

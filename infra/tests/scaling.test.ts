@@ -196,10 +196,27 @@ describe('a PodDisruptionBudget', () => {
     budget(cluster, 'auth-pdb').maxUnavailable = 0;
     budget(cluster, 'tickets-pdb').maxUnavailable = '50%';
     expect(disruptionBudgetProblems(cluster, built)).toEqual([
-      'Deployment auth-depl: PodDisruptionBudget auth-pdb lets no pod go at 2 pods, so a node drain would hang',
-      'Deployment balances-depl: PodDisruptionBudget balances-pdb lets all 2 pods go at once',
-      'Deployment orders-depl: PodDisruptionBudget orders-pdb lets no pod go at 2 pods, so a node drain would hang',
+      'Deployment auth-depl: PodDisruptionBudget auth-pdb lets no pod go at 2 pod(s), so a node drain would hang',
+      'Deployment balances-depl: PodDisruptionBudget balances-pdb lets all 2 pod(s) go at once, so it protects nothing',
+      'Deployment orders-depl: PodDisruptionBudget orders-pdb lets no pod go at 2 pod(s), so a node drain would hang',
       'Deployment tickets-depl: PodDisruptionBudget tickets-pdb sets neither maxUnavailable nor minAvailable as a count',
+    ]);
+  });
+
+  it('over a single database pod is reported: it could only hang every node drain, or protect nothing', () => {
+    const cluster = loadCluster('jetstream');
+    const single = (name: string, app: string, limit: { minAvailable: number } | { maxUnavailable: number }) =>
+      cluster.disruptionBudgets.push({
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name },
+        spec: { ...limit, selector: { matchLabels: { app } } },
+      });
+    single('auth-mongo-pdb', 'auth-mongo', { minAvailable: 1 });
+    single('nats-pdb', 'nats', { maxUnavailable: 1 });
+    expect(disruptionBudgetProblems(cluster, built)).toEqual([
+      'Deployment auth-mongo-depl: PodDisruptionBudget auth-mongo-pdb lets no pod go at 1 pod(s), so a node drain would hang',
+      'StatefulSet nats: PodDisruptionBudget nats-pdb lets all 1 pod(s) go at once, so it protects nothing',
     ]);
   });
 });

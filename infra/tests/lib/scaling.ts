@@ -118,7 +118,8 @@ const evictable = (budget: IPodDisruptionBudget, pods: number): number | undefin
 /**
  * Each stateless service has exactly one PodDisruptionBudget (an eviction that two budgets cover fails), which at its
  * fewest pods lets one go (a node drain proceeds) and keeps one (the service stays up); each budget selects the pods
- * of exactly one workload, as a count, not a percentage.
+ * of exactly one workload, as a count, not a percentage. A single pod (a database) has none: a budget could only
+ * hang every drain or protect nothing.
  */
 export const disruptionBudgetProblems = (cluster: Cluster, builtImages: Set<string>): string[] => {
   const covered = (budget: IPodDisruptionBudget) =>
@@ -129,17 +130,18 @@ export const disruptionBudgetProblems = (cluster: Cluster, builtImages: Set<stri
     if (workloads.length > 1) return [`${describeBudget(budget)}: selects the pods of ${workloads.map(describeWorkload).join(' and ')}`];
     return [];
   });
-  const workloadProblems = statelessWorkloads(cluster, builtImages).flatMap((workload) => {
+  const stateless = statelessWorkloads(cluster, builtImages);
+  const workloadProblems = cluster.workloads.flatMap((workload) => {
     const label = describeWorkload(workload);
     const budgets = cluster.disruptionBudgets.filter((budget) => covered(budget).includes(workload));
-    if (budgets.length === 0) return [`${label}: no PodDisruptionBudget selects its pods`];
+    if (budgets.length === 0) return stateless.includes(workload) ? [`${label}: no PodDisruptionBudget selects its pods`] : [];
     if (budgets.length > 1) return [`${label}: ${budgets.map(describeBudget).join(' and ')} both select its pods`];
     const [budget] = budgets;
     const floor = replicaFloor(cluster, workload);
     const allowed = evictable(budget, floor);
     if (allowed === undefined) return [`${label}: ${describeBudget(budget)} sets neither maxUnavailable nor minAvailable as a count`];
-    if (allowed < 1) return [`${label}: ${describeBudget(budget)} lets no pod go at ${floor} pods, so a node drain would hang`];
-    if (allowed >= floor) return [`${label}: ${describeBudget(budget)} lets all ${floor} pods go at once`];
+    if (allowed < 1) return [`${label}: ${describeBudget(budget)} lets no pod go at ${floor} pod(s), so a node drain would hang`];
+    if (allowed >= floor) return [`${label}: ${describeBudget(budget)} lets all ${floor} pod(s) go at once, so it protects nothing`];
     return [];
   });
   return [...budgetProblems, ...workloadProblems];
