@@ -136,8 +136,8 @@ describe('the pods of the databases, NATS and Redis', () => {
     container(cluster, 'nats-depl').image = 'nats-streaming:latest';
     expect(imagePinProblems(cluster, built)).toEqual([
       'Deployment expiration-redis-depl: image redis:7-alpine is pinned to 7-alpine, which moves with each release; pin a patch release',
-      'Deployment orders-mongo-depl: image mongo:7.0 is pinned to 7.0, which moves with each release; pin a patch release',
       'Deployment nats-depl: image nats-streaming:latest is neither built by skaffold nor pinned to a tag',
+      'Deployment orders-mongo-depl: image mongo:7.0 is pinned to 7.0, which moves with each release; pin a patch release',
     ]);
   });
 

@@ -12,10 +12,12 @@ describe('the manifests skaffold deploys, with any profile', () => {
   ]);
   const { manifests, problems } = parseManifests(files);
 
-  it('come from infra/k8s, the event bus folders and the seed', () => {
+  it('come from infra/k8s, the event bus and database folders and the seed', () => {
     expect([...new Set(files.map(({ file }) => file.replace(/\/[^/]+$/, '')))].sort()).toEqual([
       'infra/k8s',
       'infra/k8s-jetstream',
+      'infra/k8s-mongo',
+      'infra/k8s-mongo-replicaset',
       'infra/k8s-nats-streaming',
       'infra/k8s-seed',
     ]);

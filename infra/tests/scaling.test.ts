@@ -43,39 +43,50 @@ const autoscaler = (cluster: Cluster, name: string) => {
   return found.spec;
 };
 
-describe.each([[[]], [['jetstream']], [['production', 'jetstream']]])('the cluster of profiles %j', (profiles: string[]) => {
-  const cluster = loadCluster(...profiles);
+describe.each([[[]], [['jetstream']], [['production', 'jetstream']], [['mongo-replicaset', 'jetstream']]])(
+  'the cluster of profiles %j',
+  (profiles: string[]) => {
+    const cluster = loadCluster(...profiles);
 
-  it('runs every stateless service, and only those, as at least two pods', () => {
-    expect(statelessWorkloads(cluster, built).map(nameOf).sort()).toEqual([...stateless].sort());
-    expect(replicaProblems(cluster, built)).toEqual([]);
-    expect(stateless.map((name) => replicaFloor(cluster, deployment(cluster, name)))).toEqual(stateless.map(() => 2));
-  });
+    it('runs every stateless service, and only those, as at least two pods', () => {
+      expect(statelessWorkloads(cluster, built).map(nameOf).sort()).toEqual([...stateless].sort());
+      expect(replicaProblems(cluster, built)).toEqual([]);
+      expect(stateless.map((name) => replicaFloor(cluster, deployment(cluster, name)))).toEqual(stateless.map(() => 2));
+    });
 
-  it('rolls out one surge pod at a time and never takes one away before its successor is ready', () => {
-    expect(rolloutProblems(cluster, built)).toEqual([]);
-  });
+    it('rolls out one surge pod at a time and never takes one away before its successor is ready', () => {
+      expect(rolloutProblems(cluster, built)).toEqual([]);
+    });
 
-  it('prefers to put the pods of each service on different nodes', () => {
-    expect(spreadProblems(cluster, built)).toEqual([]);
-  });
+    it('prefers to put the pods of each service on different nodes', () => {
+      expect(spreadProblems(cluster, built)).toEqual([]);
+    });
 
-  it('gives each stateless service one PodDisruptionBudget that lets one pod go at a time', () => {
-    expect(disruptionBudgetProblems(cluster, built)).toEqual([]);
-    expect(cluster.disruptionBudgets.map((pdb) => `${nameOf(pdb)} ${JSON.stringify(pdb.spec?.maxUnavailable)}`).sort()).toEqual(
-      stateless.map((name) => `${name.replace(/-depl$/, '-pdb')} 1`).sort(),
-    );
-  });
+    it('gives each stateless service one PodDisruptionBudget that lets one pod go at a time', () => {
+      expect(disruptionBudgetProblems(cluster, built)).toEqual([]);
+      expect(cluster.disruptionBudgets.map((pdb) => `${nameOf(pdb)} ${JSON.stringify(pdb.spec?.maxUnavailable)}`).sort()).toEqual(
+        [
+          ...stateless.map((name) => name.replace(/-depl$/, '-pdb')),
+          // The replica sets' own: one member of three at a time.
+          ...(profiles.includes('mongo-replicaset')
+            ? ['auth', 'balances', 'orders', 'payments', 'tickets'].map((name) => `${name}-mongo-pdb`)
+            : []),
+        ]
+          .map((name) => `${name} 1`)
+          .sort(),
+      );
+    });
 
-  it('autoscales the services a rush loads on CPU, each with a CPU request on every container', () => {
-    expect(autoscalerProblems(cluster)).toEqual([]);
-    expect(autoscaledNames(cluster)).toEqual(rushed);
-  });
+    it('autoscales the services a rush loads on CPU, each with a CPU request on every container', () => {
+      expect(autoscalerProblems(cluster)).toEqual([]);
+      expect(autoscaledNames(cluster)).toEqual(rushed);
+    });
 
-  it('gives every container of every workload CPU and memory requests and limits', () => {
-    expect(podResourceProblems(cluster)).toEqual([]);
-  });
-});
+    it('gives every container of every workload CPU and memory requests and limits', () => {
+      expect(podResourceProblems(cluster)).toEqual([]);
+    });
+  },
+);
 
 describe('a stateless service', () => {
   it('left at one pod, or with a replicas field under its autoscaler, is reported', () => {

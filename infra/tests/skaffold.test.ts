@@ -41,7 +41,7 @@ describe('skaffold.yaml', () => {
   });
 
   it('deploys the manifests of infra/k8s, and the event bus of infra/k8s-nats-streaming', () => {
-    expect(config.manifests.rawYaml).toEqual(['infra/k8s/*', 'infra/k8s-nats-streaming/*']);
+    expect(config.manifests.rawYaml).toEqual(['infra/k8s/*', 'infra/k8s-nats-streaming/*', 'infra/k8s-mongo/*']);
     expect(rawYamlProblems(config, files)).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -17,6 +18,7 @@ export type {
   IDeployment,
   IHorizontalPodAutoscaler,
   IIngress,
+  IJob,
   INetworkPolicy,
   IPersistentVolumeClaim,
   IPodDisruptionBudget,
@@ -39,6 +41,8 @@ export interface Cluster {
   networkPolicies: INetworkPolicy[];
   disruptionBudgets: IPodDisruptionBudget[];
   autoscalers: IHorizontalPodAutoscaler[];
+  /** Run-once pods: the replica sets' init Jobs. */
+  jobs: IJob[];
 }
 
 const isKind = (object: Record<string, unknown>, apiVersion: string, kind: string) =>
@@ -58,6 +62,7 @@ export const toCluster = (manifests: Pick<Manifest, 'object'>[]): Cluster => {
     networkPolicies: of<INetworkPolicy>('networking.k8s.io/v1', 'NetworkPolicy'),
     disruptionBudgets: of<IPodDisruptionBudget>('policy/v1', 'PodDisruptionBudget'),
     autoscalers: of<IHorizontalPodAutoscaler>('autoscaling/v2', 'HorizontalPodAutoscaler'),
+    jobs: of<IJob>('batch/v1', 'Job'),
   };
 };
 
