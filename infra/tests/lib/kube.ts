@@ -26,7 +26,7 @@ export type {
   IStatefulSet,
 };
 
-/** What runs pods: a Deployment, or a StatefulSet (JetStream's server, which keeps a volume per pod). */
+/** What runs pods: a Deployment, or a StatefulSet (JetStream's server, a replica set's members: a volume and a name per pod). */
 export type Workload = IDeployment | IStatefulSet;
 
 /** The objects of the manifests that the checks reason about, by kind. */
