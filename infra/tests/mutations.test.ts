@@ -19,6 +19,7 @@ import {
   patchProblems,
   productionProfileProblems,
   SkaffoldConfig,
+  undocumentedProfileProblems,
   withProfile,
 } from './lib/skaffold';
 import { ingressProblems, natsClusterProblems, selectorProblems, serviceAddressProblems, servicePortProblems } from './lib/wiring';
@@ -423,6 +424,16 @@ describe('skaffold.yaml', () => {
       c.profiles?.[0].patches.push({ op: 'remove', path: '/build/artifacts/9/docker/target' });
     });
     expect(patchProblems(config)).toEqual(['profile production: remove /build/artifacts/9/docker/target points at nothing']);
+  });
+
+  it('with a profile the README never shows in use is reported', () => {
+    const docs = readSetupDocs();
+    const without = docs.replace(/skaffold dev -p mongo-replicaset/g, 'skaffold dev');
+    expect(without).not.toBe(docs);
+    expect(undocumentedProfileProblems(original, without)).toEqual([
+      'profile mongo-replicaset: no `skaffold dev -p mongo-replicaset` (or run) in the docs',
+    ]);
+    expect(undocumentedProfileProblems(original, docs.replace(/-p production,jetstream/g, '-p production'))).toEqual([]);
   });
 
   it('whose production profile forgets an artifact is reported', () => {

@@ -1,8 +1,16 @@
 import path from 'path';
 import { artifactFolder, artifactProblems, rawYamlProblems, sharedDockerfileProblems } from './lib/artifacts';
-import { listRepoFiles, loadCluster, loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
+import { listRepoFiles, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { readRepoFile } from './lib/repo';
-import { checkSkaffold, imageProblems, parseSkaffold, patchProblems, productionProfileProblems, withProfile } from './lib/skaffold';
+import {
+  checkSkaffold,
+  imageProblems,
+  parseSkaffold,
+  patchProblems,
+  productionProfileProblems,
+  undocumentedProfileProblems,
+  withProfile,
+} from './lib/skaffold';
 
 const config = loadSkaffoldConfig();
 const context = repoBuildContext();
@@ -47,6 +55,11 @@ describe('skaffold.yaml', () => {
 
   it('has profile patches that point at existing fields', () => {
     expect(patchProblems(config)).toEqual([]);
+  });
+
+  it('shows every profile in use in the README', () => {
+    expect((config.profiles ?? []).map((profile) => profile.name)).toEqual(['production', 'seed', 'jetstream', 'mongo-replicaset']);
+    expect(undocumentedProfileProblems(config, readSetupDocs())).toEqual([]);
   });
 
   it('has a production profile that builds the final stage of every image, with the same build arguments', () => {

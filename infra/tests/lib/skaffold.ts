@@ -262,3 +262,13 @@ export const folderSwapProblems = (
     ...(profiledFiles.some(inFolder(swap.to)) ? [] : [`${label} deploys nothing of ${swap.to}`]),
   ];
 };
+
+/** Every profile is shown in use in the docs: a `skaffold dev|run ... -p <name>` (alone or among others, comma-separated). */
+export const undocumentedProfileProblems = (config: SkaffoldConfig, markdown: string): string[] => {
+  const used = new Set(
+    [...markdown.matchAll(/skaffold\s+(?:dev|run)\b[^\n`]*?\s(?:-p|--profile)[=\s]([\w,-]+)/g)].flatMap((match) => match[1].split(',')),
+  );
+  return (config.profiles ?? [])
+    .filter((profile) => !used.has(profile.name))
+    .map((profile) => `profile ${profile.name}: no \`skaffold dev -p ${profile.name}\` (or run) in the docs`);
+};
