@@ -39,6 +39,8 @@ it('reserves the ticket for the caller: 201 with the order and its ticket', asyn
     expiresAt: expect.any(String),
     version: 0,
     price: 19.99,
+    quantity: 1,
+    totalCents: 1999,
     ticket: { id: ticket.id, title: 'Concert', price: 19.99 },
   });
   expect(await Order.findById((res.body as Api.Order).id)).toMatchObject({ userId, status: OrderStatus.Created, version: 0 });
@@ -57,7 +59,9 @@ it('publishes order:created with what was stored', async () => {
       status: OrderStatus.Created,
       userId,
       expiresAt: order.expiresAt,
-      ticket: { id: ticket.id, price: 19.99, sellerId: ticket.userId },
+      ticket: { id: ticket.id, price: 19.99, sellerId: ticket.userId, version: 0 },
+      quantity: 1,
+      totalCents: 1999,
     },
   ]);
 });
