@@ -11,6 +11,7 @@ const usage = `usage: npm start -- [options]
   --events        print every event that crosses NATS
   --seed          create demo users, tickets and sales
   --expiry S      seconds an order holds its ticket (default 900)
+  --replicas N    processes of each service behind the gateway's round-robin (default 1)
   --fresh         start with empty databases (wipes .data/)
   --no-client     run the API only (skips the Next.js build)
   --quiet         hide the services' own output`;
@@ -23,6 +24,7 @@ const parse = (args: string[]) =>
       events: { type: 'boolean', default: false },
       seed: { type: 'boolean', default: false },
       expiry: { type: 'string', default: '900' },
+      replicas: { type: 'string', default: '1' },
       fresh: { type: 'boolean', default: false },
       'no-client': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -42,6 +44,7 @@ export const start = async (args: string[]): Promise<number> => {
   if (typeof options === 'number') return options;
   const port = positiveInt(options.port, 'port');
   const expirationWindowSeconds = positiveInt(options.expiry, 'expiry');
+  const replicas = positiveInt(options.replicas, 'replicas');
 
   const dataDir = path.join(repoRoot, '.data');
   if (options.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -51,6 +54,7 @@ export const start = async (args: string[]): Promise<number> => {
     port,
     dataDir,
     expirationWindowSeconds,
+    replicas,
     client: !options['no-client'],
     progress: (line) => console.log(`[ready] ${line}`),
     log: options.quiet ? undefined : (name, line) => console.log(`  ${name.padEnd(10)} | ${line}`),

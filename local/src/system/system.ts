@@ -6,8 +6,10 @@ import { connectEventBus, databaseUri, EventBus, Subjects } from '@ticketing/com
 import { startGateway } from '../gateway/gateway';
 import { readIngressRoutes } from '../gateway/ingress-routes';
 import { freePort } from '../infra/process';
+import type { Server as InfraServer } from '../infra/servers';
 import { Infra, startInfra } from '../infra/start-infra';
 import { repoRoot } from '../infra/tools';
+import { WriteFunnel } from '../infra/write-funnel';
 import { buildClientIfStale, clientProcess } from './client';
 import { ServiceProcess } from './service-process';
 
@@ -33,12 +35,17 @@ export interface SystemOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra or overriding variables for single services (fault tests put proxies in between). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Processes of each service (all are stateless), behind the gateway's round-robin; 1 when absent. */
+  replicas?: number;
 }
 
 export interface System {
   url: string;
   infra: Infra;
+  /** The first replica of each service. */
   services: Record<ServiceName, ServiceProcess>;
+  /** Every replica of each service, in the gateway's order. */
+  replicas: Record<ServiceName, ServiceProcess[]>;
   client?: ServiceProcess;
   /** Environment the services were started with (for tests that talk to the servers directly). */
   env: Record<string, string>;
@@ -55,6 +62,33 @@ const devJwtKey = (dataDir?: string): string => {
   }
   return fs.readFileSync(file, 'utf8').trim();
 };
+
+/**
+ * Each service's database URI. Replicas of a service on the FerretDB started here write through a
+ * funnel of their own (see WriteFunnel): one connection for all their writes, as one process has.
+ */
+class ServiceDatabases {
+  private readonly funnels = new Map<ServiceName, WriteFunnel>();
+
+  constructor(
+    private readonly serverUri: string,
+    private readonly ferretdb: InfraServer | undefined,
+  ) {}
+
+  async uriOf(name: ServiceName): Promise<string> {
+    if (!this.ferretdb) return databaseUri(this.serverUri, name);
+    let funnel = this.funnels.get(name);
+    if (!funnel) {
+      funnel = await WriteFunnel.start(Number(new URL(this.serverUri).port));
+      this.funnels.set(name, funnel);
+    }
+    return databaseUri(funnel.uriFor(this.serverUri), name);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.funnels.values()].map((funnel) => funnel.close()));
+  }
+}
 
 /** Starts the whole system on this machine the way the cluster runs it, behind one gateway. */
 export const startSystem = async (options: SystemOptions = {}): Promise<System> => {
@@ -85,10 +119,12 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
   const started: { stop(): Promise<void> }[] = [];
   let gateway: Server | undefined;
   let watcher: EventBus | undefined;
+  let databases: ServiceDatabases | undefined;
   const stop = async () => {
     gateway?.close();
     await watcher?.close().catch(() => {});
     await Promise.all(started.reverse().map((piece) => piece.stop()));
+    await databases?.close();
     await infra.stop();
   };
 
@@ -101,11 +137,13 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       watcher.watch(Object.values(Subjects), options.onEvent);
     }
 
-    const services = {} as Record<ServiceName, ServiceProcess>;
-    for (const name of serviceNames) {
+    const replicaCount = options.replicas ?? 1;
+    const replicaName = (name: ServiceName, replica: number) => (replicaCount === 1 ? name : `${name}-${replica}`);
+    databases = new ServiceDatabases(env.MONGO_URI, replicaCount > 1 ? infra.servers.mongo : undefined);
+    const startReplica = async (name: ServiceName, replica: number) => {
       const port = await freePort();
       const service = new ServiceProcess({
-        name,
+        name: replicaName(name, replica),
         command: process.execPath,
         args: [path.join(repoRoot, name, 'build/index.js')],
         cwd: repoRoot,
@@ -113,7 +151,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
           PATH: process.env.PATH,
           NODE_ENV: 'development',
           ...env,
-          MONGO_URI: databaseUri(env.MONGO_URI, name),
+          MONGO_URI: await databases!.uriOf(name),
           HOST: '127.0.0.1',
           PORT: String(port),
           ...options.serviceEnv?.[name],
@@ -124,9 +162,22 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       });
       started.push(service);
       await service.start();
-      services[name] = service;
-      progress(`${name}: ready on ${service.url}`);
+      return service;
+    };
+    if (!Number.isInteger(replicaCount) || replicaCount < 1)
+      throw new Error(`replicas must be a whole number of at least 1, not ${replicaCount}`);
+    const replicas = Object.fromEntries(serviceNames.map((name) => [name, [] as ServiceProcess[]])) as Record<
+      ServiceName,
+      ServiceProcess[]
+    >;
+    for (const name of serviceNames) {
+      for (let replica = 1; replica <= replicaCount; replica++) {
+        const service = await startReplica(name, replica);
+        replicas[name].push(service);
+        progress(`${replicaName(name, replica)}: ready on ${service.url}`);
+      }
     }
+    const services = Object.fromEntries(serviceNames.map((name) => [name, replicas[name][0]])) as Record<ServiceName, ServiceProcess>;
 
     let client: ServiceProcess | undefined;
     if (options.client) {
@@ -137,14 +188,14 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       progress(`client: ready on ${client.url}`);
     }
 
-    const upstreams: Record<string, string> = Object.fromEntries(
-      Object.values(services).map((service) => [`${service.name}-srv`, service.url]),
+    const upstreams: Record<string, string[]> = Object.fromEntries(
+      serviceNames.map((name) => [`${name}-srv`, replicas[name].map((replica) => replica.url)]),
     );
-    if (client) upstreams['client-srv'] = client.url;
+    if (client) upstreams['client-srv'] = [client.url];
     gateway = await startGateway({ port: gatewayPort, routes, upstreams });
     progress(`gateway: ready on ${url} (routes from infra/k8s/ingress-srv.yaml)`);
 
-    return { url, infra, services, client, env, stop };
+    return { url, infra, services, replicas, client, env, stop };
   } catch (err) {
     await stop();
     throw err;
