@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { parseArgs } from 'util';
+import { eventBusKindOf } from '@ticketing/common';
 import { repoRoot } from '../infra/tools';
 import { parseOptions } from './options';
 import { seedDemoData } from '../system/seed';
@@ -8,7 +9,8 @@ import { startSystem } from '../system/system';
 
 const usage = `usage: npm start -- [options]
   --port N        gateway port (default 8080, or $PORT)
-  --events        print every event that crosses NATS
+  --events        print every event that crosses the event bus
+  --event-bus B   nats-streaming (default, or $EVENT_BUS) or jetstream: the event transport
   --seed          create demo users, tickets and sales
   --expiry S      seconds an order holds its ticket (default 900)
   --fresh         start with empty databases (wipes .data/)
@@ -21,6 +23,7 @@ const parse = (args: string[]) =>
     options: {
       port: { type: 'string', default: process.env.PORT ?? '8080' },
       events: { type: 'boolean', default: false },
+      'event-bus': { type: 'string', default: process.env.EVENT_BUS || 'nats-streaming' },
       seed: { type: 'boolean', default: false },
       expiry: { type: 'string', default: '900' },
       fresh: { type: 'boolean', default: false },
@@ -42,6 +45,7 @@ export const start = async (args: string[]): Promise<number> => {
   if (typeof options === 'number') return options;
   const port = positiveInt(options.port, 'port');
   const expirationWindowSeconds = positiveInt(options.expiry, 'expiry');
+  const eventBus = eventBusKindOf({ EVENT_BUS: options['event-bus'] });
 
   const dataDir = path.join(repoRoot, '.data');
   if (options.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -51,6 +55,7 @@ export const start = async (args: string[]): Promise<number> => {
     port,
     dataDir,
     expirationWindowSeconds,
+    eventBus,
     client: !options['no-client'],
     progress: (line) => console.log(`[ready] ${line}`),
     log: options.quiet ? undefined : (name, line) => console.log(`  ${name.padEnd(10)} | ${line}`),
