@@ -2,7 +2,7 @@ import crypto from 'crypto';
 import fs from 'fs';
 import type { Server } from 'http';
 import path from 'path';
-import { connectEventBus, databaseUri, EventBus, Subjects } from '@ticketing/common';
+import { connectEventBus, databaseUri, EventBus, EventBusKind, eventBusKindOf, Subjects } from '@ticketing/common';
 import { startGateway } from '../gateway/gateway';
 import { readIngressRoutes } from '../gateway/ingress-routes';
 import { freePort } from '../infra/process';
@@ -21,11 +21,13 @@ export interface SystemOptions {
   port?: number;
   /** Keep databases, NATS channels and Redis here between runs; temporary when absent. */
   dataDir?: string;
+  /** The event transport (EVENT_BUS): nats-streaming-server, or nats-server with JetStream; EVENT_BUS of `env`, else of this process, else nats-streaming. */
+  eventBus?: EventBusKind;
   /** How long an order holds its ticket. */
   expirationWindowSeconds?: number;
   /** Start the Next.js client too (built first when its sources changed). */
   client?: boolean;
-  /** Print every event that crosses NATS. */
+  /** Print every event that crosses the event bus. */
   onEvent?: (subject: Subjects, data: unknown) => void;
   /** One line per component as it becomes ready. */
   progress?: (line: string) => void;
@@ -95,14 +97,17 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
   const progress = options.progress ?? (() => {});
   const log = options.log ?? (() => {});
   const routes = readIngressRoutes();
+  const eventBus = options.eventBus ?? eventBusKindOf(options.env?.EVENT_BUS ? options.env : process.env);
   const infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], {
     dataDir: options.dataDir,
     progress,
     env: options.env ?? {},
+    eventBus,
   });
   const given = (name: string) => options.env?.[name] ?? infra.env[name];
   const env: Record<string, string> = {
     MONGO_URI: given('MONGO_URI'),
+    EVENT_BUS: eventBus,
     NATS_URL: given('NATS_URL'),
     NATS_CLUSTER_ID: given('NATS_CLUSTER_ID') ?? 'ticketing',
     REDIS_HOST: given('REDIS_HOST'),

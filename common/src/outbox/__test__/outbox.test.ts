@@ -32,6 +32,16 @@ it("publishes each document's events in order and empties the outbox", async () 
   expect(await Thing.countDocuments({ 'outbox.0': { $exists: true } })).toBe(0);
 });
 
+it("names each published message by its outbox entry's id, so that the transport can drop a repeated publish", async () => {
+  const entries = [event('m1'), event('m2')];
+  await Thing.create({ name: 'm', outbox: entries });
+
+  await relay.flush();
+
+  const mine = bus.published.filter(({ data }) => String((data as { orderId: string }).orderId).startsWith('m'));
+  expect(mine.map(({ msgId }) => msgId)).toEqual(entries.map(({ id }) => id));
+});
+
 it('keeps an event whose publish failed and publishes it on the next run', async () => {
   await Thing.create({ name: 'a', outbox: [event('1'), event('2')] });
   bus.fail();

@@ -303,7 +303,7 @@ it('no lost event: orders dies after storing orders but before publishing them',
   );
 }, 240_000);
 
-it('no lost event: nats-streaming-server restarts during a burst of orders', async () => {
+it('no lost event: the event broker (nats-streaming-server, or nats-server with JetStream) restarts during a burst of orders', async () => {
   const seller = await signUp('seller');
   const tickets = await listTickets(seller, 12, 'Burst');
   const buyers = await signUpMany('burst', 12);
@@ -344,7 +344,7 @@ it('no lost event: nats-streaming-server restarts during a burst of orders', asy
   expect(statuses.slice(0, 6).every((status) => status === 'complete')).toBe(true);
   expect(statuses.slice(6).every((status) => status === 'cancelled')).toBe(true);
   figure(
-    `no lost event (NATS restart): restarted in ${restartMs} ms during a burst of 12 orders; every order:created reached payments ` +
+    `no lost event (${infra.servers.nats!.name} restart, EVENT_BUS=${infra.env.EVENT_BUS}): restarted in ${restartMs} ms during a burst of 12 orders; every order:created reached payments ` +
       `${delayMs} ms after the restart; 6 complete, 6 expired, 0 stuck, ` +
       `settled ${Date.now() - restartedAt} ms after the restart`,
   );
