@@ -13,24 +13,26 @@ import { Databases } from '../databases';
 const REPLICAS = 3;
 const EXPIRY_SECONDS = 45;
 const SETTLE_MS = (EXPIRY_SECONDS + 60) * 1000;
-const TRANSPORT = process.env.EVENT_BUS ?? 'nats-streaming';
 
-let infra: Infra;
+let stripeMock: Infra;
 let system: System;
 let databases: Databases;
 let stripe: CountingProxy;
 const events: { subject: Subjects; data: Record<string, unknown>; at: number }[] = [];
 
-const figure = (line: string) => process.stdout.write(`[figure] ${TRANSPORT}, ${REPLICAS} replicas: ${line}\n`);
+// The transport is EVENT_BUS's (nats-streaming unless set; `npm test -- local:jetstream` sets jetstream).
+const figure = (line: string) => process.stdout.write(`[figure] ${system.env.EVENT_BUS}, ${REPLICAS} replicas: ${line}\n`);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const objectIds = (ids: string[]) => ids.map((id) => new Types.ObjectId(id));
 
 beforeAll(async () => {
-  infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], { env: {} });
-  stripe = await CountingProxy.start(infra.env.STRIPE_API_URL);
+  // Only Stripe is started here (to count its charges): the system starts its own database, broker and
+  // Redis, as `npm start -- --replicas 3` does, so that its services write through their funnels.
+  stripeMock = await startInfra(['stripe'], { env: {} });
+  stripe = await CountingProxy.start(stripeMock.env.STRIPE_API_URL);
   system = await startSystem({
-    env: infra.env,
+    env: stripeMock.env,
     replicas: REPLICAS,
     expirationWindowSeconds: EXPIRY_SECONDS,
     serviceEnv: { payments: { STRIPE_API_URL: stripe.url } },
@@ -43,7 +45,7 @@ afterAll(async () => {
   await databases?.close();
   await system?.stop();
   await stripe?.close();
-  await infra?.stop();
+  await stripeMock?.stop();
 });
 
 const signUp = (name: string) => ApiClient.signUp(system.url, uniqueEmail(name));
@@ -115,6 +117,14 @@ const expiredOnce = async (ids: string[]) => {
 
 it('starts three processes of each service behind the gateway, and each live process pushes every event', async () => {
   for (const replicas of Object.values(system.replicas)) expect(replicas).toHaveLength(REPLICAS);
+  // Each service's processes reach FerretDB through a write funnel of their own, not straight.
+  const portOf = (uri: string) => new URL(uri).port;
+  const databasePorts = Object.values(system.replicas).map(
+    (replicas) => new Set(replicas.map((replica) => portOf(replica.options.env.MONGO_URI!))),
+  );
+  databasePorts.forEach((ports) => expect(ports.size).toBe(1));
+  expect(new Set(databasePorts.map((ports) => [...ports][0])).size).toBe(Object.keys(system.replicas).length);
+  expect(databasePorts.some((ports) => ports.has(portOf(system.env.MONGO_URI)))).toBe(false);
   const sockets = system.replicas.live.map((live) => new WebSocket(`${live.url.replace('http', 'ws')}/api/live`));
   type Pushed = { type: string; data: { id: string } };
   const received = sockets.map(() => [] as Pushed[]);
@@ -237,7 +247,7 @@ it('no lost event: the broker restarted mid-burst', async () => {
     (async () => {
       await sleep(300);
       const startedAt = Date.now();
-      await infra.servers.nats!.restart();
+      await system.infra.servers.nats!.restart();
       restartedAt = Date.now();
       restartMs = restartedAt - startedAt;
     })(),
