@@ -302,15 +302,23 @@ export class JetStreamBus implements EventBus {
 
   private async deliver<S extends Subjects>(msg: JsMsg, ackWaitMs: number, handler: MessageHandler<S>): Promise<void> {
     const deliveries = msg.info.deliveryCount;
+    let handled = false;
     try {
       const data = msg.json<EventData<S>>();
       const publishedAt = Math.floor(msg.info.timestampNanos / 1e6);
       await handler(data, { sequence: msg.seq, redelivered: msg.redelivered, deliveries, publishedAt });
-      msg.ack();
+      handled = true;
     } catch (err) {
-      const delayMs = redeliveryDelayMs(ackWaitMs, deliveries);
-      this.log(`[bus] ${msg.subject} #${msg.seq} not acked, redelivered in ${delayMs} ms: ${(err as Error).message}`);
-      msg.nak(delayMs);
+      this.log(
+        `[bus] ${msg.subject} #${msg.seq} not acked, redelivered in ${redeliveryDelayMs(ackWaitMs, deliveries)} ms: ${(err as Error).message}`,
+      );
+    }
+    try {
+      if (handled) msg.ack();
+      else msg.nak(redeliveryDelayMs(ackWaitMs, deliveries));
+    } catch (err) {
+      // The connection closed meanwhile: the server redelivers once the ack wait is over.
+      this.log(`[bus] ${msg.subject} #${msg.seq}: could not ${handled ? 'ack' : 'nak'}: ${(err as Error).message}`);
     }
   }
 

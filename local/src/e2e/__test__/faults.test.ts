@@ -140,19 +140,25 @@ it('no oversell: 50 buyers race for each of 20 tickets at once', async () => {
   const buyers = await signUpMany('racer', 50);
 
   const startedAt = Date.now();
+  let raceMs = 0;
   const attempts = await Promise.all(
     tickets.flatMap((ticket) =>
-      buyers.map(async (buyer) => ({ ticket, buyer, res: await buyer.post<Order>('/api/orders', { ticketId: ticket.id }) })),
+      buyers.map(async (buyer) => {
+        const res = await buyer.post<Order>('/api/orders', { ticketId: ticket.id });
+        raceMs = Math.max(raceMs, Date.now() - startedAt);
+        // A winner pays at once: on a busy machine the race of 1,000 orders can outlast the 12 s an order holds its ticket.
+        const payment = res.status === 201 ? await pay(buyer, res.body.id) : undefined;
+        return { ticket, buyer, res, payment };
+      }),
     ),
   );
-  const raceMs = Date.now() - startedAt;
 
   const winners = attempts.filter((attempt) => attempt.res.status === 201);
   const others = attempts.filter((attempt) => attempt.res.status !== 201);
   expect(others.every((attempt) => attempt.res.status === 400)).toBe(true);
   for (const ticket of tickets) expect(winners.filter((w) => w.ticket.id === ticket.id)).toHaveLength(1);
 
-  const payments = await Promise.all(winners.map(({ buyer, res }) => pay(buyer, res.body.id)));
+  const payments = winners.map((winner) => winner.payment!);
   payments.forEach((payment) => expect(payment.status).toBe(202));
   const statuses = await settled(
     winners.map(({ buyer, res }) => ({ buyer, order: res.body })),
