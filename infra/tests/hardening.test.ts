@@ -346,6 +346,7 @@ describe('NetworkPolicies', () => {
         'Deployment balances-depl -> balances-mongo-depl:27017',
         'Deployment expiration-depl -> expiration-redis-depl:6379',
         'Deployment payments-depl -> expiration-redis-depl:6379',
+        'Deployment auth-depl -> expiration-redis-depl:6379',
         'Deployment tickets-depl -> nats-depl:4222',
         'Deployment orders-depl -> nats-depl:4222',
         'Deployment payments-depl -> nats-depl:4222',

@@ -157,7 +157,7 @@ describe('a missing env var', () => {
 
   it('that a service newly requires in its index.ts is reported until the Deployment provides it', () => {
     const entry = 'auth/src/index.ts';
-    const changed = readRepoFile(entry).replace("env: ['JWT_KEY']", "env: ['JWT_KEY', 'PEPPER']");
+    const changed = readRepoFile(entry).replace("env: ['JWT_KEY', 'REDIS_HOST']", "env: ['JWT_KEY', 'REDIS_HOST', 'PEPPER']");
     expect(changed).toContain('PEPPER');
     reports(
       serviceEnvProblems(config, loadCluster(), withFile(entry, changed)),

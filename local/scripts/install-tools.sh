@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the no-cluster infrastructure that is missing: Go binaries into
 # .tools/bin (git-ignored, reused when present), Redis and Chromium from Debian.
-# Usage: install-tools.sh [ferretdb|nats-streaming-server|stripe-mock|redis|chromium]...
+# Usage: install-tools.sh [ferretdb|nats-streaming-server|nats-server|stripe-mock|redis|chromium]...
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,6 +17,8 @@ FERRETDB_VERSION=v1.24.2
 FERRETDB_PATCHES=("$ROOT/local/scripts/ferretdb-sqlite-id-index.patch" "$ROOT/local/scripts/ferretdb-sqlite-atomic-writes.patch")
 FERRETDB_BUILD="$FERRETDB_VERSION+$(cat "${FERRETDB_PATCHES[@]}" | sha256sum | cut -c1-12)"
 NATS_STREAMING_VERSION=v0.25.6
+# NATS with JetStream, for EVENT_BUS=jetstream.
+NATS_SERVER_VERSION=v2.15.2
 STRIPE_MOCK_VERSION=v0.203.0
 
 log() { echo "[tools] $*" >&2; }
@@ -68,6 +70,7 @@ install_one() {
   case "$1" in
     ferretdb) install_ferretdb ;;
     nats-streaming-server) install_go_binary nats-streaming-server "github.com/nats-io/nats-streaming-server@$NATS_STREAMING_VERSION" ;;
+    nats-server) install_go_binary nats-server "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION" ;;
     stripe-mock) install_go_binary stripe-mock "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" ;;
     redis) apt_install redis-server redis-server ;;
     chromium) apt_install chromium chromium ;;
@@ -76,6 +79,6 @@ install_one() {
 }
 
 if [[ $# -eq 0 ]]; then
-  set -- ferretdb nats-streaming-server stripe-mock redis chromium
+  set -- ferretdb nats-streaming-server nats-server stripe-mock redis chromium
 fi
 for tool in "$@"; do install_one "$tool"; done

@@ -14,6 +14,15 @@ export interface SubscribeOptions {
   broadcast?: { replayMs?: number };
 }
 
+export interface PublishOptions {
+  /**
+   * Names the message: the transport stores a second message with the same id, published within its
+   * dedupe window, only once (JetStream's Nats-Msg-Id). The outbox passes its entry's id, so a publish
+   * retried after a lost ack is not delivered twice. NATS Streaming has no dedupe and ignores it.
+   */
+  msgId?: string;
+}
+
 export interface MessageInfo {
   sequence: number;
   redelivered: boolean;
@@ -36,7 +45,7 @@ export interface Subscription {
  */
 export interface EventBus {
   /** Resolves once the server has stored the message. */
-  publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void>;
+  publish<S extends Subjects>(subject: S, data: EventData<S>, options?: PublishOptions): Promise<void>;
   subscribe<S extends Subjects>(subject: S, options: SubscribeOptions, handler: MessageHandler<S>): Subscription;
   /** Every new message on the subjects, without a durable group or acks: for logs and debugging. */
   watch(subjects: Subjects[], onEvent: (subject: Subjects, data: unknown) => void): Subscription;

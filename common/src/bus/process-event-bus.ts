@@ -1,7 +1,7 @@
 import type { EventData } from '../events/events';
 import type { Subjects } from '../events/subjects';
 import { connectEventBus } from './connect-event-bus';
-import type { EventBus, MessageHandler, SubscribeOptions, Subscription } from './event-bus';
+import type { EventBus, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
 
 /**
  * The process's one event bus. Services import it before it is connected; runService
@@ -18,8 +18,8 @@ class ProcessEventBus implements EventBus {
     this.current = bus;
   }
 
-  publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void> {
-    return this.connected().publish(subject, data);
+  publish<S extends Subjects>(subject: S, data: EventData<S>, options?: PublishOptions): Promise<void> {
+    return this.connected().publish(subject, data, options);
   }
 
   subscribe<S extends Subjects>(subject: S, options: SubscribeOptions, handler: MessageHandler<S>): Subscription {

@@ -185,7 +185,8 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
 
   private async relayDocument(id: string, outbox: OutboxEntry[]): Promise<void> {
     for (const entry of outbox) {
-      await this.bus.publish(entry.subject, entry.data as EventData<typeof entry.subject>);
+      // The entry's id names the message: a publish retried after a lost ack is stored once (within the dedupe window).
+      await this.bus.publish(entry.subject, entry.data as EventData<typeof entry.subject>, { msgId: entry.id });
       // Pop the head only if it is still the entry just published: another relay may have done it.
       await this.model.updateOne({ _id: id, 'outbox.0.id': entry.id }, { $pop: { outbox: -1 } });
     }

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { IncomingMessage, Server } from 'http';
 import type { Duplex } from 'stream';
 import mongoose, { Connection } from 'mongoose';
-import { eventBusEnv } from '../bus/connect-event-bus';
+import { eventBusEnvOf } from '../bus/connect-event-bus';
 import { EventBus, queueGroupOf, Subscription } from '../bus/event-bus';
 import { maxDeliveriesFromEnv } from '../bus/dead-letters';
 import type { ListenOptions } from '../bus/listener';
@@ -56,7 +56,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
   const { name } = service;
   let env: Record<string, string>;
   try {
-    env = requireEnv(...(service.env ?? []), ...(service.mongo ? ['MONGO_URI'] : []), ...(usesEventBus(service) ? eventBusEnv : []));
+    env = requireEnv(...(service.env ?? []), ...(service.mongo ? ['MONGO_URI'] : []), ...(usesEventBus(service) ? eventBusEnvOf() : []));
   } catch (err) {
     console.error(`[${name}] cannot start: ${(err as Error).message}`);
     process.exit(1);

@@ -1,10 +1,12 @@
-import type { EventBus, MessageHandler, SubscribeOptions, Subscription } from '../bus/event-bus';
+import type { EventBus, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from '../bus/event-bus';
 import type { EventData } from '../events/events';
 import type { Subjects } from '../events/subjects';
 
 export interface RecordedEvent {
   subject: Subjects;
   data: unknown;
+  /** The id the publisher named the message by (the outbox: its entry's id). */
+  msgId?: string;
 }
 
 /** What the transport does with a delivered message: acks it, or leaves it for redelivery. */
@@ -24,9 +26,9 @@ export class RecordingBus implements EventBus {
   private readonly handlers = new Map<Subjects, MessageHandler<Subjects>>();
   private readonly options = new Map<Subjects, SubscribeOptions>();
 
-  publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void> {
+  publish<S extends Subjects>(subject: S, data: EventData<S>, options: PublishOptions = {}): Promise<void> {
     if (this.failing?.(subject, data)) return Promise.reject(new Error('publish failed (simulated)'));
-    this.published.push({ subject, data: overTheWire(data) });
+    this.published.push({ subject, data: overTheWire(data), ...(options.msgId ? { msgId: options.msgId } : {}) });
     return Promise.resolve();
   }
 

@@ -73,7 +73,7 @@ export const readServiceRequirements = (fileName: string, text: string): Service
 export const requiredEnv = (requirements: ServiceRequirements): string[] => [
   ...requirements.env,
   ...(requirements.mongo ? ['MONGO_URI'] : []),
-  // The transport's variables: eventBusEnv in common/src/bus/connect-event-bus.ts.
+  // The transport's variables (NATS Streaming, the default): eventBusEnvOf in common/src/bus/connect-event-bus.ts.
   ...(requirements.eventBus ? ['NATS_URL', 'NATS_CLUSTER_ID'] : []),
 ];
 

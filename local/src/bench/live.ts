@@ -11,7 +11,7 @@ export interface LiveBenchOptions {
   liveUrl: string;
   /** Its pid, to read its resident memory. */
   livePid: number;
-  /** NATS_URL and NATS_CLUSTER_ID of its system: the events are published there, as tickets would. */
+  /** The event bus variables of its system (EVENT_BUS, NATS_URL, ...): the events are published there, as tickets would. */
   env: Record<string, string>;
   sockets: number;
   events: number;

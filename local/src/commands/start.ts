@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { parseArgs } from 'util';
+import { eventBusKindOf } from '@ticketing/common';
 import { repoRoot } from '../infra/tools';
 import { parseOptions } from './options';
 import { seedDemoData } from '../system/seed';
@@ -8,9 +9,11 @@ import { startSystem } from '../system/system';
 
 const usage = `usage: npm start -- [options]
   --port N        gateway port (default 8080, or $PORT)
-  --events        print every event that crosses NATS
+  --events        print every event that crosses the event bus
+  --event-bus B   nats-streaming (default, or $EVENT_BUS) or jetstream: the event transport
   --seed          create demo users, tickets and sales
   --expiry S      seconds an order holds its ticket (default 900)
+  --replicas N    processes of each service behind the gateway's round-robin (default 1)
   --fresh         start with empty databases (wipes .data/)
   --no-client     run the API only (skips the Next.js build)
   --quiet         hide the services' own output`;
@@ -21,8 +24,10 @@ const parse = (args: string[]) =>
     options: {
       port: { type: 'string', default: process.env.PORT ?? '8080' },
       events: { type: 'boolean', default: false },
+      'event-bus': { type: 'string', default: process.env.EVENT_BUS || 'nats-streaming' },
       seed: { type: 'boolean', default: false },
       expiry: { type: 'string', default: '900' },
+      replicas: { type: 'string', default: '1' },
       fresh: { type: 'boolean', default: false },
       'no-client': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -42,6 +47,8 @@ export const start = async (args: string[]): Promise<number> => {
   if (typeof options === 'number') return options;
   const port = positiveInt(options.port, 'port');
   const expirationWindowSeconds = positiveInt(options.expiry, 'expiry');
+  const replicas = positiveInt(options.replicas, 'replicas');
+  const eventBus = eventBusKindOf({ EVENT_BUS: options['event-bus'] });
 
   const dataDir = path.join(repoRoot, '.data');
   if (options.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -51,6 +58,8 @@ export const start = async (args: string[]): Promise<number> => {
     port,
     dataDir,
     expirationWindowSeconds,
+    replicas,
+    eventBus,
     client: !options['no-client'],
     progress: (line) => console.log(`[ready] ${line}`),
     log: options.quiet ? undefined : (name, line) => console.log(`  ${name.padEnd(10)} | ${line}`),

@@ -97,6 +97,21 @@ export const startNatsStreaming = (options: ServerOptions = {}) =>
     options,
   );
 
+/**
+ * nats-server with JetStream (EVENT_BUS=jetstream), its store in the data folder, so a restart keeps the
+ * stream and every durable consumer. The stream itself is made by the services (common's JetStreamBus).
+ */
+export const startNatsJetStream = (options: ServerOptions = {}) =>
+  launch(
+    {
+      name: 'nats-server',
+      tool: 'nats-server',
+      args: (dir, port) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir, '-n', 'ticketing'],
+      env: (port) => ({ NATS_URL: `nats://127.0.0.1:${port}` }),
+    },
+    options,
+  );
+
 /** Debian's redis-server with an append-only file, so bull's jobs survive a restart of Redis. */
 export const startRedis = (options: ServerOptions = {}) =>
   launch(

@@ -1,20 +1,45 @@
-import { Server, ServerOptions, startFerretDB, startNatsStreaming, startRedis, startStripeMock } from './servers';
+import { EventBusKind, eventBusKindOf } from '@ticketing/common';
+import { Server, ServerOptions, startFerretDB, startNatsJetStream, startNatsStreaming, startRedis, startStripeMock } from './servers';
 
-export type InfraPiece = 'mongo' | 'nats' | 'redis' | 'stripe';
+/**
+ * `nats` is the event broker EVENT_BUS names (nats-streaming-server, or nats-server -js);
+ * `jetstream` is a nats-server -js beside it, for the bus suite that runs on both transports.
+ */
+export type InfraPiece = 'mongo' | 'nats' | 'jetstream' | 'redis' | 'stripe';
 
 /** An environment variable that, when set, names a server to use instead of starting one. */
 const givenBy: Record<InfraPiece, string> = {
   mongo: 'MONGO_URI',
   nats: 'NATS_URL',
+  jetstream: 'JETSTREAM_URL',
   redis: 'REDIS_HOST',
   stripe: 'STRIPE_API_URL',
 };
 
-const starters: Record<InfraPiece, (options: ServerOptions) => Promise<Server>> = {
-  mongo: startFerretDB,
-  nats: startNatsStreaming,
-  redis: startRedis,
-  stripe: startStripeMock,
+const brokers: Record<EventBusKind, (options: ServerOptions) => Promise<Server>> = {
+  'nats-streaming': startNatsStreaming,
+  jetstream: startNatsJetStream,
+};
+
+/** The server of each piece, its data sub-folder, and the variables it hands out. */
+const starterOf = (piece: InfraPiece, eventBus: EventBusKind) => {
+  switch (piece) {
+    case 'mongo':
+      return { folder: 'mongo', start: startFerretDB, env: (server: Server) => server.env };
+    case 'nats':
+      return {
+        // Each transport keeps its own store: switching EVENT_BUS never mixes them.
+        folder: eventBus === 'jetstream' ? 'jetstream' : 'nats',
+        start: brokers[eventBus],
+        env: (server: Server) => ({ ...server.env, EVENT_BUS: eventBus }),
+      };
+    case 'jetstream':
+      return { folder: 'jetstream', start: startNatsJetStream, env: (server: Server) => ({ JETSTREAM_URL: server.env.NATS_URL }) };
+    case 'redis':
+      return { folder: 'redis', start: startRedis, env: (server: Server) => server.env };
+    case 'stripe':
+      return { folder: 'stripe', start: startStripeMock, env: (server: Server) => server.env };
+  }
 };
 
 const describe = (env: Record<string, string>) =>
@@ -33,7 +58,10 @@ export interface InfraOptions {
   dataDir?: string;
   /** Progress lines ("ferretdb ready on ..."); silent when absent. */
   progress?: (line: string) => void;
+  /** Servers to use instead of starting them (MONGO_URI, NATS_URL, ...). */
   env?: NodeJS.ProcessEnv;
+  /** The broker `nats` starts; EVENT_BUS of `env`, else of this process, else nats-streaming. */
+  eventBus?: EventBusKind;
 }
 
 /**
@@ -42,6 +70,7 @@ export interface InfraOptions {
  */
 export const startInfra = async (pieces: InfraPiece[], options: InfraOptions = {}): Promise<Infra> => {
   const { dataDir, progress = () => {}, env = process.env } = options;
+  const eventBus = options.eventBus ?? eventBusKindOf(env.EVENT_BUS ? env : process.env);
   const servers: Partial<Record<InfraPiece, Server>> = {};
   const infra: Infra = {
     env: {},
@@ -58,10 +87,11 @@ export const startInfra = async (pieces: InfraPiece[], options: InfraOptions = {
         continue;
       }
       progress(`${piece}: starting`);
-      const server = await starters[piece]({ dataDir: dataDir && `${dataDir}/${piece}` });
+      const starter = starterOf(piece, eventBus);
+      const server = await starter.start({ dataDir: dataDir && `${dataDir}/${starter.folder}` });
       servers[piece] = server;
-      Object.assign(infra.env, server.env);
-      progress(`${piece}: ${server.name} ready (${describe(server.env)})`);
+      Object.assign(infra.env, starter.env(server));
+      progress(`${piece}: ${server.name} ready (${describe(starter.env(server))})`);
     }
   } catch (err) {
     await infra.stop();

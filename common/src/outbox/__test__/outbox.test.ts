@@ -32,6 +32,16 @@ it("publishes each document's events in order and empties the outbox", async () 
   expect(await Thing.countDocuments({ 'outbox.0': { $exists: true } })).toBe(0);
 });
 
+it("names each published message by its outbox entry's id, so that the transport can drop a repeated publish", async () => {
+  const entries = [event('m1'), event('m2')];
+  await Thing.create({ name: 'm', outbox: entries });
+
+  await relay.flush();
+
+  const mine = bus.published.filter(({ data }) => String((data as { orderId: string }).orderId).startsWith('m'));
+  expect(mine.map(({ msgId }) => msgId)).toEqual(entries.map(({ id }) => id));
+});
+
 it('keeps an event whose publish failed and publishes it on the next run', async () => {
   await Thing.create({ name: 'a', outbox: [event('1'), event('2')] });
   bus.fail();
@@ -135,4 +145,25 @@ it('sweeps through the connection start() is given, leaving the service its own 
   scansOnServiceConnection.mockRestore();
   await separate.stop();
   await sweepConnection.close();
+});
+
+it('with several replicas relaying one collection, publishes every event in order, may publish one twice, and removes each once', async () => {
+  const docs = await Promise.all(
+    ['a', 'b', 'c'].map((name) => Thing.create({ name, outbox: [event(`${name}1`), event(`${name}2`), event(`${name}3`)] })),
+  );
+  // Three replicas: each sweeps at start (the same documents), one is also kicked by the write.
+  const replicas = [0, 1, 2].map(() => new OutboxRelay(Thing, bus, { log: () => {} }));
+  replicas[0].kick(...docs);
+  await Promise.all(replicas.map((replica) => replica.flush()));
+
+  const published = bus.eventsOf(Subjects.ExpirationComplete).map(({ orderId }) => orderId);
+  for (const name of ['a', 'b', 'c']) {
+    const ofDoc = published.filter((id) => id.startsWith(name));
+    // Each event at least once, none skipped, and the first time each appears is in the document's order.
+    expect([...new Set(ofDoc)]).toEqual([`${name}1`, `${name}2`, `${name}3`]);
+  }
+  expect(await Thing.countDocuments({ 'outbox.0': { $exists: true } })).toBe(0);
+  // Consumers see duplicates, never gaps: each listener is idempotent (docs/design.md, "Replicas").
+  expect(published.length).toBeGreaterThanOrEqual(9);
+  await Promise.all(replicas.map((replica) => replica.stop()));
 });

@@ -1,5 +1,5 @@
 import { parseTestArgs } from '../test-args';
-import { runTests, testPackages } from '../test';
+import { JETSTREAM_RUN, runsOf, runTests, testPackages } from '../test';
 
 const parse = (...args: string[]) => parseTestArgs(args, testPackages);
 
@@ -26,7 +26,7 @@ it('passes everything from the first flag on to jest unchanged, bare words inclu
 
 it('refuses a word that names no package, listing the packages', () => {
   expect(() => parse('orders', 'concurent', 'bogus', '-t', 'x')).toThrow(
-    'no package named "concurent", "bogus"; the packages are common, auth, tickets, orders, payments, balances, expiration, live, infra, local',
+    'no package named "concurent", "bogus"; the packages are common, auth, tickets, orders, payments, balances, expiration, live, infra, local, local:jetstream',
   );
 });
 
@@ -44,4 +44,18 @@ it('makes the runner exit 2 on an unknown package, before it starts anything, na
   } finally {
     errors.mockRestore();
   }
+});
+
+it('runs local:jetstream as local with EVENT_BUS=jetstream: the purchase flow, the broker restart and the oversell race, or what jest options choose', () => {
+  expect(runsOf(JETSTREAM_RUN, [])).toEqual([
+    { dir: 'local', args: ['--testPathPatterns', 'e2e/__test__/purchase\\.test\\.ts$'], env: { EVENT_BUS: 'jetstream' }, leavesOut: false },
+    {
+      dir: 'local',
+      args: ['--testPathPatterns', 'e2e/__test__/faults\\.test\\.ts$', '-t', 'restarts during a burst of orders|no oversell'],
+      env: { EVENT_BUS: 'jetstream' },
+      leavesOut: true,
+    },
+  ]);
+  expect(runsOf(JETSTREAM_RUN, ['-t', 'oversell'])).toEqual([{ dir: 'local', args: ['-t', 'oversell'], env: { EVENT_BUS: 'jetstream' } }]);
+  expect(runsOf('local', ['-t', 'oversell'])).toEqual([{ dir: 'local', args: ['-t', 'oversell'] }]);
 });

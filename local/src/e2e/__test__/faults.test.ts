@@ -140,19 +140,25 @@ it('no oversell: 50 buyers race for each of 20 tickets at once', async () => {
   const buyers = await signUpMany('racer', 50);
 
   const startedAt = Date.now();
+  let raceMs = 0;
   const attempts = await Promise.all(
     tickets.flatMap((ticket) =>
-      buyers.map(async (buyer) => ({ ticket, buyer, res: await buyer.post<Order>('/api/orders', { ticketId: ticket.id }) })),
+      buyers.map(async (buyer) => {
+        const res = await buyer.post<Order>('/api/orders', { ticketId: ticket.id });
+        raceMs = Math.max(raceMs, Date.now() - startedAt);
+        // A winner pays at once: on a busy machine the race of 1,000 orders can outlast the 12 s an order holds its ticket.
+        const payment = res.status === 201 ? await pay(buyer, res.body.id) : undefined;
+        return { ticket, buyer, res, payment };
+      }),
     ),
   );
-  const raceMs = Date.now() - startedAt;
 
   const winners = attempts.filter((attempt) => attempt.res.status === 201);
   const others = attempts.filter((attempt) => attempt.res.status !== 201);
   expect(others.every((attempt) => attempt.res.status === 400)).toBe(true);
   for (const ticket of tickets) expect(winners.filter((w) => w.ticket.id === ticket.id)).toHaveLength(1);
 
-  const payments = await Promise.all(winners.map(({ buyer, res }) => pay(buyer, res.body.id)));
+  const payments = winners.map((winner) => winner.payment!);
   payments.forEach((payment) => expect(payment.status).toBe(202));
   const statuses = await settled(
     winners.map(({ buyer, res }) => ({ buyer, order: res.body })),
@@ -303,7 +309,7 @@ it('no lost event: orders dies after storing orders but before publishing them',
   );
 }, 240_000);
 
-it('no lost event: nats-streaming-server restarts during a burst of orders', async () => {
+it('no lost event: the event broker (nats-streaming-server, or nats-server with JetStream) restarts during a burst of orders', async () => {
   const seller = await signUp('seller');
   const tickets = await listTickets(seller, 12, 'Burst');
   const buyers = await signUpMany('burst', 12);
@@ -344,7 +350,7 @@ it('no lost event: nats-streaming-server restarts during a burst of orders', asy
   expect(statuses.slice(0, 6).every((status) => status === 'complete')).toBe(true);
   expect(statuses.slice(6).every((status) => status === 'cancelled')).toBe(true);
   figure(
-    `no lost event (NATS restart): restarted in ${restartMs} ms during a burst of 12 orders; every order:created reached payments ` +
+    `no lost event (${infra.servers.nats!.name} restart, EVENT_BUS=${infra.env.EVENT_BUS}): restarted in ${restartMs} ms during a burst of 12 orders; every order:created reached payments ` +
       `${delayMs} ms after the restart; 6 complete, 6 expired, 0 stuck, ` +
       `settled ${Date.now() - restartedAt} ms after the restart`,
   );

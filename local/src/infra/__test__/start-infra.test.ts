@@ -1,4 +1,9 @@
+import fs from 'fs';
 import net from 'net';
+import os from 'os';
+import path from 'path';
+import { connectEventBus, Subjects } from '@ticketing/common';
+import { waitUntil } from '@ticketing/common/testing';
 import { freePort, startProcess, startRedis, waitForPort } from '../..';
 import { startInfra } from '../start-infra';
 
@@ -53,5 +58,44 @@ it('starts two servers of one kind side by side', async () => {
     expect(a.env.REDIS_PORT).not.toEqual(b.env.REDIS_PORT);
   } finally {
     await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+it('starts nats-server with JetStream as the broker for EVENT_BUS=jetstream, its store in the data folder, kept across a restart', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketing-infra-test-'));
+  const infra = await startInfra(['nats'], { env: {}, eventBus: 'jetstream', dataDir });
+  try {
+    expect(infra.servers.nats?.name).toBe('nats-server');
+    expect(infra.env).toEqual({ NATS_URL: expect.stringMatching(/^nats:\/\/127\.0\.0\.1:\d+$/), EVENT_BUS: 'jetstream' });
+    const bus = await connectEventBus('infra-test', infra.env);
+    await bus.publish(Subjects.ExpirationComplete, { orderId: 'kept' });
+    await bus.close();
+    expect(fs.existsSync(path.join(dataDir, 'jetstream', 'jetstream'))).toBe(true);
+
+    await infra.servers.nats!.restart();
+    const watcher = await connectEventBus('infra-test', infra.env);
+    const seen: unknown[] = [];
+    // A durable group starts at the stream's first message: the one stored before the restart.
+    const subscription = watcher.subscribe(Subjects.ExpirationComplete, { queueGroup: 'infra-test', ackWaitMs: 5_000 }, (data) => {
+      seen.push(data);
+      return Promise.resolve();
+    });
+    await waitUntil(() => seen.length > 0, 10_000, 'the message stored before the restart');
+    expect(seen).toEqual([{ orderId: 'kept' }]);
+    await subscription.close();
+    await watcher.close();
+  } finally {
+    await infra.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+it("takes the broker from the environment's EVENT_BUS when not told", async () => {
+  const infra = await startInfra(['nats'], { env: { EVENT_BUS: 'jetstream' } });
+  try {
+    expect(infra.servers.nats?.name).toBe('nats-server');
+    expect(infra.env.EVENT_BUS).toBe('jetstream');
+  } finally {
+    await infra.stop();
   }
 });

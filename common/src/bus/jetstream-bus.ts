@@ -1,0 +1,329 @@
+import {
+  AckPolicy,
+  ConsumerConfig as FullConsumerConfig,
+  ConsumerMessages,
+  DeliverPolicy,
+  DiscardPolicy,
+  jetstream,
+  JetStreamApiError,
+  JetStreamClient,
+  jetstreamManager,
+  JetStreamManager,
+  JsMsg,
+  RetentionPolicy,
+  StorageType,
+  StreamConfig,
+} from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { EventData } from '../events/events';
+import { Subjects } from '../events/subjects';
+import { EventBus, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
+import { uniqueClientId } from './nats-streaming-bus';
+
+export interface JetStreamOptions {
+  /** Names the connection in the server's monitoring; broadcast consumers are named after it too. */
+  clientName: string;
+  /** nats://[user:password@]host:port */
+  url: string;
+  /** How long a publish waits for the stream's ack before it fails. */
+  publishAckTimeoutMs?: number;
+  log?: (message: string) => void;
+}
+
+type NatsConnection = Awaited<ReturnType<typeof connect>>;
+
+/** JetStream's durations are nanoseconds. */
+const nanos = (ms: number) => ms * 1_000_000;
+
+/** The one stream that stores every subject. */
+export const STREAM_NAME = 'ticketing';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/**
+ * The stream's limits, set here so that every service that connects agrees on them:
+ * - maxAge: messages older than this are dropped. A new durable (balances rebuilt under a new
+ *   queue group) replays what is younger, and live's broadcast replays at most an hour.
+ * - maxBytes: the oldest messages are dropped beyond it (discard old), as NATS Streaming's
+ *   channel limits do; a burst never makes a publish fail.
+ * - duplicateWindow: a message whose Nats-Msg-Id (the outbox entry's id) the stream stored less
+ *   than this ago is acknowledged and dropped. It covers the outbox's retries (a 2 s ack time-out,
+ *   then backoff up to 5 s) and a service restarted within minutes; a repeat beyond it is
+ *   delivered again and the consumers' idempotence absorbs it (docs/design.md, Events).
+ */
+export const STREAM_LIMITS = {
+  maxAgeMs: 30 * DAY,
+  maxBytes: 1024 ** 3,
+  duplicateWindowMs: 10 * MINUTE,
+} as const;
+
+/** Long enough for a busy server, short enough that a publish lost in a restart is retried within seconds. */
+const PUBLISH_ACK_TIMEOUT_MS = 2_000;
+/** Messages one process handles at a time on one subscription (NATS Streaming's MaxInFlight). */
+const MAX_IN_FLIGHT = 16;
+/** A broadcast consumer outlives its process by this much; the server then deletes it. */
+const BROADCAST_INACTIVE_MS = 5 * MINUTE;
+/** Redeliveries wait ackWait, then 2×, 4×, 8× it, at most this long. */
+const MAX_REDELIVERY_DELAY_MS = MINUTE;
+/** Wait before setting up a consumer again after it failed or vanished. */
+const RESUBSCRIBE_DELAY_MS = 1_000;
+
+/** JetStream's code for "a stream with this name already exists" (with another config). */
+/** What this bus sets of a consumer: its name, and the rest server defaults. */
+type ConsumerConfig = Partial<FullConsumerConfig> & { durable_name: string };
+
+const STREAM_NAME_IN_USE = 10058;
+/** ... and for "a consumer with this name already exists" (with another config). */
+const CONSUMER_ALREADY_EXISTS = 10148;
+
+const streamConfig = (): Partial<StreamConfig> & { name: string } => ({
+  name: STREAM_NAME,
+  subjects: Object.values(Subjects),
+  retention: RetentionPolicy.Limits,
+  storage: StorageType.File,
+  discard: DiscardPolicy.Old,
+  max_age: nanos(STREAM_LIMITS.maxAgeMs),
+  max_bytes: STREAM_LIMITS.maxBytes,
+  duplicate_window: nanos(STREAM_LIMITS.duplicateWindowMs),
+  num_replicas: 1,
+});
+
+/** How long the n-th redelivery waits: the ack wait, doubling, capped. */
+export const redeliveryDelayMs = (ackWaitMs: number, deliveries: number): number =>
+  Math.min(Math.max(ackWaitMs, MAX_REDELIVERY_DELAY_MS), ackWaitMs * 2 ** Math.min(Math.max(deliveries - 1, 0), 3));
+
+/** The server's schedule for a message that is never acked (a handler that hung, a process that died). */
+const backoffOf = (ackWaitMs: number) => [1, 2, 3, 4].map((deliveries) => nanos(redeliveryDelayMs(ackWaitMs, deliveries)));
+
+/** A consumer name may hold no `.`, `*`, `>`, whitespace or slash. */
+const consumerName = (...parts: string[]) => parts.join('_').replace(/[^\w-]/g, '-');
+
+const apiCode = (err: unknown) => (err instanceof JetStreamApiError ? err.code : undefined);
+
+const credentialsOf = (url: string) => {
+  const { username, password } = new URL(url);
+  return username ? { user: decodeURIComponent(username), pass: decodeURIComponent(password) } : {};
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/** The state of one subscription: stopped by close(), or running on a batch of messages. */
+interface Running {
+  closed: boolean;
+  messages?: ConsumerMessages;
+  loop?: Promise<void>;
+}
+
+/**
+ * The EventBus on NATS JetStream: one stream (`ticketing`) holds every subject; a
+ * queue group is a durable pull consumer per subject, shared by the group's processes;
+ * a broadcast subscription is a consumer of the process's own that the server drops
+ * after the process is gone; `watch` is an ordered consumer.
+ */
+export class JetStreamBus implements EventBus {
+  private closing = false;
+  private readonly js: JetStreamClient;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly jsm: JetStreamManager,
+    private readonly clientId: string,
+    private readonly publishAckTimeoutMs: number,
+    private readonly log: (message: string) => void,
+  ) {
+    this.js = jetstream(nc);
+  }
+
+  static async connect({
+    clientName,
+    url,
+    publishAckTimeoutMs = PUBLISH_ACK_TIMEOUT_MS,
+    log = console.log,
+  }: JetStreamOptions): Promise<JetStreamBus> {
+    const clientId = uniqueClientId(clientName);
+    const nc = await connect({
+      servers: url,
+      ...credentialsOf(url),
+      name: clientId,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1_000,
+      pingInterval: 2_000,
+      maxPingOut: 5,
+    });
+    try {
+      const jsm = await jetstreamManager(nc, { timeout: publishAckTimeoutMs * 5 });
+      await JetStreamBus.ensureStream(jsm);
+      return new JetStreamBus(nc, jsm, clientId, publishAckTimeoutMs, log);
+    } catch (err) {
+      await nc.close();
+      throw err;
+    }
+  }
+
+  /** Creates the stream, or brings an existing one to this code's subjects and limits. */
+  private static async ensureStream(jsm: JetStreamManager): Promise<void> {
+    const config = streamConfig();
+    try {
+      await jsm.streams.add(config);
+    } catch (err) {
+      if (apiCode(err) !== STREAM_NAME_IN_USE) throw err;
+      await jsm.streams.update(STREAM_NAME, config);
+    }
+  }
+
+  /** A plain NATS connection has no session the server can forget: it is lost only when it closes for good. */
+  onConnectionLost(listener: (err: Error) => void): void {
+    void this.nc.closed().then((err?: Error | void) => {
+      if (!this.closing) listener(err ?? new Error('the NATS connection closed'));
+    });
+  }
+
+  async publish<S extends Subjects>(subject: S, data: EventData<S>, { msgId }: PublishOptions = {}): Promise<void> {
+    await this.js.publish(subject, JSON.stringify(data), { timeout: this.publishAckTimeoutMs, ...(msgId ? { msgID: msgId } : {}) });
+  }
+
+  subscribe<S extends Subjects>(subject: S, options: SubscribeOptions, handler: MessageHandler<S>): Subscription {
+    const config = options.broadcast
+      ? this.broadcastConsumer(subject, options.queueGroup, options.ackWaitMs, options.broadcast.replayMs)
+      : this.durableConsumer(subject, options.queueGroup, options.ackWaitMs);
+    const running: Running = { closed: false };
+    running.loop = this.consume(running, config, (msg) => this.deliver(msg, options.ackWaitMs, handler));
+    return {
+      close: async () => {
+        running.closed = true;
+        await running.messages?.close();
+        await running.loop;
+        // A broadcast consumer is this process's alone: nobody resumes it.
+        if (options.broadcast) await this.jsm.consumers.delete(STREAM_NAME, config.durable_name).catch(() => false);
+      },
+    };
+  }
+
+  /** Every process of the queue group pulls from it; it starts at the stream's first message and keeps its position. */
+  private durableConsumer(subject: Subjects, queueGroup: string, ackWaitMs: number): ConsumerConfig {
+    return {
+      durable_name: consumerName(queueGroup, subject),
+      filter_subject: subject,
+      deliver_policy: DeliverPolicy.All,
+      ...this.acks(ackWaitMs),
+    };
+  }
+
+  /**
+   * This process's own consumer, from now or `replayMs` back. It is durable, so that it survives a restart
+   * of the server, and the server deletes it once nobody has pulled from it for BROADCAST_INACTIVE_MS.
+   */
+  private broadcastConsumer(subject: Subjects, queueGroup: string, ackWaitMs: number, replayMs?: number): ConsumerConfig {
+    return {
+      durable_name: consumerName(queueGroup, subject, this.clientId),
+      filter_subject: subject,
+      ...(replayMs
+        ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(Date.now() - replayMs).toISOString() }
+        : { deliver_policy: DeliverPolicy.New }),
+      inactive_threshold: nanos(BROADCAST_INACTIVE_MS),
+      ...this.acks(ackWaitMs),
+    };
+  }
+
+  /** Explicit acks; a message left unacked comes back after the ack wait, then later and later; never given up on. */
+  private acks(ackWaitMs: number): Partial<FullConsumerConfig> {
+    return { ack_policy: AckPolicy.Explicit, ack_wait: nanos(ackWaitMs), backoff: backoffOf(ackWaitMs), max_deliver: -1 };
+  }
+
+  /**
+   * Creates the consumer (or updates what may change of it), then hands its messages to `deliver`,
+   * MAX_IN_FLIGHT at a time, until the subscription is closed; a consumer that fails or is
+   * deleted is set up again.
+   */
+  private async consume(running: Running, config: ConsumerConfig, deliver: (msg: JsMsg) => Promise<void>): Promise<void> {
+    const name = config.durable_name;
+    const inFlight = new Set<Promise<void>>();
+    while (!running.closed && !this.closing) {
+      try {
+        await this.ensureConsumer(config);
+        const consumer = await this.js.consumers.get(STREAM_NAME, name);
+        running.messages = await consumer.consume({ max_messages: MAX_IN_FLIGHT });
+        if (running.closed) await running.messages.close();
+        void this.restartWhenDeleted(running.messages, name);
+        for await (const msg of running.messages) {
+          const delivery = deliver(msg).finally(() => inFlight.delete(delivery));
+          inFlight.add(delivery);
+          if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+        }
+      } catch (err) {
+        if (!running.closed && !this.closing) this.log(`[bus] consumer ${name} failed, setting it up again: ${(err as Error).message}`);
+      }
+      if (!running.closed && !this.closing) await sleep(RESUBSCRIBE_DELAY_MS);
+    }
+    await Promise.all(inFlight);
+  }
+
+  /** The pull loop keeps asking a consumer that no longer exists; stop it, so that consume() creates it again. */
+  private async restartWhenDeleted(messages: ConsumerMessages, name: string): Promise<void> {
+    for await (const status of messages.status()) {
+      if (status.type !== 'consumer_deleted' && status.type !== 'consumer_not_found') continue;
+      this.log(`[bus] consumer ${name} is gone (${status.type}), creating it again`);
+      messages.stop();
+      return;
+    }
+  }
+
+  private async ensureConsumer(config: ConsumerConfig): Promise<void> {
+    try {
+      await this.jsm.consumers.add(STREAM_NAME, config);
+    } catch (err) {
+      if (apiCode(err) !== CONSUMER_ALREADY_EXISTS) throw err;
+      const { ack_wait, backoff, max_deliver } = config;
+      await this.jsm.consumers.update(STREAM_NAME, config.durable_name, { ack_wait, backoff, max_deliver });
+    }
+  }
+
+  watch(subjects: Subjects[], onEvent: (subject: Subjects, data: unknown) => void): Subscription {
+    const running: Running = { closed: false };
+    running.loop = (async () => {
+      try {
+        const consumer = await this.js.consumers.get(STREAM_NAME, { filter_subjects: subjects, deliver_policy: DeliverPolicy.New });
+        running.messages = await consumer.consume();
+        if (running.closed) await running.messages.close();
+        for await (const msg of running.messages) onEvent(msg.subject as Subjects, msg.json());
+      } catch (err) {
+        if (!running.closed && !this.closing) this.log(`[bus] watching ${subjects.join(', ')} failed: ${(err as Error).message}`);
+      }
+    })();
+    return {
+      close: async () => {
+        running.closed = true;
+        await running.messages?.close();
+        await running.loop;
+      },
+    };
+  }
+
+  private async deliver<S extends Subjects>(msg: JsMsg, ackWaitMs: number, handler: MessageHandler<S>): Promise<void> {
+    const deliveries = msg.info.deliveryCount;
+    let handled = false;
+    try {
+      const data = msg.json<EventData<S>>();
+      const publishedAt = Math.floor(msg.info.timestampNanos / 1e6);
+      await handler(data, { sequence: msg.seq, redelivered: msg.redelivered, deliveries, publishedAt });
+      handled = true;
+    } catch (err) {
+      this.log(
+        `[bus] ${msg.subject} #${msg.seq} not acked, redelivered in ${redeliveryDelayMs(ackWaitMs, deliveries)} ms: ${(err as Error).message}`,
+      );
+    }
+    try {
+      if (handled) msg.ack();
+      else msg.nak(redeliveryDelayMs(ackWaitMs, deliveries));
+    } catch (err) {
+      // The connection closed meanwhile: the server redelivers once the ack wait is over.
+      this.log(`[bus] ${msg.subject} #${msg.seq}: could not ${handled ? 'ack' : 'nak'}: ${(err as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}
