@@ -388,7 +388,15 @@ describe('NetworkPolicies', () => {
     const admitted = cluster.deployments
       .filter((candidate) => allows(cluster, podsOf(candidate), deployment(cluster, 'nats-depl'), 4222))
       .map(nameOf);
-    expect(users.sort()).toEqual(['balances-depl', 'expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'queue-depl', 'tickets-depl']);
+    expect(users.sort()).toEqual([
+      'balances-depl',
+      'expiration-depl',
+      'live-depl',
+      'orders-depl',
+      'payments-depl',
+      'queue-depl',
+      'tickets-depl',
+    ]);
     expect(admitted.sort()).toEqual(users.sort());
   });
 
@@ -494,9 +502,11 @@ describe("the client's responses", () => {
 });
 
 describe("expiration's and the queue's Redis", () => {
-  it('keep an append-only file, fsync\'d at least every second', () => {
+  it("keep an append-only file, fsync'd at least every second", () => {
     expect(redisPersistenceProblems(loadCluster())).toEqual([]);
-    expect(container(loadCluster(), 'queue-redis-depl').args).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'always']));
+    expect(container(loadCluster(), 'queue-redis-depl').args).toEqual(
+      expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'always']),
+    );
   });
 
   it('without the append-only file, or flushed by the kernel at leisure, are reported', () => {

@@ -77,7 +77,12 @@ const openSocket = (url: string, waiter: Waiter): Promise<WebSocket> =>
     socket.once('error', reject);
   });
 
-const stats = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95), max: percentile(values, 100), count: values.length });
+const stats = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  max: percentile(values, 100),
+  count: values.length,
+});
 
 const listing = (id: string, version: number, activeBuyers: number, onSaleAt: string) => ({
   id,
@@ -115,7 +120,9 @@ const joinAll = async (options: QueueBenchOptions, ticketId: string, waiters: Wa
 /** One slot freed by an order:cancelled: how long until each waiting socket shows its place one nearer. */
 const moveLine = async (bus: EventBus, ticketId: string, waiters: Waiter[], admissionNumber: number) => {
   const orderId = new Types.ObjectId().toHexString();
-  const waiting = waiters.map((waiter) => ({ waiter, position: waiter.statuses.at(-1)?.status.position ?? 0 })).filter((entry) => entry.position > 1);
+  const waiting = waiters
+    .map((waiter) => ({ waiter, position: waiter.statuses.at(-1)?.status.position ?? 0 }))
+    .filter((entry) => entry.position > 1);
   await bus.publish(Subjects.OrderCreated, {
     id: orderId,
     version: 0,

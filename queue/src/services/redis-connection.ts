@@ -16,7 +16,12 @@ export class RedisConnection implements Worker {
   readonly subscriber: Redis;
 
   constructor(options: RedisOptions) {
-    const settings: RedisOptions = { ...options, enableAutoPipelining: true, maxRetriesPerRequest: 3, retryStrategy: (times) => Math.min(times * 100, 1_000) };
+    const settings: RedisOptions = {
+      ...options,
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: 3,
+      retryStrategy: (times) => Math.min(times * 100, 1_000),
+    };
     this.commands = new Redis(settings);
     this.subscriber = new Redis(settings);
     for (const [name, client] of [

@@ -56,23 +56,46 @@ export class WaitingRoom {
 
   /** A listing's rules as ticket:created/updated carry them; an older version than the stored one is ignored. */
   async setListing(ticketId: string, version: number, rules: { activeBuyers: number; onSaleAt: number } | null): Promise<void> {
-    await runScript(this.redis, SET_LISTING, [this.key('listing', ticketId), this.key('pending')], [version, rules?.activeBuyers ?? '', rules?.onSaleAt ?? 0, ticketId]);
+    await runScript(
+      this.redis,
+      SET_LISTING,
+      [this.key('listing', ticketId), this.key('pending')],
+      [version, rules?.activeBuyers ?? '', rules?.onSaleAt ?? 0, ticketId],
+    );
   }
 
   /** Puts the user at the end of the line, unless already in it or admitted; false for a listing without a waiting room. */
   async join(ticketId: string, userId: string, now = Date.now()): Promise<boolean> {
-    const keys = [this.key('listing', ticketId), this.key('line', ticketId), this.key('holders', ticketId), this.key('admissions', ticketId), this.key('pending')];
+    const keys = [
+      this.key('listing', ticketId),
+      this.key('line', ticketId),
+      this.key('holders', ticketId),
+      this.key('admissions', ticketId),
+      this.key('pending'),
+    ];
     const result = (await runScript(this.redis, JOIN, keys, [userId, ticketId, now])) as number;
     return result >= 0;
   }
 
   async standing(ticketId: string, userId: string, now = Date.now()): Promise<Standing> {
-    const keys = [this.key('listing', ticketId), this.key('line', ticketId), this.key('holders', ticketId), this.key('admissions', ticketId)];
-    const [known, rank, admissionId, expiresAt, ordered, activeBuyers, onSaleAt, holdMs] = (await runScript(this.redis, STATUS, keys, [userId, now])) as Reply;
+    const keys = [
+      this.key('listing', ticketId),
+      this.key('line', ticketId),
+      this.key('holders', ticketId),
+      this.key('admissions', ticketId),
+    ];
+    const [known, rank, admissionId, expiresAt, ordered, activeBuyers, onSaleAt, holdMs] = (await runScript(this.redis, STATUS, keys, [
+      userId,
+      now,
+    ])) as Reply;
     if (known !== 1) return { kind: 'unknown' };
     if (admissionId) return { kind: 'admitted', admissionId: String(admissionId), expiresAt: Number(expiresAt), ordered: ordered === 1 };
     if (Number(rank) < 0) return { kind: 'outside' };
-    return { kind: 'waiting', rank: Number(rank), rules: { activeBuyers: Number(activeBuyers), onSaleAt: Number(onSaleAt), holdMs: Number(holdMs) } };
+    return {
+      kind: 'waiting',
+      rank: Number(rank),
+      rules: { activeBuyers: Number(activeBuyers), onSaleAt: Number(onSaleAt), holdMs: Number(holdMs) },
+    };
   }
 
   /** One admission round for the listing (lapsed slots freed, free slots given out in join order). */
@@ -109,7 +132,14 @@ export class WaitingRoom {
       this.key('ended', orderId),
     ];
     const holdUntil = orderExpiresAt + this.settings.orderGraceMs;
-    const result = (await runScript(this.redis, ORDER_PLACED, keys, [admissionId, orderId, holdUntil, now, this.channel, ticketId])) as number;
+    const result = (await runScript(this.redis, ORDER_PLACED, keys, [
+      admissionId,
+      orderId,
+      holdUntil,
+      now,
+      this.channel,
+      ticketId,
+    ])) as number;
     return result === 1;
   }
 
@@ -123,7 +153,13 @@ export class WaitingRoom {
     const admission = admissionId ? parseAdmissionId(admissionId) : undefined;
     if (!admissionId || !admission) return undefined;
     const { ticketId } = admission;
-    const keys = [this.key('listing', ticketId), this.key('held', ticketId), this.key('admissions', ticketId), this.key('holders', ticketId), this.key('orders')];
+    const keys = [
+      this.key('listing', ticketId),
+      this.key('held', ticketId),
+      this.key('admissions', ticketId),
+      this.key('holders', ticketId),
+      this.key('orders'),
+    ];
     const result = (await runScript(this.redis, ORDER_ENDED, keys, [admissionId, now, this.channel, ticketId])) as number;
     return result === 1 ? ticketId : undefined;
   }

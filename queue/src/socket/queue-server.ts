@@ -35,7 +35,10 @@ export class QueueServer implements UpgradeHandler, Worker {
 
   constructor(
     private readonly parts: QueueServerParts,
-    private readonly config: Pick<QueueConfig, 'maxPayloadBytes' | 'pingIntervalMs' | 'pushIntervalMs' | 'maxSockets' | 'maxSocketsPerUser'>,
+    private readonly config: Pick<
+      QueueConfig,
+      'maxPayloadBytes' | 'pingIntervalMs' | 'pushIntervalMs' | 'maxSockets' | 'maxSocketsPerUser'
+    >,
   ) {
     this.sockets = new QueueSockets({ ...config, maxBufferedBytes: MAX_BUFFERED_BYTES });
     // No compression: zlib's context costs hundreds of KB per socket, far more than the messages save.

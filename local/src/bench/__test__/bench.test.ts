@@ -67,12 +67,21 @@ it('measures event→socket latency and memory per socket on the live process (-
 
 it('measures joins/s, admission and position pushes on the queue process (--queue, small)', async () => {
   const queue = system.services.queue;
-  const row = await runQueueBench({ queueUrl: queue.url, queuePid: queue.pid!, env: system.env, waiters: 30, activeBuyers: 5, moves: 2, inFlight: 5 });
+  const row = await runQueueBench({
+    queueUrl: queue.url,
+    queuePid: queue.pid!,
+    env: system.env,
+    waiters: 30,
+    activeBuyers: 5,
+    moves: 2,
+    inFlight: 5,
+  });
 
   expect(row.joinsPerSecond).toBeGreaterThan(0);
   expect(row.admission.count).toBe(5);
   // Two slots freed, each moving the 24 buyers still waiting behind position 1 (then 23).
   expect(row.position).toMatchObject({ count: 24 + 23, missing: 0 });
-  for (const figure of [row.admission.p95, row.position.p50, row.position.p95, row.position.max]) expect(Number.isFinite(figure)).toBe(true);
+  for (const figure of [row.admission.p95, row.position.p50, row.position.p95, row.position.max])
+    expect(Number.isFinite(figure)).toBe(true);
   expect(formatQueueTable(row).split('\n')[2]).toMatch(/^\| 30 \| \d+ \(\d+\) \| \d+ \/ \d+ \/ \d+ \| \d+ \/ \d+ \/ \d+ \(0 of 47\) \|/);
 }, 60_000);

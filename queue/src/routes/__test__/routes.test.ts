@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { Subjects, verifyAdmissionToken } from '@ticketing/common';
+import type { QueueStatus } from '@ticketing/common/api';
 import { signinCookie, testUser } from '@ticketing/common/testing';
 import { listing, newTicketId, startReplica, type Replica } from '../../__test__/queue-harness';
 
@@ -39,11 +40,12 @@ it('admits the first joiner at once with a token orders accepts, and lines the n
   const admitted = await request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(first)).expect(200);
   const waiting = await request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(second)).expect(200);
 
-  expect(admitted.body).toMatchObject({ ticketId, position: 0, ahead: 0, admitted: true });
-  const token = verifyAdmissionToken(admitted.body.admissionToken as string, { userId: first.id, ticketId });
+  const status = admitted.body as QueueStatus;
+  expect(status).toMatchObject({ ticketId, position: 0, ahead: 0, admitted: true });
+  const token = verifyAdmissionToken(status.admissionToken ?? '', { userId: first.id, ticketId });
   expect(token).toMatchObject({ admissionId: `${ticketId}.1`, userId: first.id, ticketId });
-  expect(Math.abs((token?.expiresAt.getTime() ?? 0) - Date.parse(admitted.body.admissionExpiresAt as string))).toBeLessThan(1_000);
-  expect(verifyAdmissionToken(admitted.body.admissionToken as string, { userId: second.id, ticketId })).toBeUndefined();
+  expect(Math.abs((token?.expiresAt.getTime() ?? 0) - Date.parse(status.admissionExpiresAt ?? ''))).toBeLessThan(1_000);
+  expect(verifyAdmissionToken(status.admissionToken ?? '', { userId: second.id, ticketId })).toBeUndefined();
 
   expect(waiting.body).toEqual({ ticketId, position: 1, ahead: 0, etaSeconds: 120, admitted: false });
   const me = await request(replica.app).get(`/api/queue/${ticketId}/me`).set('Cookie', signinCookie(second)).expect(200);

@@ -31,7 +31,7 @@ it('admits at most activeBuyers, in join order, and keeps the rest in line with 
 
   const standings = await Promise.all(line.map((user) => room.standing(ticketId, user)));
   expect(standings.slice(0, 3).map((standing) => admissionOf(standing)?.admissionId)).toEqual([1, 2, 3].map((n) => `${ticketId}.${n}`));
-  expect(standings.slice(3)).toEqual([0, 1, 2, 3].map((rank) => expect.objectContaining({ kind: 'waiting', rank })));
+  expect(standings.slice(3).map((standing) => (standing.kind === 'waiting' ? standing.rank : standing.kind))).toEqual([0, 1, 2, 3]);
   expect(await room.heldCount(ticketId)).toBe(3);
 });
 
@@ -150,7 +150,8 @@ it('does not take a slot back for an order whose admission had already ended', a
 /** Pairs (i, j) admitted in the opposite order to the one they joined in. */
 const inversions = (sequences: number[]) => {
   let count = 0;
-  for (let i = 0; i < sequences.length; i += 1) for (let j = i + 1; j < sequences.length; j += 1) if (sequences[i] > sequences[j]) count += 1;
+  for (let i = 0; i < sequences.length; i += 1)
+    for (let j = i + 1; j < sequences.length; j += 1) if (sequences[i] > sequences[j]) count += 1;
   return count;
 };
 
@@ -179,7 +180,9 @@ it('never admits more than the cap nor out of join order, with four replicas rac
       // Each admitted buyer orders, and the order ends (paid or cancelled) through some replica.
       const orderId = `order-${line[i]}`;
       const room = replicas[i % 4];
-      ends.push(room.orderPlaced(admission.admissionId, orderId, Date.now() + 60_000).then(() => replicas[(i + 1) % 4].orderEnded(orderId)));
+      ends.push(
+        room.orderPlaced(admission.admissionId, orderId, Date.now() + 60_000).then(() => replicas[(i + 1) % 4].orderEnded(orderId)),
+      );
       ordersEnded += 1;
     }
     await Promise.all(ends);

@@ -1,7 +1,16 @@
 import request from 'supertest';
 import { Subjects, verifyAdmissionToken } from '@ticketing/common';
 import { signinCookie, testUser } from '@ticketing/common/testing';
-import { connect, lastStatus, listing, newTicketId, startReplica, testPrefix, waitForStatus, type Replica } from '../../__test__/queue-harness';
+import {
+  connect,
+  lastStatus,
+  listing,
+  newTicketId,
+  startReplica,
+  testPrefix,
+  waitForStatus,
+  type Replica,
+} from '../../__test__/queue-harness';
 
 const replicas: Replica[] = [];
 const start = async (options: Parameters<typeof startReplica>[0] = {}) => {
@@ -25,7 +34,9 @@ it('refuses a socket without a session (401), from another origin (403), or on a
   const replica = await start();
   const ticketId = await openRoom(replica, 1);
   await expect(connect(replica.origin, ticketId)).rejects.toThrow('upgrade refused: 401');
-  await expect(connect(replica.origin, ticketId, { ...cookieHeader(), Origin: 'https://evil.example' })).rejects.toThrow('upgrade refused: 403');
+  await expect(connect(replica.origin, ticketId, { ...cookieHeader(), Origin: 'https://evil.example' })).rejects.toThrow(
+    'upgrade refused: 403',
+  );
   await expect(connect(replica.origin, newTicketId(), cookieHeader())).rejects.toThrow('upgrade refused: 404');
   const same = await connect(replica.origin, ticketId, { ...cookieHeader(), Origin: `http://${replica.origin}` });
   same.socket.close();
@@ -36,7 +47,8 @@ it('sends a waiting buyer their position at once and again at every push interva
   const ticketId = await openRoom(replica, 1);
   const [first, waiting] = [testUser(), testUser()];
   const second = testUser();
-  for (const user of [first, second, waiting]) await request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(user));
+  for (const user of [first, second, waiting])
+    await request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(user));
 
   const client = await connect(replica.origin, ticketId, cookieHeader(waiting));
   await waitForStatus(client, (status) => status.position === 2, 'the first status');
@@ -67,7 +79,9 @@ it('pushes an admission made by another replica to this replica’s socket, with
   await waitForStatus(client, (status) => status.admitted, 'the admission');
   const admitted = lastStatus(client);
   expect(admitted).toMatchObject({ position: 0, admitted: true });
-  expect(verifyAdmissionToken(admitted?.admissionToken ?? '', { userId: buyer.id, ticketId })).toMatchObject({ admissionId: `${ticketId}.2` });
+  expect(verifyAdmissionToken(admitted?.admissionToken ?? '', { userId: buyer.id, ticketId })).toMatchObject({
+    admissionId: `${ticketId}.2`,
+  });
   client.socket.close();
 });
 

@@ -13,7 +13,10 @@ const join = (ticketId: string, user = testUser()) =>
   request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(user)).expect(200);
 
 const me = async (ticketId: string, user: { id: string }) =>
-  (await request(replica.app).get(`/api/queue/${ticketId}/me`).set('Cookie', signinCookie(user)).expect(200)).body as { admitted: boolean; position: number };
+  (await request(replica.app).get(`/api/queue/${ticketId}/me`).set('Cookie', signinCookie(user)).expect(200)).body as {
+    admitted: boolean;
+    position: number;
+  };
 
 const orderCreated = (ticketId: string, orderId: string, admissionId?: string) => ({
   id: orderId,
@@ -87,7 +90,13 @@ it('ignores orders without an admission, and the ends of orders it never held a 
 });
 
 it('subscribes in the queue group: the waiting rooms live in Redis, so replicas share the events', () => {
-  for (const subject of [Subjects.TicketCreated, Subjects.TicketUpdated, Subjects.OrderCreated, Subjects.OrderCancelled, Subjects.PaymentCreated]) {
+  for (const subject of [
+    Subjects.TicketCreated,
+    Subjects.TicketUpdated,
+    Subjects.OrderCreated,
+    Subjects.OrderCancelled,
+    Subjects.PaymentCreated,
+  ]) {
     expect(replica.bus.subscriptionOf(subject)).toMatchObject({ queueGroup: 'queue-service', broadcast: undefined });
   }
 });
