@@ -1,6 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 import { OrderStatus } from '@ticketing/common';
 import { Order, OrderFields } from '../models/order';
+import { Ticket } from '../models/ticket';
 import { StockEntry, StockEntryFields } from '../models/stock-entry';
 import { releaseUnits } from '../services/release-units';
 import { unitLedger } from '../services/unit-ledger';
@@ -35,12 +36,36 @@ export class HoldRepairer {
     this.batch = batch;
   }
 
-  start({ sweepConnection }: { sweepConnection?: Connection } = {}): void {
+  /** Adopts the orders stored before the ledger first, so that no order is taken before they hold their units. */
+  async start({ sweepConnection }: { sweepConnection?: Connection } = {}): Promise<void> {
     if (sweepConnection) {
       this.orders = sweepConnection.model<OrderFields>(Order.modelName, Order.schema, Order.collection.collectionName);
       this.entries = sweepConnection.model<StockEntryFields>(StockEntry.modelName, StockEntry.schema, StockEntry.collection.collectionName);
     }
+    await this.adoptLegacyOrders();
     this.timer ??= setInterval(() => void this.repair(), this.intervalMs).unref();
+  }
+
+  /**
+   * Orders stored before the stock ledger (no `quantity` field) held their one-unit ticket with a unique
+   * lock the ledger replaced: hold that unit in the ledger for each one still active or paid (idempotent per
+   * order), and mark it as the ledger's. One that was cancelled meanwhile is then released by the repair pass.
+   */
+  async adoptLegacyOrders(): Promise<number> {
+    const legacy = await this.orders
+      .find({ quantity: { $exists: false }, status: { $ne: OrderStatus.Cancelled } })
+      .select('_id ticket')
+      .lean();
+    let adopted = 0;
+    for (const { _id, ticket } of legacy) {
+      const capacity = (await Ticket.findById(ticket).select('quantity').lean())?.quantity ?? 1;
+      const hold = await unitLedger.hold(String(ticket), String(_id), 1, capacity);
+      if (!hold.held) console.error(`[orders] order ${String(_id)} from before the stock ledger found its ticket's units taken`);
+      await Order.updateOne({ _id }, { $set: { quantity: 1, holding: true } });
+      adopted += 1;
+    }
+    if (adopted > 0) console.log(`[orders] ${adopted} order(s) from before the stock ledger now hold their units in it`);
+    return adopted;
   }
 
   async stop(): Promise<void> {

@@ -51,7 +51,8 @@ const race = (buyers: ApiClient[], ticketId: string, n: number): Promise<Attempt
     }),
   );
 
-const winnersOf = (attempts: Attempt[]) => attempts.filter((a) => a.status === 201).map((a) => ({ buyer: a.buyer, order: a.body as Order }));
+const winnersOf = (attempts: Attempt[]) =>
+  attempts.filter((a) => a.status === 201).map((a) => ({ buyer: a.buyer, order: a.body as Order }));
 const refusalsOf = (attempts: Attempt[]) => attempts.filter((a) => a.status !== 201);
 
 /** The units of orders stored for the listing that hold them: active or paid. */
@@ -134,6 +135,10 @@ it('charges a multi-unit order its total in exact cents, and the seller sees it 
     'the charge to succeed',
   );
   expect(charged.amountCents).toBe(3705);
-  await waitUntil(async () => (await seller.get<Balance>('/api/balances/me')).body.balanceCents === 3705, 20_000, 'the sale in the balance');
+  await waitUntil(
+    async () => (await seller.get<Balance>('/api/balances/me')).body.balanceCents === 3705,
+    20_000,
+    'the sale in the balance',
+  );
   expect((await buyer.get<Order>(`/api/orders/${order.body.id}`)).body).toMatchObject({ status: 'complete', totalCents: 3705 });
 }, 120_000);
