@@ -90,7 +90,7 @@ describe('the jetstream profile', () => {
   });
 
   it('sets EVENT_BUS=jetstream for every service that uses the event bus, which skaffold dev leaves on NATS Streaming', () => {
-    const users = ['balances-depl', 'expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'tickets-depl'];
+    const users = ['balances-depl', 'expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'queue-depl', 'tickets-depl'];
     expect(transports(loadCluster('jetstream'))).toEqual(users.map((name) => `${name} jetstream`));
     expect(transports(loadCluster())).toEqual(users.map((name) => `${name} nats-streaming`));
     expect(eventBusProblems(loadCluster('jetstream'), busImages)).toEqual([]);
@@ -105,7 +105,7 @@ describe('the jetstream profile', () => {
       .filter(({ target }) => target === natsStatefulSet(cluster))
       .map(({ source, port }) => `${source.description} -> ${port}`);
     expect(toNats.sort()).toEqual(
-      ['balances-depl', 'expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'tickets-depl'].map(
+      ['balances-depl', 'expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'queue-depl', 'tickets-depl'].map(
         (name) => `Deployment ${name} -> 4222`,
       ),
     );
@@ -156,7 +156,7 @@ describe('a changed jetstream profile', () => {
     delete natsConfig.data.EVENT_BUS;
     const problems = eventBusProblems(cluster, busImages);
     reports(problems, 'Deployment orders-depl: EVENT_BUS=nats-streaming, but its NATS_URL leads to StatefulSet nats, which runs nats:');
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
     reports(
       serviceEnvProblems(config, cluster, context),
       'Deployment live-depl (live/src/index.ts): NATS_CLUSTER_ID is required but not provided',

@@ -15,9 +15,11 @@ import {
 } from './lib/scaling';
 
 const built = builtImages(loadSkaffoldConfig());
-const stateless = ['auth', 'tickets', 'orders', 'payments', 'balances', 'expiration', 'live', 'client'].map((name) => `${name}-depl`);
-/** The services an on-sale rush loads. (queue's, once infra/k8s/queue-depl.yaml exists, is its engineer's to add.) */
-const rushed = ['live-depl', 'orders-depl', 'payments-depl', 'tickets-depl'];
+const stateless = ['auth', 'tickets', 'orders', 'payments', 'balances', 'expiration', 'live', 'queue', 'client'].map(
+  (name) => `${name}-depl`,
+);
+/** The services an on-sale rush loads. */
+const rushed = ['live-depl', 'orders-depl', 'payments-depl', 'queue-depl', 'tickets-depl'];
 
 const reports = (problems: string[], fragment: string) =>
   expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
@@ -242,7 +244,7 @@ describe('a HorizontalPodAutoscaler', () => {
     const problems = autoscalerProblems(cluster);
     reports(problems, 'HorizontalPodAutoscaler orders-hpa: scales apps/v1 Deployment order-depl, which does not exist');
     reports(problems, 'HorizontalPodAutoscaler payments-hpa: scales StatefulSet nats, not a stateless Deployment');
-    expect(autoscaledNames(cluster)).toEqual(['live-depl', 'nats', 'tickets-depl']);
+    expect(autoscaledNames(cluster)).toEqual(['live-depl', 'nats', 'queue-depl', 'tickets-depl']);
   });
 
   it('of a container without a CPU request, or on another metric, is reported', () => {

@@ -20,6 +20,7 @@ export const testPackages = [
   'balances',
   'expiration',
   'live',
+  'queue',
   'infra',
   'local',
   JETSTREAM_RUN,
