@@ -1,9 +1,12 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useState } from 'react';
 import type { QueueStatus } from '@ticketing/common/api';
 import { useRequest } from '@/lib/use-request';
 import { FormErrors } from './FormErrors';
+
+const WAITING_ROOM_NOT_OPEN = 'The waiting room for these tickets is not open yet. Please try again in a moment.';
 
 export const waitingRoomPath = (ticketId: string) => `/tickets/${ticketId}/waiting-room`;
 
@@ -18,9 +21,12 @@ interface JoinQueueButtonProps {
 export function JoinQueueButton({ ticketId, label = 'Join the waiting room', onJoined }: JoinQueueButtonProps) {
   const router = useRouter();
   const { send, pending, errors } = useRequest<QueueStatus>('POST', `/api/queue/${encodeURIComponent(ticketId)}/join`);
+  // The queue hears of a listing by event, a moment after it is listed: its 404 means "not yet", said plainly.
+  const [notOpen, setNotOpen] = useState(false);
 
   async function join() {
     const result = await send();
+    setNotOpen(!result.ok && result.status === 404);
     if (!result.ok) return;
     if (onJoined) onJoined(result.data);
     else router.push(waitingRoomPath(ticketId));
@@ -28,7 +34,7 @@ export function JoinQueueButton({ ticketId, label = 'Join the waiting room', onJ
 
   return (
     <div className="stack">
-      <FormErrors messages={errors.general} />
+      <FormErrors messages={notOpen ? [WAITING_ROOM_NOT_OPEN] : errors.general} />
       <button
         type="button"
         className="button button-primary button-large"

@@ -34,7 +34,10 @@ export function WaitingRoom({ ticket, initialStatus }: WaitingRoomProps) {
       ) : status.admitted && status.admissionToken ? (
         <Admitted ticket={ticket} status={status} admission={status.admissionToken} onJoined={update} />
       ) : status.position > 0 ? (
-        <InLine status={status} startPosition={startPosition} />
+        <>
+          <OnSaleGate onSaleAt={ticket.onSaleAt} />
+          <InLine status={status} startPosition={startPosition} />
+        </>
       ) : (
         <NotInLine ticketId={ticket.id} wasAdmitted={wasAdmitted} onJoined={update} />
       )}

@@ -91,7 +91,7 @@ function TicketActions({ ticket, user }: { ticket: Ticket; user: CurrentUser | n
     return <p className="muted">Every ticket is reserved or sold. Any that are not paid for in time go back on sale.</p>;
   }
   return (
-    <OnSaleGate onSaleAt={ticket.onSaleAt}>
+    <OnSaleGate onSaleAt={ticket.onSaleAt} openEarly={ticket.waitingRoom !== null}>
       {ticket.waitingRoom ? <JoinQueueButton ticketId={ticket.id} /> : <OrderForm ticket={ticket} />}
     </OnSaleGate>
   );
