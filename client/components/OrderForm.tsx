@@ -45,7 +45,7 @@ export function OrderForm({ ticket, admission }: OrderFormProps) {
             onChange={(e) => setQuantity(Number(e.target.value))}
             aria-invalid={quantityError ? true : undefined}
             aria-describedby={quantityError ? 'quantity-error' : 'quantity-hint'}
-            data-testid="order-quantity"
+            data-testid="quantity-picker"
           >
             {Array.from({ length: maxQuantity }, (_, i) => i + 1).map((n) => (
               <option key={n} value={n}>
@@ -54,7 +54,7 @@ export function OrderForm({ ticket, admission }: OrderFormProps) {
             ))}
           </select>
           {quantityError ? (
-            <p id="quantity-error" className="field-error" role="alert" data-testid="order-quantity-error">
+            <p id="quantity-error" className="field-error" role="alert" data-testid="quantity-picker-error">
               {quantityError}
             </p>
           ) : (

@@ -6,11 +6,10 @@ import { useQueueStatus, type QueueState } from '@/lib/use-queue-status';
 import { useNow } from './Countdown';
 import { FormErrors } from './FormErrors';
 import { JoinQueueButton } from './JoinQueueButton';
-import { OnSaleGate } from './OnSaleGate';
 import { OrderForm } from './OrderForm';
 
 interface WaitingRoomProps {
-  ticket: Pick<Ticket, 'id' | 'price' | 'available' | 'onSaleAt'>;
+  ticket: Pick<Ticket, 'id' | 'price' | 'available'>;
   /** The place the page could read while rendering; null if it could not. */
   initialStatus: QueueStatus | null;
 }
@@ -34,10 +33,7 @@ export function WaitingRoom({ ticket, initialStatus }: WaitingRoomProps) {
       ) : status.admitted && status.admissionToken ? (
         <Admitted ticket={ticket} status={status} admission={status.admissionToken} onJoined={update} />
       ) : status.position > 0 ? (
-        <>
-          <OnSaleGate onSaleAt={ticket.onSaleAt} />
-          <InLine status={status} startPosition={startPosition} />
-        </>
+        <InLine status={status} startPosition={startPosition} />
       ) : (
         <NotInLine ticketId={ticket.id} wasAdmitted={wasAdmitted} onJoined={update} />
       )}
@@ -113,9 +109,8 @@ function Admitted({ ticket, status, admission, onJoined }: AdmittedProps) {
           Your turn holds for <span className="countdown-value">{formatTimeLeft(msLeft)}</span>
         </p>
       )}
-      <OnSaleGate onSaleAt={ticket.onSaleAt}>
-        <OrderForm ticket={ticket} admission={admission} />
-      </OnSaleGate>
+      {/* The queue admits nobody before the sale opens, so an admitted buyer may order at once. */}
+      <OrderForm ticket={ticket} admission={admission} />
     </section>
   );
 }

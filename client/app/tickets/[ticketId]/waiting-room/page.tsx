@@ -4,7 +4,6 @@ import { notFound, redirect } from 'next/navigation';
 import type { QueueStatus } from '@ticketing/common/api';
 import { Availability } from '@/components/Availability';
 import { ErrorState } from '@/components/ErrorState';
-import { LiveRefresh } from '@/components/LiveRefresh';
 import { WaitingRoom } from '@/components/WaitingRoom';
 import { serverFetch } from '@/lib/api';
 import { getTicket } from '@/lib/queries';
@@ -32,8 +31,7 @@ export default async function WaitingRoomPage({ params }: WaitingRoomPageProps) 
 
   return (
     <div className="narrow">
-      {/* A change to the listing (its sale time, what is left) re-renders the page; the place in line is kept. */}
-      <LiveRefresh ticketIds={[ticketId]} />
+      {/* No LiveRefresh here: in a rush every order changes the listing, and each change would re-render every waiting page. */}
       <article className="card waiting-room-card">
         <p className="eyebrow">Waiting room</p>
         <h1 data-testid="waiting-room-title">{ticket.data.title}</h1>
