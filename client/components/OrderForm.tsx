@@ -23,7 +23,9 @@ export function OrderForm({ ticket, admission }: OrderFormProps) {
   const router = useRouter();
   const { send, pending, errors } = useRequest<Order>('POST', '/api/orders', FIELDS);
   const maxQuantity = Math.max(1, Math.min(MAX_ORDER_QUANTITY, ticket.available));
-  const [quantity, setQuantity] = useState(1);
+  const [picked, setPicked] = useState(1);
+  // What is left can shrink while the page is open (a live refresh): never offer or send more than that.
+  const quantity = Math.min(picked, maxQuantity);
   const totalCents = priceToCents(ticket.price) * quantity;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -42,7 +44,7 @@ export function OrderForm({ ticket, admission }: OrderFormProps) {
             id="quantity"
             name="quantity"
             value={quantity}
-            onChange={(e) => setQuantity(Number(e.target.value))}
+            onChange={(e) => setPicked(Number(e.target.value))}
             aria-invalid={quantityError ? true : undefined}
             aria-describedby={quantityError ? 'quantity-error' : 'quantity-hint'}
             data-testid="quantity-picker"
