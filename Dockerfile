@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Every backend service: auth, tickets, orders, payments, balances, expiration and live. SERVICE
+# Every backend service: auth, tickets, orders, payments, balances, expiration, live and queue. SERVICE
 # names the service's folder (skaffold.yaml passes it as a build argument):
 #   docker build --build-arg SERVICE=orders -t ticketing/orders .
 # Built from the repository root so the workspace package @ticketing/common is
@@ -7,7 +7,7 @@
 
 FROM node:20-alpine AS deps
 ARG SERVICE
-RUN test -n "$SERVICE" || { echo 'build with --build-arg SERVICE=<auth|tickets|orders|payments|balances|expiration|live>' >&2; exit 1; }
+RUN test -n "$SERVICE" || { echo 'build with --build-arg SERVICE=<auth|tickets|orders|payments|balances|expiration|live|queue>' >&2; exit 1; }
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY common/package.json common/

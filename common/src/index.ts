@@ -7,9 +7,11 @@ export * from './errors/payload-too-large-error';
 export * from './errors/client-error';
 export * from './errors/too-many-requests-error';
 export * from './errors/forbidden-error';
+export * from './errors/service-unavailable-error';
 
 export * from './session/user-token';
 export * from './session/admission-token';
+export * from './socket/upgrade-request';
 export * from './middlewares/current-user';
 export * from './middlewares/require-auth';
 export * from './middlewares/validate-request';

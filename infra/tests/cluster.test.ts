@@ -19,7 +19,7 @@ const context = repoBuildContext();
 
 describe('the cluster the manifests describe', () => {
   it('routes the Ingress as the design says: ticketing.dev, API paths to their services, the rest to the client', () => {
-    expect(cluster.ingresses.map((ingress) => ingress.spec?.ingressClassName)).toEqual(['nginx', 'nginx']);
+    expect(cluster.ingresses.map((ingress) => ingress.spec?.ingressClassName)).toEqual(['nginx', 'nginx', 'nginx']);
     expect(
       ingressRoutes(cluster).map(({ host, path, pathType, service, port }) => `${host}${path} ${pathType} ${service}:${port}`),
     ).toEqual([
@@ -30,10 +30,11 @@ describe('the cluster the manifests describe', () => {
       'ticketing.dev/api/balances Prefix balances-srv:3000',
       'ticketing.dev/ Prefix client-srv:3000',
       'ticketing.dev/api/live Prefix live-srv:3000',
+      'ticketing.dev/api/queue Prefix queue-srv:3000',
     ]);
   });
 
-  it("keeps WebSocket timeouts to live's own Ingress: an hour for /api/live, nginx's 60 s default for the rest", () => {
+  it("keeps WebSocket timeouts to live's and queue's own Ingresses: an hour for /api/live and /api/queue, nginx's 60 s default for the rest", () => {
     const timeouts = cluster.ingresses.map((ingress) => {
       const annotations = ingress.metadata?.annotations ?? {};
       const paths = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []).map((entry) => entry.path);
@@ -46,6 +47,7 @@ describe('the cluster the manifests describe', () => {
     expect(timeouts).toEqual([
       { paths: ['/api/users', '/api/tickets', '/api/orders', '/api/payments', '/api/balances', '/'], read: undefined, send: undefined },
       { paths: ['/api/live'], read: '3600', send: '3600' },
+      { paths: ['/api/queue'], read: '3600', send: '3600' },
     ]);
   });
 

@@ -10,7 +10,7 @@ import { natsAuthProblems, natsServerCredentials } from './lib/nats-auth';
 import { allows, blockedConnectionProblems, ingressController, intendedConnections, openConnectionProblems, podsOf } from './lib/network';
 import { podSecurityProblems } from './lib/pod-security';
 import { imagePinProblems } from './lib/pods';
-import { redisMemoryProblems, toBytes } from './lib/redis-memory';
+import { redisMemoryProblems, redisPersistenceProblems, toBytes } from './lib/redis-memory';
 import { readRepoFile } from './lib/repo';
 import { secretRefs, undocumentedSecretProblems } from './lib/secrets';
 import { readServiceRequirements } from './lib/service-env';
@@ -93,6 +93,7 @@ describe('the pods of the databases, NATS and Redis', () => {
       'mongo:7.0.16',
       'nats-streaming:0.25.6',
       'redis:7.4.2-alpine',
+      'redis:7.4.2-alpine',
     ]);
   });
 
@@ -165,7 +166,7 @@ describe('NATS authentication', () => {
       password: { secret: 'nats-secret', key: 'NATS_PASSWORD' },
       problems: [],
     });
-    for (const name of ['tickets-depl', 'orders-depl', 'payments-depl', 'balances-depl', 'expiration-depl', 'live-depl']) {
+    for (const name of ['tickets-depl', 'orders-depl', 'payments-depl', 'balances-depl', 'expiration-depl', 'live-depl', 'queue-depl']) {
       expect(envOf(container(cluster, name), 'NATS_URL').value).toBe('nats://$(NATS_USER):$(NATS_PASSWORD)@nats-srv:4222');
     }
   });
@@ -247,9 +248,9 @@ describe('TLS at the Ingress', () => {
   it('serves ticketing.dev from the Secret ticketing-tls and redirects plain http to https', () => {
     const cluster = loadCluster();
     expect(ingressTlsProblems(cluster)).toEqual([]);
-    // Two Ingresses (the API and the client's, and live's with its WebSocket timeouts), one host, one certificate.
+    // Three Ingresses (the API and the client's, and live's and queue's with their WebSocket timeouts), one host, one certificate.
     const tls = { secret: 'ticketing-tls', hosts: ['ticketing.dev'] };
-    expect(tlsSecrets(cluster)).toEqual([tls, tls]);
+    expect(tlsSecrets(cluster)).toEqual([tls, tls, tls]);
   });
 
   it('comes from a certificate the README tells how to make, for the host it serves', () => {
@@ -352,18 +353,22 @@ describe('NetworkPolicies', () => {
         'Deployment balances-depl -> nats-depl:4222',
         'Deployment expiration-depl -> nats-depl:4222',
         'Deployment live-depl -> nats-depl:4222',
+        'Deployment queue-depl -> nats-depl:4222',
+        'Deployment queue-depl -> queue-redis-depl:6379',
         'Deployment client-depl -> auth-depl:3000',
         'Deployment client-depl -> tickets-depl:3000',
         'Deployment client-depl -> orders-depl:3000',
         'Deployment client-depl -> payments-depl:3000',
         'Deployment client-depl -> balances-depl:3000',
         'Deployment client-depl -> live-depl:3000',
+        'Deployment client-depl -> queue-depl:3000',
         'the ingress-nginx controller -> auth-depl:3000',
         'the ingress-nginx controller -> tickets-depl:3000',
         'the ingress-nginx controller -> orders-depl:3000',
         'the ingress-nginx controller -> payments-depl:3000',
         'the ingress-nginx controller -> balances-depl:3000',
         'the ingress-nginx controller -> live-depl:3000',
+        'the ingress-nginx controller -> queue-depl:3000',
         'the ingress-nginx controller -> client-depl:3000',
       ].sort(),
     );
@@ -383,7 +388,7 @@ describe('NetworkPolicies', () => {
     const admitted = cluster.deployments
       .filter((candidate) => allows(cluster, podsOf(candidate), deployment(cluster, 'nats-depl'), 4222))
       .map(nameOf);
-    expect(users.sort()).toEqual(['balances-depl', 'expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'tickets-depl']);
+    expect(users.sort()).toEqual(['balances-depl', 'expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'queue-depl', 'tickets-depl']);
     expect(admitted.sort()).toEqual(users.sort());
   });
 
@@ -488,8 +493,22 @@ describe("the client's responses", () => {
   });
 });
 
-describe("expiration's Redis", () => {
-  it('refuses writes when full instead of evicting jobs, with a cap below the memory limit', () => {
+describe("expiration's and the queue's Redis", () => {
+  it('keep an append-only file, fsync\'d at least every second', () => {
+    expect(redisPersistenceProblems(loadCluster())).toEqual([]);
+    expect(container(loadCluster(), 'queue-redis-depl').args).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'everysec']));
+  });
+
+  it('without the append-only file, or flushed by the kernel at leisure, are reported', () => {
+    const cluster = loadCluster();
+    const redis = container(cluster, 'queue-redis-depl');
+    redis.args = ['--maxmemory', '96mb', '--maxmemory-policy', 'noeviction'];
+    reports(redisPersistenceProblems(cluster), 'Deployment queue-redis-depl container redis: no --appendonly yes');
+    redis.args = ['--appendonly', 'yes', '--appendfsync', 'no'];
+    reports(redisPersistenceProblems(cluster), 'Deployment queue-redis-depl container redis: --appendfsync is no, not everysec or always');
+  });
+
+  it('refuse writes when full instead of evicting jobs or places in line, with a cap below the memory limit', () => {
     expect(redisMemoryProblems(loadCluster())).toEqual([]);
     expect(toBytes('96mb')).toBeLessThan(toBytes('128Mi')!);
   });

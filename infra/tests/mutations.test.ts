@@ -342,7 +342,7 @@ describe('a Deployment', () => {
     const nats = container(cluster, 'nats-depl');
     nats.args = (nats.args ?? []).map((arg) => (arg.startsWith('-cid') ? '-cid=other' : arg));
     expect(natsClusterProblems(cluster)).toEqual(
-      ['tickets-depl', 'orders-depl', 'payments-depl', 'balances-depl', 'expiration-depl', 'live-depl']
+      ['tickets-depl', 'orders-depl', 'payments-depl', 'balances-depl', 'expiration-depl', 'live-depl', 'queue-depl']
         .sort()
         .map((name) => `Deployment ${name}: NATS_CLUSTER_ID=ticketing, but Deployment nats-depl runs cluster id other`),
     );

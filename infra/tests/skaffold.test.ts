@@ -7,7 +7,7 @@ import { checkSkaffold, imageProblems, parseSkaffold, patchProblems, productionP
 const config = loadSkaffoldConfig();
 const context = repoBuildContext();
 const files = listRepoFiles();
-const services = ['auth', 'tickets', 'orders', 'payments', 'expiration', 'live'];
+const services = ['auth', 'tickets', 'orders', 'payments', 'expiration', 'live', 'queue'];
 
 describe('skaffold.yaml', () => {
   it('fits the schema of the fields it uses (current apiVersion, local build without push)', () => {
@@ -18,13 +18,13 @@ describe('skaffold.yaml', () => {
     expect(config.build.artifacts.map((artifact) => artifact.context)).toEqual(config.build.artifacts.map(() => '.'));
     const folders = config.build.artifacts.map(artifactFolder);
     expect(new Set(folders).size).toBe(folders.length);
-    expect(folders.sort()).toEqual(['auth', 'balances', 'client', 'expiration', 'live', 'orders', 'payments', 'tickets']);
+    expect(folders.sort()).toEqual(['auth', 'balances', 'client', 'expiration', 'live', 'orders', 'payments', 'queue', 'tickets']);
   });
 
   it.each([
     ['skaffold dev', config],
     ['the production profile', withProfile(config, 'production')],
-  ])('with %s, builds the six services from the one root Dockerfile, each with buildArgs SERVICE=<its folder>', (_, built) => {
+  ])('with %s, builds the seven services from the one root Dockerfile, each with buildArgs SERVICE=<its folder>', (_, built) => {
     expect(sharedDockerfileProblems(built, services)).toEqual([]);
   });
 

@@ -48,3 +48,23 @@ export const redisMemoryProblems = (cluster: Cluster): string[] =>
         return problems;
       }),
   );
+
+/**
+ * Every Redis container keeps what it acknowledged across a restart: an append-only file (on its volume, see
+ * persistenceProblems), written at every command and fsync'd at least every second (`everysec`, Redis's
+ * default, or `always`); `no` leaves the flush to the kernel, for up to 30 s of acknowledged writes.
+ */
+export const redisPersistenceProblems = (cluster: Cluster): string[] =>
+  cluster.deployments.flatMap((deployment) =>
+    containersOf(deployment)
+      .filter((container) => (container.image ?? '').startsWith('redis:'))
+      .flatMap((container) => {
+        const where = `Deployment ${nameOf(deployment)} container ${container.name}`;
+        const args = (container.args ?? []).map(String);
+        const fsync = argAfter(args, '--appendfsync') ?? 'everysec';
+        const problems: string[] = [];
+        if (argAfter(args, '--appendonly') !== 'yes') problems.push(`${where}: no --appendonly yes`);
+        if (fsync !== 'everysec' && fsync !== 'always') problems.push(`${where}: --appendfsync is ${fsync}, not everysec or always`);
+        return problems;
+      }),
+  );

@@ -1,35 +1,16 @@
 import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
 import type { TooManySocketsCloseCode } from '@ticketing/common/api';
-import type { UpgradeHandler, Worker } from '@ticketing/common';
+import { refuseUpgrade, sameOrigin, userOfCookie, type UpgradeHandler, type Worker } from '@ticketing/common';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { LiveConfig } from '../config';
 import type { LiveHub } from './hub';
-import { userOfCookie } from './session';
 
 export const LIVE_PATH = '/api/live';
 export const TOO_MANY_SOCKETS: TooManySocketsCloseCode = 4008;
 /** "Try again later": the process holds as many sockets as it may. */
 const FULL = 1013;
 const GOING_AWAY = 1001;
-
-const refuse = (socket: Duplex, status: number, reason: string) => {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-};
-
-/**
- * A browser sends its cookies with a WebSocket opened by any site: the Origin, when there is one, must be
- * the host the request was sent to, or another site could read a user's private messages.
- */
-const sameOrigin = (req: IncomingMessage): boolean => {
-  const { origin, host } = req.headers;
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-};
 
 /** Upgrades GET /api/live to a WebSocket, admits it to the hub, and pings the hub's sockets. */
 export class LiveServer implements UpgradeHandler, Worker {
@@ -46,8 +27,8 @@ export class LiveServer implements UpgradeHandler, Worker {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(req.url ?? '/', 'http://live').pathname;
-    if (path !== LIVE_PATH) return refuse(socket, 404, 'Not Found');
-    if (!sameOrigin(req)) return refuse(socket, 403, 'Forbidden');
+    if (path !== LIVE_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    if (!sameOrigin(req)) return refuseUpgrade(socket, 403, 'Forbidden');
     const user = userOfCookie(req.headers.cookie);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.admit(ws, user?.id));
   }

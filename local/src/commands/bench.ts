@@ -2,6 +2,7 @@ import os from 'os';
 import { parseArgs } from 'util';
 import { formatTable, runBench } from '../bench/bench';
 import { formatLiveTable, runLiveBench } from '../bench/live';
+import { formatQueueTable, runQueueBench } from '../bench/queue';
 import { formatRawTable, measureRawDatabase } from '../bench/raw-database';
 import { startSystem, System } from '../system/system';
 import { parseOptions } from './options';
@@ -18,6 +19,11 @@ const usage = `usage: npm run bench -- [options]
   --sockets N        with --live: sockets to open (default 1000)
   --events N         with --live: ticket events to publish (default 200)
   --rate N           with --live: events per second (default 20)
+  --queue            instead: joins/s and position-update latency on one queue process, every buyer waiting with a socket
+                     (starts its own system)
+  --waiters N        with --queue: buyers who join and wait (default 2000)
+  --active N         with --queue: the waiting room's activeBuyers (default 50)
+  --moves N          with --queue: slots freed one at a time, each moving every waiting buyer up (default 5)
 Without --url it starts the system as \`npm start\` does (API only, fresh temporary data) and stops it after.`;
 
 const parse = (args: string[]) =>
@@ -35,6 +41,10 @@ const parse = (args: string[]) =>
       sockets: { type: 'string', default: '1000' },
       events: { type: 'string', default: '200' },
       rate: { type: 'string', default: '20' },
+      queue: { type: 'boolean', default: false },
+      waiters: { type: 'string', default: '2000' },
+      active: { type: 'string', default: '50' },
+      moves: { type: 'string', default: '5' },
       help: { type: 'boolean', default: false },
     },
   }).values;
@@ -58,6 +68,8 @@ export const bench = async (args: string[]): Promise<number> => {
     if (options.url && !options['mongo-uri']) throw new Error('--url needs --mongo-uri (or $MONGO_URI) to read the replicas');
     if (options.url) loopbackOnly(options.url);
     if (options.live && options.url) throw new Error('--live starts its own system; it does not take --url');
+    if (options.queue && options.url) throw new Error('--queue starts its own system; it does not take --url');
+    if (options.queue && options.live) throw new Error('--queue and --live are separate runs: pick one');
     const settings = {
       levels: options.levels
         .split(',')
@@ -73,11 +85,17 @@ export const bench = async (args: string[]): Promise<number> => {
       events: count(options.events, 'events'),
       rate: count(options.rate, 'rate'),
     };
-    return { ...options, settings, liveSettings };
+    const queueSettings = {
+      waiters: count(options.waiters, 'waiters'),
+      activeBuyers: count(options.active, 'active'),
+      moves: count(options.moves, 'moves'),
+    };
+    return { ...options, settings, liveSettings, queueSettings };
   });
   if (typeof parsed === 'number') return parsed;
-  const { settings, liveSettings, ...options } = parsed;
+  const { settings, liveSettings, queueSettings, ...options } = parsed;
   if (options.live) return benchLive(liveSettings);
+  if (options.queue) return benchQueue(queueSettings);
 
   let system: System | undefined;
   const progress = (line: string) => console.log(`[bench] ${line}`);
@@ -116,6 +134,23 @@ const benchLive = async (settings: { sockets: number; events: number; rate: numb
     const row = await runLiveBench({ liveUrl: live.url, livePid: live.pid, env: system.env, ...settings, progress });
     console.log(`\nLive (${machine()}; one live process, anonymous sockets, ${settings.rate} events/s):\n`);
     console.log(formatLiveTable(row));
+    return 0;
+  } finally {
+    await system.stop();
+  }
+};
+
+/** `npm run bench -- --queue`: one queue process, joins/s, admission and position pushes to waiting sockets. */
+const benchQueue = async (settings: { waiters: number; activeBuyers: number; moves: number }): Promise<number> => {
+  const progress = (line: string) => console.log(`[bench] ${line}`);
+  progress('starting the system (API only)');
+  const system = await startSystem({ progress: (line) => progress(`ready: ${line}`) });
+  try {
+    const queue = system.services.queue;
+    if (queue.pid === undefined) throw new Error('the queue process is not running');
+    const row = await runQueueBench({ queueUrl: queue.url, queuePid: queue.pid, env: system.env, inFlight: 50, ...settings, progress });
+    console.log(`\nQueue (${machine()}; one queue process, ${settings.activeBuyers} active buyers, 50 joins in flight):\n`);
+    console.log(formatQueueTable(row));
     return 0;
   } finally {
     await system.stop();

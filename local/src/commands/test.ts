@@ -7,7 +7,7 @@ import { startInfra } from '../infra/start-infra';
 import { parseTestArgs, TestSelection, testUsage } from './test-args';
 
 /** Every package with a jest suite, in the order a failure is most telling. */
-export const testPackages = ['common', 'auth', 'tickets', 'orders', 'payments', 'balances', 'expiration', 'live', 'infra', 'local'];
+export const testPackages = ['common', 'auth', 'tickets', 'orders', 'payments', 'balances', 'expiration', 'live', 'queue', 'infra', 'local'];
 
 interface JestTotals {
   numPassedTests: number;

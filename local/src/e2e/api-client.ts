@@ -26,6 +26,13 @@ export class ApiClient {
     return this.cookie;
   }
 
+  /** A client that sends this session cookie (one signed by the test with the system's JWT_KEY, say). */
+  static withCookie(baseUrl: string, cookie: string): ApiClient {
+    const client = new ApiClient(baseUrl);
+    client.cookie = cookie;
+    return client;
+  }
+
   /** Signs this client in as `other` is, to call another address (a second replica) as the same user. */
   withCookieOf(other: ApiClient): this {
     this.cookie = other.cookie;

@@ -11,7 +11,7 @@ import { repoRoot } from '../infra/tools';
 import { buildClientIfStale, clientProcess } from './client';
 import { ServiceProcess } from './service-process';
 
-export const serviceNames = ['auth', 'tickets', 'orders', 'payments', 'balances', 'expiration', 'live'] as const;
+export const serviceNames = ['auth', 'tickets', 'orders', 'payments', 'balances', 'expiration', 'live', 'queue'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 export interface SystemOptions {

@@ -1,6 +1,7 @@
 import { startSystem, System } from '../../system/system';
 import { formatTable, runBench } from '../bench';
 import { formatLiveTable, runLiveBench } from '../live';
+import { formatQueueTable, runQueueBench } from '../queue';
 import { formatRawTable, measureRawDatabase } from '../raw-database';
 
 // A short run of `npm run bench` against a system of its own, so the benchmark keeps working.
@@ -62,4 +63,16 @@ it('measures event→socket latency and memory per socket on the live process (-
   for (const figure of [row.p50, row.p95, row.p99, row.max]) expect(Number.isFinite(figure)).toBe(true);
   expect(row.rssConnectedMb).toBeGreaterThan(0);
   expect(formatLiveTable(row).split('\n')[2]).toMatch(/^\| 20 \| 5 \| 100 of 100 \| \d+ \/ \d+ \/ \d+ \/ \d+ \|/);
+}, 60_000);
+
+it('measures joins/s, admission and position pushes on the queue process (--queue, small)', async () => {
+  const queue = system.services.queue;
+  const row = await runQueueBench({ queueUrl: queue.url, queuePid: queue.pid!, env: system.env, waiters: 30, activeBuyers: 5, moves: 2, inFlight: 5 });
+
+  expect(row.joinsPerSecond).toBeGreaterThan(0);
+  expect(row.admission.count).toBe(5);
+  // Two slots freed, each moving the 24 buyers still waiting behind position 1 (then 23).
+  expect(row.position).toMatchObject({ count: 24 + 23, missing: 0 });
+  for (const figure of [row.admission.p95, row.position.p50, row.position.p95, row.position.max]) expect(Number.isFinite(figure)).toBe(true);
+  expect(formatQueueTable(row).split('\n')[2]).toMatch(/^\| 30 \| \d+ \(\d+\) \| \d+ \/ \d+ \/ \d+ \| \d+ \/ \d+ \/ \d+ \(0 of 47\) \|/);
 }, 60_000);

@@ -26,7 +26,7 @@ it('passes everything from the first flag on to jest unchanged, bare words inclu
 
 it('refuses a word that names no package, listing the packages', () => {
   expect(() => parse('orders', 'concurent', 'bogus', '-t', 'x')).toThrow(
-    'no package named "concurent", "bogus"; the packages are common, auth, tickets, orders, payments, balances, expiration, live, infra, local',
+    'no package named "concurent", "bogus"; the packages are common, auth, tickets, orders, payments, balances, expiration, live, queue, infra, local',
   );
 });
 

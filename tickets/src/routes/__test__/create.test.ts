@@ -24,7 +24,7 @@ it('creates the ticket for the signed-in user: 201, version 0, not reserved', as
   const userId = newId();
   const res = await createTicket({ title: '  Concert  ', price: 19.99 }, signinCookie({ id: userId })).expect(201);
 
-  expect(res.body).toEqual({ id: expect.any(String), title: 'Concert', price: 19.99, userId, version: 0 });
+  expect(res.body).toEqual({ id: expect.any(String), title: 'Concert', price: 19.99, userId, version: 0, quantity: 1, available: 1, onSaleAt: null, waitingRoom: null });
   const stored = await Ticket.findById((res.body as Api.Ticket).id);
   expect(stored).toMatchObject({ title: 'Concert', price: 19.99, userId, version: 0 });
   expect(stored!.orderId).toBeUndefined();
@@ -35,7 +35,7 @@ it('publishes ticket:created with what was stored', async () => {
   const res = await createTicket({ title: 'Concert', price: 20 }, signinCookie({ id: userId })).expect(201);
   const { id } = res.body as Api.Ticket;
 
-  expect(await published(Subjects.TicketCreated)).toEqual([{ id, version: 0, title: 'Concert', price: 20, userId }]);
+  expect(await published(Subjects.TicketCreated)).toEqual([{ id, version: 0, title: 'Concert', price: 20, userId, quantity: 1, available: 1, onSaleAt: null, waitingRoom: null }]);
   expect((await Ticket.findById(id))!.outbox).toHaveLength(0);
 });
 

@@ -36,6 +36,10 @@ it('lists available tickets only, newest first, to anyone', async () => {
     price: 20,
     userId: expect.any(String),
     version: 0,
+    quantity: 1,
+    available: 1,
+    onSaleAt: null,
+    waitingRoom: null,
   });
 });
 

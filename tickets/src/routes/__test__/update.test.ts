@@ -26,7 +26,7 @@ it('lets the owner change title and price: 200, version bumped, ticket:updated p
 
   const res = await update(ticket.id, { title: 'Opera', price: 35.5 }, owner).expect(200);
 
-  const expected = { id: ticket.id, title: 'Opera', price: 35.5, userId: ticket.userId, version: 1 };
+  const expected = { id: ticket.id, title: 'Opera', price: 35.5, userId: ticket.userId, version: 1, quantity: 1, available: 1, onSaleAt: null, waitingRoom: null };
   expect(res.body).toEqual(expected);
   expect(await Ticket.findById(ticket.id)).toMatchObject({ title: 'Opera', price: 35.5, version: 1 });
   expect(await published(Subjects.TicketUpdated)).toEqual([expected]);

@@ -33,7 +33,7 @@ it('publishes ticket:updated without an order id, at the new version', async () 
   await listener.onMessage(data);
 
   expect(await published(Subjects.TicketUpdated)).toEqual([
-    { id: ticket.id, version: 2, title: ticket.title, price: ticket.price, userId: ticket.userId },
+    { id: ticket.id, version: 2, title: ticket.title, price: ticket.price, userId: ticket.userId, quantity: 1, available: 1, onSaleAt: null, waitingRoom: null },
   ]);
 });
 

@@ -31,7 +31,18 @@ it('publishes ticket:updated with the order id and the new version', async () =>
   await listener.onMessage(data);
 
   expect(await published(Subjects.TicketUpdated)).toEqual([
-    { id: ticket.id, version: 1, title: ticket.title, price: ticket.price, userId: ticket.userId, orderId: data.id },
+    {
+      id: ticket.id,
+      version: 1,
+      title: ticket.title,
+      price: ticket.price,
+      userId: ticket.userId,
+      orderId: data.id,
+      quantity: 1,
+      available: 0,
+      onSaleAt: null,
+      waitingRoom: null,
+    },
   ]);
 });
 

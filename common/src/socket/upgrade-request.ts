@@ -1,4 +1,6 @@
-import { UserPayload, verifyUserToken } from '@ticketing/common';
+import type { IncomingMessage } from 'http';
+import type { Duplex } from 'stream';
+import { UserPayload, verifyUserToken } from '../session/user-token';
 
 /** The value of cookie `name` in a Cookie header. */
 const cookieValue = (header: string, name: string): string | undefined => {
@@ -20,11 +22,30 @@ const jwtOf = (session: string): unknown => {
 
 /**
  * The user an upgrade request's session cookie signs in, read as cookie-session writes it (base64 JSON
- * `{jwt}` in cookie `session`, unsigned) and checked as currentUser checks it; undefined means public only.
+ * `{jwt}` in cookie `session`, unsigned) and checked as currentUser checks it; undefined means nobody.
  */
 export const userOfCookie = (cookieHeader: string | undefined): UserPayload | undefined => {
   const session = cookieHeader === undefined ? undefined : cookieValue(cookieHeader, 'session');
   if (!session) return undefined;
   const token = jwtOf(session);
   return typeof token === 'string' ? verifyUserToken(token) : undefined;
+};
+
+/**
+ * A browser sends its cookies with a WebSocket opened by any site: the Origin, when there is one, must be
+ * the host the request was sent to, or another site could read a user's private messages.
+ */
+export const sameOrigin = (req: IncomingMessage): boolean => {
+  const { origin, host } = req.headers;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+};
+
+/** Answers an upgrade request with a plain HTTP status instead of a WebSocket. */
+export const refuseUpgrade = (socket: Duplex, status: number, reason: string): void => {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 };

@@ -1,0 +1,210 @@
+import fs from 'fs';
+import { performance } from 'perf_hooks';
+import { connectEventBus, EventBus, OrderStatus, signUserToken, Subjects } from '@ticketing/common';
+import type { QueueStatus, QueueStatusMessage } from '@ticketing/common/api';
+import { Types } from 'mongoose';
+import WebSocket from 'ws';
+import { percentile, sleep } from './load';
+
+export interface QueueBenchOptions {
+  /** The queue process itself (http://127.0.0.1:port), not the gateway: one process is measured. */
+  queueUrl: string;
+  /** Its pid, to read its resident memory. */
+  queuePid: number;
+  /** NATS_URL, NATS_CLUSTER_ID and JWT_KEY of its system: listings and order ends are published as the services would. */
+  env: Record<string, string>;
+  /** Buyers who join and then wait with a socket open. */
+  waiters: number;
+  /** The listing's waiting room. */
+  activeBuyers: number;
+  /** Admissions ended one at a time, each moving every waiting buyer up one place. */
+  moves: number;
+  /** Joins in flight. */
+  inFlight: number;
+  progress?: (line: string) => void;
+}
+
+export interface QueueBenchRow {
+  waiters: number;
+  joinsPerSecond: number;
+  joinP95: number;
+  /** From ticket:updated opening the sale to each of the first activeBuyers sockets receiving its admission. */
+  admission: { p50: number; p95: number; max: number; count: number };
+  /** From an order:cancelled that frees a slot to each waiting socket receiving its new position. */
+  position: { p50: number; p95: number; max: number; count: number; missing: number };
+  rssBeforeMb: number;
+  rssConnectedMb: number;
+  kbPerSocket: number;
+}
+
+const CONNECT_BATCH = 50;
+
+const rssBytes = (pid: number): number => {
+  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
+  if (!line) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(line[1]) * 1024;
+};
+
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+/** A session cookie for a new user, signed with the system's key (the bench signs in 2,000 buyers at no cost). */
+const sessionOfNewUser = (index: number) => {
+  const jwt = signUserToken({ id: new Types.ObjectId().toHexString(), email: `queue-bench-${index}@example.com` });
+  return `session=${Buffer.from(JSON.stringify({ jwt })).toString('base64')}`;
+};
+
+interface Waiter {
+  cookie: string;
+  /** Statuses as they arrived, with performance.now() arrival times. */
+  statuses: { at: number; status: QueueStatus }[];
+  socket?: WebSocket;
+}
+
+const request = async (url: string, method: string, cookie: string) => {
+  const res = await fetch(url, { method, headers: { Cookie: cookie } });
+  return { status: res.status, body: (await res.json()) as QueueStatus };
+};
+
+const openSocket = (url: string, waiter: Waiter): Promise<WebSocket> =>
+  new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers: { Cookie: waiter.cookie }, perMessageDeflate: false });
+    socket.on('message', (data) => {
+      const at = performance.now();
+      waiter.statuses.push({ at, status: (JSON.parse((data as Buffer).toString()) as QueueStatusMessage).data });
+    });
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+
+const stats = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95), max: percentile(values, 100), count: values.length });
+
+const listing = (id: string, version: number, activeBuyers: number, onSaleAt: string) => ({
+  id,
+  version,
+  title: 'queue bench',
+  price: 10,
+  userId: id,
+  quantity: 10_000,
+  available: 10_000,
+  onSaleAt,
+  waitingRoom: { activeBuyers },
+});
+
+/** The first status of `waiter` that arrived after `since` and satisfies `check`: its delay after `since`. */
+const delayAfter = (waiter: Waiter, since: number, check: (status: QueueStatus) => boolean) =>
+  waiter.statuses.find((entry) => entry.at >= since && check(entry.status))?.at;
+
+const joinAll = async (options: QueueBenchOptions, ticketId: string, waiters: Waiter[]) => {
+  const latencies: number[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < waiters.length) {
+      const waiter = waiters[next++];
+      const start = performance.now();
+      const res = await request(`${options.queueUrl}/api/queue/${ticketId}/join`, 'POST', waiter.cookie);
+      if (res.status !== 200) throw new Error(`join answered ${res.status}`);
+      latencies.push(performance.now() - start);
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: options.inFlight }, lane));
+  return { perSecond: (waiters.length * 1000) / (performance.now() - start), p95: percentile(latencies, 95) };
+};
+
+/** One slot freed by an order:cancelled: how long until each waiting socket shows its place one nearer. */
+const moveLine = async (bus: EventBus, ticketId: string, waiters: Waiter[], admissionNumber: number) => {
+  const orderId = new Types.ObjectId().toHexString();
+  const waiting = waiters.map((waiter) => ({ waiter, position: waiter.statuses.at(-1)?.status.position ?? 0 })).filter((entry) => entry.position > 1);
+  await bus.publish(Subjects.OrderCreated, {
+    id: orderId,
+    version: 0,
+    status: OrderStatus.Created,
+    userId: orderId,
+    expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    ticket: { id: ticketId, price: 10, sellerId: ticketId },
+    quantity: 1,
+    totalCents: 1_000,
+    admissionId: `${ticketId}.${admissionNumber}`,
+  });
+  await sleep(500);
+  const freedAt = performance.now();
+  await bus.publish(Subjects.OrderCancelled, { id: orderId, version: 1, ticket: { id: ticketId } });
+  await sleep(2_500);
+  return waiting.map(({ waiter, position }) => {
+    const at = delayAfter(waiter, freedAt, (status) => status.position > 0 && status.position < position);
+    return at === undefined ? undefined : at - freedAt;
+  });
+};
+
+/**
+ * `waiters` buyers join one listing's waiting room on one queue process (joins/s), wait there with a socket
+ * each, and the sale opens: how long admissions take to reach their sockets, then, slot by slot, how long
+ * the waiting sockets take to show their new place, and what the sockets cost in memory.
+ */
+export const runQueueBench = async (options: QueueBenchOptions): Promise<QueueBenchRow> => {
+  const { waiters: count, activeBuyers, moves, queuePid, progress = () => {} } = options;
+  process.env.JWT_KEY = options.env.JWT_KEY;
+  const ticketId = new Types.ObjectId().toHexString();
+  const waiters: Waiter[] = Array.from({ length: count }, (_, i) => ({ cookie: sessionOfNewUser(i), statuses: [] }));
+  const bus = await connectEventBus('queue-bench', options.env);
+  try {
+    await bus.publish(Subjects.TicketCreated, listing(ticketId, 0, activeBuyers, new Date(Date.now() + 3_600_000).toISOString()));
+    const meUrl = `${options.queueUrl}/api/queue/${ticketId}/me`;
+    for (let tries = 0; (await request(meUrl, 'GET', waiters[0].cookie)).status !== 200; tries += 1) {
+      if (tries > 100) throw new Error('the queue never learnt the listing');
+      await sleep(100);
+    }
+
+    progress(`queue: ${count} joins, ${options.inFlight} in flight`);
+    const joins = await joinAll(options, ticketId, waiters);
+
+    const rssBefore = rssBytes(queuePid);
+    progress(`queue: opening ${count} sockets`);
+    const socketUrl = `${options.queueUrl.replace(/^http/, 'ws')}/api/queue/${ticketId}/ws`;
+    for (let i = 0; i < count; i += CONNECT_BATCH) {
+      await Promise.all(waiters.slice(i, i + CONNECT_BATCH).map(async (waiter) => (waiter.socket = await openSocket(socketUrl, waiter))));
+    }
+    await sleep(2_000);
+    const rssConnected = rssBytes(queuePid);
+
+    progress(`queue: opening the sale (${activeBuyers} admitted at once)`);
+    const openedAt = performance.now();
+    await bus.publish(Subjects.TicketUpdated, listing(ticketId, 1, activeBuyers, new Date().toISOString()));
+    await sleep(3_000);
+    const admissions = waiters
+      .slice(0, activeBuyers)
+      .map((waiter) => delayAfter(waiter, openedAt, (status) => status.admitted))
+      .filter((at): at is number => at !== undefined)
+      .map((at) => at - openedAt);
+
+    progress(`queue: ${moves} slots freed one at a time, ${count - activeBuyers} sockets waiting`);
+    const positions: (number | undefined)[] = [];
+    for (let move = 1; move <= moves; move += 1) positions.push(...(await moveLine(bus, ticketId, waiters, move)));
+    for (const waiter of waiters) waiter.socket?.terminate();
+    const delivered = positions.filter((delay): delay is number => delay !== undefined);
+    return {
+      waiters: count,
+      joinsPerSecond: Math.round(joins.perSecond),
+      joinP95: joins.p95,
+      admission: stats(admissions),
+      position: { ...stats(delivered), missing: positions.length - delivered.length },
+      rssBeforeMb: mb(rssBefore),
+      rssConnectedMb: mb(rssConnected),
+      kbPerSocket: Math.round((rssConnected - rssBefore) / count / 1024),
+    };
+  } finally {
+    for (const waiter of waiters) waiter.socket?.terminate();
+    await bus.close();
+  }
+};
+
+const ms = (value: number) => (Number.isFinite(value) ? String(Math.round(value)) : '–');
+
+export const formatQueueTable = (row: QueueBenchRow): string =>
+  [
+    '| waiting sockets | joins/s (p95 ms) | admission→socket p50 / p95 / max ms | position update p50 / p95 / max ms (missing) | queue RSS before / connected MB | KB per socket |',
+    '|---|---|---|---|---|---|',
+    `| ${row.waiters} | ${row.joinsPerSecond} (${ms(row.joinP95)}) | ${ms(row.admission.p50)} / ${ms(row.admission.p95)} / ${ms(row.admission.max)} | ` +
+      `${ms(row.position.p50)} / ${ms(row.position.p95)} / ${ms(row.position.max)} (${row.position.missing} of ${row.position.count + row.position.missing}) | ` +
+      `${row.rssBeforeMb} / ${row.rssConnectedMb} | ${row.kbPerSocket} |`,
+  ].join('\n');

@@ -1,0 +1,308 @@
+import { Redis } from 'ioredis';
+import { Types } from 'mongoose';
+import WebSocket from 'ws';
+import type { ApiErrors, Order, QueueStatus, QueueStatusMessage, Ticket } from '@ticketing/common/api';
+import { signinCookie } from '@ticketing/common/testing';
+import { Infra, startInfra } from '../../infra/start-infra';
+import { startSystem, System } from '../../system/system';
+import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
+import { Databases } from '../databases';
+
+// Hot on-sales through the whole system: the queue service's waiting rooms, orders' admission check, and
+// restarts of the queue service and Redis mid-sale. Each scenario prints one `[figure]` line.
+const ADMISSION_MS = 45_000;
+/** The queue service's Redis keys (its default prefix): the held admissions of a listing are a sorted set. */
+const heldKey = (ticketId: string) => `queue:held:${ticketId}`;
+
+let infra: Infra;
+let system: System;
+let databases: Databases;
+let redis: Redis;
+const sockets: WebSocket[] = [];
+
+beforeAll(async () => {
+  infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], { env: {} });
+  system = await startSystem({ env: infra.env, serviceEnv: { queue: { QUEUE_ADMISSION_MS: String(ADMISSION_MS) } } });
+  // The buyers' sessions are signed here, with the system's key: 2,000 sign-ups would be the slowest part.
+  process.env.JWT_KEY = system.env.JWT_KEY;
+  databases = new Databases(system.env.MONGO_URI);
+  redis = new Redis({ host: infra.env.REDIS_HOST, port: Number(infra.env.REDIS_PORT), maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+}, 180_000);
+
+afterAll(async () => {
+  for (const socket of sockets) socket.terminate();
+  redis?.disconnect();
+  await databases?.close();
+  await system?.stop();
+  await infra?.stop();
+});
+
+const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+interface Buyer {
+  client: ApiClient;
+  cookie: string;
+  /** Place in line when joining (all join before the sale opens, so it is the join order). */
+  position: number;
+}
+
+const crowd = (n: number): Buyer[] =>
+  range(n).map((i) => {
+    const cookie = signinCookie({ id: new Types.ObjectId().toHexString(), email: `buyer${i}@example.com` })[0];
+    return { client: ApiClient.withCookie(system.url, cookie), cookie, position: 0 };
+  });
+
+/** Runs `work` over `items`, `concurrency` at a time. */
+const inBatches = async <T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) => {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(range(concurrency).map(lane));
+};
+
+interface ListingInput {
+  title: string;
+  price: number;
+  quantity: number;
+  onSaleAt: string | null;
+  waitingRoom: { activeBuyers: number };
+}
+
+/** Lists it, and waits until the queue service knows its waiting room (ticket:created reached it). */
+const createListing = async (seller: ApiClient, input: ListingInput): Promise<Ticket> => {
+  const res = await seller.post<Ticket>('/api/tickets', input);
+  expect(res.status).toBe(201);
+  await waitUntil(async () => (await seller.get(`/api/queue/${res.body.id}/me`)).status === 200, 20_000, 'the queue to know the listing');
+  return res.body;
+};
+
+const join = (buyer: Buyer, ticketId: string) =>
+  eventually(
+    async () => {
+      const res = await buyer.client.post<QueueStatus>(`/api/queue/${ticketId}/join`, {});
+      // A restart in progress answers 502 (gateway) or 503 (Redis away): the buyer tries again.
+      return res.status === 200 ? res.body : undefined;
+    },
+    30_000,
+    'a join',
+  );
+
+const me = (buyer: Buyer, ticketId: string) =>
+  eventually(
+    async () => {
+      const res = await buyer.client.get<QueueStatus>(`/api/queue/${ticketId}/me`);
+      return res.status === 200 ? res.body : undefined;
+    },
+    30_000,
+    'a status',
+  );
+
+/** The admission's number on its listing: its id (the token's jti) is `<ticketId>.<n>`. */
+const admissionNumber = (token: string): number => {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { jti: string };
+  return Number(payload.jti.slice(payload.jti.lastIndexOf('.') + 1));
+};
+
+/** Pairs admitted in the opposite order to the one they joined in. */
+const inversions = (numbers: number[]) => {
+  let count = 0;
+  for (let i = 0; i < numbers.length; i += 1) for (let j = i + 1; j < numbers.length; j += 1) if (numbers[i] > numbers[j]) count += 1;
+  return count;
+};
+
+/** Samples `read` every 100 ms until stopped; a sample that fails (Redis restarting) is skipped and counted. */
+const sampleEvery100ms = (read: () => Promise<number>) => {
+  const samples: number[] = [];
+  let failed = 0;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    read()
+      .then((value) => samples.push(value))
+      .catch(() => (failed += 1))
+      .finally(() => (busy = false));
+  }, 100);
+  return {
+    samples,
+    failed: () => failed,
+    stop: () => clearInterval(timer),
+    max: () => Math.max(...samples),
+  };
+};
+
+/** The buyer's socket through the gateway, as the page opens it; `onStatus` sees every status pushed. */
+const openQueueSocket = (buyer: Buyer, ticketId: string, onStatus: (status: QueueStatus) => void) =>
+  new Promise<WebSocket>((resolve, reject) => {
+    const socket = new WebSocket(`${system.url.replace('http', 'ws')}/api/queue/${ticketId}/ws`, {
+      headers: { Cookie: buyer.cookie, Origin: system.url },
+      perMessageDeflate: false,
+    });
+    sockets.push(socket);
+    socket.on('message', (data) => onStatus((JSON.parse((data as Buffer).toString()) as QueueStatusMessage).data));
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+
+const errorOf = (res: { body: unknown }) => (res.body as ApiErrors | undefined)?.errors?.[0]?.message ?? '';
+
+/** Places the order with the admission; orders may learn of the opening a moment after the queue does. */
+const order = (buyer: Buyer, ticketId: string, quantity: number, admission: string) =>
+  eventually(
+    async () => {
+      const res = await buyer.client.post<Order>('/api/orders', { ticketId, quantity, admission });
+      return res.status === 400 && errorOf(res) === 'Not on sale yet' ? undefined : res;
+    },
+    20_000,
+    'the sale to open at orders',
+  );
+
+interface StoredOrder {
+  quantity: number;
+  status: string;
+}
+
+/** Units of the listing that orders holds for open orders or has sold, from its database. */
+const unitsTaken = async (ticketId: string) => {
+  const stored = await databases.find<StoredOrder>('orders', 'orders', { ticket: new Types.ObjectId(ticketId) });
+  const taken = stored.filter((o) => o.status === 'created' || o.status === 'complete');
+  return {
+    taken: taken.reduce((sum, o) => sum + o.quantity, 0),
+    sold: stored.filter((o) => o.status === 'complete').reduce((sum, o) => sum + o.quantity, 0),
+    open: stored.filter((o) => o.status === 'created').length,
+  };
+};
+
+it('sells exactly 300 units to 2,000 buyers through a waiting room of 50, admitting them in join order', async () => {
+  const BUYERS = 2_000;
+  const UNITS = 300;
+  const ACTIVE = 50;
+  const seller = await ApiClient.signUp(system.url, uniqueEmail('hot-seller'));
+  const later = new Date(Date.now() + 3_600_000).toISOString();
+  const listing = { title: 'Hot on-sale', price: 20, quantity: UNITS, waitingRoom: { activeBuyers: ACTIVE } };
+  const ticket = await createListing(seller, { ...listing, onSaleAt: later });
+
+  // Everyone joins before the sale opens, 50 at a time: each one's place is then their place in the join order.
+  const buyers = crowd(BUYERS);
+  const joinStart = Date.now();
+  await inBatches(buyers, 50, async (buyer) => {
+    buyer.position = (await join(buyer, ticket.id)).position;
+  });
+  const joinSeconds = (Date.now() - joinStart) / 1000;
+  expect(buyers.map((buyer) => buyer.position).sort((a, b) => a - b)).toEqual(range(BUYERS).map((i) => i + 1));
+
+  // Each admitted buyer orders 1–4 units with the token the socket pushes; one in ten cancels, the rest pay.
+  const admitted = new Map<Buyer, number>();
+  const refusals: string[] = [];
+  const act = async (buyer: Buyer, token: string) => {
+    const wanted = 1 + (buyer.position % 4);
+    let res = await order(buyer, ticket.id, wanted, token);
+    if (res.status === 400 && errorOf(res) === 'Not enough tickets') res = await order(buyer, ticket.id, 1, token);
+    if (res.status !== 201) return void refusals.push(`${res.status} ${errorOf(res)}`);
+    if (buyer.position % 10 === 0) await buyer.client.delete(`/api/orders/${res.body.id}`);
+    else await buyer.client.payWhenKnown(res.body.id);
+  };
+  const acting: Promise<void>[] = [];
+  await inBatches(buyers, 50, async (buyer) => {
+    await openQueueSocket(buyer, ticket.id, (status) => {
+      if (!status.admitted || !status.admissionToken || admitted.has(buyer)) return;
+      admitted.set(buyer, admissionNumber(status.admissionToken));
+      acting.push(act(buyer, status.admissionToken));
+    });
+  });
+
+  const held = sampleEvery100ms(() => redis.zcard(heldKey(ticket.id)));
+  const units = sampleEvery100ms(async () => (await unitsTaken(ticket.id)).taken);
+  const saleStart = Date.now();
+  expect((await seller.put(`/api/tickets/${ticket.id}`, { ...listing, onSaleAt: new Date().toISOString() })).status).toBe(200);
+
+  await waitUntil(
+    async () => {
+      const { sold, open } = await unitsTaken(ticket.id);
+      return sold === UNITS && open === 0;
+    },
+    300_000,
+    'every unit to be sold',
+  );
+  const saleSeconds = (Date.now() - saleStart) / 1000;
+  held.stop();
+  units.stop();
+  await Promise.all(acting);
+  await waitUntil(async () => (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body.available === 0, 20_000, 'tickets to count the sale');
+
+  const inAdmissionOrder = [...admitted.entries()].sort(([a], [b]) => a.position - b.position);
+  const numbers = inAdmissionOrder.map(([, number]) => number);
+  expect(inversions(numbers)).toBe(0);
+  expect(numbers).toEqual(inAdmissionOrder.map(([buyer]) => buyer.position));
+  expect(held.samples.length).toBeGreaterThan(10);
+  expect(held.max()).toBeLessThanOrEqual(ACTIVE);
+  expect(units.max()).toBeLessThanOrEqual(UNITS);
+  expect((await unitsTaken(ticket.id)).taken).toBe(UNITS);
+  expect(refusals.filter((refusal) => !/^400 (Sold out|Not enough tickets)$/.test(refusal))).toEqual([]);
+  figure(
+    `waiting room: ${BUYERS} buyers joined in ${joinSeconds.toFixed(1)} s (${Math.round(BUYERS / joinSeconds)}/s); ` +
+      `${admitted.size} admitted, ${UNITS} units sold in ${saleSeconds.toFixed(1)} s, never more than ${units.max()} taken; ` +
+      `${inversions(numbers)} inversions of the join order; active admissions max ${held.max()} of ${ACTIVE} over ${held.samples.length} samples every 100 ms; ` +
+      `refused after sell-out: ${refusals.length}`,
+  );
+}, 600_000);
+
+it('keeps every place and admission, and the cap, when the queue service and Redis are killed mid-sale', async () => {
+  const BUYERS = 200;
+  const ACTIVE = 10;
+  const seller = await ApiClient.signUp(system.url, uniqueEmail('restart-seller'));
+  const ticket = await createListing(seller, { title: 'Restart on-sale', price: 15, quantity: 100, onSaleAt: null, waitingRoom: { activeBuyers: ACTIVE } });
+  const buyers = crowd(BUYERS);
+  // One after another: the first ACTIVE are admitted as they join, the others wait in join order.
+  for (const buyer of buyers) await join(buyer, ticket.id);
+  await waitUntil(async () => (await redis.zcard(heldKey(ticket.id))) === ACTIVE, 10_000, 'the first admissions');
+  const before = await Promise.all(buyers.map((buyer) => me(buyer, ticket.id)));
+  const admissionOf = (status: QueueStatus) => (status.admissionToken ? admissionNumber(status.admissionToken) : undefined);
+  expect(before.map(admissionOf)).toEqual(range(BUYERS).map((i) => (i < ACTIVE ? i + 1 : undefined)));
+  expect(before.map((status) => status.position)).toEqual(range(BUYERS).map((i) => (i < ACTIVE ? 0 : i - ACTIVE + 1)));
+
+  const held = sampleEvery100ms(() => redis.zcard(heldKey(ticket.id)));
+  const restartStart = Date.now();
+  await system.services.queue.kill('SIGKILL');
+  const redisPid = infra.servers.redis?.pid();
+  if (redisPid === undefined) throw new Error('the test started no Redis of its own');
+  process.kill(redisPid, 'SIGKILL');
+  await infra.servers.redis?.restart();
+  await system.services.queue.start();
+  const restartSeconds = (Date.now() - restartStart) / 1000;
+  expect(restartSeconds * 1000).toBeLessThan(ADMISSION_MS);
+
+  const after = await Promise.all(buyers.map((buyer) => me(buyer, ticket.id)));
+  expect(after.map((status) => [status.position, status.admitted, admissionOf(status)])).toEqual(
+    before.map((status) => [status.position, status.admitted, admissionOf(status)]),
+  );
+
+  // The line moves on after the restart: the admitted buyers buy, and their slots go to the next ones, in order.
+  await Promise.all(
+    buyers.slice(0, ACTIVE).map(async (buyer) => {
+      const token = (await me(buyer, ticket.id)).admissionToken ?? '';
+      const res = await order(buyer, ticket.id, 1, token);
+      expect(res.status).toBe(201);
+      await buyer.client.payWhenKnown(res.body.id);
+    }),
+  );
+  const nextAdmissions = await Promise.all(
+    buyers.slice(ACTIVE, 2 * ACTIVE).map((buyer) =>
+      eventually(async () => admissionOf(await me(buyer, ticket.id)), 60_000, 'the next admissions'),
+    ),
+  );
+  held.stop();
+
+  expect(nextAdmissions).toEqual(range(ACTIVE).map((i) => ACTIVE + i + 1));
+  const stillWaiting = await Promise.all(buyers.slice(2 * ACTIVE).map((buyer) => me(buyer, ticket.id)));
+  expect(stillWaiting.map((status) => status.position)).toEqual(range(BUYERS - 2 * ACTIVE).map((i) => i + 1));
+  expect(held.max()).toBeLessThanOrEqual(ACTIVE);
+  figure(
+    `waiting room restart: queue service and Redis killed (SIGKILL) with ${ACTIVE} admitted and ${BUYERS - ACTIVE} waiting, back in ${restartSeconds.toFixed(1)} s; ` +
+      `0 places or admissions lost, then ${ACTIVE} more admitted in order; active admissions max ${held.max()} of ${ACTIVE} over ` +
+      `${held.samples.length} samples (${held.failed()} while Redis was down)`,
+  );
+}, 300_000);

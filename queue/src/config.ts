@@ -1,0 +1,55 @@
+/** The queue service's settings, from the environment (see the README's table). */
+export interface QueueConfig {
+  /** How long an admission may go without an order before its slot goes to the next in line. */
+  admissionMs: number;
+  /**
+   * How long a lapsed admission keeps its slot after its token expired: an order placed in the token's last
+   * moment reaches us (order:created) before the slot is given away, so the cap holds.
+   */
+  admissionGraceMs: number;
+  /** Past its order's expiresAt by this much, an ordered admission frees its slot even if no event said so. */
+  orderGraceMs: number;
+  /** Each replica admits from every open waiting room this often (atomic in Redis, so replicas never race). */
+  admitIntervalMs: number;
+  /** A waiting socket is sent its position this often (the contract: at least every 2 s). */
+  pushIntervalMs: number;
+  /** Sockets this process holds at most. */
+  maxSockets: number;
+  /** Sockets one user may hold open on one waiting room (tabs). */
+  maxSocketsPerUser: number;
+  /** Largest message a client may send (clients send nothing the service reads). */
+  maxPayloadBytes: number;
+  /** Each socket is pinged this often; one that has not answered the previous ping is dropped. */
+  pingIntervalMs: number;
+  /** Prefix of every Redis key and channel of the waiting rooms. */
+  keyPrefix: string;
+}
+
+export const defaultQueueConfig: QueueConfig = {
+  admissionMs: 120_000,
+  admissionGraceMs: 10_000,
+  orderGraceMs: 60_000,
+  admitIntervalMs: 200,
+  pushIntervalMs: 1_000,
+  maxSockets: 20_000,
+  maxSocketsPerUser: 5,
+  maxPayloadBytes: 1024,
+  pingIntervalMs: 30_000,
+  keyPrefix: 'queue:',
+};
+
+const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  return value;
+};
+
+export const queueConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): QueueConfig => ({
+  ...defaultQueueConfig,
+  admissionMs: positiveInteger(env, 'QUEUE_ADMISSION_MS', defaultQueueConfig.admissionMs),
+  maxSockets: positiveInteger(env, 'QUEUE_MAX_SOCKETS', defaultQueueConfig.maxSockets),
+  maxSocketsPerUser: positiveInteger(env, 'QUEUE_MAX_SOCKETS_PER_USER', defaultQueueConfig.maxSocketsPerUser),
+  pingIntervalMs: positiveInteger(env, 'QUEUE_PING_INTERVAL_MS', defaultQueueConfig.pingIntervalMs),
+});

@@ -1,0 +1,93 @@
+import request from 'supertest';
+import { OrderStatus, Subjects } from '@ticketing/common';
+import { signinCookie, testUser } from '@ticketing/common/testing';
+import { listing, newTicketId, startReplica, type Replica } from '../../../__test__/queue-harness';
+
+let replica: Replica;
+beforeAll(async () => {
+  replica = await startReplica();
+});
+afterAll(() => replica.close());
+
+const join = (ticketId: string, user = testUser()) =>
+  request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(user)).expect(200);
+
+const me = async (ticketId: string, user: { id: string }) =>
+  (await request(replica.app).get(`/api/queue/${ticketId}/me`).set('Cookie', signinCookie(user)).expect(200)).body as { admitted: boolean; position: number };
+
+const orderCreated = (ticketId: string, orderId: string, admissionId?: string) => ({
+  id: orderId,
+  version: 0,
+  status: OrderStatus.Created,
+  userId: 'buyer',
+  expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+  ticket: { id: ticketId, price: 50, sellerId: 'seller' },
+  quantity: 2,
+  totalCents: 10_000,
+  admissionId,
+});
+
+/** One buyer admitted and ordering with the admission, one waiting behind (cap 1). */
+const admittedWithOrder = async (orderId: string) => {
+  const ticketId = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, 1));
+  const [buyer, next] = [testUser(), testUser()];
+  await join(ticketId, buyer);
+  await join(ticketId, next);
+  expect(await replica.bus.deliver(Subjects.OrderCreated, orderCreated(ticketId, orderId, `${ticketId}.1`))).toBe('acked');
+  return { ticketId, buyer, next };
+};
+
+it('learns a listing’s waiting room from ticket:created, and its new cap from ticket:updated', async () => {
+  const ticketId = newTicketId();
+  const buyers = [testUser(), testUser(), testUser()];
+  expect(await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, 1))).toBe('acked');
+  for (const buyer of buyers) await join(ticketId, buyer);
+  expect(await me(ticketId, buyers[2])).toMatchObject({ admitted: false, position: 2 });
+
+  expect(await replica.bus.deliver(Subjects.TicketUpdated, listing(ticketId, 3, { version: 1 }))).toBe('acked');
+  await replica.rounds.kick(ticketId);
+
+  expect(await me(ticketId, buyers[2])).toMatchObject({ admitted: true });
+});
+
+it('forgets the waiting room when ticket:updated takes it away (a message without the field has none)', async () => {
+  const ticketId = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, 1));
+  await replica.bus.deliver(Subjects.TicketUpdated, { id: ticketId, version: 1, title: 'Hot show', price: 50, userId: 'seller' });
+  await request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie()).expect(404);
+});
+
+it('ends the admission when its order is paid (payment:created), and admits the next in line', async () => {
+  const { ticketId, buyer, next } = await admittedWithOrder('order-paid');
+  expect(await me(ticketId, next)).toMatchObject({ admitted: false, position: 1 });
+
+  const payment = { id: 'payment-1', orderId: 'order-paid', stripeId: 'ch_1', sellerId: 'seller', amountCents: 10_000, currency: 'usd' };
+  expect(await replica.bus.deliver(Subjects.PaymentCreated, payment)).toBe('acked');
+
+  expect(await me(ticketId, buyer)).toMatchObject({ admitted: false, position: 0 });
+  expect(await me(ticketId, next)).toMatchObject({ admitted: true });
+});
+
+it('ends the admission when its order is cancelled, and admits the next in line', async () => {
+  const { ticketId, next } = await admittedWithOrder('order-cancelled');
+  expect(await replica.bus.deliver(Subjects.OrderCancelled, { id: 'order-cancelled', version: 1, ticket: { id: ticketId } })).toBe('acked');
+  expect(await me(ticketId, next)).toMatchObject({ admitted: true });
+});
+
+it('ignores orders without an admission, and the ends of orders it never held a slot for', async () => {
+  const ticketId = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, 1));
+  const buyer = testUser();
+  await join(ticketId, buyer);
+  expect(await replica.bus.deliver(Subjects.OrderCreated, orderCreated(ticketId, 'plain-order'))).toBe('acked');
+  expect(await replica.bus.deliver(Subjects.OrderCancelled, { id: 'plain-order', version: 1, ticket: { id: ticketId } })).toBe('acked');
+  expect(await me(ticketId, buyer)).toMatchObject({ admitted: true });
+  expect(await replica.room.heldCount(ticketId)).toBe(1);
+});
+
+it('subscribes in the queue group: the waiting rooms live in Redis, so replicas share the events', () => {
+  for (const subject of [Subjects.TicketCreated, Subjects.TicketUpdated, Subjects.OrderCreated, Subjects.OrderCancelled, Subjects.PaymentCreated]) {
+    expect(replica.bus.subscriptionOf(subject)).toMatchObject({ queueGroup: 'queue-service', broadcast: undefined });
+  }
+});

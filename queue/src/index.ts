@@ -1,0 +1,27 @@
+import { redisFromEnv, runService } from '@ticketing/common';
+import { buildApp } from './app';
+import { queueConfigFromEnv } from './config';
+import { queueListeners } from './events/listeners';
+import { AdmissionRounds } from './services/admission-rounds';
+import { QueueStatuses } from './services/queue-status';
+import { RedisConnection } from './services/redis-connection';
+import { WaitingRoom } from './services/waiting-room';
+import { QueueServer } from './socket/queue-server';
+
+const config = queueConfigFromEnv();
+const redis = new RedisConnection(redisFromEnv());
+const room = new WaitingRoom(redis.commands, config);
+const statuses = new QueueStatuses(room, config.admissionMs);
+const rounds = new AdmissionRounds(room, config.admitIntervalMs);
+const server = new QueueServer({ statuses, subscriber: redis.subscriber, channel: room.channel }, config);
+
+void runService({
+  name: 'queue',
+  app: buildApp({ room, statuses, rounds }, () => redis.isReady()),
+  env: ['JWT_KEY', 'REDIS_HOST'],
+  mongo: false,
+  listeners: (bus) => queueListeners(bus, { room, rounds }),
+  // Redis first: the rounds and the sockets need it; stopped in the reverse order on shutdown.
+  workers: [redis, rounds, server],
+  upgrades: server,
+});

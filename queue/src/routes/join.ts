@@ -1,0 +1,18 @@
+import express, { Request, Response } from 'express';
+import { NotFoundError, objectIdParam, requireAuth, signedInUser } from '@ticketing/common';
+import type { QueueParts } from '../app';
+import { orUnavailable } from './unavailable';
+
+/** POST /api/queue/:ticketId/join: into the line, at its end; joining again keeps one's place. */
+export const joinRouter = ({ room, statuses, rounds }: QueueParts) =>
+  express.Router().post('/api/queue/:ticketId/join', requireAuth, objectIdParam('ticketId'), async (req: Request<{ ticketId: string }>, res: Response) => {
+    const { ticketId } = req.params;
+    const user = signedInUser(req);
+    const known = await orUnavailable(room.join(ticketId, user.id));
+    if (!known) throw new NotFoundError();
+    // A free slot is given out now rather than at the next timed round.
+    await rounds.kick(ticketId);
+    const status = await orUnavailable(statuses.find(ticketId, user.id));
+    if (!status) throw new NotFoundError();
+    res.send(status);
+  });

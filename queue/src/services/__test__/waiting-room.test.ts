@@ -1,0 +1,194 @@
+import { redisFromEnv } from '@ticketing/common';
+import { newTicketId, testPrefix } from '../../__test__/queue-harness';
+import { defaultQueueConfig } from '../../config';
+import { RedisConnection } from '../redis-connection';
+import { parseAdmissionId, WaitingRoom, type Standing } from '../waiting-room';
+
+const connections: RedisConnection[] = [];
+
+/** A replica's view of the waiting rooms: its own Redis connection, the shared key prefix. */
+const replica = async (keyPrefix: string, settings: Partial<typeof defaultQueueConfig> = {}) => {
+  const redis = new RedisConnection(redisFromEnv());
+  connections.push(redis);
+  await redis.start();
+  return new WaitingRoom(redis.commands, { ...defaultQueueConfig, keyPrefix, ...settings });
+};
+
+afterAll(() => Promise.all(connections.map((connection) => connection.stop())));
+
+const users = (count: number, tag = 'user') => Array.from({ length: count }, (_, i) => `${tag}-${String(i).padStart(4, '0')}`);
+
+const admissionOf = (standing: Standing) => (standing.kind === 'admitted' ? standing : undefined);
+
+it('admits at most activeBuyers, in join order, and keeps the rest in line with their positions', async () => {
+  const room = await replica(testPrefix());
+  const ticketId = newTicketId();
+  await room.setListing(ticketId, 0, { activeBuyers: 3, onSaleAt: 0 });
+  const line = users(7);
+  for (const user of line) await room.join(ticketId, user);
+
+  await room.admit(ticketId);
+
+  const standings = await Promise.all(line.map((user) => room.standing(ticketId, user)));
+  expect(standings.slice(0, 3).map((standing) => admissionOf(standing)?.admissionId)).toEqual([1, 2, 3].map((n) => `${ticketId}.${n}`));
+  expect(standings.slice(3)).toEqual([0, 1, 2, 3].map((rank) => expect.objectContaining({ kind: 'waiting', rank })));
+  expect(await room.heldCount(ticketId)).toBe(3);
+});
+
+it('keeps the place of a buyer who joins again, and does not put an admitted buyer back in line', async () => {
+  const room = await replica(testPrefix());
+  const ticketId = newTicketId();
+  await room.setListing(ticketId, 0, { activeBuyers: 1, onSaleAt: 0 });
+  for (const user of ['a', 'b', 'c']) await room.join(ticketId, user);
+  await room.join(ticketId, 'b');
+  await room.join(ticketId, 'a');
+  expect(await room.standing(ticketId, 'b')).toMatchObject({ kind: 'waiting', rank: 1 });
+
+  await room.admit(ticketId);
+  await room.join(ticketId, 'a');
+
+  expect(await room.standing(ticketId, 'a')).toMatchObject({ kind: 'admitted' });
+  expect(await room.standing(ticketId, 'b')).toMatchObject({ kind: 'waiting', rank: 0 });
+  expect(await room.standing(ticketId, 'c')).toMatchObject({ kind: 'waiting', rank: 1 });
+});
+
+it('knows only listings with a waiting room, and applies only a newer version of their rules', async () => {
+  const room = await replica(testPrefix());
+  const ticketId = newTicketId();
+  expect(await room.join(ticketId, 'a')).toBe(false);
+  expect(await room.standing(ticketId, 'a')).toEqual({ kind: 'unknown' });
+
+  await room.setListing(ticketId, 2, { activeBuyers: 5, onSaleAt: 0 });
+  await room.setListing(ticketId, 1, null);
+  expect(await room.join(ticketId, 'a')).toBe(true);
+
+  await room.setListing(ticketId, 3, null);
+  expect(await room.standing(ticketId, 'a')).toEqual({ kind: 'unknown' });
+  expect(await room.join(ticketId, 'b')).toBe(false);
+});
+
+it('admits no one before the listing goes on sale, and the line in order once it does', async () => {
+  const room = await replica(testPrefix());
+  const ticketId = newTicketId();
+  const now = Date.now();
+  await room.setListing(ticketId, 0, { activeBuyers: 2, onSaleAt: now + 60_000 });
+  for (const user of users(3)) await room.join(ticketId, user, now);
+
+  expect(await room.admit(ticketId, now)).toBe(0);
+  expect(await room.standing(ticketId, 'user-0000', now)).toMatchObject({ kind: 'waiting', rank: 0 });
+
+  await room.admit(ticketId, now + 60_000);
+  expect(await room.standing(ticketId, 'user-0001', now + 60_000)).toMatchObject({ kind: 'admitted', admissionId: `${ticketId}.2` });
+  expect(await room.standing(ticketId, 'user-0002', now + 60_000)).toMatchObject({ kind: 'waiting', rank: 0 });
+});
+
+it('gives a lapsed admission’s slot to the next in line only after the grace for a last-moment order', async () => {
+  const room = await replica(testPrefix(), { admissionMs: 1_000, admissionGraceMs: 500 });
+  const ticketId = newTicketId();
+  const now = Date.now();
+  await room.setListing(ticketId, 0, { activeBuyers: 1, onSaleAt: 0 });
+  for (const user of ['a', 'b']) await room.join(ticketId, user, now);
+  await room.admit(ticketId, now);
+
+  // The token has expired: a is no longer admitted, but the slot is still held for an order in flight.
+  expect(await room.standing(ticketId, 'a', now + 1_200)).toEqual({ kind: 'outside' });
+  await room.admit(ticketId, now + 1_200);
+  expect(await room.standing(ticketId, 'b', now + 1_200)).toMatchObject({ kind: 'waiting', rank: 0 });
+
+  await room.admit(ticketId, now + 1_500);
+  expect(await room.standing(ticketId, 'b', now + 1_500)).toMatchObject({ kind: 'admitted', admissionId: `${ticketId}.2` });
+  expect(await room.heldCount(ticketId)).toBe(1);
+});
+
+it('holds the slot of an admission with an order until the order ends, then gives it to the next', async () => {
+  const room = await replica(testPrefix(), { admissionMs: 1_000, admissionGraceMs: 0 });
+  const ticketId = newTicketId();
+  const now = Date.now();
+  await room.setListing(ticketId, 0, { activeBuyers: 1, onSaleAt: 0 });
+  for (const user of ['a', 'b']) await room.join(ticketId, user, now);
+  await room.admit(ticketId, now);
+
+  expect(await room.orderPlaced(`${ticketId}.1`, 'order-a', now + 15 * 60_000, now + 500)).toBe(true);
+  await room.admit(ticketId, now + 5_000);
+  expect(await room.standing(ticketId, 'a', now + 5_000)).toMatchObject({ kind: 'admitted', ordered: true });
+  expect(await room.standing(ticketId, 'b', now + 5_000)).toMatchObject({ kind: 'waiting', rank: 0 });
+
+  expect(await room.orderEnded('order-a', now + 6_000)).toBe(ticketId);
+  expect(await room.orderEnded('order-a', now + 6_000)).toBeUndefined();
+  await room.admit(ticketId, now + 6_000);
+  expect(await room.standing(ticketId, 'a', now + 6_000)).toEqual({ kind: 'outside' });
+  expect(await room.standing(ticketId, 'b', now + 6_000)).toMatchObject({ kind: 'admitted', admissionId: `${ticketId}.2` });
+});
+
+it('frees the slot when the order’s end is handled before the order itself', async () => {
+  const room = await replica(testPrefix());
+  const ticketId = newTicketId();
+  await room.setListing(ticketId, 0, { activeBuyers: 1, onSaleAt: 0 });
+  await room.join(ticketId, 'a');
+  await room.admit(ticketId);
+
+  expect(await room.orderEnded('order-a')).toBeUndefined();
+  expect(await room.orderPlaced(`${ticketId}.1`, 'order-a', Date.now() + 60_000)).toBe(true);
+
+  expect(await room.heldCount(ticketId)).toBe(0);
+  expect(await room.standing(ticketId, 'a')).toEqual({ kind: 'outside' });
+});
+
+it('does not take a slot back for an order whose admission had already ended', async () => {
+  const room = await replica(testPrefix(), { admissionMs: 100, admissionGraceMs: 0 });
+  const ticketId = newTicketId();
+  const now = Date.now();
+  await room.setListing(ticketId, 0, { activeBuyers: 1, onSaleAt: 0 });
+  for (const user of ['a', 'b']) await room.join(ticketId, user, now);
+  await room.admit(ticketId, now);
+  await room.admit(ticketId, now + 200);
+
+  expect(await room.orderPlaced(`${ticketId}.1`, 'late-order', now + 60_000, now + 300)).toBe(false);
+  expect(await room.heldCount(ticketId)).toBe(1);
+});
+
+/** Pairs (i, j) admitted in the opposite order to the one they joined in. */
+const inversions = (sequences: number[]) => {
+  let count = 0;
+  for (let i = 0; i < sequences.length; i += 1) for (let j = i + 1; j < sequences.length; j += 1) if (sequences[i] > sequences[j]) count += 1;
+  return count;
+};
+
+it('never admits more than the cap nor out of join order, with four replicas racing rounds, joins and order ends', async () => {
+  const prefix = testPrefix();
+  const replicas = await Promise.all([1, 2, 3, 4].map(() => replica(prefix)));
+  const ticketId = newTicketId();
+  const cap = 10;
+  await replicas[0].setListing(ticketId, 0, { activeBuyers: cap, onSaleAt: 0 });
+  const line = users(200);
+  // Joins spread over the replicas, one after another, so that the join order is known.
+  for (const [i, user] of line.entries()) await replicas[i % 4].join(ticketId, user);
+
+  const admittedAt = new Map<string, number>();
+  let maxHeld = 0;
+  let ordersEnded = 0;
+  while (admittedAt.size < line.length) {
+    await Promise.all(replicas.map((room) => room.admit(ticketId)));
+    maxHeld = Math.max(maxHeld, await replicas[0].heldCount(ticketId));
+    const standings = await Promise.all(line.map((user) => replicas[1].standing(ticketId, user)));
+    const ends: Promise<unknown>[] = [];
+    for (const [i, standing] of standings.entries()) {
+      const admission = admissionOf(standing);
+      if (!admission || admittedAt.has(line[i])) continue;
+      admittedAt.set(line[i], parseAdmissionId(admission.admissionId)?.sequence ?? -1);
+      // Each admitted buyer orders, and the order ends (paid or cancelled) through some replica.
+      const orderId = `order-${line[i]}`;
+      const room = replicas[i % 4];
+      ends.push(room.orderPlaced(admission.admissionId, orderId, Date.now() + 60_000).then(() => replicas[(i + 1) % 4].orderEnded(orderId)));
+      ordersEnded += 1;
+    }
+    await Promise.all(ends);
+  }
+
+  expect(maxHeld).toBeLessThanOrEqual(cap);
+  expect(maxHeld).toBe(cap);
+  expect(ordersEnded).toBe(line.length);
+  const sequences = line.map((user) => admittedAt.get(user) ?? -1);
+  expect(sequences).toEqual(line.map((_, i) => i + 1));
+  expect(inversions(sequences)).toBe(0);
+});

@@ -1,0 +1,150 @@
+import type { Redis } from 'ioredis';
+import { runScript } from './run-script';
+import { ADMIT, JOIN, ORDER_ENDED, ORDER_PLACED, SET_LISTING, STATUS } from './scripts';
+
+/** What the waiting room stores about one user on one listing, before it becomes a QueueStatus. */
+export type Standing =
+  | { kind: 'unknown' }
+  | { kind: 'admitted'; admissionId: string; expiresAt: number; ordered: boolean }
+  | { kind: 'waiting'; rank: number; rules: ListingRules }
+  | { kind: 'outside' };
+
+export interface ListingRules {
+  activeBuyers: number;
+  /** Epoch ms; 0: on sale now. */
+  onSaleAt: number;
+  /** Average time an admission held its slot so far (0 before the first ended). */
+  holdMs: number;
+}
+
+/** A user whose status changed on a listing, as the scripts publish it. */
+export interface Change {
+  ticketId: string;
+  userIds: string[];
+}
+
+export interface WaitingRoomSettings {
+  keyPrefix: string;
+  admissionMs: number;
+  admissionGraceMs: number;
+  orderGraceMs: number;
+}
+
+/** How long an order's "ended" marker is kept: longer than an order:created can trail its end. */
+const ENDED_MARKER_SECONDS = 24 * 60 * 60;
+
+type Reply = (string | number)[];
+
+/** The sequence number of an admission (`<ticketId>.<n>`: the listing's n-th admission) and its listing. */
+export const parseAdmissionId = (admissionId: string): { ticketId: string; sequence: number } | undefined => {
+  const dot = admissionId.lastIndexOf('.');
+  const sequence = Number(admissionId.slice(dot + 1));
+  if (dot <= 0 || !Number.isInteger(sequence)) return undefined;
+  return { ticketId: admissionId.slice(0, dot), sequence };
+};
+
+/** The waiting rooms, in Redis: every change is one Lua script (see scripts.ts), so replicas share them safely. */
+export class WaitingRoom {
+  readonly channel: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly settings: WaitingRoomSettings,
+  ) {
+    this.channel = `${settings.keyPrefix}changed`;
+  }
+
+  /** A listing's rules as ticket:created/updated carry them; an older version than the stored one is ignored. */
+  async setListing(ticketId: string, version: number, rules: { activeBuyers: number; onSaleAt: number } | null): Promise<void> {
+    await runScript(this.redis, SET_LISTING, [this.key('listing', ticketId), this.key('pending')], [version, rules?.activeBuyers ?? '', rules?.onSaleAt ?? 0, ticketId]);
+  }
+
+  /** Puts the user at the end of the line, unless already in it or admitted; false for a listing without a waiting room. */
+  async join(ticketId: string, userId: string, now = Date.now()): Promise<boolean> {
+    const keys = [this.key('listing', ticketId), this.key('line', ticketId), this.key('holders', ticketId), this.key('admissions', ticketId), this.key('pending')];
+    const result = (await runScript(this.redis, JOIN, keys, [userId, ticketId, now])) as number;
+    return result >= 0;
+  }
+
+  async standing(ticketId: string, userId: string, now = Date.now()): Promise<Standing> {
+    const keys = [this.key('listing', ticketId), this.key('line', ticketId), this.key('holders', ticketId), this.key('admissions', ticketId)];
+    const [known, rank, admissionId, expiresAt, ordered, activeBuyers, onSaleAt, holdMs] = (await runScript(this.redis, STATUS, keys, [userId, now])) as Reply;
+    if (known !== 1) return { kind: 'unknown' };
+    if (admissionId) return { kind: 'admitted', admissionId: String(admissionId), expiresAt: Number(expiresAt), ordered: ordered === 1 };
+    if (Number(rank) < 0) return { kind: 'outside' };
+    return { kind: 'waiting', rank: Number(rank), rules: { activeBuyers: Number(activeBuyers), onSaleAt: Number(onSaleAt), holdMs: Number(holdMs) } };
+  }
+
+  /** One admission round for the listing (lapsed slots freed, free slots given out in join order). */
+  async admit(ticketId: string, now = Date.now()): Promise<number> {
+    const keys = [
+      this.key('listing', ticketId),
+      this.key('line', ticketId),
+      this.key('held', ticketId),
+      this.key('admissions', ticketId),
+      this.key('holders', ticketId),
+      this.key('pending'),
+      this.key('orders'),
+    ];
+    const { admissionMs, admissionGraceMs } = this.settings;
+    return (await runScript(this.redis, ADMIT, keys, [ticketId, now, admissionMs, admissionGraceMs, this.channel])) as number;
+  }
+
+  /** The listings with someone in line or holding a slot: the ones admission rounds are for. */
+  pendingListings(): Promise<string[]> {
+    return this.redis.smembers(this.key('pending'));
+  }
+
+  /** An order was placed with the admission: its slot is held until the order is paid or cancelled. */
+  async orderPlaced(admissionId: string, orderId: string, orderExpiresAt: number, now = Date.now()): Promise<boolean> {
+    const admission = parseAdmissionId(admissionId);
+    if (!admission) return false;
+    const { ticketId } = admission;
+    const keys = [
+      this.key('listing', ticketId),
+      this.key('held', ticketId),
+      this.key('admissions', ticketId),
+      this.key('holders', ticketId),
+      this.key('orders'),
+      this.key('ended', orderId),
+    ];
+    const holdUntil = orderExpiresAt + this.settings.orderGraceMs;
+    const result = (await runScript(this.redis, ORDER_PLACED, keys, [admissionId, orderId, holdUntil, now, this.channel, ticketId])) as number;
+    return result === 1;
+  }
+
+  /**
+   * The order was paid or cancelled: the slot its admission held (if any) is free. Returns the listing, if a
+   * slot was freed. The marker first: an order:created handled after this finds it and frees the slot itself.
+   */
+  async orderEnded(orderId: string, now = Date.now()): Promise<string | undefined> {
+    await this.redis.set(this.key('ended', orderId), '1', 'EX', ENDED_MARKER_SECONDS);
+    const admissionId = await this.redis.hget(this.key('orders'), orderId);
+    const admission = admissionId ? parseAdmissionId(admissionId) : undefined;
+    if (!admissionId || !admission) return undefined;
+    const { ticketId } = admission;
+    const keys = [this.key('listing', ticketId), this.key('held', ticketId), this.key('admissions', ticketId), this.key('holders', ticketId), this.key('orders')];
+    const result = (await runScript(this.redis, ORDER_ENDED, keys, [admissionId, now, this.channel, ticketId])) as number;
+    return result === 1 ? ticketId : undefined;
+  }
+
+  /** Admissions holding a slot on the listing now (lapsed ones until the next round frees them). */
+  heldCount(ticketId: string): Promise<number> {
+    return this.redis.zcard(this.key('held', ticketId));
+  }
+
+  /** Reads a change published by the scripts; undefined for anything else. */
+  static parseChange(message: string): Change | undefined {
+    try {
+      const body = JSON.parse(message) as { t?: unknown; u?: unknown };
+      if (typeof body.t !== 'string' || !Array.isArray(body.u)) return undefined;
+      return { ticketId: body.t, userIds: body.u.filter((user): user is string => typeof user === 'string') };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private key(...parts: string[]): string {
+    return `${this.settings.keyPrefix}${parts.join(':')}`;
+  }
+}

@@ -1,0 +1,95 @@
+import request from 'supertest';
+import { Subjects, verifyAdmissionToken } from '@ticketing/common';
+import { signinCookie, testUser } from '@ticketing/common/testing';
+import { connect, lastStatus, listing, newTicketId, startReplica, testPrefix, waitForStatus, type Replica } from '../../__test__/queue-harness';
+
+const replicas: Replica[] = [];
+const start = async (options: Parameters<typeof startReplica>[0] = {}) => {
+  const replica = await startReplica(options);
+  replicas.push(replica);
+  return replica;
+};
+afterEach(async () => {
+  await Promise.all(replicas.splice(0).map((replica) => replica.close()));
+});
+
+const openRoom = async (replica: Replica, activeBuyers: number) => {
+  const ticketId = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, activeBuyers));
+  return ticketId;
+};
+
+const cookieHeader = (user = testUser()) => ({ Cookie: signinCookie(user)[0] });
+
+it('refuses a socket without a session (401), from another origin (403), or on a listing without a waiting room (404)', async () => {
+  const replica = await start();
+  const ticketId = await openRoom(replica, 1);
+  await expect(connect(replica.origin, ticketId)).rejects.toThrow('upgrade refused: 401');
+  await expect(connect(replica.origin, ticketId, { ...cookieHeader(), Origin: 'https://evil.example' })).rejects.toThrow('upgrade refused: 403');
+  await expect(connect(replica.origin, newTicketId(), cookieHeader())).rejects.toThrow('upgrade refused: 404');
+  const same = await connect(replica.origin, ticketId, { ...cookieHeader(), Origin: `http://${replica.origin}` });
+  same.socket.close();
+});
+
+it('sends a waiting buyer their position at once and again at every push interval, as the line moves', async () => {
+  const replica = await start({ pushIntervalMs: 200 });
+  const ticketId = await openRoom(replica, 1);
+  const [first, waiting] = [testUser(), testUser()];
+  const second = testUser();
+  for (const user of [first, second, waiting]) await request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(user));
+
+  const client = await connect(replica.origin, ticketId, cookieHeader(waiting));
+  await waitForStatus(client, (status) => status.position === 2, 'the first status');
+  const before = client.messages.length;
+  await waitForStatus(client, () => client.messages.length >= before + 3, 'three more pushes');
+
+  expect(client.messages.every((message) => message.type === 'queue:status' && message.data.ticketId === ticketId)).toBe(true);
+  expect(lastStatus(client)).toMatchObject({ position: 2, ahead: 1, admitted: false });
+  client.socket.close();
+});
+
+it('pushes an admission made by another replica to this replica’s socket, with a token for this buyer', async () => {
+  const keyPrefix = testPrefix();
+  // Pushes far apart: the admission can only arrive through the change channel.
+  const holding = await start({ keyPrefix, pushIntervalMs: 60_000 });
+  const admitting = await start({ keyPrefix, pushIntervalMs: 60_000 });
+  const ticketId = await openRoom(admitting, 1);
+  const [first, buyer] = [testUser(), testUser()];
+  await request(admitting.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(first));
+  await request(admitting.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(buyer));
+  const client = await connect(holding.origin, ticketId, cookieHeader(buyer));
+  await waitForStatus(client, (status) => status.position === 1, 'the first status');
+
+  // The first buyer's order is cancelled, on the admitting replica: the slot goes to our buyer.
+  await admitting.room.orderPlaced(`${ticketId}.1`, 'order-1', Date.now() + 60_000);
+  await admitting.bus.deliver(Subjects.OrderCancelled, { id: 'order-1', version: 1, ticket: { id: ticketId } });
+
+  await waitForStatus(client, (status) => status.admitted, 'the admission');
+  const admitted = lastStatus(client);
+  expect(admitted).toMatchObject({ position: 0, admitted: true });
+  expect(verifyAdmissionToken(admitted?.admissionToken ?? '', { userId: buyer.id, ticketId })).toMatchObject({ admissionId: `${ticketId}.2` });
+  client.socket.close();
+});
+
+it('pushes the end of an admission when its time runs out', async () => {
+  const replica = await start({ pushIntervalMs: 60_000, admissionMs: 300, admissionGraceMs: 0, rounds: true });
+  const ticketId = await openRoom(replica, 1);
+  const buyer = testUser();
+  const client = await connect(replica.origin, ticketId, cookieHeader(buyer));
+  await request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(buyer));
+
+  await waitForStatus(client, (status) => status.admitted, 'the admission');
+  await waitForStatus(client, () => lastStatus(client)?.admitted === false, 'the end of the admission');
+  expect(lastStatus(client)).toEqual({ ticketId, position: 0, ahead: 0, etaSeconds: 0, admitted: false });
+  client.socket.close();
+});
+
+it('closes a user’s socket beyond the per-user limit with 4008', async () => {
+  const replica = await start({ maxSocketsPerUser: 1 });
+  const ticketId = await openRoom(replica, 1);
+  const user = testUser();
+  const first = await connect(replica.origin, ticketId, cookieHeader(user));
+  const second = await connect(replica.origin, ticketId, cookieHeader(user));
+  expect(await second.closed).toBe(4008);
+  first.socket.close();
+});
