@@ -292,7 +292,7 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
     }, Date.now() + msFromNow);
 
   /** Lists through the form, with a waiting room of one buyer at a time; answers the ticket's path and id. */
-  const listWithWaitingRoom = async (page: Page, title: string, onSaleAt: string | null) => {
+  const listWithWaitingRoom = async (page: Page, title: string, onSaleAt: string | null, shot?: string) => {
     await page.goto('/tickets/new');
     await page.getByTestId('ticket-title').fill(title);
     await page.getByTestId('ticket-price').fill('20');
@@ -300,6 +300,7 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
     if (onSaleAt) await page.getByTestId('ticket-on-sale-at').fill(onSaleAt);
     await page.getByTestId('ticket-waiting-room').check();
     await page.getByTestId('ticket-active-buyers').fill('1');
+    if (shot) await shoot(page, shot);
     await page.getByTestId('ticket-submit').click();
     await page.getByTestId('ticket-detail-title').filter({ hasText: title }).waitFor();
     const ticketPath = new URL(page.url()).pathname;
