@@ -496,7 +496,7 @@ describe("the client's responses", () => {
 describe("expiration's and the queue's Redis", () => {
   it('keep an append-only file, fsync\'d at least every second', () => {
     expect(redisPersistenceProblems(loadCluster())).toEqual([]);
-    expect(container(loadCluster(), 'queue-redis-depl').args).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'everysec']));
+    expect(container(loadCluster(), 'queue-redis-depl').args).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'always']));
   });
 
   it('without the append-only file, or flushed by the kernel at leisure, are reported', () => {

@@ -34,6 +34,7 @@ export interface QueueBenchRow {
   position: { p50: number; p95: number; max: number; count: number; missing: number };
   rssBeforeMb: number;
   rssConnectedMb: number;
+  /** Resident memory the joins and the open sockets added, per buyer (an upper bound: garbage not yet collected counts). */
   kbPerSocket: number;
 }
 
@@ -126,7 +127,8 @@ const moveLine = async (bus: EventBus, ticketId: string, waiters: Waiter[], admi
     totalCents: 1_000,
     admissionId: `${ticketId}.${admissionNumber}`,
   });
-  await sleep(500);
+  // A random phase: the sockets' periodic pushes must not line up with the moves.
+  await sleep(500 + Math.random() * 1_000);
   const freedAt = performance.now();
   await bus.publish(Subjects.OrderCancelled, { id: orderId, version: 1, ticket: { id: ticketId } });
   await sleep(2_500);
@@ -155,10 +157,10 @@ export const runQueueBench = async (options: QueueBenchOptions): Promise<QueueBe
       await sleep(100);
     }
 
+    const rssBefore = rssBytes(queuePid);
     progress(`queue: ${count} joins, ${options.inFlight} in flight`);
     const joins = await joinAll(options, ticketId, waiters);
 
-    const rssBefore = rssBytes(queuePid);
     progress(`queue: opening ${count} sockets`);
     const socketUrl = `${options.queueUrl.replace(/^http/, 'ws')}/api/queue/${ticketId}/ws`;
     for (let i = 0; i < count; i += CONNECT_BATCH) {
@@ -202,7 +204,7 @@ const ms = (value: number) => (Number.isFinite(value) ? String(Math.round(value)
 
 export const formatQueueTable = (row: QueueBenchRow): string =>
   [
-    '| waiting sockets | joins/s (p95 ms) | admission→socket p50 / p95 / max ms | position update p50 / p95 / max ms (missing) | queue RSS before / connected MB | KB per socket |',
+    '| waiting sockets | joins/s (p95 ms) | admission→socket p50 / p95 / max ms | position update p50 / p95 / max ms (missing) | queue RSS before joins / with sockets MB | KB per waiting buyer |',
     '|---|---|---|---|---|---|',
     `| ${row.waiters} | ${row.joinsPerSecond} (${ms(row.joinP95)}) | ${ms(row.admission.p50)} / ${ms(row.admission.p95)} / ${ms(row.admission.max)} | ` +
       `${ms(row.position.p50)} / ${ms(row.position.p95)} / ${ms(row.position.max)} (${row.position.missing} of ${row.position.count + row.position.missing}) | ` +

@@ -31,7 +31,7 @@ export interface OrderFields extends HasOutbox {
    * cancelled; the repair pass finds a cancelled order that still holds (a crash between the two writes).
    */
   holding?: boolean;
-  /** The waiting-room admission it was placed with; unique, so one admission buys once. */
+  /** The waiting-room admission it was placed with (AdmissionUse makes it one order per admission). */
   admissionId?: string;
 }
 
@@ -73,7 +73,7 @@ const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
     },
     ticket: { type: mongoose.Schema.Types.ObjectId, ref: 'Ticket', required: true },
     holding: { type: Boolean },
-    admissionId: { type: String, unique: true, sparse: true },
+    admissionId: { type: String },
     outbox: outboxField,
   },
   { toJSON: apiJSONWithout('holding', 'admissionId') },

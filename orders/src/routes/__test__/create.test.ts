@@ -329,3 +329,13 @@ describe('a waiting-room listing', () => {
     await placeOrder({ ticketId: ticket.id }).expect(201);
   });
 });
+
+it('lets an admission refused for want of units place an order later', async () => {
+  const userId = newId();
+  const ticket = await createTicket({ quantity: 2, waitingRoom: { activeBuyers: 2 } });
+  const admission = signAdmissionToken({ admissionId: newId(), userId, ticketId: ticket.id, expiresAt: new Date(Date.now() + 60_000) });
+
+  const tooMany = await placeOrder({ ticketId: ticket.id, quantity: 3, admission }, signinCookie({ id: userId })).expect(400);
+  expect(tooMany.body).toEqual({ errors: [{ message: 'Not enough tickets' }] });
+  await placeOrder({ ticketId: ticket.id, quantity: 2, admission }, signinCookie({ id: userId })).expect(201);
+});

@@ -26,7 +26,9 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
       if (quantity > ticket.available) {
         if (placedBeforeQuantityChange(ticket, order)) return Ticket.rejectOrder(ticket, { id: orderId, price: placed.price });
         // Orders gives units back before it sells them again, so another order's cancellation is on its way.
-        throw new Error(`ticket ${ticket.id} is still held: ${ticket.available} unit(s) left for order ${orderId}'s ${quantity}; retrying later`);
+        throw new Error(
+          `ticket ${ticket.id} is still held: ${ticket.available} unit(s) left for order ${orderId}'s ${quantity}; retrying later`,
+        );
       }
       if (ticket.price !== placed.price) return Ticket.rejectOrder(ticket, { id: orderId, price: placed.price });
       return Ticket.reserve(ticket, { orderId, quantity });

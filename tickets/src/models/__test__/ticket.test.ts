@@ -15,7 +15,17 @@ it('stores a new ticket at version 0 with its ticket:created event', async () =>
     {
       id: expect.any(String),
       subject: Subjects.TicketCreated,
-      data: { id: ticket.id, version: 0, title: 'Concert', price: 20, userId: ticket.userId, quantity: 1, available: 1, onSaleAt: null, waitingRoom: null },
+      data: {
+        id: ticket.id,
+        version: 0,
+        title: 'Concert',
+        price: 20,
+        userId: ticket.userId,
+        quantity: 1,
+        available: 1,
+        onSaleAt: null,
+        waitingRoom: null,
+      },
     },
   ]);
 });
@@ -50,5 +60,16 @@ it('does not note a cancellation once that order holds the ticket, so the caller
 it('shows only the API fields as JSON', async () => {
   const orderId = newId();
   const ticket = await createReservedTicket(orderId);
-  expect(Object.keys(ticket.toJSON()).sort()).toEqual(['available', 'id', 'onSaleAt', 'orderId', 'price', 'quantity', 'title', 'userId', 'version', 'waitingRoom']);
+  expect(Object.keys(ticket.toJSON()).sort()).toEqual([
+    'available',
+    'id',
+    'onSaleAt',
+    'orderId',
+    'price',
+    'quantity',
+    'title',
+    'userId',
+    'version',
+    'waitingRoom',
+  ]);
 });
