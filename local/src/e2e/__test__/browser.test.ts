@@ -292,11 +292,14 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
     }, Date.now() + msFromNow);
 
   /** Lists through the form, with a waiting room of one buyer at a time; answers the ticket's path and id. */
-  const listWithWaitingRoom = async (page: Page, title: string, onSaleAt: string | null, shot?: string) => {
+  const listWithWaitingRoom = async (
+    page: Page,
+    { title, quantity, onSaleAt, shot }: { title: string; quantity: number; onSaleAt: string | null; shot?: string },
+  ) => {
     await page.goto('/tickets/new');
     await page.getByTestId('ticket-title').fill(title);
     await page.getByTestId('ticket-price').fill('20');
-    await page.getByTestId('ticket-quantity').fill('10');
+    await page.getByTestId('ticket-quantity').fill(String(quantity));
     if (onSaleAt) await page.getByTestId('ticket-on-sale-at').fill(onSaleAt);
     await page.getByTestId('ticket-waiting-room').check();
     await page.getByTestId('ticket-active-buyers').fill('1');
@@ -369,6 +372,17 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
     return pushes;
   };
 
+  /** Reloads the listing's page until it shows `text` as what is left (orders and payments reach tickets by event). */
+  const waitForAvailability = async (page: Page, ticketPath: string, text: string) => {
+    let shown: string | null = null;
+    for (let attempt = 0; shown !== text && attempt < 30; attempt++) {
+      await page.goto(ticketPath);
+      shown = await page.getByTestId('ticket-availability').textContent();
+      if (shown !== text) await page.waitForTimeout(500);
+    }
+    expect(shown).toBe(text);
+  };
+
   /** Picks two tickets, orders them with the admission, pays with the stripe-mock test card, and sees the order complete. */
   const orderTwoAndPay = async (page: Page, shotPrefix?: string) => {
     await page.getByTestId('quantity-picker').selectOption('2');
@@ -394,13 +408,13 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
     const pushes = recordQueuePushes(buyer.page);
 
     // Listed an hour ahead, so that both buyers are surely in line before it opens; brought forward below.
-    const { ticketPath, ticketId } = await listWithWaitingRoom(
-      seller.page,
-      'Rush Hour Gig',
-      await localTimeFromNow(seller.page, 3_600_000),
-    );
+    const { ticketPath, ticketId } = await listWithWaitingRoom(seller.page, {
+      title: 'Rush Hour Gig',
+      quantity: 10,
+      onSaleAt: await localTimeFromNow(seller.page, 3_600_000),
+      shot: '13-onsale-listing-form',
+    });
     expect(await seller.page.getByTestId('ticket-availability').textContent()).toBe('10 of 10 left');
-    await shoot(seller.page, '13-onsale-listed');
 
     await buyer.page.goto(ticketPath);
     await buyer.page.getByTestId('sale-countdown').waitFor();
@@ -441,14 +455,17 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
     await orderTwoAndPay(buyer.page, '17-onsale');
     await shoot(buyer.page, '18-onsale-paid-phone');
 
-    // Two of ten sold; the first buyer's cancelled unit is back on sale.
-    let left: string | null = null;
-    for (let attempt = 0; left !== '8 of 10 left' && attempt < 30; attempt++) {
-      await seller.page.goto(ticketPath);
-      left = await seller.page.getByTestId('ticket-availability').textContent();
-      if (left !== '8 of 10 left') await seller.page.waitForTimeout(500);
+    // Two of ten sold; the first buyer's cancelled unit is back on sale; the seller was paid for two.
+    await waitForAvailability(seller.page, ticketPath, '8 of 10 left');
+    let balance: string | null = null;
+    for (let attempt = 0; balance !== '4000' && attempt < 30; attempt++) {
+      await seller.page.goto('/sales');
+      balance = await seller.page.getByTestId('sales-balance').getAttribute('data-cents');
+      if (balance !== '4000') await seller.page.waitForTimeout(500);
     }
-    expect(left).toBe('8 of 10 left');
+    expect(balance).toBe('4000');
+    await seller.page.goto(ticketPath);
+    await shoot(seller.page, '19-onsale-seller-after');
   }, 240_000);
 
   it('keeps the waiting room moving by polling when its socket is refused', async () => {
@@ -462,7 +479,8 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
       if (/\/api\/queue\/[^/]+\/me$/.test(new URL(request.url()).pathname)) meReads.push(request.url());
     });
 
-    const { ticketPath, ticketId } = await listWithWaitingRoom(seller.page, 'Polling Fallback Gig', null);
+    // Two units: the buyer's order of two sells the listing out.
+    const { ticketPath, ticketId } = await listWithWaitingRoom(seller.page, { title: 'Polling Fallback Gig', quantity: 2, onSaleAt: null });
     // On sale now: the first buyer is admitted, and the browser's buyer waits behind them.
     await joinViaApi(first, ticketId);
     const admission = await admissionOf(first, ticketId);
@@ -472,11 +490,13 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
     await joinInBrowser(buyer.page);
     await buyer.page.locator('[data-testid="queue-position"][data-position="1"]').waitFor();
     await buyer.page.getByTestId('queue-polling').waitFor({ timeout: 10_000 });
-    await shoot(buyer.page, '19-onsale-polling');
+    await shoot(buyer.page, '20-onsale-polling');
 
     await orderAndCancelViaApi(first, ticketId, admission);
     await buyer.page.getByTestId('queue-admitted').waitFor({ timeout: 20_000 });
     expect(meReads.length).toBeGreaterThan(0);
     await orderTwoAndPay(buyer.page);
+    await waitForAvailability(seller.page, ticketPath, 'Sold out');
+    await shoot(seller.page, '21-onsale-sold-out');
   }, 180_000);
 });
