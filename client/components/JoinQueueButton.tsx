@@ -3,10 +3,9 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { QueueStatus } from '@ticketing/common/api';
+import { WAITING_ROOM_NOT_OPEN } from '@/lib/use-queue-status';
 import { useRequest } from '@/lib/use-request';
 import { FormErrors } from './FormErrors';
-
-const WAITING_ROOM_NOT_OPEN = 'The waiting room for these tickets is not open yet. Please try again in a moment.';
 
 export const waitingRoomPath = (ticketId: string) => `/tickets/${ticketId}/waiting-room`;
 
@@ -21,7 +20,6 @@ interface JoinQueueButtonProps {
 export function JoinQueueButton({ ticketId, label = 'Join the waiting room', onJoined }: JoinQueueButtonProps) {
   const router = useRouter();
   const { send, pending, errors } = useRequest<QueueStatus>('POST', `/api/queue/${encodeURIComponent(ticketId)}/join`);
-  // The queue hears of a listing by event, a moment after it is listed: its 404 means "not yet", said plainly.
   const [notOpen, setNotOpen] = useState(false);
 
   async function join() {

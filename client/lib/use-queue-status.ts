@@ -16,6 +16,9 @@ const FIRST_RETRY_MS = 1_000;
 // Shorter than the live socket's: the push is what admits the buyer on time, and polling covers the gap.
 const MAX_RETRY_MS = 10_000;
 
+/** The queue hears of a listing by event, a moment after it is listed: its 404 means "not yet", said plainly. */
+export const WAITING_ROOM_NOT_OPEN = 'The waiting room for these tickets is not open yet. Please try again in a moment.';
+
 const queuePath = (ticketId: string) => `/api/queue/${encodeURIComponent(ticketId)}`;
 
 const socketUrl = (ticketId: string) =>
@@ -96,7 +99,7 @@ function useQueuePolling(
     const poll = async () => {
       const result = await request<QueueStatus>('GET', `${queuePath(ticketId)}/me`);
       if (stopped) return;
-      if (!result.ok) return callbacks.current.onErrors(result.errors);
+      if (!result.ok) return callbacks.current.onErrors(result.status === 404 ? [{ message: WAITING_ROOM_NOT_OPEN }] : result.errors);
       callbacks.current.onErrors([]);
       callbacks.current.onStatus(result.data);
     };
