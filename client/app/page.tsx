@@ -1,12 +1,16 @@
 import Link from 'next/link';
 import type { Ticket } from '@ticketing/common/api';
+import { Availability } from '@/components/Availability';
 import { ErrorState } from '@/components/ErrorState';
 import { LiveRefresh } from '@/components/LiveRefresh';
 import { serverFetch } from '@/lib/api';
-import { formatPrice } from '@/lib/format';
+import { formatDateTime, formatPrice } from '@/lib/format';
 import { getCurrentUser } from '@/lib/session';
 
 const PAGE_SIZE = 12;
+
+/** Whether a listing's sale is still to open, as of this render. */
+const upcoming = (onSaleAt: string | null): onSaleAt is string => onSaleAt !== null && Date.parse(onSaleAt) > Date.now();
 
 interface HomeProps {
   searchParams: Promise<{ cursor?: string | string[] }>;
@@ -54,6 +58,12 @@ export default async function Home({ searchParams }: HomeProps) {
             <li key={ticket.id} className="card ticket-card" data-testid="ticket-card">
               <h2 className="ticket-card-title">{ticket.title}</h2>
               <p className="price">{formatPrice(ticket.price)}</p>
+              <Availability ticket={ticket} />
+              {upcoming(ticket.onSaleAt) && (
+                <p className="muted ticket-card-note" data-testid="ticket-on-sale-at">
+                  On sale from {formatDateTime(ticket.onSaleAt)}
+                </p>
+              )}
               <Link href={`/tickets/${ticket.id}`} className="button button-secondary button-block" data-testid="ticket-link">
                 View ticket
               </Link>

@@ -6,7 +6,7 @@ import { formatCountdown } from '@/lib/format';
 const noSubscription = () => () => {};
 
 /** False on the server and while the browser hydrates, true once the page is React's. */
-const useHydrated = () =>
+export const useHydrated = () =>
   useSyncExternalStore(
     noSubscription,
     () => true,

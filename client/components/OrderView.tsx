@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import type { Order } from '@ticketing/common/api';
-import { formatPrice } from '@/lib/format';
+import { formatCents, formatPrice } from '@/lib/format';
 import { useLive, useLiveStatus } from '@/lib/use-live';
 import { request, useRequest } from '@/lib/use-request';
 import { Countdown, useNow } from './Countdown';
@@ -81,11 +81,24 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
         <h1 data-testid="order-ticket-title">{order.ticket.title}</h1>
         <p className="price" data-testid="order-price">
           {formatPrice(order.price)}
+          {order.quantity > 1 && <span className="muted order-each"> each</span>}
         </p>
+        <dl className="order-summary">
+          <div>
+            <dt>Tickets</dt>
+            <dd data-testid="order-quantity">{order.quantity}</dd>
+          </div>
+          <div>
+            <dt>Total</dt>
+            <dd data-testid="order-total" data-cents={order.totalCents}>
+              {formatCents(order.totalCents, 'usd')}
+            </dd>
+          </div>
+        </dl>
       </header>
 
       {paid || order.status === 'complete' ? (
-        <Paid />
+        <Paid quantity={order.quantity} />
       ) : order.status === 'cancelled' ? (
         <Cancelled ticketId={order.ticket.id} />
       ) : (
@@ -98,7 +111,7 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
             </p>
           ) : (
             <>
-              <PaymentForm orderId={order.id} price={order.price} stripeKey={stripeKey} onPaid={() => setPaid(true)} />
+              <PaymentForm orderId={order.id} totalCents={order.totalCents} stripeKey={stripeKey} onPaid={() => setPaid(true)} />
               <div className="order-cancel">
                 <FormErrors messages={cancel.errors.general} />
                 <button
@@ -119,11 +132,11 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
   );
 }
 
-function Paid() {
+function Paid({ quantity }: { quantity: number }) {
   return (
     <div className="alert alert-success" role="status" data-testid="payment-success">
       <strong>Paid</strong>
-      <span>Thanks for your purchase — the ticket is yours.</span>
+      <span>Thanks for your purchase — {quantity > 1 ? `the ${quantity} tickets are yours` : 'the ticket is yours'}.</span>
       <Link href="/orders" data-testid="my-orders-link">
         View my orders
       </Link>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { formatPrice } from '@/lib/format';
+import { formatCents } from '@/lib/format';
 import { loadStripe, type StripeCardElement, type StripeJs } from '@/lib/stripe';
 import type { Payment } from '@ticketing/common/api';
 import { request, useRequest } from '@/lib/use-request';
@@ -14,7 +14,8 @@ export const TEST_TOKENS = [
 
 interface PaymentFormProps {
   orderId: string;
-  price: number;
+  /** What the order costs in all (quantity × price). */
+  totalCents: number;
   /** Stripe publishable key; without one the form pays with Stripe test tokens. */
   stripeKey?: string;
   onPaid: () => void;
@@ -67,15 +68,15 @@ function usePayment(orderId: string, onPaid: () => void) {
   return { pay, pending: pending || processing, errors: outcome ? [outcome, ...errors.general] : errors.general };
 }
 
-function PayButton({ price, pending, disabled = false }: { price: number; pending: boolean; disabled?: boolean }) {
+function PayButton({ totalCents, pending, disabled = false }: { totalCents: number; pending: boolean; disabled?: boolean }) {
   return (
     <button type="submit" className="button button-primary button-block" disabled={pending || disabled} data-testid="pay-button">
-      {pending ? 'Processing payment…' : `Pay ${formatPrice(price)}`}
+      {pending ? 'Processing payment…' : `Pay ${formatCents(totalCents, 'usd')}`}
     </button>
   );
 }
 
-function TestCardForm({ orderId, price, onPaid }: PaymentFormProps) {
+function TestCardForm({ orderId, totalCents, onPaid }: PaymentFormProps) {
   const { pay, pending, errors } = usePayment(orderId, onPaid);
   const [token, setToken] = useState<string>(TEST_TOKENS[0].token);
 
@@ -101,12 +102,12 @@ function TestCardForm({ orderId, price, onPaid }: PaymentFormProps) {
         </select>
       </div>
       <FormErrors messages={errors} />
-      <PayButton price={price} pending={pending} />
+      <PayButton totalCents={totalCents} pending={pending} />
     </form>
   );
 }
 
-function StripeCardForm({ orderId, price, stripeKey, onPaid }: PaymentFormProps & { stripeKey: string }) {
+function StripeCardForm({ orderId, totalCents, stripeKey, onPaid }: PaymentFormProps & { stripeKey: string }) {
   const { pay, pending, errors } = usePayment(orderId, onPaid);
   const mountPoint = useRef<HTMLDivElement>(null);
   const [stripe, setStripe] = useState<{ client: StripeJs; card: StripeCardElement }>();
@@ -149,7 +150,7 @@ function StripeCardForm({ orderId, price, stripeKey, onPaid }: PaymentFormProps 
         <div id="card-element" ref={mountPoint} className="card-element" data-testid="card-element" />
       </div>
       <FormErrors messages={cardError ? [cardError, ...errors] : errors} />
-      <PayButton price={price} pending={pending || tokenizing} disabled={!stripe} />
+      <PayButton totalCents={totalCents} pending={pending || tokenizing} disabled={!stripe} />
     </form>
   );
 }

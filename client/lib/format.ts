@@ -4,6 +4,13 @@ const currency = new Intl.NumberFormat('en-US', { style: 'currency', currency: '
 
 export const formatPrice = (price: number): string => currency.format(price);
 
+/** A price in dollars (at most two decimals) as exact integer cents, so that totals never pick up float error. */
+export const priceToCents = (price: number): number => Math.round(price * 100);
+
+/** "12 of 300 left", or "Sold out" once none is left. */
+export const formatAvailability = (available: number, quantity: number): string =>
+  available > 0 ? `${available} of ${quantity} left` : 'Sold out';
+
 /** Whole cents of `code` (ISO 4217, any case) as money; every currency the API uses has two minor digits. */
 export const formatCents = (cents: number, code: string): string =>
   new Intl.NumberFormat('en-US', { style: 'currency', currency: code.toUpperCase() }).format(cents / 100);
@@ -25,6 +32,25 @@ export function formatCountdown(ms: number): string {
   const minutes = Math.floor(totalSeconds / 60);
   const seconds = totalSeconds % 60;
   return `${minutes}:${String(seconds).padStart(2, '0')}`;
+}
+
+/** Milliseconds as m:ss, h:mm:ss or "2d 3:04:05", whichever is shortest; never negative. */
+export function formatTimeLeft(ms: number): string {
+  const totalSeconds = Math.max(0, Math.ceil(ms / 1000));
+  const days = Math.floor(totalSeconds / 86_400);
+  const hours = Math.floor(totalSeconds / 3600) % 24;
+  const minutes = Math.floor(totalSeconds / 60) % 60;
+  const clock = `${String(minutes).padStart(hours > 0 || days > 0 ? 2 : 1, '0')}:${String(totalSeconds % 60).padStart(2, '0')}`;
+  if (days > 0) return `${days}d ${String(hours).padStart(2, '0')}:${clock}`;
+  return hours > 0 ? `${hours}:${clock}` : clock;
+}
+
+/** A waiting room's estimate for people: rounded up to whole minutes, since it is only an estimate. */
+export function formatEta(seconds: number): string {
+  if (seconds <= 0) return 'any moment now';
+  if (seconds < 60) return 'less than a minute';
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? 'about 1 minute' : `about ${minutes} minutes`;
 }
 
 /**

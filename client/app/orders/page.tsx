@@ -4,7 +4,7 @@ import type { Order } from '@ticketing/common/api';
 import { ErrorState } from '@/components/ErrorState';
 import { StatusBadge } from '@/components/StatusBadge';
 import { serverFetch } from '@/lib/api';
-import { formatPrice } from '@/lib/format';
+import { formatCents, formatPrice } from '@/lib/format';
 import { requireUser } from '@/lib/session';
 
 export const metadata: Metadata = { title: 'My orders' };
@@ -46,7 +46,11 @@ export default async function Orders() {
                 <Link href={`/orders/${order.id}`} className="order-row-title" data-testid="order-link">
                   {order.ticket.title}
                 </Link>
-                <span className="muted">{formatPrice(order.price)}</span>
+                <span className="muted" data-testid="order-row-amount">
+                  {order.quantity > 1
+                    ? `${order.quantity} × ${formatPrice(order.price)} = ${formatCents(order.totalCents, 'usd')}`
+                    : formatCents(order.totalCents, 'usd')}
+                </span>
               </div>
               <StatusBadge status={order.status} testId="order-row-status" />
             </li>

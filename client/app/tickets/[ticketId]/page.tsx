@@ -2,9 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { CurrentUser, Ticket } from '@ticketing/common/api';
-import { BuyButton } from '@/components/BuyButton';
+import { Availability } from '@/components/Availability';
 import { ErrorState } from '@/components/ErrorState';
+import { JoinQueueButton } from '@/components/JoinQueueButton';
 import { LiveRefresh } from '@/components/LiveRefresh';
+import { OnSaleGate } from '@/components/OnSaleGate';
+import { OrderForm } from '@/components/OrderForm';
 import { formatPrice } from '@/lib/format';
 import { getTicket } from '@/lib/queries';
 import { getCurrentUser } from '@/lib/session';
@@ -24,7 +27,7 @@ export default async function TicketPage({ params }: TicketPageProps) {
   if (!ticket.ok && ticket.status === 404) notFound();
   if (!ticket.ok) return <ErrorState title="This ticket could not be loaded" errors={ticket.errors} />;
 
-  const { title, price, orderId } = ticket.data;
+  const { title, price, orderId, waitingRoom } = ticket.data;
   return (
     <div className="narrow">
       <LiveRefresh ticketIds={[ticketId]} />
@@ -34,9 +37,16 @@ export default async function TicketPage({ params }: TicketPageProps) {
         <p className="price price-large" data-testid="ticket-detail-price">
           {formatPrice(price)}
         </p>
+        <Availability ticket={ticket.data} />
         {orderId && (
           <p className="badge badge-created" data-testid="ticket-reserved">
             Reserved
+          </p>
+        )}
+        {waitingRoom && (
+          <p className="muted" data-testid="ticket-waiting-room">
+            A waiting room lets {waitingRoom.activeBuyers === 1 ? 'one buyer' : `${waitingRoom.activeBuyers} buyers`} at a time choose and
+            pay; everyone else waits their turn in line.
           </p>
         )}
         <TicketActions ticket={ticket.data} user={user.ok ? user.data : null} />
@@ -48,7 +58,10 @@ export default async function TicketPage({ params }: TicketPageProps) {
   );
 }
 
-/** What the visitor can do with the ticket: its owner edits it, anyone else signed in buys it while it is free. */
+/**
+ * What the visitor can do with the ticket: its owner edits it; anyone else signed in buys it while units are
+ * left, once it is on sale, through the waiting room if it has one.
+ */
 function TicketActions({ ticket, user }: { ticket: Ticket; user: CurrentUser | null }) {
   if (!user) {
     return (
@@ -71,8 +84,15 @@ function TicketActions({ ticket, user }: { ticket: Ticket; user: CurrentUser | n
       </div>
     );
   }
-  if (ticket.orderId) {
+  if (ticket.quantity <= 1 && ticket.orderId) {
     return <p className="muted">Someone is paying for this ticket right now. If they do not finish in time, it goes back on sale.</p>;
   }
-  return <BuyButton ticketId={ticket.id} />;
+  if (ticket.available <= 0) {
+    return <p className="muted">Every ticket is reserved or sold. Any that are not paid for in time go back on sale.</p>;
+  }
+  return (
+    <OnSaleGate onSaleAt={ticket.onSaleAt} openEarly={ticket.waitingRoom !== null}>
+      {ticket.waitingRoom ? <JoinQueueButton ticketId={ticket.id} /> : <OrderForm ticket={ticket} />}
+    </OnSaleGate>
+  );
 }

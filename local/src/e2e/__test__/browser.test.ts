@@ -1,9 +1,10 @@
 import fs from 'fs';
 import path from 'path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import type { Order, QueueStatus, QueueStatusMessage } from '@ticketing/common/api';
 import { ensureTool, repoRoot } from '../../infra/tools';
 import { startSystem, System } from '../../system/system';
-import { uniqueEmail } from '../api-client';
+import { ApiClient, eventually, uniqueEmail } from '../api-client';
 
 // A person in a real (headless) Chromium, through the Next.js client and the gateway.
 export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
@@ -280,3 +281,222 @@ it("shows the seller, on My sales, a sale's new balance and entry within a few s
   expect(await seller.page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded === true)).toBe(true);
   await shoot(seller.page, '12-live-my-sales');
 }, 120_000);
+
+describe('a hot on-sale: countdown, waiting room, admission, order and payment', () => {
+  /** A datetime-local value `msFromNow` ahead, in the page's own time zone (the form reads it as local time). */
+  const localTimeFromNow = (page: Page, msFromNow: number) =>
+    page.evaluate((at) => {
+      const d = new Date(at);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    }, Date.now() + msFromNow);
+
+  /** Lists through the form, with a waiting room of one buyer at a time; answers the ticket's path and id. */
+  const listWithWaitingRoom = async (
+    page: Page,
+    { title, quantity, onSaleAt, shot }: { title: string; quantity: number; onSaleAt: string | null; shot?: string },
+  ) => {
+    await page.goto('/tickets/new');
+    await page.getByTestId('ticket-title').fill(title);
+    await page.getByTestId('ticket-price').fill('20');
+    await page.getByTestId('ticket-quantity').fill(String(quantity));
+    if (onSaleAt) await page.getByTestId('ticket-on-sale-at').fill(onSaleAt);
+    await page.getByTestId('ticket-waiting-room').check();
+    await page.getByTestId('ticket-active-buyers').fill('1');
+    if (shot) await shoot(page, shot);
+    await page.getByTestId('ticket-submit').click();
+    await page.getByTestId('ticket-detail-title').filter({ hasText: title }).waitFor();
+    const ticketPath = new URL(page.url()).pathname;
+    return { ticketPath, ticketId: ticketPath.split('/').pop() ?? '' };
+  };
+
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** `check` until it answers, a quarter second apart: API calls, not a busy loop. */
+  const retry = <T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string) =>
+    eventually(async () => (await check()) ?? (await pause(250), undefined), timeoutMs, what);
+
+  /** Another buyer, through the API: in line first, so the browser's buyer is behind them. */
+  const joinViaApi = (buyer: ApiClient, ticketId: string) =>
+    retry(
+      async () => {
+        const res = await buyer.post<QueueStatus>(`/api/queue/${ticketId}/join`, {});
+        return res.status === 200 ? res.body : undefined;
+      },
+      20_000,
+      'the queue to know the listing',
+    );
+
+  const admissionOf = (buyer: ApiClient, ticketId: string) =>
+    retry(
+      async () => {
+        const res = await buyer.get<QueueStatus>(`/api/queue/${ticketId}/me`);
+        return res.status === 200 && res.body.admitted ? res.body.admissionToken : undefined;
+      },
+      30_000,
+      'the first buyer to be admitted',
+    );
+
+  /** Ends the other buyer's turn the way a buyer would: an order placed with the admission, then cancelled. */
+  const orderAndCancelViaApi = async (buyer: ApiClient, ticketId: string, admission: string) => {
+    const order = await retry(
+      async () => {
+        // Orders hears of the listing (and of its new sale time) by event: 404 and "Not on sale yet" until then.
+        const res = await buyer.post<Order>('/api/orders', { ticketId, quantity: 1, admission });
+        return res.status === 201 ? res.body : undefined;
+      },
+      20_000,
+      "orders to take the first buyer's order",
+    );
+    expect((await buyer.delete(`/api/orders/${order.id}`)).status).toBe(204);
+  };
+
+  /** Clicks "Join the waiting room" until the queue knows the listing and the page moves on. */
+  const joinInBrowser = async (page: Page) => {
+    for (let attempt = 0; !page.url().includes('/waiting-room') && attempt < 40; attempt++) {
+      await page.getByTestId('join-queue').click();
+      await page.waitForURL(/\/waiting-room$/, { timeout: 500 }).catch(() => undefined);
+    }
+    await page.waitForURL(/\/waiting-room$/, { timeout: 5_000 });
+  };
+
+  /** The queue:status messages the page's queue socket receives. */
+  const recordQueuePushes = (page: Page) => {
+    const pushes: QueueStatusMessage[] = [];
+    page.on('websocket', (socket) => {
+      if (!socket.url().includes('/api/queue/')) return;
+      socket.on('framereceived', ({ payload }) => {
+        if (typeof payload === 'string') pushes.push(JSON.parse(payload) as QueueStatusMessage);
+      });
+    });
+    return pushes;
+  };
+
+  /** Reloads the listing's page until it shows `text` as what is left (orders and payments reach tickets by event). */
+  const waitForAvailability = async (page: Page, ticketPath: string, text: string) => {
+    let shown: string | null = null;
+    for (let attempt = 0; shown !== text && attempt < 30; attempt++) {
+      await page.goto(ticketPath);
+      shown = await page.getByTestId('ticket-availability').textContent();
+      if (shown !== text) await page.waitForTimeout(500);
+    }
+    expect(shown).toBe(text);
+  };
+
+  /** Picks two tickets, orders them with the admission, pays with the stripe-mock test card, and sees the order complete. */
+  const orderTwoAndPay = async (page: Page, shotPrefix?: string) => {
+    await page.getByTestId('quantity-picker').selectOption('2');
+    expect(await page.getByTestId('order-form-total').textContent()).toBe('$40.00');
+    if (shotPrefix) await shoot(page, `${shotPrefix}-quantity-phone`);
+    await page.getByTestId('buy-button').click();
+    await page.waitForURL(/\/orders\//, { timeout: 15_000 });
+    await page.getByTestId('countdown').waitFor();
+    expect(await page.getByTestId('order-quantity').textContent()).toBe('2');
+    expect(await page.getByTestId('order-total').textContent()).toBe('$40.00');
+    expect(await page.getByTestId('pay-button').textContent()).toBe('Pay $40.00');
+    if (shotPrefix) await shoot(page, `${shotPrefix}-order-phone`);
+    await page.getByTestId('test-token').selectOption('tok_visa');
+    await page.getByTestId('pay-button').click();
+    await page.getByTestId('payment-success').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="order-status"][data-status="complete"]').waitFor({ timeout: 30_000 });
+  };
+
+  it('takes a buyer from the countdown through the waiting room, behind another buyer, to a paid order of two', async () => {
+    const seller = await newUser('rush-seller');
+    const buyer = await newUser('rush-buyer', { width: 390, height: 844 });
+    const first = await ApiClient.signUp(system.url, uniqueEmail('rush-first'));
+    const pushes = recordQueuePushes(buyer.page);
+
+    // Listed an hour ahead, so that both buyers are surely in line before it opens; brought forward below.
+    const { ticketPath, ticketId } = await listWithWaitingRoom(seller.page, {
+      title: 'Rush Hour Gig',
+      quantity: 10,
+      onSaleAt: await localTimeFromNow(seller.page, 3_600_000),
+      shot: '13-onsale-listing-form',
+    });
+    expect(await seller.page.getByTestId('ticket-availability').textContent()).toBe('10 of 10 left');
+
+    await buyer.page.goto(ticketPath);
+    await buyer.page.getByTestId('sale-countdown').waitFor();
+    expect(await buyer.page.getByTestId('sale-countdown-value').textContent()).toMatch(/^(5\d:\d\d|1:00:00)$/);
+    expect(await buyer.page.getByTestId('ticket-availability').textContent()).toBe('10 of 10 left');
+    await shoot(buyer.page, '14-onsale-countdown-phone');
+
+    expect(await joinViaApi(first, ticketId)).toMatchObject({ position: 1, ahead: 0, admitted: false });
+    await joinInBrowser(buyer.page);
+    const place = buyer.page.getByTestId('queue-position');
+    await buyer.page.locator('[data-testid="queue-position"][data-position="2"]').waitFor();
+    expect(await place.textContent()).toBe('You are number #2 in line.');
+    expect(await place.locator('xpath=ancestor::*[@aria-live="polite"]').count()).toBe(1);
+    expect(await buyer.page.getByTestId('queue-ahead').textContent()).toBe('1 person is ahead of you.');
+    const progressAt2 = Number(await buyer.page.getByTestId('queue-progress').getAttribute('aria-valuenow'));
+    expect(progressAt2).toBeGreaterThan(0);
+    expect(progressAt2).toBeLessThan(100);
+    await shoot(buyer.page, '15-onsale-waiting-room-phone');
+
+    // The seller brings the sale forward to a few seconds from now; the queue then admits the first buyer.
+    await seller.page.goto(`${ticketPath}/edit`);
+    await seller.page.getByTestId('ticket-on-sale-at').fill(await localTimeFromNow(seller.page, 5_000));
+    await seller.page.getByTestId('ticket-submit').click();
+    await seller.page.waitForURL((url) => url.pathname === ticketPath);
+    const admission = await admissionOf(first, ticketId);
+    await buyer.page.locator('[data-testid="queue-position"][data-position="1"]').waitFor({ timeout: 10_000 });
+    expect(await buyer.page.getByTestId('queue-ahead').textContent()).toBe('You are next.');
+    expect(Number(await buyer.page.getByTestId('queue-progress').getAttribute('aria-valuenow'))).toBeGreaterThan(progressAt2);
+
+    // The first buyer's turn ends with their cancelled order: the slot goes to the browser's buyer, pushed live.
+    await orderAndCancelViaApi(first, ticketId, admission);
+    await buyer.page.getByTestId('queue-admitted').waitFor({ timeout: 15_000 });
+    await buyer.page.getByTestId('admission-countdown').waitFor();
+    expect(pushes.some((message) => message.type === 'queue:status' && message.data.admitted)).toBe(true);
+    expect(await buyer.page.getByTestId('queue-polling').count()).toBe(0);
+    await shoot(buyer.page, '16-onsale-admitted-phone');
+
+    await orderTwoAndPay(buyer.page, '17-onsale');
+    await shoot(buyer.page, '18-onsale-paid-phone');
+
+    // Two of ten sold; the first buyer's cancelled unit is back on sale; the seller was paid for two.
+    await waitForAvailability(seller.page, ticketPath, '8 of 10 left');
+    let balance: string | null = null;
+    for (let attempt = 0; balance !== '4000' && attempt < 30; attempt++) {
+      await seller.page.goto('/sales');
+      balance = await seller.page.getByTestId('sales-balance').getAttribute('data-cents');
+      if (balance !== '4000') await seller.page.waitForTimeout(500);
+    }
+    expect(balance).toBe('4000');
+    await seller.page.goto(ticketPath);
+    await shoot(seller.page, '19-onsale-seller-after');
+  }, 240_000);
+
+  it('keeps the waiting room moving by polling when its socket is refused', async () => {
+    const seller = await newUser('poll-seller');
+    const buyer = await newUser('poll-buyer');
+    const first = await ApiClient.signUp(system.url, uniqueEmail('poll-first'));
+    // Every queue socket of this page is closed at once, as a proxy that drops WebSockets would.
+    await buyer.page.routeWebSocket(/\/api\/queue\//, (socket) => socket.close());
+    const meReads: string[] = [];
+    buyer.page.on('request', (request) => {
+      if (/\/api\/queue\/[^/]+\/me$/.test(new URL(request.url()).pathname)) meReads.push(request.url());
+    });
+
+    // Two units: the buyer's order of two sells the listing out.
+    const { ticketPath, ticketId } = await listWithWaitingRoom(seller.page, { title: 'Polling Fallback Gig', quantity: 2, onSaleAt: null });
+    // On sale now: the first buyer is admitted, and the browser's buyer waits behind them.
+    await joinViaApi(first, ticketId);
+    const admission = await admissionOf(first, ticketId);
+
+    await buyer.page.goto(ticketPath);
+    expect(await buyer.page.getByTestId('sale-countdown').count()).toBe(0);
+    await joinInBrowser(buyer.page);
+    await buyer.page.locator('[data-testid="queue-position"][data-position="1"]').waitFor();
+    await buyer.page.getByTestId('queue-polling').waitFor({ timeout: 10_000 });
+    await shoot(buyer.page, '20-onsale-polling');
+
+    await orderAndCancelViaApi(first, ticketId, admission);
+    await buyer.page.getByTestId('queue-admitted').waitFor({ timeout: 20_000 });
+    expect(meReads.length).toBeGreaterThan(0);
+    await orderTwoAndPay(buyer.page);
+    await waitForAvailability(seller.page, ticketPath, 'Sold out');
+    await shoot(seller.page, '21-onsale-sold-out');
+  }, 180_000);
+});

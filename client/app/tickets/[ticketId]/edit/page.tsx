@@ -34,9 +34,11 @@ export default async function EditTicket({ params }: EditTicketProps) {
     <div className="narrow">
       <section className="card form-card">
         <h1>Edit ticket</h1>
-        {ticket.data.orderId && (
+        {ticket.data.available < ticket.data.quantity && (
           <p className="alert alert-neutral" data-testid="edit-reserved-note">
-            This ticket is reserved by a buyer, so it cannot be changed until the order is paid or released.
+            {ticket.data.quantity > 1
+              ? 'Some of these tickets are reserved or sold, so their price and number cannot change.'
+              : 'This ticket is reserved by a buyer, so it cannot be changed until the order is paid or released.'}
           </p>
         )}
         <TicketForm ticket={ticket.data} />
