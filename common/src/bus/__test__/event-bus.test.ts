@@ -402,7 +402,7 @@ describe.each(transports)('on $kind', (transport) => {
     expect(listener.titles().filter((title) => !title.includes('probe'))).toEqual([`${prefix}-recent`]);
   }, 30_000);
 
-  it('reconnects after the server restarts: the durable queue group gets what was published after the restart', async () => {
+  it('reconnects after the server restarts: the durable queue group and a watcher get what was published after the restart', async () => {
     const broker = await ownBroker(transport);
     try {
       const bus = await transport.connect({ url: broker.url, clientName: 'restart' });
@@ -411,6 +411,13 @@ describe.each(transports)('on $kind', (transport) => {
       const listener = new RecordingTicketListener(bus, prefix);
       listener.listen(unique('group'));
       const publisher = new TicketCreatedPublisher(bus);
+      const watched: string[] = [];
+      bus.watch([Subjects.TicketCreated], (_subject, data) => watched.push((data as TicketCreatedEvent['data']).title));
+      // A watcher starts at the next message, once it is set up: probe until it sees one.
+      for (let i = 0; i < 100 && watched.length === 0; i++) {
+        await publisher.publish(ticket(`${prefix}-probe-${i}`));
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await publisher.publish(ticket(`${prefix}-before`));
       await waitFor(() => listener.titles().includes(`${prefix}-before`), 'the message before the restart');
 
@@ -418,6 +425,7 @@ describe.each(transports)('on $kind', (transport) => {
       await publishUntilStored(publisher, ticket(`${prefix}-after`));
 
       await waitUntil(() => listener.titles().includes(`${prefix}-after`), 30_000, 'the message after the restart');
+      await waitUntil(() => watched.includes(`${prefix}-after`), 30_000, 'the watcher to see the message after the restart');
       expect(listener.titles().filter((title) => title === `${prefix}-before`)).toHaveLength(1);
     } finally {
       await Promise.all(buses.map((bus) => bus.close()));
