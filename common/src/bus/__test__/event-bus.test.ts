@@ -412,7 +412,10 @@ describe.each(transports)('on $kind', (transport) => {
       listener.listen(unique('group'));
       const publisher = new TicketCreatedPublisher(bus);
       const watched: string[] = [];
-      bus.watch([Subjects.TicketCreated], (_subject, data) => watched.push((data as TicketCreatedEvent['data']).title));
+      // As `npm start -- --events` watches: every subject, on a connection of its own.
+      const watcher = await transport.connect({ url: broker.url, clientName: 'watcher' });
+      buses.push(watcher);
+      watcher.watch(Object.values(Subjects), (_subject, data) => watched.push((data as TicketCreatedEvent['data']).title));
       // A watcher starts at the next message, once it is set up: probe until it sees one.
       for (let i = 0; i < 100 && watched.length === 0; i++) {
         await publisher.publish(ticket(`${prefix}-probe-${i}`));
