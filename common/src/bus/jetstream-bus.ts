@@ -170,14 +170,18 @@ export class JetStreamBus implements EventBus {
     }
   }
 
-  /** Creates the stream, or brings an existing one to this code's subjects and limits. */
+  /**
+   * Creates the stream, or brings an existing one to this code's subjects and limits; its replicas
+   * stay as an operator set them (a cluster of three servers keeps three copies).
+   */
   private static async ensureStream(jsm: JetStreamManager): Promise<void> {
     const config = streamConfig();
     try {
       await jsm.streams.add(config);
     } catch (err) {
       if (apiCode(err) !== STREAM_NAME_IN_USE) throw err;
-      await jsm.streams.update(STREAM_NAME, config);
+      const { config: current } = await jsm.streams.info(STREAM_NAME);
+      await jsm.streams.update(STREAM_NAME, { ...config, num_replicas: current.num_replicas });
     }
   }
 
