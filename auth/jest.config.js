@@ -1,3 +1,5 @@
 module.exports = require('../jest.preset')(__dirname, {
+  globals: { infra: ['mongo', 'redis'] },
   setupFiles: ['<rootDir>/src/__test__/address-limits.ts'],
+  setupFilesAfterEnv: ['<rootDir>/src/__test__/close-redis.ts'],
 });

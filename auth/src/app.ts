@@ -1,4 +1,6 @@
 import mongoose from 'mongoose';
+import type { Redis } from 'ioredis';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { createApp } from '@ticketing/common';
 import { AuthLimits, limitsFromEnv } from './limits';
 import { currentUserRouter } from './routes/current-user';
@@ -6,25 +8,39 @@ import { signinRouter } from './routes/signin';
 import { signoutRouter } from './routes/signout';
 import { signupRouter } from './routes/signup';
 import { AccountLockout, LOCKOUT_TIMING } from './services/account-lockout';
-import { MemoryFailureStore } from './services/failure-store';
+import { limitsRedis } from './services/limits-redis';
+import { RedisFailureStore } from './services/redis-failure-store';
 
 export interface AuthAppOptions {
   limits?: AuthLimits;
   /** The clock of the per-account lockout, which tests move by hand. */
   now?: () => number;
+  /** Where the limits count, shared by every replica: the process's Redis (REDIS_HOST) unless given. */
+  redis?: Redis;
+  /** Prefix of the keys the limits count under; an app under a prefix of its own counts from zero. */
+  keyPrefix?: string;
 }
 
-/** The auth app with limits of its own: each call counts from zero. */
-export const buildApp = ({ limits = limitsFromEnv(), now = Date.now }: AuthAppOptions = {}) => {
-  const lockout = new AccountLockout({ ...LOCKOUT_TIMING, threshold: limits.failedSigninsPerAccount }, new MemoryFailureStore(now), now);
+/** The auth app; its limits count in Redis, so that N replicas hold them as one. */
+export const buildApp = ({ limits = limitsFromEnv(), now = Date.now, redis = limitsRedis(), keyPrefix = 'auth:' }: AuthAppOptions = {}) => {
+  const addressStore = (limit: string) =>
+    new RedisStore({
+      sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+      prefix: `${keyPrefix}${limit}:`,
+    });
+  const lockout = new AccountLockout(
+    { ...LOCKOUT_TIMING, threshold: limits.failedSigninsPerAccount },
+    new RedisFailureStore(redis, `${keyPrefix}signin-failures:`),
+    now,
+  );
   return createApp(
     [
       currentUserRouter,
-      signinRouter({ failuresPerAddress: limits.failedSigninsPerAddress, lockout }),
+      signinRouter({ failuresPerAddress: limits.failedSigninsPerAddress, addressStore: addressStore('signin-address'), lockout }),
       signoutRouter,
-      signupRouter(limits.signupsPerAddress),
+      signupRouter(limits.signupsPerAddress, addressStore('signup-address')),
     ],
-    { isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected },
+    { isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected && redis.status === 'ready' },
   );
 };
 

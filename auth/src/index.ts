@@ -1,4 +1,13 @@
 import { runService } from '@ticketing/common';
 import { app } from './app';
+import { closeLimitsRedis } from './services/limits-redis';
 
-void runService({ name: 'auth', app, env: ['JWT_KEY'], mongo: true, eventBus: false });
+void runService({
+  name: 'auth',
+  app,
+  env: ['JWT_KEY', 'REDIS_HOST'],
+  mongo: true,
+  eventBus: false,
+  // The limits' Redis connection, closed last on shutdown.
+  workers: [{ start: () => {}, stop: closeLimitsRedis }],
+});

@@ -5,7 +5,7 @@ import { clientHeaderProblems, loadClientHeaderRules, nextConfigFile } from './l
 import { clientRoutingFile, loadClientRouting, serverRouteProblems } from './lib/client-routes';
 import { builtImages, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { readHealthEndpoints } from './lib/health';
-import { Cluster, containersOf, findConfigMap, IContainer, IDeployment, nameOf } from './lib/kube';
+import { Cluster, containersOf, findConfigMap, IContainer, IDeployment, isDeployment, nameOf } from './lib/kube';
 import { natsAuthProblems, natsServerCredentials } from './lib/nats-auth';
 import { allows, blockedConnectionProblems, ingressController, intendedConnections, openConnectionProblems, podsOf } from './lib/network';
 import { podSecurityProblems } from './lib/pod-security';
@@ -26,7 +26,7 @@ const reports = (problems: string[], fragment: string) =>
 const built = builtImages(config);
 
 const deployment = (cluster: Cluster, name: string): IDeployment => {
-  const found = cluster.deployments.find((candidate) => nameOf(candidate) === name);
+  const found = cluster.workloads.filter(isDeployment).find((candidate) => nameOf(candidate) === name);
   if (!found) throw new Error(`no Deployment ${name}`);
   return found;
 };
@@ -84,7 +84,7 @@ describe('the pods of the databases, NATS and Redis', () => {
   it('run images pinned to a patch release', () => {
     const cluster = loadCluster();
     expect(imagePinProblems(cluster, built)).toEqual([]);
-    const images = cluster.deployments.flatMap(containersOf).map((c) => c.image ?? '');
+    const images = cluster.workloads.flatMap(containersOf).map((c) => c.image ?? '');
     expect(images.filter((image) => !built.has(image)).sort()).toEqual([
       'mongo:7.0.16',
       'mongo:7.0.16',
@@ -346,6 +346,7 @@ describe('NetworkPolicies', () => {
         'Deployment balances-depl -> balances-mongo-depl:27017',
         'Deployment expiration-depl -> expiration-redis-depl:6379',
         'Deployment payments-depl -> expiration-redis-depl:6379',
+        'Deployment auth-depl -> expiration-redis-depl:6379',
         'Deployment tickets-depl -> nats-depl:4222',
         'Deployment orders-depl -> nats-depl:4222',
         'Deployment payments-depl -> nats-depl:4222',
@@ -377,10 +378,10 @@ describe('NetworkPolicies', () => {
         return readServiceRequirements(entry, readRepoFile(entry)).eventBus;
       })
       .map((artifact) => artifact.image);
-    const users = cluster.deployments
+    const users = cluster.workloads
       .filter((candidate) => containersOf(candidate).some((c) => natsImages.includes(c.image ?? '')))
       .map(nameOf);
-    const admitted = cluster.deployments
+    const admitted = cluster.workloads
       .filter((candidate) => allows(cluster, podsOf(candidate), deployment(cluster, 'nats-depl'), 4222))
       .map(nameOf);
     expect(users.sort()).toEqual(['balances-depl', 'expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'tickets-depl']);

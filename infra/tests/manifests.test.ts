@@ -1,9 +1,27 @@
-import { duplicateProblems, loadManifests, parseManifests, readManifestFiles } from './lib/manifests';
+import { deployedFiles, loadDeployedManifests, loadSkaffoldConfig } from './lib/fixtures';
+import { duplicateProblems, parseManifests, readFiles } from './lib/manifests';
 import { schemaProblems, unknownFieldProblems } from './lib/schema';
+import { withProfile } from './lib/skaffold';
 
-describe('the manifests in infra/k8s', () => {
-  const files = readManifestFiles();
+const config = loadSkaffoldConfig();
+const profiles = (config.profiles ?? []).map((profile) => profile.name);
+
+describe('the manifests skaffold deploys, with any profile', () => {
+  const files = readFiles([
+    ...new Set([config, ...profiles.map((name) => withProfile(config, name))].flatMap((built) => deployedFiles(built))),
+  ]);
   const { manifests, problems } = parseManifests(files);
+
+  it('come from infra/k8s, the event bus and database folders and the seed', () => {
+    expect([...new Set(files.map(({ file }) => file.replace(/\/[^/]+$/, '')))].sort()).toEqual([
+      'infra/k8s',
+      'infra/k8s-jetstream',
+      'infra/k8s-mongo',
+      'infra/k8s-mongo-replicaset',
+      'infra/k8s-nats-streaming',
+      'infra/k8s-seed',
+    ]);
+  });
 
   it('parse as YAML, every document a Kubernetes object', () => {
     expect(files.length).toBeGreaterThan(0);
@@ -19,7 +37,7 @@ describe('the manifests in infra/k8s', () => {
     expect(unknownFieldProblems(manifests)).toEqual([]);
   }, 60_000);
 
-  it('define each kind and name once', () => {
-    expect(duplicateProblems(loadManifests())).toEqual([]);
+  it.each([[[]], ...profiles.map((name) => [[name]])])('define each kind and name once, with profiles %j', (names: string[]) => {
+    expect(duplicateProblems(loadDeployedManifests(...names))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { artifactProblems, sharedDockerfileProblems } from './lib/artifacts';
 import { parseDockerfile, unexpandedProblems } from './lib/dockerfile';
 import { builtImages, listRepoFiles, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { contextCopyProblems, finalImageProblems, isIgnored } from './lib/image-build';
-import { Cluster, IContainer, IDeployment, IService, nameOf } from './lib/kube';
+import { Cluster, IContainer, IDeployment, isDeployment, IService, nameOf } from './lib/kube';
 import { loadManifests, parseManifests } from './lib/manifests';
 import { gracefulShutdownProblems, imagePinProblems, persistenceProblems, podResourceProblems, volumeProblems } from './lib/pods';
 import { readRepoFile } from './lib/repo';
@@ -19,6 +19,7 @@ import {
   patchProblems,
   productionProfileProblems,
   SkaffoldConfig,
+  undocumentedProfileProblems,
   withProfile,
 } from './lib/skaffold';
 import { ingressProblems, natsClusterProblems, selectorProblems, serviceAddressProblems, servicePortProblems } from './lib/wiring';
@@ -30,7 +31,7 @@ const reports = (problems: string[], fragment: string) =>
   expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
 
 const deployment = (cluster: Cluster, name: string): IDeployment => {
-  const found = cluster.deployments.find((candidate) => nameOf(candidate) === name);
+  const found = cluster.workloads.filter(isDeployment).find((candidate) => nameOf(candidate) === name);
   if (!found) throw new Error(`no Deployment ${name}`);
   return found;
 };
@@ -156,7 +157,7 @@ describe('a missing env var', () => {
 
   it('that a service newly requires in its index.ts is reported until the Deployment provides it', () => {
     const entry = 'auth/src/index.ts';
-    const changed = readRepoFile(entry).replace("env: ['JWT_KEY']", "env: ['JWT_KEY', 'PEPPER']");
+    const changed = readRepoFile(entry).replace("env: ['JWT_KEY', 'REDIS_HOST']", "env: ['JWT_KEY', 'REDIS_HOST', 'PEPPER']");
     expect(changed).toContain('PEPPER');
     reports(
       serviceEnvProblems(config, loadCluster(), withFile(entry, changed)),
@@ -423,6 +424,16 @@ describe('skaffold.yaml', () => {
       c.profiles?.[0].patches.push({ op: 'remove', path: '/build/artifacts/9/docker/target' });
     });
     expect(patchProblems(config)).toEqual(['profile production: remove /build/artifacts/9/docker/target points at nothing']);
+  });
+
+  it('with a profile the README never shows in use is reported', () => {
+    const docs = readSetupDocs();
+    const without = docs.replace(/skaffold dev -p mongo-replicaset/g, 'skaffold dev');
+    expect(without).not.toBe(docs);
+    expect(undocumentedProfileProblems(original, without)).toEqual([
+      'profile mongo-replicaset: no `skaffold dev -p mongo-replicaset` (or run) in the docs',
+    ]);
+    expect(undocumentedProfileProblems(original, docs.replace(/-p production,jetstream/g, '-p production'))).toEqual([]);
   });
 
   it('whose production profile forgets an artifact is reported', () => {

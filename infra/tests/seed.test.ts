@@ -1,18 +1,13 @@
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
-import { loadSkaffoldConfig } from './lib/fixtures';
-import { matchGlob } from './lib/glob';
+import { deployedFiles, loadSkaffoldConfig } from './lib/fixtures';
 import { loadManifests, Manifest } from './lib/manifests';
 import { listRepoFiles, readRepoFile } from './lib/repo';
 import { schemaProblems, unknownFieldProblems } from './lib/schema';
-import { SkaffoldConfig, withProfile } from './lib/skaffold';
+import { withProfile } from './lib/skaffold';
 
 const seedDir = 'infra/k8s-seed';
 const config = loadSkaffoldConfig();
 const files = listRepoFiles();
-
-/** The manifests a configuration deploys: every YAML file its rawYaml globs match. */
-const deployedFiles = (built: SkaffoldConfig): string[] =>
-  built.manifests.rawYaml.flatMap((pattern) => matchGlob(pattern, files)).filter((file) => /\.ya?ml$/.test(file));
 
 const seedManifests = loadManifests(seedDir);
 const isJob = (manifest: Manifest) => manifest.object.apiVersion === 'batch/v1' && manifest.object.kind === 'Job';

@@ -1,8 +1,16 @@
 import path from 'path';
 import { artifactFolder, artifactProblems, rawYamlProblems, sharedDockerfileProblems } from './lib/artifacts';
-import { listRepoFiles, loadCluster, loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
+import { listRepoFiles, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { readRepoFile } from './lib/repo';
-import { checkSkaffold, imageProblems, parseSkaffold, patchProblems, productionProfileProblems, withProfile } from './lib/skaffold';
+import {
+  checkSkaffold,
+  imageProblems,
+  parseSkaffold,
+  patchProblems,
+  productionProfileProblems,
+  undocumentedProfileProblems,
+  withProfile,
+} from './lib/skaffold';
 
 const config = loadSkaffoldConfig();
 const context = repoBuildContext();
@@ -40,13 +48,18 @@ describe('skaffold.yaml', () => {
     expect(config.build.artifacts.flatMap((artifact) => artifactProblems(artifact, context, files))).toEqual([]);
   });
 
-  it('deploys the manifests of infra/k8s', () => {
-    expect(config.manifests.rawYaml).toEqual(['infra/k8s/*']);
+  it('deploys the manifests of infra/k8s, and the event bus of infra/k8s-nats-streaming', () => {
+    expect(config.manifests.rawYaml).toEqual(['infra/k8s/*', 'infra/k8s-nats-streaming/*', 'infra/k8s-mongo/*']);
     expect(rawYamlProblems(config, files)).toEqual([]);
   });
 
   it('has profile patches that point at existing fields', () => {
     expect(patchProblems(config)).toEqual([]);
+  });
+
+  it('shows every profile in use in the README', () => {
+    expect((config.profiles ?? []).map((profile) => profile.name)).toEqual(['production', 'seed', 'jetstream', 'mongo-replicaset']);
+    expect(undocumentedProfileProblems(config, readSetupDocs())).toEqual([]);
   });
 
   it('has a production profile that builds the final stage of every image, with the same build arguments', () => {

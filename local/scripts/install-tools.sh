@@ -11,9 +11,11 @@ mkdir -p "$BIN"
 FERRETDB_VERSION=v1.24.2
 # FerretDB 1.24's SQLite backend writes its _id lookups as `->'$._id'` but its _id index as `->"_id"`,
 # so SQLite never uses the index and every find, update and delete by _id scans the whole table;
-# it also ignores the _id of a filter with more than one field. This patch fixes both.
-FERRETDB_PATCH="$ROOT/local/scripts/ferretdb-sqlite-id-index.patch"
-FERRETDB_BUILD="$FERRETDB_VERSION+$(sha256sum "$FERRETDB_PATCH" | cut -c1-12)"
+# it also ignores the _id of a filter with more than one field. The first patch fixes both. Its updates
+# read and then write, so two connections' compare-and-sets on one document could both win (FerretDB#3040):
+# the second patch makes update, findAndModify and delete atomic across connections.
+FERRETDB_PATCHES=("$ROOT/local/scripts/ferretdb-sqlite-id-index.patch" "$ROOT/local/scripts/ferretdb-sqlite-atomic-writes.patch")
+FERRETDB_BUILD="$FERRETDB_VERSION+$(cat "${FERRETDB_PATCHES[@]}" | sha256sum | cut -c1-12)"
 NATS_STREAMING_VERSION=v0.25.6
 # NATS with JetStream, for EVENT_BUS=jetstream.
 NATS_SERVER_VERSION=v2.15.2
@@ -36,7 +38,8 @@ install_ferretdb() {
   cp -r "$dir/." "$tmp"
   chmod -R u+w "$tmp"
   echo "$FERRETDB_VERSION" > "$tmp/build/version/version.txt"
-  (cd "$tmp" && git apply -p1 "$FERRETDB_PATCH")
+  local patch
+  for patch in "${FERRETDB_PATCHES[@]}"; do (cd "$tmp" && git apply -p1 "$patch"); done
   (cd "$tmp" && GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath -o "$BIN/ferretdb" ./cmd/ferretdb)
   echo "$FERRETDB_BUILD" > "$BIN/ferretdb.build"
   rm -rf "$tmp"

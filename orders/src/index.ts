@@ -10,6 +10,7 @@ import { TicketUpdatedListener } from './events/listeners/ticket-updated-listene
 import { orderOutbox } from './events/outbox';
 import { expirationWindowSeconds } from './expiration-window';
 import { ExpiredOrderSweeper } from './workers/expired-order-sweeper';
+import { HoldRepairer } from './workers/hold-repairer';
 
 // A bad EXPIRATION_WINDOW_SECONDS stops the start rather than the first order.
 expirationWindowSeconds();
@@ -29,5 +30,5 @@ void runService({
     new ReservationRejectedListener(bus),
   ],
   outbox: orderOutbox,
-  workers: [new ExpiredOrderSweeper()],
+  workers: [new ExpiredOrderSweeper(), new HoldRepairer()],
 });

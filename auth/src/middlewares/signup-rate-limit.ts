@@ -1,4 +1,4 @@
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import { TooManyRequestsError } from '@ticketing/common';
 
 const ONE_HOUR = 60 * 60 * 1000;
@@ -8,8 +8,9 @@ const ONE_HOUR = 60 * 60 * 1000;
  * scrypt hash; rejected attempts count too, since each one can probe whether an
  * email is in use.
  */
-export const signupRateLimit = (limit: number) =>
+export const signupRateLimit = (limit: number, store: Store) =>
   rateLimit({
+    store,
     windowMs: ONE_HOUR,
     limit,
     standardHeaders: 'draft-8',

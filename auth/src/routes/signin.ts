@@ -1,4 +1,5 @@
 import express, { Request, Response } from 'express';
+import type { Store } from 'express-rate-limit';
 import { BadRequestError, validateRequest } from '@ticketing/common';
 import { accountLockout } from '../middlewares/account-lockout';
 import { signinRateLimit } from '../middlewares/signin-rate-limit';
@@ -10,15 +11,17 @@ import { emailField, passwordField } from '../validators/credentials';
 
 export interface SigninLimits {
   failuresPerAddress: number;
+  /** Where the failures per address count. */
+  addressStore: Store;
   lockout: AccountLockout;
 }
 
-export const signinRouter = ({ failuresPerAddress, lockout }: SigninLimits) => {
+export const signinRouter = ({ failuresPerAddress, addressStore, lockout }: SigninLimits) => {
   const router = express.Router();
 
   router.post(
     '/api/users/signin',
-    signinRateLimit(failuresPerAddress),
+    signinRateLimit(failuresPerAddress, addressStore),
     [emailField(), passwordField().notEmpty().withMessage('You must supply a password')],
     validateRequest,
     accountLockout(lockout),

@@ -1,16 +1,17 @@
 import express, { Request, Response } from 'express';
+import type { Store } from 'express-rate-limit';
 import { BadRequestError, isDuplicateKey, validateRequest } from '@ticketing/common';
 import { signupRateLimit } from '../middlewares/signup-rate-limit';
 import { User } from '../models/user';
 import { startSession } from '../services/session';
 import { emailField, passwordField } from '../validators/credentials';
 
-export const signupRouter = (signupsPerAddress: number) => {
+export const signupRouter = (signupsPerAddress: number, addressStore: Store) => {
   const router = express.Router();
 
   router.post(
     '/api/users/signup',
-    signupRateLimit(signupsPerAddress),
+    signupRateLimit(signupsPerAddress, addressStore),
     [emailField(), passwordField().isLength({ min: 8, max: 128 }).withMessage('Password must be between 8 and 128 characters')],
     validateRequest,
     async (req: Request, res: Response) => {

@@ -4,10 +4,10 @@
  */
 import type { OrderStatus, PaymentStatus, QueueStatus } from './types';
 
-/** Public: any ticket was created, edited, reserved or released. */
+/** Public: any ticket was created, edited, reserved or released. `remaining`: units for sale; `available`: remaining > 0. */
 export interface TicketChangedMessage {
   type: 'ticket:changed';
-  data: { id: string; title: string; price: number; available: boolean; version: number };
+  data: { id: string; title: string; price: number; available: boolean; remaining: number; version: number };
 }
 
 /** Private: one of the socket's user's orders changed status. */

@@ -35,8 +35,12 @@ export interface OrderCreatedEvent {
     userId: string;
     /** ISO 8601 timestamp. */
     expiresAt: string;
-    /** `sellerId`: the ticket's owner, who is paid for it. `price`: one unit's price when the order was placed. */
-    ticket: { id: string; price: number; sellerId: string };
+    /**
+     * `sellerId`: the ticket's owner, who is paid for it. `price`: one unit's price when the order was placed.
+     * `version`: the listing's version the order was placed against (absent on older messages), so that tickets
+     * can refuse an order that counted on units the seller has since taken off sale.
+     */
+    ticket: { id: string; price: number; sellerId: string; version?: number };
     /** Units ordered (1–4); absent on older messages: 1. */
     quantity?: number;
     /** What the buyer pays, quantity × price in exact integer cents; absent on older messages: the price in cents. */

@@ -1,4 +1,4 @@
-import { Cluster, containersOf, findService, nameOf, selectedBy } from './kube';
+import { Cluster, containersOf, describeWorkload, findService, selectedBy } from './kube';
 import { exportedFunction, loadTsModule } from './ts-module';
 import { ingressRoutes } from './wiring';
 
@@ -39,7 +39,7 @@ export const serverRouteProblems = (cluster: Cluster, routing: ClientRouting): s
   const apiRoutes = routes.filter((route) => route.service !== clientService);
   return clients.flatMap((deployment) =>
     containersOf(deployment).flatMap((container) => {
-      const label = `Deployment ${nameOf(deployment)}`;
+      const label = `${describeWorkload(deployment)}`;
       let table: ServerRoute[];
       try {
         table = routing.parse(container.env?.find((variable) => variable.name === 'SERVER_API_ROUTES')?.value);

@@ -1,7 +1,8 @@
-import { loadManifests } from './manifests';
+import { matchGlob } from './glob';
+import { isYamlFile, loadManifestFiles, Manifest } from './manifests';
 import { Cluster, toCluster } from './kube';
 import { listRepoFiles, readRepoFile, repoBuildContext } from './repo';
-import { checkSkaffold, parseSkaffold, SkaffoldConfig } from './skaffold';
+import { checkSkaffold, parseSkaffold, SkaffoldConfig, withProfile } from './skaffold';
 
 /** Where the cluster's setup is documented: the README's "Deploy to a cluster" section. */
 export const readSetupDocs = (): string => readRepoFile('README.md');
@@ -12,8 +13,25 @@ export const loadSkaffoldConfig = (): SkaffoldConfig => {
   return config;
 };
 
-/** A fresh copy of the manifests as the cluster checks see them, safe to change in a test. */
-export const loadCluster = (): Cluster => toCluster(loadManifests());
+let repoFiles: string[] | undefined;
+/** The repository's files, listed once per test file: the manifests do not change during a run. */
+const knownRepoFiles = (): string[] => (repoFiles ??= listRepoFiles());
+
+/** The manifest files skaffold deploys with a configuration: the YAML files each rawYaml glob matches, in order. */
+export const deployedFiles = (built: SkaffoldConfig, files = knownRepoFiles()): string[] =>
+  built.manifests.rawYaml.flatMap((pattern) => matchGlob(pattern, files).filter(isYamlFile).sort());
+
+/** What `skaffold render` would apply with the given profiles (none: `skaffold dev`), as plain data. */
+export const loadDeployedManifests = (...profiles: string[]): Manifest[] => {
+  const config = loadSkaffoldConfig();
+  const unknown = profiles.filter((profile) => !config.profiles?.some((candidate) => candidate.name === profile));
+  if (unknown.length > 0) throw new Error(`skaffold.yaml has no profile ${unknown.join(', ')}`);
+  const built = profiles.reduce((profiled, profile) => withProfile(profiled, profile), config);
+  return loadManifestFiles(deployedFiles(built));
+};
+
+/** A fresh copy of the cluster a profile deploys (none: `skaffold dev`'s), as the checks see it, safe to change in a test. */
+export const loadCluster = (...profiles: string[]): Cluster => toCluster(loadDeployedManifests(...profiles));
 
 export const builtImages = (config: SkaffoldConfig): Set<string> => new Set(config.build.artifacts.map((artifact) => artifact.image));
 

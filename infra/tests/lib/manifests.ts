@@ -19,15 +19,20 @@ export interface Manifest {
   object: Record<string, unknown>;
 }
 
+export const isYamlFile = (file: string): boolean => /\.ya?ml$/.test(file);
+
+/** Given files (relative to the repo root), with their text. */
+export const readFiles = (files: string[]): ManifestFile[] =>
+  files.map((file) => ({ file, text: fs.readFileSync(repoPath(file), 'utf8') }));
+
 export const readManifestFiles = (dir = manifestDir): ManifestFile[] =>
-  fs
-    .readdirSync(repoPath(dir))
-    .filter((name) => /\.ya?ml$/.test(name))
-    .sort()
-    .map((name) => {
-      const file = path.posix.join(dir, name);
-      return { file, text: fs.readFileSync(repoPath(file), 'utf8') };
-    });
+  readFiles(
+    fs
+      .readdirSync(repoPath(dir))
+      .filter(isYamlFile)
+      .sort()
+      .map((name) => path.posix.join(dir, name)),
+  );
 
 /** Splits every file into its documents; a document that does not parse, or is not a mapping, is a problem. */
 export const parseManifests = (files: ManifestFile[]): { manifests: Manifest[]; problems: string[] } => {
@@ -52,11 +57,15 @@ export const parseManifests = (files: ManifestFile[]): { manifests: Manifest[]; 
   return { manifests, problems };
 };
 
-export const loadManifests = (dir = manifestDir): Manifest[] => {
-  const { manifests, problems } = parseManifests(readManifestFiles(dir));
+const parsedOrThrow = (files: ManifestFile[]): Manifest[] => {
+  const { manifests, problems } = parseManifests(files);
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return manifests;
 };
+
+export const loadManifests = (dir = manifestDir): Manifest[] => parsedOrThrow(readManifestFiles(dir));
+
+export const loadManifestFiles = (files: string[]): Manifest[] => parsedOrThrow(readFiles(files));
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '?');
 

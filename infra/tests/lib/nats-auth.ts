@@ -1,5 +1,5 @@
 import path from 'path';
-import { Cluster, containersOf, findConfigMap, findService, IContainer, IDeployment, nameOf, selectedBy } from './kube';
+import { Cluster, containersOf, describeWorkload, findConfigMap, findService, IContainer, Workload, selectedBy } from './kube';
 import { flagValue } from './wiring';
 
 /** One key of one Secret. */
@@ -8,10 +8,11 @@ export interface SecretKey {
   key: string;
 }
 
-const natsServerImage = /^nats-streaming:/;
+/** NATS Streaming's server, or nats-server (JetStream). */
+const natsServerImage = /^nats(?:-streaming)?:/;
 
-export const natsServers = (cluster: Cluster): IDeployment[] =>
-  cluster.deployments.filter((deployment) => containersOf(deployment).some((c) => natsServerImage.test(c.image ?? '')));
+export const natsServers = (cluster: Cluster): Workload[] =>
+  cluster.workloads.filter((deployment) => containersOf(deployment).some((c) => natsServerImage.test(c.image ?? '')));
 
 /** The Secret key a container's variable is read from, if a required secretKeyRef sets it. */
 const secretKeyOf = (container: IContainer, variable: string): SecretKey | undefined => {
@@ -23,7 +24,7 @@ const describeKey = (source: SecretKey | undefined) => (source ? `Secret ${sourc
 const same = (a: SecretKey | undefined, b: SecretKey | undefined) => !!a && !!b && a.secret === b.secret && a.key === b.key;
 
 /** The text of a file the container mounts from a ConfigMap, if that is where the path leads. */
-const mountedConfigFile = (deployment: IDeployment, container: IContainer, file: string, cluster: Cluster): string | undefined => {
+export const mountedConfigFile = (deployment: Workload, container: IContainer, file: string, cluster: Cluster): string | undefined => {
   const mount = (container.volumeMounts ?? []).find((candidate) => file.startsWith(`${candidate.mountPath.replace(/\/$/, '')}/`));
   if (!mount) return undefined;
   const volume = (deployment.spec?.template.spec?.volumes ?? []).find((candidate) => candidate.name === mount.name);
@@ -39,7 +40,7 @@ const mountedConfigFile = (deployment: IDeployment, container: IContainer, file:
  * its `-c` config file naming `$VAR`s, each VAR read from a Secret.
  */
 export const natsServerCredentials = (
-  deployment: IDeployment,
+  deployment: Workload,
   container: IContainer,
   cluster: Cluster,
 ): { user?: SecretKey; password?: SecretKey; problems: string[] } => {
@@ -103,7 +104,7 @@ export const natsAuthProblems = (cluster: Cluster): string[] => {
     }),
   );
   const serverProblems = [...credentials].flatMap(([deployment, found]) => {
-    const label = `Deployment ${nameOf(deployment)}`;
+    const label = `${describeWorkload(deployment)}`;
     if (!found.user || !found.password) {
       const missing = `${label}: NATS accepts clients without a user and password read from a Secret`;
       return [missing, ...found.problems.map((problem) => `${label}: ${problem}`)];
@@ -111,11 +112,11 @@ export const natsAuthProblems = (cluster: Cluster): string[] => {
     return found.problems.map((problem) => `${label}: ${problem}`);
   });
 
-  const clientProblems = cluster.deployments
+  const clientProblems = cluster.workloads
     .filter((deployment) => !servers.includes(deployment))
     .flatMap((deployment) =>
       containersOf(deployment).flatMap((container) => {
-        const label = `Deployment ${nameOf(deployment)}`;
+        const label = `${describeWorkload(deployment)}`;
         const env = container.env ?? [];
         const own = env.findIndex((variable) => variable.name === 'NATS_URL');
         const natsKeys = [...credentials.values()].flatMap((found) => [found.user, found.password]);

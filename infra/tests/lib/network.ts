@@ -1,7 +1,18 @@
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
-import { Cluster, containersOf, findService, IDeployment, INetworkPolicy, IService, nameOf, podLabels, selectedBy } from './kube';
+import {
+  Cluster,
+  containersOf,
+  describeWorkload,
+  findService,
+  Workload,
+  INetworkPolicy,
+  IService,
+  nameOf,
+  podLabels,
+  selectedBy,
+} from './kube';
 import { addressIn, containerSettings, ingressRoutes, inNamespaceHost } from './wiring';
 
 type LabelSelector = NonNullable<INetworkPolicy['spec']>['podSelector'];
@@ -13,15 +24,15 @@ export interface Peer {
   namespace?: string;
   labels: Record<string, string>;
   /** Set for our pods, whose egress policies also apply. */
-  deployment?: IDeployment;
+  deployment?: Workload;
 }
 
 const namespaceLabels = (peer: Peer): Record<string, string> => ({
   'kubernetes.io/metadata.name': peer.namespace ?? '(the namespace of the manifests)',
 });
 
-export const podsOf = (deployment: IDeployment): Peer => ({
-  description: `Deployment ${nameOf(deployment)}`,
+export const podsOf = (deployment: Workload): Peer => ({
+  description: `${describeWorkload(deployment)}`,
   labels: podLabels(deployment),
   deployment,
 });
@@ -45,8 +56,8 @@ export const ingressController: Peer = {
 export const strangers = (cluster: Cluster): Peer[] => [
   { description: 'another pod of the namespace', labels: { app: 'debug-shell' } },
   { description: 'a pod of the namespace labelled as the ingress controller', labels: ingressController.labels },
-  ...cluster.deployments.map((deployment) => ({
-    description: `a pod labelled as Deployment ${nameOf(deployment)}'s in another namespace`,
+  ...cluster.workloads.map((deployment) => ({
+    description: `a pod labelled as ${describeWorkload(deployment)}'s in another namespace`,
     namespace: 'elsewhere',
     labels: podLabels(deployment),
   })),
@@ -78,12 +89,12 @@ const peerMatches = (clause: INetworkPolicyPeer, peer: Peer): boolean => {
   return namespaceOk && (clause.podSelector ? selects(clause.podSelector, peer.labels) : true);
 };
 
-const containerPortNamed = (deployment: IDeployment, name: string) =>
+const containerPortNamed = (deployment: Workload, name: string) =>
   containersOf(deployment)
     .flatMap((container) => container.ports ?? [])
     .find((port) => port.name === name)?.containerPort;
 
-const portMatches = (ports: INetworkPolicyPort[] | undefined, port: number, target?: IDeployment): boolean =>
+const portMatches = (ports: INetworkPolicyPort[] | undefined, port: number, target?: Workload): boolean =>
   !ports ||
   ports.length === 0 ||
   ports.some((rule) => {
@@ -109,7 +120,7 @@ const policiesFor = (cluster: Cluster, peer: Peer, type: 'Ingress' | 'Egress') =
  * the target), and, for a source of ours, its egress allows it likewise.
  * Policies of other namespaces (ingress-nginx's) are not ours to know.
  */
-export const allows = (cluster: Cluster, source: Peer, target: IDeployment, port: number): boolean => {
+export const allows = (cluster: Cluster, source: Peer, target: Workload, port: number): boolean => {
   const targetPeer = podsOf(target);
   const ingress = policiesFor(cluster, targetPeer, 'Ingress');
   const admitted =
@@ -133,13 +144,13 @@ export const allows = (cluster: Cluster, source: Peer, target: IDeployment, port
 /** A connection the system needs: who opens it, to which pods and port, and the setting or route that says so. */
 export interface Connection {
   source: Peer;
-  target: IDeployment;
+  target: Workload;
   port: number;
   why: string;
 }
 
 /** The container port a Service port leads to on a Deployment's pods. */
-const targetPort = (port: IServicePort, deployment: IDeployment): number | undefined => {
+const targetPort = (port: IServicePort, deployment: Workload): number | undefined => {
   const target = port.targetPort ?? port.port;
   return typeof target === 'number' ? target : containerPortNamed(deployment, target);
 };
@@ -178,7 +189,7 @@ const embeddedUrls = (value: string): URL[] =>
  * controller to each Ingress backend.
  */
 export const intendedConnections = (cluster: Cluster): Connection[] => {
-  const fromSettings = cluster.deployments.flatMap((deployment) =>
+  const fromSettings = cluster.workloads.flatMap((deployment) =>
     containersOf(deployment).flatMap((container) => {
       const settings = containerSettings(container, cluster);
       return [...settings].flatMap(([name, value]) => {
@@ -209,7 +220,7 @@ export const intendedConnections = (cluster: Cluster): Connection[] => {
   });
 };
 
-const sameConnection = (a: Connection, b: { source: Peer; target: IDeployment; port: number }) =>
+const sameConnection = (a: Connection, b: { source: Peer; target: Workload; port: number }) =>
   a.source.description === b.source.description && a.target === b.target && a.port === b.port;
 
 /** Every connection the system needs is allowed. */
@@ -218,7 +229,7 @@ export const blockedConnectionProblems = (cluster: Cluster, connections = intend
     .filter((connection) => !allows(cluster, connection.source, connection.target, connection.port))
     .map(
       ({ source, target, port, why }) =>
-        `${source.description} cannot reach Deployment ${nameOf(target)} on port ${port}, which ${why} needs`,
+        `${source.description} cannot reach ${describeWorkload(target)} on port ${port}, which ${why} needs`,
     );
 
 /**
@@ -227,8 +238,8 @@ export const blockedConnectionProblems = (cluster: Cluster, connections = intend
  * probes are not filtered by policies, so probe-only ports need no rule.)
  */
 export const openConnectionProblems = (cluster: Cluster, connections = intendedConnections(cluster)): string[] => {
-  const sources = [...cluster.deployments.map(podsOf), ingressController, ...strangers(cluster)];
-  return cluster.deployments.flatMap((target) => {
+  const sources = [...cluster.workloads.map(podsOf), ingressController, ...strangers(cluster)];
+  return cluster.workloads.flatMap((target) => {
     const ports = [...new Set(containersOf(target).flatMap((container) => (container.ports ?? []).map((port) => port.containerPort)))];
     return sources
       .filter((source) => source.deployment !== target)
@@ -236,7 +247,7 @@ export const openConnectionProblems = (cluster: Cluster, connections = intendedC
         ports
           .filter((port) => allows(cluster, source, target, port))
           .filter((port) => !connections.some((connection) => sameConnection(connection, { source, target, port })))
-          .map((port) => `${source.description} may reach Deployment ${nameOf(target)} on port ${port}, which nothing needs`),
+          .map((port) => `${source.description} may reach ${describeWorkload(target)} on port ${port}, which nothing needs`),
       );
   });
 };

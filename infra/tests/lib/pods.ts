@@ -1,6 +1,6 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
-import { Cluster, containersOf, IDeployment, nameOf } from './kube';
+import { claimVolumeNames, Cluster, containersOf, describeWorkload, isDeployment, nameOf, Workload } from './kube';
 
 const binarySuffixes: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 const decimalSuffixes: Record<string, number> = { m: 1e-3, '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
@@ -38,10 +38,10 @@ const probeProblems = (container: IContainer): string[] => {
 
 /** Every container of every Deployment: requests and limits for CPU and memory, readiness and liveness probes on a declared port. */
 export const podResourceProblems = (cluster: Cluster): string[] =>
-  cluster.deployments.flatMap((deployment) =>
+  cluster.workloads.flatMap((deployment) =>
     containersOf(deployment).flatMap((container) =>
       [...resourceProblems(container), ...probeProblems(container)].map(
-        (problem) => `Deployment ${nameOf(deployment)} container ${container.name}: ${problem}`,
+        (problem) => `${describeWorkload(deployment)} container ${container.name}: ${problem}`,
       ),
     ),
   );
@@ -64,12 +64,12 @@ const defaultGracePeriod = 30;
  * SIGTERM, and the grace period leaves time to drain after it.
  */
 export const gracefulShutdownProblems = (cluster: Cluster, builtImages: Set<string>): string[] =>
-  cluster.deployments.flatMap((deployment) => {
+  cluster.workloads.flatMap((deployment) => {
     const grace = deployment.spec?.template.spec?.terminationGracePeriodSeconds ?? defaultGracePeriod;
     return containersOf(deployment)
       .filter((container) => container.image !== undefined && builtImages.has(container.image))
       .flatMap((container) => {
-        const label = `Deployment ${nameOf(deployment)} container ${container.name}`;
+        const label = `${describeWorkload(deployment)} container ${container.name}`;
         const sleep = preStopSleep(container);
         if (sleep === undefined || !(sleep > 0)) return [`${label}: no preStop sleep before SIGTERM`];
         if (grace - sleep < minimumDrainSeconds) {
@@ -90,21 +90,21 @@ const exactTag = /^\d+\.\d+\.\d+(?:-[a-z0-9.]+)?$/;
  * which a pull can move to a release nobody tested).
  */
 export const imagePinProblems = (cluster: Cluster, builtImages: Set<string>): string[] =>
-  cluster.deployments.flatMap((deployment) =>
+  cluster.workloads.flatMap((deployment) =>
     containersOf(deployment).flatMap((container) => {
       const image = container.image ?? '';
       if (builtImages.has(image) || /@sha256:[0-9a-f]{64}$/.test(image)) return [];
       const tag = /:([^/:]+)$/.exec(image)?.[1];
       if (!tag || tag === 'latest') {
-        return [`Deployment ${nameOf(deployment)}: image ${image || '(none)'} is neither built by skaffold nor pinned to a tag`];
+        return [`${describeWorkload(deployment)}: image ${image || '(none)'} is neither built by skaffold nor pinned to a tag`];
       }
       return exactTag.test(tag)
         ? []
-        : [`Deployment ${nameOf(deployment)}: image ${image} is pinned to ${tag}, which moves with each release; pin a patch release`];
+        : [`${describeWorkload(deployment)}: image ${image} is pinned to ${tag}, which moves with each release; pin a patch release`];
     }),
   );
 
-const claimsOf = (deployment: IDeployment): string[] =>
+const claimsOf = (deployment: Workload): string[] =>
   (deployment.spec?.template.spec?.volumes ?? []).flatMap((volume) =>
     volume.persistentVolumeClaim ? [volume.persistentVolumeClaim.claimName] : [],
   );
@@ -114,15 +114,17 @@ const claimsOf = (deployment: IDeployment): string[] =>
  * pod and replaces it with Recreate, so old and new pod never share the data.
  */
 export const volumeProblems = (cluster: Cluster): string[] =>
-  cluster.deployments.flatMap((deployment) =>
+  cluster.workloads.flatMap((deployment) =>
     claimsOf(deployment).flatMap((claimName) => {
-      const label = `Deployment ${nameOf(deployment)} volume claim ${claimName}`;
+      const label = `${describeWorkload(deployment)} volume claim ${claimName}`;
       const claim = cluster.claims.find((candidate) => nameOf(candidate) === claimName);
       if (!claim) return [`${label}: no PersistentVolumeClaim with that name`];
       if (!claim.spec?.accessModes?.includes('ReadWriteOnce')) return [];
       const problems: string[] = [];
       if ((deployment.spec?.replicas ?? 1) > 1) problems.push(`${label}: ReadWriteOnce but more than one replica`);
-      if (deployment.spec?.strategy?.type !== 'Recreate') problems.push(`${label}: ReadWriteOnce needs strategy Recreate`);
+      // A StatefulSet replaces its pod only once the old one is gone; a Deployment does so only with Recreate.
+      if (isDeployment(deployment) && deployment.spec?.strategy?.type !== 'Recreate')
+        problems.push(`${label}: ReadWriteOnce needs strategy Recreate`);
       return problems;
     }),
   );
@@ -136,14 +138,12 @@ export const statefulImages: { image: RegExp; dataPath: string }[] = [
 
 /** A database keeps its data on a volume claim, so a pod restart does not wipe it. */
 export const persistenceProblems = (cluster: Cluster): string[] =>
-  cluster.deployments.flatMap((deployment) => {
-    const claimed = new Set(
-      (deployment.spec?.template.spec?.volumes ?? []).filter((volume) => volume.persistentVolumeClaim).map((volume) => volume.name),
-    );
+  cluster.workloads.flatMap((deployment) => {
+    const claimed = claimVolumeNames(deployment);
     return containersOf(deployment).flatMap((container) => {
       const stateful = statefulImages.find(({ image }) => image.test(container.image ?? ''));
       if (!stateful) return [];
       const mounted = (container.volumeMounts ?? []).some((mount) => mount.mountPath === stateful.dataPath && claimed.has(mount.name));
-      return mounted ? [] : [`Deployment ${nameOf(deployment)}: ${stateful.dataPath} is not on a volume claim`];
+      return mounted ? [] : [`${describeWorkload(deployment)}: ${stateful.dataPath} is not on a volume claim`];
     });
   });

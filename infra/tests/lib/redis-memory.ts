@@ -1,4 +1,4 @@
-import { Cluster, containersOf, nameOf } from './kube';
+import { Cluster, containersOf, describeWorkload } from './kube';
 
 /** Redis's `--maxmemory` spellings (100mb, 1gb, bytes) and Kubernetes' quantities (128Mi, 1Gi, 100M), in bytes. */
 const BYTES: Record<string, number> = {
@@ -31,11 +31,11 @@ const argAfter = (args: string[], flag: string) => {
  * never expires) and cap its memory below the container's limit, so Redis refuses before the kernel kills it.
  */
 export const redisMemoryProblems = (cluster: Cluster): string[] =>
-  cluster.deployments.flatMap((deployment) =>
+  cluster.workloads.flatMap((deployment) =>
     containersOf(deployment)
       .filter((container) => (container.image ?? '').startsWith('redis:'))
       .flatMap((container) => {
-        const where = `Deployment ${nameOf(deployment)} container ${container.name}`;
+        const where = `${describeWorkload(deployment)} container ${container.name}`;
         const args = (container.args ?? []).map(String);
         const policy = argAfter(args, '--maxmemory-policy');
         const cap = toBytes(argAfter(args, '--maxmemory') ?? '');

@@ -1,4 +1,4 @@
-import { Cluster, containersOf, nameOf } from './kube';
+import { Cluster, containersOf, describeWorkload, nameOf } from './kube';
 
 export interface SecretRef {
   secret: string;
@@ -10,7 +10,7 @@ export interface SecretRef {
 
 /** Every Secret key a pod reads (volumes of Secrets are not used here and would show up as unreferenced). */
 export const secretRefs = (cluster: Cluster): SecretRef[] =>
-  cluster.deployments.flatMap((deployment) =>
+  cluster.workloads.flatMap((deployment) =>
     containersOf(deployment).flatMap((container) =>
       (container.env ?? []).flatMap((variable) => {
         const ref = variable.valueFrom?.secretKeyRef;
@@ -20,7 +20,7 @@ export const secretRefs = (cluster: Cluster): SecretRef[] =>
             secret: ref.name ?? '',
             key: ref.key,
             optional: ref.optional ?? false,
-            by: `Deployment ${nameOf(deployment)} ${variable.name}`,
+            by: `${describeWorkload(deployment)} ${variable.name}`,
           },
         ];
       }),
@@ -60,11 +60,11 @@ const secretLooking = /(?:^|_)(?:KEY|SECRET|PASSWORD|TOKEN)$/;
 /** No secret value lives in the repository: no Secret objects, and secret-looking variables come from Secrets. */
 export const plaintextSecretProblems = (cluster: Cluster): string[] => [
   ...cluster.secrets.map((secret) => `Secret ${nameOf(secret)} is committed; create it with kubectl instead`),
-  ...cluster.deployments.flatMap((deployment) =>
+  ...cluster.workloads.flatMap((deployment) =>
     containersOf(deployment).flatMap((container) =>
       (container.env ?? [])
         .filter((variable) => secretLooking.test(variable.name) && !variable.valueFrom?.secretKeyRef)
-        .map((variable) => `Deployment ${nameOf(deployment)}: ${variable.name} is not read from a Secret`),
+        .map((variable) => `${describeWorkload(deployment)}: ${variable.name} is not read from a Secret`),
     ),
   ),
 ];

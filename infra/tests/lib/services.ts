@@ -1,8 +1,9 @@
 import { artifactFolder } from './artifacts';
 import type { HealthEndpoints } from './health';
 import type { BuildContext } from './image-build';
-import { Cluster, containersOf, nameOf } from './kube';
-import { missingEnvProblems, readServiceRequirements, requiredEnv } from './service-env';
+import { Cluster, containersOf, describeWorkload } from './kube';
+import { transportEnv } from './event-bus';
+import { missingEnvProblems, readServiceRequirements, requiredEnv, ServiceRequirements } from './service-env';
 import type { SkaffoldConfig } from './skaffold';
 
 /** Besides what runService demands: production mode, which makes the session cookie Secure behind the HTTPS ingress. */
@@ -18,7 +19,7 @@ export const serviceArtifacts = (config: SkaffoldConfig, context: BuildContext) 
 
 /**
  * Every variable a service's index.ts requires (its runService call: env, plus
- * MONGO_URI with mongo, plus NATS_URL and NATS_CLUSTER_ID unless eventBus: false)
+ * MONGO_URI with mongo, plus its transport's NATS_URL (and NATS_CLUSTER_ID) unless eventBus: false)
  * is provided to each container that runs the service's image.
  */
 export const serviceEnvProblems = (config: SkaffoldConfig, cluster: Cluster, context: BuildContext): string[] =>
@@ -26,17 +27,21 @@ export const serviceEnvProblems = (config: SkaffoldConfig, cluster: Cluster, con
     const entry = `${artifactFolder(artifact)}/src/index.ts`;
     const source = context.read(entry);
     if (source === undefined) return [`${artifact.image}: no ${entry} to read its required environment from`];
-    let required: string[];
+    let requirements: ServiceRequirements;
     try {
-      required = [...requiredEnv(readServiceRequirements(entry, source)), ...clusterEnv];
+      requirements = readServiceRequirements(entry, source);
     } catch (err) {
       return [(err as Error).message];
     }
-    return cluster.deployments.flatMap((deployment) =>
+    // The event bus's variables depend on the transport each container's EVENT_BUS picks.
+    const required = [...requiredEnv({ ...requirements, eventBus: false }), ...clusterEnv];
+    return cluster.workloads.flatMap((deployment) =>
       containersOf(deployment)
         .filter((container) => container.image === artifact.image)
         .flatMap((container) =>
-          missingEnvProblems(container, cluster, required).map((problem) => `Deployment ${nameOf(deployment)} (${entry}): ${problem}`),
+          missingEnvProblems(container, cluster, [...required, ...(requirements.eventBus ? transportEnv(container, cluster) : [])]).map(
+            (problem) => `${describeWorkload(deployment)} (${entry}): ${problem}`,
+          ),
         ),
     );
   });
@@ -64,11 +69,11 @@ export const serviceProbeProblems = (
 ): string[] => {
   const images = new Set(serviceArtifacts(config, context).map((artifact) => artifact.image));
   const expected = { readinessProbe: endpoints.readiness, livenessProbe: endpoints.liveness, startupProbe: endpoints.liveness };
-  return cluster.deployments.flatMap((deployment) =>
+  return cluster.workloads.flatMap((deployment) =>
     containersOf(deployment)
       .filter((container) => images.has(container.image ?? ''))
       .flatMap((container) => {
-        const label = `Deployment ${nameOf(deployment)} container ${container.name}`;
+        const label = `${describeWorkload(deployment)} container ${container.name}`;
         const setPort = container.env?.find((variable) => variable.name === 'PORT')?.value;
         const listens = setPort === undefined ? defaultPort : Number(setPort);
         const declared = (container.ports ?? []).find((port) => port.containerPort === listens);

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import YAML from 'yaml';
-import { Cluster, containersOf, nameOf } from './kube';
+import { Cluster, containersOf, describeWorkload } from './kube';
 
 export interface SyncRule {
   src: string;
@@ -152,13 +152,13 @@ export const checkSkaffold = (config: unknown): { config?: SkaffoldConfig; probl
 /** Every image skaffold builds runs in some Deployment, and every Deployment image of ours is built by skaffold. */
 export const imageProblems = (config: SkaffoldConfig, cluster: Cluster, ownImagePrefix = 'ticketing/'): string[] => {
   const built = new Set(config.build.artifacts.map((artifact) => artifact.image));
-  const used = new Set(cluster.deployments.flatMap((deployment) => containersOf(deployment).map((container) => container.image ?? '')));
+  const used = new Set(cluster.workloads.flatMap((deployment) => containersOf(deployment).map((container) => container.image ?? '')));
   return [
     ...[...built].filter((image) => !used.has(image)).map((image) => `skaffold builds ${image} but no Deployment runs it`),
-    ...cluster.deployments.flatMap((deployment) =>
+    ...cluster.workloads.flatMap((deployment) =>
       containersOf(deployment)
         .filter((container) => (container.image ?? '').startsWith(ownImagePrefix) && !built.has(container.image ?? ''))
-        .map((container) => `Deployment ${nameOf(deployment)} runs ${container.image ?? ''}, which skaffold does not build`),
+        .map((container) => `${describeWorkload(deployment)} runs ${container.image ?? ''}, which skaffold does not build`),
     ),
   ];
 };
@@ -241,4 +241,34 @@ export const productionProfileProblems = (config: SkaffoldConfig, profileName = 
       );
     return problems;
   });
+};
+
+/**
+ * A profile that swaps one folder of manifests for another (the event bus's server) deploys every other file as the
+ * base does, none of the folder it replaces, and all of the one it brings.
+ */
+export const folderSwapProblems = (
+  baseFiles: string[],
+  profiledFiles: string[],
+  swap: { from: string; to: string; profile: string },
+): string[] => {
+  const inFolder = (folder: string) => (file: string) => file.startsWith(`${folder.replace(/\/$/, '')}/`);
+  const label = `profile ${swap.profile}`;
+  const kept = baseFiles.filter((file) => !inFolder(swap.from)(file));
+  const others = profiledFiles.filter((file) => !inFolder(swap.to)(file));
+  return [
+    ...kept.filter((file) => !others.includes(file)).map((file) => `${label} no longer deploys ${file}`),
+    ...others.filter((file) => !kept.includes(file)).map((file) => `${label} deploys ${file}, which it should not`),
+    ...(profiledFiles.some(inFolder(swap.to)) ? [] : [`${label} deploys nothing of ${swap.to}`]),
+  ];
+};
+
+/** Every profile is shown in use in the docs: a `skaffold dev|run ... -p <name>` (alone or among others, comma-separated). */
+export const undocumentedProfileProblems = (config: SkaffoldConfig, markdown: string): string[] => {
+  const used = new Set(
+    [...markdown.matchAll(/skaffold\s+(?:dev|run)\b[^\n`]*?\s(?:-p|--profile)[=\s]([\w,-]+)/g)].flatMap((match) => match[1].split(',')),
+  );
+  return (config.profiles ?? [])
+    .filter((profile) => !used.has(profile.name))
+    .map((profile) => `profile ${profile.name}: no \`skaffold dev -p ${profile.name}\` (or run) in the docs`);
 };

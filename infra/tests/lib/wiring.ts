@@ -2,35 +2,36 @@ import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
 import {
   Cluster,
   containersOf,
+  describeWorkload,
   findConfigMap,
   findService,
   IContainer,
-  IDeployment,
+  Workload,
   IService,
   nameOf,
   podLabels,
   selectedBy,
 } from './kube';
 
-/** Each Deployment's selector matches its own pods, and some Service routes to them. */
+/** Each workload's selector matches its own pods, and some Service routes to them. */
 export const selectorProblems = (cluster: Cluster): string[] =>
-  cluster.deployments.flatMap((deployment) => {
-    const name = nameOf(deployment);
+  cluster.workloads.flatMap((deployment) => {
+    const name = describeWorkload(deployment);
     const selector = deployment.spec?.selector.matchLabels ?? {};
     const labels = podLabels(deployment);
     const problems: string[] = [];
-    if (Object.keys(selector).length === 0) problems.push(`Deployment ${name}: selector.matchLabels is empty`);
+    if (Object.keys(selector).length === 0) problems.push(`${name}: selector.matchLabels is empty`);
     for (const [key, value] of Object.entries(selector)) {
-      if (labels[key] !== value) problems.push(`Deployment ${name}: selector ${key}=${value} does not match its pod labels`);
+      if (labels[key] !== value) problems.push(`${name}: selector ${key}=${value} does not match its pod labels`);
     }
     if (!cluster.services.some((service) => selectedBy(service, cluster).includes(deployment))) {
-      problems.push(`Deployment ${name}: no Service selects its pods`);
+      problems.push(`${name}: no Service selects its pods`);
     }
     return problems;
   });
 
 /** A Service port's targetPort, resolved against one Deployment's containers (a number, or a container port's name). */
-const containerPortFor = (port: IServicePort, deployment: IDeployment): number | undefined => {
+const containerPortFor = (port: IServicePort, deployment: Workload): number | undefined => {
   const target = port.targetPort ?? port.port;
   const declared = containersOf(deployment).flatMap((container) => container.ports ?? []);
   const match = declared.find((containerPort) =>
@@ -47,7 +48,7 @@ const portProblems = (service: IService, port: IServicePort, cluster: Cluster): 
     .filter((deployment) => containerPortFor(port, deployment) === undefined)
     .map(
       (deployment) =>
-        `${label}: targetPort ${String(port.targetPort ?? port.port)} is not a container port of Deployment ${nameOf(deployment)}`,
+        `${label}: targetPort ${String(port.targetPort ?? port.port)} is not a container port of ${describeWorkload(deployment)}`,
     );
 };
 
@@ -93,9 +94,9 @@ export const inNamespaceHost = (host: string) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?
 
 /** The literal settings the pods read, grouped by where they are written: each container's env, each ConfigMap. */
 const settingSources = (cluster: Cluster): { where: string; settings: Map<string, string> }[] => [
-  ...cluster.deployments.flatMap((deployment) =>
+  ...cluster.workloads.flatMap((deployment) =>
     containersOf(deployment).map((container) => ({
-      where: `Deployment ${nameOf(deployment)}`,
+      where: `${describeWorkload(deployment)}`,
       settings: new Map(
         (container.env ?? []).flatMap((variable) => (variable.value === undefined ? [] : [[variable.name, variable.value] as const])),
       ),
@@ -174,7 +175,7 @@ export const containerSettings = (container: IContainer, cluster: Cluster): Map<
  * was started with, in every container that gets both (from its ConfigMaps or its own env).
  */
 export const natsClusterProblems = (cluster: Cluster): string[] =>
-  cluster.deployments.flatMap((deployment) =>
+  cluster.workloads.flatMap((deployment) =>
     containersOf(deployment).flatMap((client) => {
       const settings = containerSettings(client, cluster);
       const url = settings.get('NATS_URL');
@@ -188,7 +189,7 @@ export const natsClusterProblems = (cluster: Cluster): string[] =>
           return serverId === clusterId
             ? []
             : [
-                `Deployment ${nameOf(deployment)}: NATS_CLUSTER_ID=${clusterId}, but Deployment ${nameOf(server)} runs cluster id ${serverId ?? '(default)'}`,
+                `${describeWorkload(deployment)}: NATS_CLUSTER_ID=${clusterId}, but ${describeWorkload(server)} runs cluster id ${serverId ?? '(default)'}`,
               ];
         }),
       );

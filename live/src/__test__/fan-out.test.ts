@@ -1,4 +1,5 @@
 import { Subjects } from '@ticketing/common';
+import type { TicketChangedMessage } from '@ticketing/common/api';
 import {
   newId,
   orderCancelledData,
@@ -70,11 +71,27 @@ it('sends every ticket change to every socket, signed in or not, with availabili
   for (const client of [anonymous, signedIn]) {
     await waitForMessages(client, 3);
     expect(client.messages).toEqual([
-      { type: 'ticket:changed', data: { id: ticket.id, title: 'Opera', price: 42.5, available: true, version: 0 } },
-      { type: 'ticket:changed', data: { id: ticket.id, title: 'Opera', price: 42.5, available: false, version: 1 } },
-      { type: 'ticket:changed', data: { id: ticket.id, title: 'Opera', price: 40, available: true, version: 2 } },
+      { type: 'ticket:changed', data: { id: ticket.id, title: 'Opera', price: 42.5, available: true, remaining: 1, version: 0 } },
+      { type: 'ticket:changed', data: { id: ticket.id, title: 'Opera', price: 42.5, available: false, remaining: 0, version: 1 } },
+      { type: 'ticket:changed', data: { id: ticket.id, title: 'Opera', price: 40, available: true, remaining: 1, version: 2 } },
     ]);
   }
+});
+
+it('sends the units left of a listing with a quantity', async () => {
+  const watcher = await open(live.url);
+  const listing = ticketCreatedData({ title: 'Festival', price: 30, quantity: 100, available: 100 });
+
+  await live.bus.deliver(Subjects.TicketCreated, listing);
+  await live.bus.deliver(Subjects.TicketUpdated, { ...listing, version: 1, available: 96 });
+  await live.bus.deliver(Subjects.TicketUpdated, { ...listing, version: 2, available: 0 });
+
+  await waitForMessages(watcher, 3);
+  expect(watcher.messages.map((message) => (message as TicketChangedMessage).data)).toEqual([
+    expect.objectContaining({ version: 0, available: true, remaining: 100 }),
+    expect.objectContaining({ version: 1, available: true, remaining: 96 }),
+    expect.objectContaining({ version: 2, available: false, remaining: 0 }),
+  ]);
 });
 
 it("sends an order's and its payment's changes to its owner's sockets only, never another user's or an anonymous one", async () => {

@@ -15,8 +15,8 @@ const SAMPLES = 300;
 const SCAN_SAMPLES = 20;
 
 /**
- * The database server alone, one request at a time over one connection as each service
- * has it (maxPoolSize=1): where the services' figures meet the database's own ceiling.
+ * The database server alone, one request at a time over one connection: what one round trip
+ * costs, where the services' figures meet the database's own ceiling.
  */
 export const measureRawDatabase = async (mongoUri: string, levels: number[]): Promise<RawRow[]> => {
   const connection = await mongoose.createConnection(mongoUri, { dbName: `bench_raw_${process.pid}` }).asPromise();

@@ -14,6 +14,7 @@ const usage = `usage: npm run bench -- [options]
   --in-flight N      requests in flight (default 20)
   --rest N           events sent one at a time to time propagation at rest (default 30)
   --warm-up N        orders placed before the first measurement (default 1000; 0 measures a cold system)
+  --replicas LIST    processes of each service in the system it starts, one whole run per entry (default 1; e.g. 1,3)
   --live             instead: WebSockets on one live process, and event→socket latency (starts its own system)
   --sockets N        with --live: sockets to open (default 1000)
   --events N         with --live: ticket events to publish (default 200)
@@ -31,6 +32,7 @@ const parse = (args: string[]) =>
       'in-flight': { type: 'string', default: '20' },
       rest: { type: 'string', default: '30' },
       'warm-up': { type: 'string', default: '1000' },
+      replicas: { type: 'string', default: '1' },
       live: { type: 'boolean', default: false },
       sockets: { type: 'string', default: '1000' },
       events: { type: 'string', default: '200' },
@@ -58,6 +60,8 @@ export const bench = async (args: string[]): Promise<number> => {
     if (options.url && !options['mongo-uri']) throw new Error('--url needs --mongo-uri (or $MONGO_URI) to read the replicas');
     if (options.url) loopbackOnly(options.url);
     if (options.live && options.url) throw new Error('--live starts its own system; it does not take --url');
+    const replicas = options.replicas.split(',').map((n) => count(n.trim(), 'replicas'));
+    if (options.url && options.replicas !== '1') throw new Error('--replicas sizes the system the bench starts; it does not take --url');
     const settings = {
       levels: options.levels
         .split(',')
@@ -73,31 +77,56 @@ export const bench = async (args: string[]): Promise<number> => {
       events: count(options.events, 'events'),
       rate: count(options.rate, 'rate'),
     };
-    return { ...options, settings, liveSettings };
+    return { ...options, replicas, settings, liveSettings };
   });
   if (typeof parsed === 'number') return parsed;
-  const { settings, liveSettings, ...options } = parsed;
+  const { settings, liveSettings, replicas, ...options } = parsed;
   if (options.live) return benchLive(liveSettings);
 
+  const placement: string[] = [];
+  for (const [i, count] of replicas.entries()) {
+    // The database server alone is measured once, with the first system.
+    const rate = await benchSystem({ url: options.url, mongoUri: options['mongo-uri'], replicas: count, settings, raw: i === 0 });
+    placement.push(`${count} replica${count === 1 ? '' : 's'}: ${rate.toFixed(0)}/s`);
+  }
+  if (!options.url) console.log(`\nOrders placed/s at the first level, per processes of each service: ${placement.join(', ')}`);
+  return 0;
+};
+
+interface SystemBench {
+  url?: string;
+  mongoUri?: string;
+  replicas: number;
+  settings: Omit<Parameters<typeof runBench>[0], 'url' | 'mongoUri' | 'progress'>;
+  /** Also measure the database server alone. */
+  raw: boolean;
+}
+
+/** One whole run against one system (started here unless `url` names one); the first level's orders placed/s. */
+const benchSystem = async ({ url, mongoUri, replicas, settings, raw }: SystemBench): Promise<number> => {
   let system: System | undefined;
   const progress = (line: string) => console.log(`[bench] ${line}`);
   try {
-    if (!options.url) {
-      progress('starting the system (API only)');
+    if (!url) {
+      progress(`starting the system (API only, ${replicas} process${replicas === 1 ? '' : 'es'} of each service)`);
       // Orders must outlive the run, or expiry would add its own load halfway through.
-      system = await startSystem({ expirationWindowSeconds: 6 * 3600, progress: (line) => progress(`ready: ${line}`) });
+      system = await startSystem({ expirationWindowSeconds: 6 * 3600, replicas, progress: (line) => progress(`ready: ${line}`) });
     }
-    const url = options.url ?? system!.url;
-    const mongoUri = system?.env.MONGO_URI ?? options['mongo-uri']!;
-    const rows = await runBench({ url, mongoUri, ...settings, progress });
-    progress('measuring the database server alone');
-    const raw = await measureRawDatabase(mongoUri, settings.levels);
-    const machine = `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`;
-    console.log(`\nThrough the gateway (${machine}; ${settings.inFlight} requests in flight, rounds of ${settings.roundSize}):\n`);
+    const gateway = url ?? system!.url;
+    const database = system?.env.MONGO_URI ?? mongoUri!;
+    const rows = await runBench({ url: gateway, mongoUri: database, ...settings, progress });
+    const shape = system ? `; ${replicas} process${replicas === 1 ? '' : 'es'} of each service` : '';
+    console.log(
+      `\nThrough the gateway (${machine()}; ${settings.inFlight} requests in flight, rounds of ${settings.roundSize}${shape}):\n`,
+    );
     console.log(formatTable(rows));
-    console.log(`\nThe database server alone (one connection, one request at a time):\n`);
-    console.log(formatRawTable(raw));
-    return 0;
+    if (raw) {
+      progress('measuring the database server alone');
+      const rawRows = await measureRawDatabase(database, settings.levels);
+      console.log(`\nThe database server alone (one connection, one request at a time):\n`);
+      console.log(formatRawTable(rawRows));
+    }
+    return rows[0]?.ordersPerSecond ?? NaN;
   } finally {
     await system?.stop();
   }

@@ -13,6 +13,7 @@ const usage = `usage: npm start -- [options]
   --event-bus B   nats-streaming (default, or $EVENT_BUS) or jetstream: the event transport
   --seed          create demo users, tickets and sales
   --expiry S      seconds an order holds its ticket (default 900)
+  --replicas N    processes of each service behind the gateway's round-robin (default 1)
   --fresh         start with empty databases (wipes .data/)
   --no-client     run the API only (skips the Next.js build)
   --quiet         hide the services' own output`;
@@ -26,6 +27,7 @@ const parse = (args: string[]) =>
       'event-bus': { type: 'string', default: process.env.EVENT_BUS || 'nats-streaming' },
       seed: { type: 'boolean', default: false },
       expiry: { type: 'string', default: '900' },
+      replicas: { type: 'string', default: '1' },
       fresh: { type: 'boolean', default: false },
       'no-client': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -45,6 +47,7 @@ export const start = async (args: string[]): Promise<number> => {
   if (typeof options === 'number') return options;
   const port = positiveInt(options.port, 'port');
   const expirationWindowSeconds = positiveInt(options.expiry, 'expiry');
+  const replicas = positiveInt(options.replicas, 'replicas');
   const eventBus = eventBusKindOf({ EVENT_BUS: options['event-bus'] });
 
   const dataDir = path.join(repoRoot, '.data');
@@ -55,6 +58,7 @@ export const start = async (args: string[]): Promise<number> => {
     port,
     dataDir,
     expirationWindowSeconds,
+    replicas,
     eventBus,
     client: !options['no-client'],
     progress: (line) => console.log(`[ready] ${line}`),

@@ -35,12 +35,17 @@ export interface SystemOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra or overriding variables for single services (fault tests put proxies in between). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Processes of each service (all are stateless), behind the gateway's round-robin; 1 when absent. */
+  replicas?: number;
 }
 
 export interface System {
   url: string;
   infra: Infra;
+  /** The first replica of each service. */
   services: Record<ServiceName, ServiceProcess>;
+  /** Every replica of each service, in the gateway's order. */
+  replicas: Record<ServiceName, ServiceProcess[]>;
   client?: ServiceProcess;
   /** Environment the services were started with (for tests that talk to the servers directly). */
   env: Record<string, string>;
@@ -106,11 +111,12 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       watcher.watch(Object.values(Subjects), options.onEvent);
     }
 
-    const services = {} as Record<ServiceName, ServiceProcess>;
-    for (const name of serviceNames) {
+    const replicaCount = options.replicas ?? 1;
+    const replicaName = (name: ServiceName, replica: number) => (replicaCount === 1 ? name : `${name}-${replica}`);
+    const startReplica = async (name: ServiceName, replica: number) => {
       const port = await freePort();
       const service = new ServiceProcess({
-        name,
+        name: replicaName(name, replica),
         command: process.execPath,
         args: [path.join(repoRoot, name, 'build/index.js')],
         cwd: repoRoot,
@@ -129,9 +135,22 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       });
       started.push(service);
       await service.start();
-      services[name] = service;
-      progress(`${name}: ready on ${service.url}`);
+      return service;
+    };
+    if (!Number.isInteger(replicaCount) || replicaCount < 1)
+      throw new Error(`replicas must be a whole number of at least 1, not ${replicaCount}`);
+    const replicas = Object.fromEntries(serviceNames.map((name) => [name, [] as ServiceProcess[]])) as Record<
+      ServiceName,
+      ServiceProcess[]
+    >;
+    for (const name of serviceNames) {
+      for (let replica = 1; replica <= replicaCount; replica++) {
+        const service = await startReplica(name, replica);
+        replicas[name].push(service);
+        progress(`${replicaName(name, replica)}: ready on ${service.url}`);
+      }
     }
+    const services = Object.fromEntries(serviceNames.map((name) => [name, replicas[name][0]])) as Record<ServiceName, ServiceProcess>;
 
     let client: ServiceProcess | undefined;
     if (options.client) {
@@ -142,14 +161,14 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       progress(`client: ready on ${client.url}`);
     }
 
-    const upstreams: Record<string, string> = Object.fromEntries(
-      Object.values(services).map((service) => [`${service.name}-srv`, service.url]),
+    const upstreams: Record<string, string[]> = Object.fromEntries(
+      serviceNames.map((name) => [`${name}-srv`, replicas[name].map((replica) => replica.url)]),
     );
-    if (client) upstreams['client-srv'] = client.url;
+    if (client) upstreams['client-srv'] = [client.url];
     gateway = await startGateway({ port: gatewayPort, routes, upstreams });
     progress(`gateway: ready on ${url} (routes from infra/k8s/ingress-srv.yaml)`);
 
-    return { url, infra, services, client, env, stop };
+    return { url, infra, services, replicas, client, env, stop };
   } catch (err) {
     await stop();
     throw err;

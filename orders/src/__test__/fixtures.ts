@@ -2,19 +2,32 @@ import { OrderStatus } from '@ticketing/common';
 import { newId } from '@ticketing/common/testing';
 import { Order } from '../models/order';
 import { Ticket, TicketFields } from '../models/ticket';
+import { releaseUnits } from '../services/release-units';
+import { unitLedger } from '../services/unit-ledger';
 
-/** A ticket replica, as ticket:created leaves it. */
+/** A ticket replica, as ticket:created leaves it: one unit, on sale, no waiting room unless said otherwise. */
 export const createTicket = (fields: Partial<TicketFields> = {}) =>
   Ticket.create({ _id: newId(), title: 'Concert', price: 20, userId: newId(), version: 0, ...fields });
 
-/** A stored order of `userId` for a new ticket; a complete or cancelled one is taken there the way the service does. */
-export const createOrder = async ({ userId = newId(), status = OrderStatus.Created } = {}) => {
-  const ticket = await createTicket();
-  const order = Order.build({ userId, ticket, expiresAt: new Date(Date.now() + 60_000) });
+/**
+ * A stored order of `userId` for `quantity` units of a ticket (a new one unless given), its units held in the
+ * stock ledger; a complete or cancelled one is taken there the way the service does.
+ */
+export const createOrder = async ({
+  userId = newId(),
+  status = OrderStatus.Created,
+  quantity = 1,
+  ticket: given,
+}: { userId?: string; status?: OrderStatus; quantity?: number; ticket?: Awaited<ReturnType<typeof createTicket>> } = {}) => {
+  const ticket = given ?? (await createTicket({ quantity }));
+  const order = Order.build({ userId, ticket, quantity, expiresAt: new Date(Date.now() + 60_000) });
+  const hold = await unitLedger.hold(ticket.id, order.id, quantity, ticket.quantity);
+  if (!hold.held) throw new Error('the test ticket has no units left');
   await order.save();
   if (status === OrderStatus.Created) return { order, ticket };
 
   const changed = await (status === OrderStatus.Cancelled ? Order.cancel(order) : Order.complete(order));
   if (!changed) throw new Error(`could not make the test order ${status}`);
+  await releaseUnits(changed);
   return { order: changed, ticket };
 };

@@ -9,6 +9,7 @@ import {
   outboxField,
   retryOnConflict,
   Subjects,
+  toCents,
   updateIfCurrent,
 } from '@ticketing/common';
 import type { TicketDoc } from './ticket';
@@ -18,15 +19,20 @@ export interface OrderFields extends HasOutbox {
   status: OrderStatus;
   expiresAt: Date;
   version: number;
-  /** What the buyer pays: the ticket's price when the order was placed, whatever the ticket costs later. */
+  /** One unit's price when the order was placed, whatever the ticket costs later. */
   price: number;
+  /** Units ordered (1–4). */
+  quantity: number;
+  /** What the buyer pays: quantity × price in exact integer cents. */
+  totalCents: number;
   ticket: Types.ObjectId;
   /**
-   * Unique: `ticket:<ticketId>` while the order holds its ticket (active or paid),
-   * `released:<orderId>` once cancelled. Inserting a second holder of a ticket fails
-   * on this index, which makes reserving a ticket one atomic compare-and-set.
+   * True from creation until the order's units are given back to the stock ledger after it is
+   * cancelled; the repair pass finds a cancelled order that still holds (a crash between the two writes).
    */
-  lock: string;
+  holding?: boolean;
+  /** The waiting-room admission it was placed with (AdmissionUse makes it one order per admission). */
+  admissionId?: string;
 }
 
 export type OrderDoc = HydratedDocument<OrderFields>;
@@ -35,13 +41,15 @@ interface OrderAttrs {
   userId: string;
   ticket: TicketDoc;
   expiresAt: Date;
+  quantity?: number;
+  admissionId?: string;
 }
 
 /** Writes after creation are compare-and-sets on the version read; each resolves null when it lost a race. */
 interface OrderModel extends mongoose.Model<OrderFields> {
-  /** A new order holding `ticket`, its order:created event stored with it. */
+  /** A new order for `quantity` units of `ticket`, its order:created event stored with it. */
   build(attrs: OrderAttrs): OrderDoc;
-  /** Cancelled, the ticket released and order:cancelled queued, in one write. */
+  /** Cancelled and order:cancelled queued, in one write; its units then go back with releaseUnits. */
   cancel(order: OrderDoc): Promise<OrderDoc | null>;
   /** Paid; the order keeps holding its ticket. */
   complete(order: OrderDoc): Promise<OrderDoc | null>;
@@ -54,25 +62,43 @@ const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
     expiresAt: { type: Date, required: true },
     version: { type: Number, required: true, default: 0 },
     price: { type: Number, required: true },
+    quantity: { type: Number, required: true, default: 1 },
+    // Orders stored before quantities: one unit at `price`.
+    totalCents: {
+      type: Number,
+      required: true,
+      default(this: OrderFields) {
+        return toCents(this.price) * (this.quantity ?? 1);
+      },
+    },
     ticket: { type: mongoose.Schema.Types.ObjectId, ref: 'Ticket', required: true },
-    lock: { type: String, required: true, unique: true },
+    holding: { type: Boolean },
+    admissionId: { type: String },
     outbox: outboxField,
   },
-  { toJSON: apiJSONWithout('lock') },
+  { toJSON: apiJSONWithout('holding', 'admissionId') },
 );
 // The fallback sweep for expired orders reads by status and expiresAt.
 orderSchema.index({ status: 1, expiresAt: 1 });
 
-const ticketLock = (ticketId: string) => `ticket:${ticketId}`;
-const releasedLock = (orderId: string) => `released:${orderId}`;
-
 /** The ticket's id, whether or not `ticket` is populated. */
-const ticketIdOf = (order: OrderDoc) => String(order.populated('ticket') ?? order.ticket);
+export const ticketIdOf = (order: OrderDoc) => String(order.populated('ticket') ?? order.ticket);
 
 const isActive = (order: OrderDoc) => (activeOrderStatuses as readonly OrderStatus[]).includes(order.status);
 
-orderSchema.statics.build = ({ userId, ticket, expiresAt }: OrderAttrs) => {
-  const order = new Order({ userId, status: OrderStatus.Created, expiresAt, price: ticket.price, ticket, lock: ticketLock(ticket.id) });
+orderSchema.statics.build = ({ userId, ticket, expiresAt, quantity = 1, admissionId }: OrderAttrs) => {
+  const totalCents = toCents(ticket.price) * quantity;
+  const order = new Order({
+    userId,
+    status: OrderStatus.Created,
+    expiresAt,
+    price: ticket.price,
+    quantity,
+    totalCents,
+    ticket,
+    holding: true,
+    ...(admissionId && { admissionId }),
+  });
   order.outbox.push(
     outboxEntry(Subjects.OrderCreated, {
       id: order.id,
@@ -80,7 +106,10 @@ orderSchema.statics.build = ({ userId, ticket, expiresAt }: OrderAttrs) => {
       status: order.status,
       userId,
       expiresAt: expiresAt.toISOString(),
-      ticket: { id: ticket.id, price: order.price, sellerId: ticket.userId },
+      ticket: { id: ticket.id, price: order.price, sellerId: ticket.userId, version: ticket.version },
+      quantity,
+      totalCents,
+      ...(admissionId && { admissionId }),
     }),
   );
   return order;
@@ -93,7 +122,7 @@ orderSchema.statics.cancel = (order: OrderDoc) => {
     ticket: { id: ticketIdOf(order) },
   };
   return updateIfCurrent(Order, order, {
-    update: { $set: { status: OrderStatus.Cancelled, lock: releasedLock(order.id) } },
+    update: { $set: { status: OrderStatus.Cancelled } },
     event: outboxEntry(Subjects.OrderCancelled, cancelled),
   });
 };

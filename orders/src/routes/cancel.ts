@@ -3,10 +3,11 @@ import { BadRequestError, objectIdParam, OrderStatus, requireAuth, retryOnConfli
 import { orderOutbox } from '../events/outbox';
 import { Order } from '../models/order';
 import { findOwnOrder } from '../services/own-order';
+import { releaseUnits } from '../services/release-units';
 
 const router = express.Router();
 
-/** Cancels the caller's order and releases its ticket; cancelling twice is fine, cancelling a paid order is not. */
+/** Cancels the caller's order and gives its units back; cancelling twice is fine, cancelling a paid order is not. */
 router.delete('/api/orders/:id', requireAuth, objectIdParam('id'), async (req: Request<{ id: string }>, res: Response) => {
   const userId = signedInUser(req).id;
 
@@ -17,6 +18,7 @@ router.delete('/api/orders/:id', requireAuth, objectIdParam('id'), async (req: R
     return Order.cancel(order);
   });
   orderOutbox.kick(cancelled);
+  await releaseUnits(cancelled);
 
   res.status(204).send();
 });

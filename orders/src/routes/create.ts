@@ -1,37 +1,51 @@
 import express, { Request, Response } from 'express';
 import { body } from 'express-validator';
-import { BadRequestError, isDuplicateKey, NotFoundError, requireAuth, signedInUser, validateRequest } from '@ticketing/common';
+import {
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  requireAuth,
+  signedInUser,
+  validateRequest,
+  verifyAdmissionToken,
+} from '@ticketing/common';
 import { orderOutbox } from '../events/outbox';
-import { expiresAtFromNow } from '../expiration-window';
-import { Order } from '../models/order';
-import { Ticket } from '../models/ticket';
+import { Ticket, TicketDoc } from '../models/ticket';
+import { placeOrder } from '../services/place-order';
+
+export const MAX_ORDER_QUANTITY = 4;
 
 const router = express.Router();
 
-router.post(
-  '/api/orders',
-  requireAuth,
+const orderFields = [
   body('ticketId', 'ticketId must be a ticket id').isString().bail().isMongoId(),
-  validateRequest,
-  async (req: Request, res: Response) => {
-    const { ticketId } = req.body as { ticketId: string };
-    const userId = signedInUser(req).id;
-    const ticket = await Ticket.findById(ticketId);
-    if (!ticket) throw new NotFoundError();
-    if (ticket.userId === userId) throw new BadRequestError('You cannot buy your own ticket');
+  body('quantity', `quantity must be a whole number from 1 to ${MAX_ORDER_QUANTITY}`)
+    .optional()
+    .custom((quantity: unknown) => Number.isInteger(quantity) && (quantity as number) >= 1 && (quantity as number) <= MAX_ORDER_QUANTITY),
+  body('admission', 'admission must be an admission token').optional().isString(),
+];
 
-    const order = Order.build({ userId, ticket, expiresAt: expiresAtFromNow() });
-    try {
-      await order.save();
-    } catch (err) {
-      // The unique ticket lock: another active or paid order holds this ticket.
-      if (isDuplicateKey(err)) throw new BadRequestError('Ticket is already reserved');
-      throw err;
-    }
-    orderOutbox.kick(order);
+/** The admission a waiting-room listing needs, checked by its signature alone: no call to the queue, no replica to lag. */
+const admissionFor = (ticket: TicketDoc, userId: string, token: string | undefined) => {
+  if (!ticket.waitingRoom) return undefined;
+  const admission = token === undefined ? undefined : verifyAdmissionToken(token, { userId, ticketId: ticket.id });
+  if (!admission) throw new ForbiddenError('Admission required');
+  return admission;
+};
 
-    res.status(201).send(order);
-  },
-);
+router.post('/api/orders', requireAuth, orderFields, validateRequest, async (req: Request, res: Response) => {
+  const { ticketId, quantity = 1, admission } = req.body as { ticketId: string; quantity?: number; admission?: string };
+  const userId = signedInUser(req).id;
+  const ticket = await Ticket.findById(ticketId);
+  if (!ticket) throw new NotFoundError();
+  if (ticket.userId === userId) throw new BadRequestError('You cannot buy your own ticket');
+  if (ticket.onSaleAt && ticket.onSaleAt.getTime() > Date.now()) throw new BadRequestError('Not on sale yet');
+  const admissionId = admissionFor(ticket, userId, admission)?.admissionId;
+
+  const order = await placeOrder({ userId, ticket, quantity, admissionId });
+  orderOutbox.kick(order);
+
+  res.status(201).send(order);
+});
 
 export { router as createOrderRouter };

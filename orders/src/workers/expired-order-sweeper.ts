@@ -2,6 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import { OrderStatus } from '@ticketing/common';
 import { orderOutbox } from '../events/outbox';
 import { changeActiveOrder, Order, OrderFields } from '../models/order';
+import { releaseUnits } from '../services/release-units';
 
 export interface ExpiredOrderSweeperOptions {
   /** How often to look for orders the expiration service has not cancelled. */
@@ -65,6 +66,7 @@ export class ExpiredOrderSweeper {
       const order = await changeActiveOrder(String(_id), (active) => Order.cancel(active));
       if (order.status === OrderStatus.Cancelled) cancelled += 1;
       orderOutbox.kick(order);
+      await releaseUnits(order);
     }
     if (cancelled > 0) console.log(`[orders] cancelled ${cancelled} order(s) past expiresAt that expiration had not`);
     return cancelled;

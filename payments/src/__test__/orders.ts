@@ -1,8 +1,8 @@
-import { OrderStatus } from '@ticketing/common';
+import { OrderStatus, toCents } from '@ticketing/common';
 import { newId } from '@ticketing/common/testing';
 import { Order, OrderFields } from '../models/order';
 
-/** An order as payments has it from order:created, owned by a new user unless told otherwise. */
+/** An order as payments has it from order:created (one unit unless a totalCents is given), owned by a new user unless told otherwise. */
 export const createOrder = async (overrides: Partial<OrderFields> = {}) => {
   const order = {
     id: newId(),
@@ -15,6 +15,6 @@ export const createOrder = async (overrides: Partial<OrderFields> = {}) => {
     ...overrides,
   };
   const { id, ...attrs } = order;
-  await Order.create({ _id: id, ...attrs });
+  await Order.create({ _id: id, totalCents: toCents(order.price), ...attrs });
   return order;
 };

@@ -1,5 +1,5 @@
 import mongoose, { HydratedDocument } from 'mongoose';
-import { apiJSON, OrderStatus } from '@ticketing/common';
+import { apiJSON, OrderStatus, toCents } from '@ticketing/common';
 
 /**
  * What payments knows of an order, kept from order:created and order:cancelled and
@@ -10,7 +10,10 @@ export interface OrderFields {
   userId: string;
   /** The ticket's seller, named in payment:created and payment:refunded for their balance. */
   sellerId: string;
+  /** One unit's price when the order was placed. */
   price: number;
+  /** What the order costs, in cents: what is charged. Absent on replicas stored before quantities (see amountCentsOf). */
+  totalCents?: number;
   status: OrderStatus;
   /** After this (and a short grace) the order is not paid for, whether or not its expiry has arrived. */
   expiresAt: Date;
@@ -22,6 +25,7 @@ const orderSchema = new mongoose.Schema<OrderFields>(
     userId: { type: String, required: true },
     sellerId: { type: String, required: true },
     price: { type: Number, required: true },
+    totalCents: { type: Number },
     status: { type: String, enum: Object.values(OrderStatus), required: true },
     expiresAt: { type: Date, required: true },
   },
@@ -32,3 +36,6 @@ const orderSchema = new mongoose.Schema<OrderFields>(
 export type OrderDoc = HydratedDocument<OrderFields>;
 
 export const Order = mongoose.model<OrderFields>('Order', orderSchema);
+
+/** The amount to charge: the order's total, or for one stored before quantities (one unit), its price. */
+export const amountCentsOf = (order: Pick<OrderFields, 'price' | 'totalCents'>) => order.totalCents ?? toCents(order.price);

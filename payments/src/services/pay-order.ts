@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
-import { BadRequestError, isDuplicateKey, NotAuthorizedError, NotFoundError, OrderStatus, toCents } from '@ticketing/common';
-import { Order, OrderFields } from '../models/order';
+import { BadRequestError, isDuplicateKey, NotAuthorizedError, NotFoundError, OrderStatus } from '@ticketing/common';
+import { amountCentsOf, Order, OrderFields } from '../models/order';
 import { ChargeRequest, Payment, PaymentStatus } from '../models/payment';
 import { ChargeQueue, enqueueCharge } from '../queues/charge-queue';
 import type { StoredPayment } from './outcomes';
@@ -22,9 +22,9 @@ const payableOrder = async (orderId: string, userId: string): Promise<OrderField
 };
 
 /** The request of one attempt chain: its own idempotency key, and the parameters every retry resends. */
-export const chargeRequest = (orderId: string, paymentId: string, attempt: number, price: number, token: string): ChargeRequest => ({
+export const chargeRequest = (orderId: string, paymentId: string, attempt: number, amountCents: number, token: string): ChargeRequest => ({
   idempotencyKey: `charge-${paymentId}-${attempt}`,
-  amount: toCents(price),
+  amount: amountCents,
   currency: 'usd',
   source: token,
   metadata: { orderId, paymentId, attempt: String(attempt) },
@@ -41,7 +41,7 @@ const claimAttempt = async (orderId: string, userId: string, order: OrderFields,
       sellerId: order.sellerId,
       status: PaymentStatus.Pending,
       attempt: 1,
-      charge: chargeRequest(orderId, String(_id), 1, order.price, token),
+      charge: chargeRequest(orderId, String(_id), 1, amountCentsOf(order), token),
       claimedAt: new Date(),
     });
     return created.toObject<StoredPayment>();
@@ -64,7 +64,7 @@ const retryFailedAttempt = async (orderId: string, order: OrderFields, token: st
       $set: {
         status: PaymentStatus.Pending,
         attempt,
-        charge: chargeRequest(orderId, String(payment._id), attempt, order.price, token),
+        charge: chargeRequest(orderId, String(payment._id), attempt, amountCentsOf(order), token),
         claimedAt: new Date(),
       },
       $unset: { chargeSentAt: 1, failureMessage: 1 },

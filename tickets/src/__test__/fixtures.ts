@@ -10,7 +10,7 @@ export const createTicket = async (attrs: Partial<TicketAttrs> = {}) => {
 
 /** A stored ticket held by an order, as order:created leaves it. */
 export const createReservedTicket = async (orderId = newId(), attrs: Partial<TicketAttrs> = {}) => {
-  const reserved = await Ticket.reserve(await createTicket(attrs), orderId);
+  const reserved = await Ticket.reserve(await createTicket(attrs), { orderId, quantity: 1 });
   if (!reserved) throw new Error('could not reserve the test ticket');
   return reserved;
 };

@@ -10,23 +10,47 @@ import {
   updateIfCurrent,
 } from '@ticketing/common';
 
-export interface TicketAttrs {
+/** What a seller sets on a listing. */
+export interface ListingAttrs {
   title: string;
+  /** One unit's price. */
   price: number;
+  /** Units for sale. */
+  quantity: number;
+  /** Orders before it are refused; null: on sale now. */
+  onSaleAt: Date | null;
+  /** Buyers go through the queue service's waiting room; null: none. */
+  waitingRoom: { activeBuyers: number } | null;
+}
+
+export interface TicketAttrs extends Pick<ListingAttrs, 'title' | 'price'>, Partial<Omit<ListingAttrs, 'title' | 'price'>> {
   userId: string;
 }
 
-export interface TicketFields extends TicketAttrs, HasOutbox {
+/** Units an order holds (active or paid), as order:created said. */
+export interface Hold {
+  orderId: string;
+  quantity: number;
+}
+
+export interface TicketFields extends ListingAttrs, HasOutbox {
+  userId: string;
   version: number;
-  /** The order holding the ticket; absent while it is for sale. */
+  /** Units not held by an order: quantity − Σ holds. */
+  available: number;
+  /** The orders holding units, active or paid; a cancellation removes its order's. */
+  holds: Hold[];
+  /** The one order holding a one-unit listing; absent while it is for sale. */
   orderId?: string;
   /** Orders seen cancelled: their order:created, should it arrive late or again, must not reserve the ticket. */
   cancelledOrderIds: string[];
+  /** The version that last changed `quantity`: an order placed against an older one may count on units gone. */
+  quantityVersion: number;
 }
 
 export type TicketDoc = HydratedDocument<TicketFields>;
 
-type TicketChanges = Partial<Pick<TicketFields, 'title' | 'price' | 'orderId'>>;
+type TicketChanges = Partial<Pick<TicketFields, keyof ListingAttrs | 'orderId' | 'available'>>;
 
 /**
  * Every change is one compare-and-set on the version that was read, stored
@@ -35,12 +59,13 @@ type TicketChanges = Partial<Pick<TicketFields, 'title' | 'price' | 'orderId'>>;
 interface TicketModel extends mongoose.Model<TicketFields> {
   /** A new ticket whose ticket:created event is stored with it. */
   build(attrs: TicketAttrs): TicketDoc;
-  edit(ticket: TicketDoc, changes: Pick<TicketAttrs, 'title' | 'price'>): Promise<TicketDoc | null>;
-  reserve(ticket: TicketDoc, orderId: string): Promise<TicketDoc | null>;
-  release(ticket: TicketDoc): Promise<TicketDoc | null>;
+  /** The seller's edit; quantity must leave room for what is held (the route refuses it while anything is). */
+  edit(ticket: TicketDoc, changes: Partial<ListingAttrs>): Promise<TicketDoc | null>;
+  reserve(ticket: TicketDoc, hold: Hold): Promise<TicketDoc | null>;
+  release(ticket: TicketDoc, orderId: string): Promise<TicketDoc | null>;
   /** Notes a cancelled order that does not hold the ticket; no version change, nothing to publish. */
   rememberCancelled(ticket: TicketDoc, orderId: string): Promise<TicketDoc | null>;
-  /** Refuses an order priced from an older version: remembered as cancelled, reservation:rejected queued. */
+  /** Refuses an order placed against an older version: remembered as cancelled, reservation:rejected queued. */
   rejectOrder(ticket: TicketDoc, order: { id: string; price: number }): Promise<TicketDoc | null>;
 }
 
@@ -50,17 +75,57 @@ const ticketSchema = new mongoose.Schema<TicketFields, TicketModel>(
     price: { type: Number, required: true },
     userId: { type: String, required: true },
     version: { type: Number, required: true, default: 0 },
+    quantity: { type: Number, required: true, default: 1 },
+    // Tickets stored before quantities: one unit, held while orderId is set.
+    available: {
+      type: Number,
+      required: true,
+      default(this: TicketFields) {
+        return this.orderId ? 0 : (this.quantity ?? 1);
+      },
+    },
+    onSaleAt: { type: Date, default: null },
+    waitingRoom: { type: new mongoose.Schema({ activeBuyers: { type: Number, required: true } }, { _id: false }), default: null },
+    holds: { type: [new mongoose.Schema<Hold>({ orderId: String, quantity: Number }, { _id: false })], default: [] },
     orderId: { type: String },
     cancelledOrderIds: { type: [String], default: [] },
+    quantityVersion: { type: Number, default: 0 },
     outbox: outboxField,
   },
-  { toJSON: apiJSONWithout('cancelledOrderIds') },
+  { toJSON: apiJSONWithout('cancelledOrderIds', 'holds', 'quantityVersion') },
 );
+
+/** The order's hold, including that of a one-unit reservation stored before holds were kept. */
+export const holdOf = (ticket: TicketDoc, orderId: string): Hold | undefined =>
+  ticket.holds.find((hold) => hold.orderId === orderId) ?? (ticket.orderId === orderId ? { orderId, quantity: 1 } : undefined);
+
+/** Units held by active and paid orders. */
+export const heldUnits = (ticket: TicketDoc) => ticket.quantity - ticket.available;
 
 /** The ticket as ticket:created / ticket:updated describe it at `version`, with `changes` applied. */
 const describe = (ticket: TicketDoc, version: number, changes: TicketChanges = {}): TicketUpdatedEvent['data'] => {
-  const { title, price, orderId } = { title: ticket.title, price: ticket.price, orderId: ticket.orderId, ...changes };
-  return { id: ticket.id, version, title, price, userId: ticket.userId, ...(orderId !== undefined && { orderId }) };
+  const { title, price, quantity, available, onSaleAt, waitingRoom, orderId } = {
+    title: ticket.title,
+    price: ticket.price,
+    quantity: ticket.quantity,
+    available: ticket.available,
+    onSaleAt: ticket.onSaleAt,
+    waitingRoom: ticket.waitingRoom,
+    orderId: ticket.orderId,
+    ...changes,
+  };
+  return {
+    id: ticket.id,
+    version,
+    title,
+    price,
+    userId: ticket.userId,
+    quantity,
+    available,
+    onSaleAt: onSaleAt ? onSaleAt.toISOString() : null,
+    waitingRoom: waitingRoom ? { activeBuyers: waitingRoom.activeBuyers } : null,
+    ...(orderId !== undefined && { orderId }),
+  };
 };
 
 const updateTicket = (
@@ -76,24 +141,53 @@ const updateTicket = (
   });
 
 ticketSchema.statics.build = (attrs: TicketAttrs) => {
-  const ticket = new Ticket(attrs);
+  const quantity = attrs.quantity ?? 1;
+  const ticket = new Ticket({ ...attrs, quantity, available: quantity });
   ticket.outbox.push(outboxEntry(Subjects.TicketCreated, describe(ticket, ticket.version)));
   return ticket;
 };
 
-ticketSchema.statics.edit = (ticket: TicketDoc, { title, price }: Pick<TicketAttrs, 'title' | 'price'>) =>
-  updateTicket(ticket, { title, price }, { $set: { title, price } });
+ticketSchema.statics.edit = (ticket: TicketDoc, changes: Partial<ListingAttrs>) => {
+  const { title, price, quantity, onSaleAt, waitingRoom } = ticket;
+  const listing: ListingAttrs = { title, price, quantity, onSaleAt, waitingRoom, ...changes };
+  const available = listing.quantity - heldUnits(ticket);
+  const quantityVersion = listing.quantity === ticket.quantity ? ticket.quantityVersion : ticket.version + 1;
+  return updateTicket(ticket, { ...listing, available }, { $set: { ...listing, available, quantityVersion } });
+};
 
-ticketSchema.statics.reserve = (ticket: TicketDoc, orderId: string) =>
-  updateTicket(ticket, { orderId }, { $set: { orderId } }, { cancelledOrderIds: { $ne: orderId } });
+ticketSchema.statics.reserve = (ticket: TicketDoc, { orderId, quantity }: Hold) => {
+  const available = ticket.available - quantity;
+  // A one-unit listing keeps naming its holder, as it did before listings had quantities.
+  const holder = ticket.quantity === 1 ? { orderId } : {};
+  return updateTicket(
+    ticket,
+    { available, ...holder },
+    { $set: { available, ...holder }, $push: { holds: { orderId, quantity } } },
+    { cancelledOrderIds: { $ne: orderId } },
+  );
+};
 
-ticketSchema.statics.release = (ticket: TicketDoc) =>
-  updateTicket(ticket, { orderId: undefined }, { $unset: { orderId: 1 }, $addToSet: { cancelledOrderIds: ticket.orderId } });
+ticketSchema.statics.release = (ticket: TicketDoc, orderId: string) => {
+  const hold = holdOf(ticket, orderId);
+  const available = ticket.available + (hold?.quantity ?? 0);
+  const wasHolder = ticket.orderId === orderId;
+  return updateTicket(
+    ticket,
+    { available, ...(wasHolder && { orderId: undefined }) },
+    {
+      $set: { available },
+      // The whole element: FerretDB's $pull matches values, not conditions.
+      ...(hold && { $pull: { holds: { orderId: hold.orderId, quantity: hold.quantity } } }),
+      $addToSet: { cancelledOrderIds: orderId },
+      ...(wasHolder && { $unset: { orderId: 1 } }),
+    },
+  );
+};
 
 ticketSchema.statics.rememberCancelled = async (ticket: TicketDoc, orderId: string) => {
-  // Only while the order does not hold it; if its reservation landed meanwhile, the caller reads again and releases.
+  // Only on the version read, where the order holds nothing; if its reservation landed meanwhile, the caller reads again and releases.
   const { matchedCount } = await Ticket.updateOne(
-    { _id: ticket._id, orderId: { $ne: orderId } },
+    { _id: ticket._id, version: ticket.version },
     { $addToSet: { cancelledOrderIds: orderId } },
   );
   return matchedCount === 1 ? ticket : null;
@@ -103,7 +197,7 @@ ticketSchema.statics.rejectOrder = (ticket: TicketDoc, order: { id: string; pric
   const rejected: ReservationRejectedEvent['data'] = { orderId: order.id, ticket: { id: ticket.id, price: order.price } };
   // On the version read: an edit landing meanwhile makes the caller read again and decide anew.
   return Ticket.findOneAndUpdate(
-    { _id: ticket._id, version: ticket.version, orderId: { $exists: false } },
+    { _id: ticket._id, version: ticket.version },
     { $addToSet: { cancelledOrderIds: order.id }, $push: { outbox: outboxEntry(Subjects.ReservationRejected, rejected) } },
     { returnDocument: 'after' },
   );

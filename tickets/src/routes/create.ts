@@ -2,13 +2,12 @@ import express, { Request, Response } from 'express';
 import { requireAuth, signedInUser, validateRequest } from '@ticketing/common';
 import { ticketOutbox } from '../events/outbox';
 import { Ticket } from '../models/ticket';
-import { TicketInput, ticketFields } from '../validators/ticket-fields';
+import { listingOf, TicketInput, ticketFields } from '../validators/ticket-fields';
 
 const router = express.Router();
 
 router.post('/api/tickets', requireAuth, ticketFields(), validateRequest, async (req: Request, res: Response) => {
-  const { title, price } = req.body as TicketInput;
-  const ticket = Ticket.build({ title, price, userId: signedInUser(req).id });
+  const ticket = Ticket.build({ ...listingOf(req.body as TicketInput), userId: signedInUser(req).id });
   await ticket.save();
   ticketOutbox.kick(ticket);
 

@@ -10,8 +10,8 @@ import {
   validateRequest,
 } from '@ticketing/common';
 import { ticketOutbox } from '../events/outbox';
-import { Ticket } from '../models/ticket';
-import { TicketInput, ticketFields } from '../validators/ticket-fields';
+import { heldUnits, Ticket } from '../models/ticket';
+import { listingOf, TicketInput, ticketFields } from '../validators/ticket-fields';
 
 const router = express.Router();
 
@@ -22,7 +22,7 @@ router.put(
   ticketFields(),
   validateRequest,
   async (req: Request<{ id: string }>, res: Response) => {
-    const { title, price } = req.body as TicketInput;
+    const input = req.body as TicketInput;
     const userId = signedInUser(req).id;
 
     // A reservation may land between the read and the write; the next attempt then sees it.
@@ -31,7 +31,12 @@ router.put(
       if (!current) throw new NotFoundError();
       if (current.userId !== userId) throw new NotAuthorizedError();
       if (current.orderId) throw new BadRequestError('Cannot edit a reserved ticket');
-      return Ticket.edit(current, { title, price });
+      const listing = listingOf(input, current);
+      const heldChanges = listing.price !== current.price || listing.quantity !== current.quantity;
+      if (heldChanges && heldUnits(current) > 0) {
+        throw new BadRequestError('Cannot change the price or quantity of a listing with units reserved or sold');
+      }
+      return Ticket.edit(current, listing);
     });
     ticketOutbox.kick(ticket);
 

@@ -1,15 +1,20 @@
+import crypto from 'crypto';
 import request from 'supertest';
 import { useTestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../../app';
 
 useTestDatabase();
 
-// Each test: an app with fresh limits, and a clock of its own that only the test moves.
+// Each test: an app with fresh limits (keys of its own in Redis), and a clock of its own that only the test moves.
 let clock: number;
 let app: ReturnType<typeof buildApp>;
 beforeEach(() => {
   clock = Date.parse('2030-01-01T00:00:00Z');
-  app = buildApp({ limits: { signupsPerAddress: 100, failedSigninsPerAddress: 100, failedSigninsPerAccount: 5 }, now: () => clock });
+  app = buildApp({
+    limits: { signupsPerAddress: 100, failedSigninsPerAddress: 100, failedSigninsPerAccount: 5 },
+    now: () => clock,
+    keyPrefix: `test:${crypto.randomUUID()}:`,
+  });
 });
 const advance = (seconds: number) => (clock += seconds * 1000);
 

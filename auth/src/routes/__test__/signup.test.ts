@@ -1,3 +1,4 @@
+import crypto from 'crypto';
 import request from 'supertest';
 import type * as Api from '@ticketing/common/api';
 import { useTestDatabase } from '@ticketing/common/testing';
@@ -83,7 +84,10 @@ it('answers a very large body with 413 in the error shape', async () => {
 });
 
 it('limits sign-ups per client address: a 429 in the error shape with Retry-After, nothing stored, other addresses unaffected', async () => {
-  const limited = buildApp({ limits: { signupsPerAddress: 3, failedSigninsPerAddress: 10, failedSigninsPerAccount: 5 } });
+  const limited = buildApp({
+    limits: { signupsPerAddress: 3, failedSigninsPerAddress: 10, failedSigninsPerAccount: 5 },
+    keyPrefix: `test:${crypto.randomUUID()}:`,
+  });
   const from = (address: string, email: string) =>
     request(limited).post('/api/users/signup').set('X-Forwarded-For', address).send({ email, password: 'password123' });
 

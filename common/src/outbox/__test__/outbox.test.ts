@@ -146,3 +146,24 @@ it('sweeps through the connection start() is given, leaving the service its own 
   await separate.stop();
   await sweepConnection.close();
 });
+
+it('with several replicas relaying one collection, publishes every event in order, may publish one twice, and removes each once', async () => {
+  const docs = await Promise.all(
+    ['a', 'b', 'c'].map((name) => Thing.create({ name, outbox: [event(`${name}1`), event(`${name}2`), event(`${name}3`)] })),
+  );
+  // Three replicas: each sweeps at start (the same documents), one is also kicked by the write.
+  const replicas = [0, 1, 2].map(() => new OutboxRelay(Thing, bus, { log: () => {} }));
+  replicas[0].kick(...docs);
+  await Promise.all(replicas.map((replica) => replica.flush()));
+
+  const published = bus.eventsOf(Subjects.ExpirationComplete).map(({ orderId }) => orderId);
+  for (const name of ['a', 'b', 'c']) {
+    const ofDoc = published.filter((id) => id.startsWith(name));
+    // Each event at least once, none skipped, and the first time each appears is in the document's order.
+    expect([...new Set(ofDoc)]).toEqual([`${name}1`, `${name}2`, `${name}3`]);
+  }
+  expect(await Thing.countDocuments({ 'outbox.0': { $exists: true } })).toBe(0);
+  // Consumers see duplicates, never gaps: each listener is idempotent (docs/design.md, "Replicas").
+  expect(published.length).toBeGreaterThanOrEqual(9);
+  await Promise.all(replicas.map((replica) => replica.stop()));
+});

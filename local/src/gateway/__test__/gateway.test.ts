@@ -151,3 +151,73 @@ describe('the gateway', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('the gateway in front of replicas', () => {
+  const routes: IngressRoute[] = [{ path: '/api/orders', pathType: 'Prefix', service: 'orders-srv', port: 3000 }];
+  const replicas: { server: http.Server; sockets: WebSocketServer }[] = [];
+  let gateway: http.Server;
+  let url: string;
+
+  /** A replica that names itself in each answer, to HTTP and to WebSocket alike. */
+  const startReplica = async (name: string) => {
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => res.end(JSON.stringify({ replica: name, body, forwardedFor: req.headers['x-forwarded-for'] })));
+    });
+    const sockets = new WebSocketServer({ server });
+    sockets.on('connection', (socket) => socket.send(name));
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    replicas.push({ server, sockets });
+    return `http://127.0.0.1:${port}`;
+  };
+
+  beforeAll(async () => {
+    const live = [await startReplica('a'), await startReplica('b')];
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const port = await freePort();
+    gateway = await startGateway({ port, routes, upstreams: { 'orders-srv': [live[0], dead, live[1]] } });
+    url = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(() => {
+    gateway.close();
+    for (const { server, sockets } of replicas) {
+      sockets.close();
+      server.close();
+    }
+  });
+
+  const post = async (body: string) => {
+    const res = await fetch(`${url}/api/orders`, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { replica: string; body: string; forwardedFor: string };
+  };
+
+  it('takes the replicas in turn, and sends the request a down replica refused, body and all, to the next', async () => {
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await post(`{"n":${i}}`));
+    // a, (dead → b), b, a, (dead → b), b: the dead replica's turns go to the one after it.
+    expect(answers.map((answer) => answer.replica)).toEqual(['a', 'b', 'b', 'a', 'b', 'b']);
+    expect(answers.map((answer) => answer.body)).toEqual([0, 1, 2, 3, 4, 5].map((n) => `{"n":${n}}`));
+    // A retried request carries the client's address once, not once per try.
+    expect(answers.every((answer) => answer.forwardedFor === '127.0.0.1')).toBe(true);
+  });
+
+  it('balances WebSocket upgrades the same way, skipping the down replica', async () => {
+    // Six requests before it, or none (-t): either way the turn starts again at the first replica.
+    const greetings: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const socket = new WebSocket(`${url.replace('http', 'ws')}/api/orders/live`);
+      greetings.push(await new Promise<string>((resolve) => socket.once('message', (data) => resolve((data as Buffer).toString()))));
+      socket.close();
+    }
+    expect(greetings).toEqual(['a', 'b', 'b', 'a']);
+  });
+
+  it('answers 413 for a body larger than it holds', async () => {
+    const res = await fetch(`${url}/api/orders`, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+  });
+});

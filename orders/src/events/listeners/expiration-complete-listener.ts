@@ -1,12 +1,15 @@
 import { ExpirationCompleteEvent, Listener, Subjects } from '@ticketing/common';
 import { changeActiveOrder, Order } from '../../models/order';
+import { releaseUnits } from '../../services/release-units';
 import { orderOutbox } from '../outbox';
 
-/** An order's time ran out: cancel it and release its ticket, unless it was paid or cancelled already. */
+/** An order's time ran out: cancel it and give its units back, unless it was paid (a cancelled one is released again, idempotently). */
 export class ExpirationCompleteListener extends Listener<ExpirationCompleteEvent> {
   readonly subject = Subjects.ExpirationComplete;
 
   async onMessage({ orderId }: ExpirationCompleteEvent['data']): Promise<void> {
-    orderOutbox.kick(await changeActiveOrder(orderId, (order) => Order.cancel(order)));
+    const order = await changeActiveOrder(orderId, (active) => Order.cancel(active));
+    orderOutbox.kick(order);
+    await releaseUnits(order);
   }
 }

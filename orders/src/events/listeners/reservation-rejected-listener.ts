@@ -1,12 +1,15 @@
 import { Listener, ReservationRejectedEvent, Subjects } from '@ticketing/common';
 import { cancelUnlessCancelled } from '../../models/order';
+import { releaseUnits } from '../../services/release-units';
 import { orderOutbox } from '../outbox';
 
-/** Tickets refused the order, priced from an older version of the ticket: cancel it, releasing its hold. */
+/** Tickets refused the order, placed against an older version of the listing: cancel it and give its units back. */
 export class ReservationRejectedListener extends Listener<ReservationRejectedEvent> {
   readonly subject = Subjects.ReservationRejected;
 
   async onMessage({ orderId }: ReservationRejectedEvent['data']): Promise<void> {
-    orderOutbox.kick(await cancelUnlessCancelled(orderId));
+    const order = await cancelUnlessCancelled(orderId);
+    orderOutbox.kick(order);
+    await releaseUnits(order);
   }
 }

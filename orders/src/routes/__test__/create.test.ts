@@ -1,11 +1,12 @@
 import request from 'supertest';
-import { OrderStatus, Subjects } from '@ticketing/common';
+import { OrderStatus, signAdmissionToken, signUserToken, Subjects } from '@ticketing/common';
 import type * as Api from '@ticketing/common/api';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { orderOutbox } from '../../events/outbox';
 import { Order } from '../../models/order';
 import { Ticket } from '../../models/ticket';
+import { unitLedger } from '../../services/unit-ledger';
 import { createOrder, createTicket } from '../../__test__/fixtures';
 
 const { published } = useServiceTest(orderOutbox);
@@ -39,6 +40,8 @@ it('reserves the ticket for the caller: 201 with the order and its ticket', asyn
     expiresAt: expect.any(String),
     version: 0,
     price: 19.99,
+    quantity: 1,
+    totalCents: 1999,
     ticket: { id: ticket.id, title: 'Concert', price: 19.99 },
   });
   expect(await Order.findById((res.body as Api.Order).id)).toMatchObject({ userId, status: OrderStatus.Created, version: 0 });
@@ -57,7 +60,9 @@ it('publishes order:created with what was stored', async () => {
       status: OrderStatus.Created,
       userId,
       expiresAt: order.expiresAt,
-      ticket: { id: ticket.id, price: 19.99, sellerId: ticket.userId },
+      ticket: { id: ticket.id, price: 19.99, sellerId: ticket.userId, version: 0 },
+      quantity: 1,
+      totalCents: 1999,
     },
   ]);
 });
@@ -155,4 +160,182 @@ describe('when 20 orders race for one ticket (concurrent)', () => {
       expect.objectContaining({ id: (results.find((r) => r.status === 201)!.body as Api.Order).id }),
     ]);
   });
+});
+
+describe('listings with a quantity', () => {
+  it('takes quantity 1 by default, and charges quantity × price in exact cents', async () => {
+    const ticket = await createTicket({ price: 19.99, quantity: 10 });
+
+    const single = (await placeOrder({ ticketId: ticket.id }).expect(201)).body as Api.Order;
+    const triple = (await placeOrder({ ticketId: ticket.id, quantity: 3 }).expect(201)).body as Api.Order;
+
+    expect(single).toMatchObject({ quantity: 1, price: 19.99, totalCents: 1999 });
+    expect(triple).toMatchObject({ quantity: 3, price: 19.99, totalCents: 5997 });
+    expect(await published(Subjects.OrderCreated)).toEqual([
+      expect.objectContaining({ id: single.id, quantity: 1, totalCents: 1999 }),
+      expect.objectContaining({ id: triple.id, quantity: 3, totalCents: 5997, ticket: expect.objectContaining({ price: 19.99 }) }),
+    ]);
+    expect(await unitLedger.held(ticket.id)).toBe(4);
+  });
+
+  it.each([
+    ['0', 0],
+    ['5, more than one order may take', 5],
+    ['not whole', 1.5],
+    ['a string', '2'],
+    ['null', null],
+  ])('refuses a quantity that is %s with 400 naming it', async (_case, quantity) => {
+    const ticket = await createTicket({ quantity: 10 });
+    const res = await placeOrder({ ticketId: ticket.id, quantity }).expect(400);
+    expect((res.body as Api.ApiErrors).errors).toEqual([{ message: 'quantity must be a whole number from 1 to 4', field: 'quantity' }]);
+    expect(await Order.countDocuments()).toBe(0);
+  });
+
+  it('takes 4 units, the most one order may', async () => {
+    const ticket = await createTicket({ quantity: 4 });
+    await placeOrder({ ticketId: ticket.id, quantity: 4 }).expect(201);
+  });
+
+  it('answers "Not enough tickets" when fewer are left than asked, and "Sold out" when none are', async () => {
+    const ticket = await createTicket({ quantity: 5 });
+    await placeOrder({ ticketId: ticket.id, quantity: 3 }).expect(201);
+
+    const short = await placeOrder({ ticketId: ticket.id, quantity: 3 }).expect(400);
+    expect(short.body).toEqual({ errors: [{ message: 'Not enough tickets' }] });
+    await placeOrder({ ticketId: ticket.id, quantity: 2 }).expect(201);
+    const none = await placeOrder({ ticketId: ticket.id }).expect(400);
+    expect(none.body).toEqual({ errors: [{ message: 'Sold out' }] });
+
+    expect(await Order.countDocuments()).toBe(2);
+    expect(await unitLedger.held(ticket.id)).toBe(5);
+  });
+
+  it('gives cancelled units back: they can be bought again', async () => {
+    const userId = newId();
+    const ticket = await createTicket({ quantity: 4 });
+    const order = (await placeOrder({ ticketId: ticket.id, quantity: 4 }, signinCookie({ id: userId })).expect(201)).body as Api.Order;
+    await placeOrder({ ticketId: ticket.id }).expect(400);
+
+    await request(app)
+      .delete(`/api/orders/${order.id}`)
+      .set('Cookie', signinCookie({ id: userId }))
+      .expect(204);
+
+    expect(await unitLedger.held(ticket.id)).toBe(0);
+    await placeOrder({ ticketId: ticket.id, quantity: 4 }).expect(201);
+  });
+
+  it('sells exactly the units there are when 40 buyers race for 10', async () => {
+    const ticket = await createTicket({ quantity: 10 });
+
+    const results = await Promise.all(Array.from({ length: 40 }, () => placeOrder({ ticketId: ticket.id })));
+
+    expect(results.filter((res) => res.status === 201)).toHaveLength(10);
+    const refused = results.filter((res) => res.status !== 201);
+    expect(refused).toHaveLength(30);
+    for (const res of refused) expect(res.body).toEqual({ errors: [{ message: 'Sold out' }] });
+    expect(await Order.countDocuments({ ticket: ticket._id })).toBe(10);
+    expect(await unitLedger.held(ticket.id)).toBe(10);
+  });
+});
+
+describe('onSaleAt', () => {
+  it('refuses an order before it with 400 "Not on sale yet", holding nothing', async () => {
+    const ticket = await createTicket({ quantity: 10, onSaleAt: new Date(Date.now() + 60_000) });
+
+    const res = await placeOrder({ ticketId: ticket.id }).expect(400);
+
+    expect(res.body).toEqual({ errors: [{ message: 'Not on sale yet' }] });
+    expect(await unitLedger.held(ticket.id)).toBe(0);
+    expect(await published(Subjects.OrderCreated)).toEqual([]);
+  });
+
+  it('takes orders once it has passed', async () => {
+    const ticket = await createTicket({ quantity: 10, onSaleAt: new Date(Date.now() - 1000) });
+    await placeOrder({ ticketId: ticket.id }).expect(201);
+  });
+});
+
+describe('a waiting-room listing', () => {
+  const admissionFor = (userId: string, ticketId: string, admissionId = newId()) =>
+    signAdmissionToken({ admissionId, userId, ticketId, expiresAt: new Date(Date.now() + 60_000) });
+  const waitingRoomTicket = () => createTicket({ quantity: 100, waitingRoom: { activeBuyers: 2 } });
+
+  it('refuses an order without an admission with 403 "Admission required"', async () => {
+    const ticket = await waitingRoomTicket();
+    const res = await placeOrder({ ticketId: ticket.id }).expect(403);
+    expect(res.body).toEqual({ errors: [{ message: 'Admission required' }] });
+    expect(await Order.countDocuments()).toBe(0);
+    expect(await unitLedger.held(ticket.id)).toBe(0);
+  });
+
+  it("refuses another user's admission, one for another listing, a session token or garbage with 403", async () => {
+    const userId = newId();
+    const ticket = await waitingRoomTicket();
+    const other = await waitingRoomTicket();
+    const session = signUserToken({ id: userId, email: 'buyer@example.com' });
+    for (const admission of [admissionFor(newId(), ticket.id), admissionFor(userId, other.id), session, 'not a token']) {
+      const res = await placeOrder({ ticketId: ticket.id, admission }, signinCookie({ id: userId })).expect(403);
+      expect(res.body).toEqual({ errors: [{ message: 'Admission required' }] });
+    }
+    expect(await Order.countDocuments()).toBe(0);
+  });
+
+  it('takes an order with a valid admission, naming it in order:created', async () => {
+    const userId = newId();
+    const admissionId = newId();
+    const ticket = await waitingRoomTicket();
+
+    const res = await placeOrder(
+      { ticketId: ticket.id, quantity: 2, admission: admissionFor(userId, ticket.id, admissionId) },
+      signinCookie({ id: userId }),
+    );
+
+    expect(res.status).toBe(201);
+    expect(res.body).not.toHaveProperty('admissionId');
+    expect(await published(Subjects.OrderCreated)).toEqual([
+      expect.objectContaining({ id: (res.body as Api.Order).id, admissionId, quantity: 2 }),
+    ]);
+  });
+
+  it('takes one order per admission: 403 "Admission already used" after, giving the units back', async () => {
+    const userId = newId();
+    const ticket = await waitingRoomTicket();
+    const admission = admissionFor(userId, ticket.id);
+    await placeOrder({ ticketId: ticket.id, admission }, signinCookie({ id: userId })).expect(201);
+
+    const again = await placeOrder({ ticketId: ticket.id, quantity: 3, admission }, signinCookie({ id: userId })).expect(403);
+
+    expect(again.body).toEqual({ errors: [{ message: 'Admission already used' }] });
+    expect(await Order.countDocuments()).toBe(1);
+    expect(await unitLedger.held(ticket.id)).toBe(1);
+  });
+
+  it('lets only one of several concurrent orders with the same admission through', async () => {
+    const userId = newId();
+    const ticket = await waitingRoomTicket();
+    const admission = admissionFor(userId, ticket.id);
+
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => placeOrder({ ticketId: ticket.id, admission }, signinCookie({ id: userId }))),
+    );
+
+    expect(results.map((res) => res.status).sort()).toEqual([201, 403, 403, 403, 403, 403]);
+    expect(await unitLedger.held(ticket.id)).toBe(1);
+  });
+
+  it('needs no admission for a listing without a waiting room', async () => {
+    const ticket = await createTicket({ quantity: 10 });
+    await placeOrder({ ticketId: ticket.id }).expect(201);
+  });
+});
+
+it('lets an admission refused for want of units place an order later', async () => {
+  const userId = newId();
+  const ticket = await createTicket({ quantity: 2, waitingRoom: { activeBuyers: 2 } });
+  const admission = signAdmissionToken({ admissionId: newId(), userId, ticketId: ticket.id, expiresAt: new Date(Date.now() + 60_000) });
+
+  const tooMany = await placeOrder({ ticketId: ticket.id, quantity: 3, admission }, signinCookie({ id: userId })).expect(400);
+  expect(tooMany.body).toEqual({ errors: [{ message: 'Not enough tickets' }] });
+  await placeOrder({ ticketId: ticket.id, quantity: 2, admission }, signinCookie({ id: userId })).expect(201);
 });

@@ -30,6 +30,8 @@ it("lists the caller's orders only, newest first, each with its ticket", async (
       expiresAt: second.order.expiresAt.toISOString(),
       version: 1,
       price: 20,
+      quantity: 1,
+      totalCents: 2000,
       ticket: { id: second.ticket.id, title: 'Concert', price: 20 },
     },
     expect.objectContaining({ id: first.order.id, status: OrderStatus.Created, ticket: expect.objectContaining({ id: first.ticket.id }) }),

@@ -25,6 +25,8 @@ it('shows the owner the order with its ticket', async () => {
     expiresAt: order.expiresAt.toISOString(),
     version: 0,
     price: ticket.price,
+    quantity: 1,
+    totalCents: 2000,
     ticket: { id: ticket.id, title: ticket.title, price: ticket.price },
   });
 });

@@ -1,8 +1,8 @@
 import { Listener, OrderCancelledEvent, retryOnConflict, Subjects } from '@ticketing/common';
-import { Ticket } from '../../models/ticket';
+import { holdOf, Ticket } from '../../models/ticket';
 import { ticketOutbox } from '../outbox';
 
-/** A cancelled order gives its ticket back for sale. */
+/** A cancelled order gives its units back for sale. */
 export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
   readonly subject = Subjects.OrderCancelled;
 
@@ -10,7 +10,7 @@ export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
     const ticket = await retryOnConflict(async () => {
       const ticket = await Ticket.findById(ticketId);
       if (!ticket) throw new Error(`order:cancelled ${orderId} names unknown ticket ${ticketId}`);
-      if (ticket.orderId === orderId) return Ticket.release(ticket);
+      if (holdOf(ticket, orderId)) return Ticket.release(ticket, orderId);
       // Already released, or its order:created is still to come and must then be ignored.
       if (ticket.cancelledOrderIds.includes(orderId)) return ticket;
       return Ticket.rememberCancelled(ticket, orderId);

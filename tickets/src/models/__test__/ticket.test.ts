@@ -15,7 +15,17 @@ it('stores a new ticket at version 0 with its ticket:created event', async () =>
     {
       id: expect.any(String),
       subject: Subjects.TicketCreated,
-      data: { id: ticket.id, version: 0, title: 'Concert', price: 20, userId: ticket.userId },
+      data: {
+        id: ticket.id,
+        version: 0,
+        title: 'Concert',
+        price: 20,
+        userId: ticket.userId,
+        quantity: 1,
+        available: 1,
+        onSaleAt: null,
+        waitingRoom: null,
+      },
     },
   ]);
 });
@@ -34,14 +44,14 @@ it('refuses to reserve for an order it has seen cancelled', async () => {
   const orderId = newId();
   await Ticket.rememberCancelled(ticket, orderId);
 
-  expect(await Ticket.reserve(ticket, orderId)).toBeNull();
+  expect(await Ticket.reserve(ticket, { orderId, quantity: 1 })).toBeNull();
   expect((await Ticket.findById(ticket.id))!.orderId).toBeUndefined();
 });
 
 it('does not note a cancellation once that order holds the ticket, so the caller releases it instead', async () => {
   const orderId = newId();
   const unreserved = await createTicket();
-  await Ticket.reserve(unreserved, orderId);
+  await Ticket.reserve(unreserved, { orderId, quantity: 1 });
 
   expect(await Ticket.rememberCancelled(unreserved, orderId)).toBeNull();
   expect((await Ticket.findById(unreserved.id))!.cancelledOrderIds).toEqual([]);
@@ -50,5 +60,16 @@ it('does not note a cancellation once that order holds the ticket, so the caller
 it('shows only the API fields as JSON', async () => {
   const orderId = newId();
   const ticket = await createReservedTicket(orderId);
-  expect(Object.keys(ticket.toJSON()).sort()).toEqual(['id', 'orderId', 'price', 'title', 'userId', 'version']);
+  expect(Object.keys(ticket.toJSON()).sort()).toEqual([
+    'available',
+    'id',
+    'onSaleAt',
+    'orderId',
+    'price',
+    'quantity',
+    'title',
+    'userId',
+    'version',
+    'waitingRoom',
+  ]);
 });

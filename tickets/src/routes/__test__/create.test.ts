@@ -24,7 +24,17 @@ it('creates the ticket for the signed-in user: 201, version 0, not reserved', as
   const userId = newId();
   const res = await createTicket({ title: '  Concert  ', price: 19.99 }, signinCookie({ id: userId })).expect(201);
 
-  expect(res.body).toEqual({ id: expect.any(String), title: 'Concert', price: 19.99, userId, version: 0 });
+  expect(res.body).toEqual({
+    id: expect.any(String),
+    title: 'Concert',
+    price: 19.99,
+    userId,
+    version: 0,
+    quantity: 1,
+    available: 1,
+    onSaleAt: null,
+    waitingRoom: null,
+  });
   const stored = await Ticket.findById((res.body as Api.Ticket).id);
   expect(stored).toMatchObject({ title: 'Concert', price: 19.99, userId, version: 0 });
   expect(stored!.orderId).toBeUndefined();
@@ -35,7 +45,9 @@ it('publishes ticket:created with what was stored', async () => {
   const res = await createTicket({ title: 'Concert', price: 20 }, signinCookie({ id: userId })).expect(201);
   const { id } = res.body as Api.Ticket;
 
-  expect(await published(Subjects.TicketCreated)).toEqual([{ id, version: 0, title: 'Concert', price: 20, userId }]);
+  expect(await published(Subjects.TicketCreated)).toEqual([
+    { id, version: 0, title: 'Concert', price: 20, userId, quantity: 1, available: 1, onSaleAt: null, waitingRoom: null },
+  ]);
   expect((await Ticket.findById(id))!.outbox).toHaveLength(0);
 });
 
@@ -77,4 +89,55 @@ it('ignores fields the client may not set', async () => {
   const ticket = res.body as Api.Ticket;
   expect(ticket.userId).not.toBe('someone-else');
   expect(ticket.orderId).toBeUndefined();
+});
+
+describe('listing fields', () => {
+  it('stores quantity, onSaleAt and waitingRoom, with every unit available, and publishes them', async () => {
+    const onSaleAt = '2027-03-01T18:00:00.000Z';
+    const res = await createTicket({ title: 'Festival', price: 45.5, quantity: 250, onSaleAt, waitingRoom: { activeBuyers: 20 } }).expect(
+      201,
+    );
+
+    const ticket = res.body as Api.Ticket;
+    expect(ticket).toMatchObject({ quantity: 250, available: 250, onSaleAt, waitingRoom: { activeBuyers: 20 } });
+    expect(await published(Subjects.TicketCreated)).toEqual([
+      expect.objectContaining({ id: ticket.id, quantity: 250, available: 250, onSaleAt, waitingRoom: { activeBuyers: 20 } }),
+    ]);
+  });
+
+  it('takes an onSaleAt with an offset as the same instant, and null as on sale now', async () => {
+    const offset = await createTicket({ title: 'A', price: 5, onSaleAt: '2027-03-01T19:00:00+01:00' }).expect(201);
+    expect((offset.body as Api.Ticket).onSaleAt).toBe('2027-03-01T18:00:00.000Z');
+    const none = await createTicket({ title: 'B', price: 5, onSaleAt: null, waitingRoom: null }).expect(201);
+    expect(none.body).toMatchObject({ onSaleAt: null, waitingRoom: null, quantity: 1 });
+  });
+
+  it.each([
+    ['quantity', 0],
+    ['quantity', 10_001],
+    ['quantity', 2.5],
+    ['quantity', '5'],
+    ['quantity', null],
+    ['onSaleAt', 'tomorrow'],
+    ['onSaleAt', '2027-03-01'],
+    ['onSaleAt', '2027-03-01T18:00:00'],
+    ['onSaleAt', '2027-13-45T18:00:00Z'],
+    ['onSaleAt', 1_800_000_000_000],
+    ['waitingRoom', { activeBuyers: 0 }],
+    ['waitingRoom', { activeBuyers: 10_001 }],
+    ['waitingRoom', { activeBuyers: '5' }],
+    ['waitingRoom', {}],
+    ['waitingRoom', { activeBuyers: 5, admitAll: true }],
+    ['waitingRoom', 5],
+    ['waitingRoom', [{ activeBuyers: 5 }]],
+  ])('refuses %s %j with 400 naming it, storing nothing', async (field, value) => {
+    const res = await createTicket({ title: 'Concert', price: 20, [field]: value }).expect(400);
+    expect((res.body as Api.ApiErrors).errors).toEqual([{ message: expect.any(String), field }]);
+    expect(await Ticket.countDocuments()).toBe(0);
+  });
+
+  it('takes the bounds: 1 and 10,000 units, 1 and 10,000 active buyers', async () => {
+    await createTicket({ title: 'A', price: 5, quantity: 1, waitingRoom: { activeBuyers: 1 } }).expect(201);
+    await createTicket({ title: 'B', price: 5, quantity: 10_000, waitingRoom: { activeBuyers: 10_000 } }).expect(201);
+  });
 });

@@ -1,9 +1,10 @@
 import request from 'supertest';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@ticketing/common';
 import type * as Api from '@ticketing/common/api';
-import { useServiceTest } from '@ticketing/common/testing';
+import { newId, useServiceTest } from '@ticketing/common/testing';
 import { app } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
+import { Ticket } from '../../models/ticket';
 import { createReservedTicket, createTicket } from '../../__test__/fixtures';
 
 useServiceTest(ticketOutbox);
@@ -36,6 +37,10 @@ it('lists available tickets only, newest first, to anyone', async () => {
     price: 20,
     userId: expect.any(String),
     version: 0,
+    quantity: 1,
+    available: 1,
+    onSaleAt: null,
+    waitingRoom: null,
   });
 });
 
@@ -79,4 +84,26 @@ it.each([
 ])('rejects a limit or cursor that is %s with 400 naming it', async (_case, query, field) => {
   const res = await list(query).expect(400);
   expect((res.body as Api.ApiErrors).errors).toEqual([{ message: expect.any(String), field }]);
+});
+
+it('lists a listing while it has units left, and not once they are all held', async () => {
+  const partly = await createTicket({ title: 'Partly held', quantity: 5 });
+  await Ticket.reserve(partly, { orderId: newId(), quantity: 4 });
+  const all = await createTicket({ title: 'All held', quantity: 3 });
+  await Ticket.reserve(all, { orderId: newId(), quantity: 3 });
+
+  const res = await list().expect(200);
+
+  expect(ticketsOf(res).map((ticket) => [ticket.title, ticket.available])).toEqual([['Partly held', 1]]);
+});
+
+it('lists a ticket stored before quantities by its orderId', async () => {
+  await Ticket.collection.insertMany([
+    { title: 'Old, free', price: 5, userId: newId(), version: 0, cancelledOrderIds: [], outbox: [] },
+    { title: 'Old, held', price: 5, userId: newId(), version: 1, orderId: newId(), cancelledOrderIds: [], outbox: [] },
+  ]);
+
+  const res = await list().expect(200);
+
+  expect(ticketsOf(res)).toEqual([expect.objectContaining({ title: 'Old, free', quantity: 1, available: 1, onSaleAt: null })]);
 });

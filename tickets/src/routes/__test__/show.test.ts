@@ -9,7 +9,17 @@ useServiceTest(ticketOutbox);
 it('shows a ticket to anyone', async () => {
   const ticket = await createTicket({ title: 'Concert', price: 12.5 });
   const res = await request(app).get(`/api/tickets/${ticket.id}`).expect(200);
-  expect(res.body).toEqual({ id: ticket.id, title: 'Concert', price: 12.5, userId: ticket.userId, version: 0 });
+  expect(res.body).toEqual({
+    id: ticket.id,
+    title: 'Concert',
+    price: 12.5,
+    userId: ticket.userId,
+    version: 0,
+    quantity: 1,
+    available: 1,
+    onSaleAt: null,
+    waitingRoom: null,
+  });
 });
 
 it('shows the order holding a reserved ticket', async () => {

@@ -26,7 +26,17 @@ it('lets the owner change title and price: 200, version bumped, ticket:updated p
 
   const res = await update(ticket.id, { title: 'Opera', price: 35.5 }, owner).expect(200);
 
-  const expected = { id: ticket.id, title: 'Opera', price: 35.5, userId: ticket.userId, version: 1 };
+  const expected = {
+    id: ticket.id,
+    title: 'Opera',
+    price: 35.5,
+    userId: ticket.userId,
+    version: 1,
+    quantity: 1,
+    available: 1,
+    onSaleAt: null,
+    waitingRoom: null,
+  };
   expect(res.body).toEqual(expected);
   expect(await Ticket.findById(ticket.id)).toMatchObject({ title: 'Opera', price: 35.5, version: 1 });
   expect(await published(Subjects.TicketUpdated)).toEqual([expected]);
@@ -92,4 +102,59 @@ it('applies simultaneous edits one after another, each with its own version and 
   expect(events.map((event) => event.version)).toEqual([1, 2, 3, 4, 5]);
   // Each event describes the edit that made its version.
   for (const event of events) expect(event.price).toBe(Number(event.title.replace('Edit ', '')));
+});
+
+describe('a listing with a quantity', () => {
+  const ownedListing = async (quantity: number) => {
+    const userId = newId();
+    const ticket = await createTicket({ title: 'Festival', price: 20, quantity, userId });
+    await discardPublished();
+    return { ticket, owner: signinCookie({ id: userId }) };
+  };
+  const holdUnits = async (ticket: Awaited<ReturnType<typeof createTicket>>, quantity: number) => {
+    const held = await Ticket.reserve(ticket, { orderId: newId(), quantity });
+    if (!held) throw new Error('could not hold the test units');
+    await discardPublished();
+    return held;
+  };
+
+  it('changes quantity and the other listing fields while nothing is held, keeping what the body leaves out', async () => {
+    const { ticket, owner } = await ownedListing(10);
+
+    const res = await update(ticket.id, { title: 'Festival', price: 25, quantity: 40, onSaleAt: '2027-01-01T10:00:00Z' }, owner).expect(
+      200,
+    );
+    expect(res.body).toMatchObject({ price: 25, quantity: 40, available: 40, onSaleAt: '2027-01-01T10:00:00.000Z', waitingRoom: null });
+
+    const kept = await update(ticket.id, { title: 'Renamed', price: 25 }, owner).expect(200);
+    expect(kept.body).toMatchObject({ title: 'Renamed', quantity: 40, onSaleAt: '2027-01-01T10:00:00.000Z' });
+    expect(await published(Subjects.TicketUpdated)).toEqual([
+      expect.objectContaining({ version: 1, quantity: 40, available: 40 }),
+      expect.objectContaining({ version: 2, title: 'Renamed', quantity: 40, available: 40 }),
+    ]);
+  });
+
+  it('refuses to change the price or quantity while units are held, with 400, changing nothing', async () => {
+    const { ticket, owner } = await ownedListing(10);
+    await holdUnits(ticket, 3);
+
+    for (const body of [
+      { title: 'Festival', price: 25 },
+      { title: 'Festival', price: 20, quantity: 12 },
+    ]) {
+      const res = await update(ticket.id, body, owner).expect(400);
+      expect(res.body).toEqual({ errors: [{ message: 'Cannot change the price or quantity of a listing with units reserved or sold' }] });
+    }
+    expect(await Ticket.findById(ticket.id)).toMatchObject({ price: 20, quantity: 10, available: 7, version: 1 });
+    expect(await published(Subjects.TicketUpdated)).toEqual([]);
+  });
+
+  it('still lets the seller retitle it or set a waiting room while units are held', async () => {
+    const { ticket, owner } = await ownedListing(10);
+    await holdUnits(ticket, 3);
+
+    const res = await update(ticket.id, { title: 'Festival, day 2', price: 20, waitingRoom: { activeBuyers: 5 } }, owner).expect(200);
+
+    expect(res.body).toMatchObject({ title: 'Festival, day 2', quantity: 10, available: 7, waitingRoom: { activeBuyers: 5 } });
+  });
 });

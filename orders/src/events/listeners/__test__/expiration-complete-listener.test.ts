@@ -1,7 +1,8 @@
 import { OrderStatus, Subjects } from '@ticketing/common';
 import { newId, useServiceTest } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
-import { createOrder } from '../../../__test__/fixtures';
+import { unitLedger } from '../../../services/unit-ledger';
+import { createOrder, createTicket } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
 import { ExpirationCompleteListener } from '../expiration-complete-listener';
 
@@ -21,8 +22,28 @@ it('cancels an unpaid order, releasing its ticket, and acks', async () => {
   expect(await bus.deliver(Subjects.ExpirationComplete, { orderId: order.id })).toBe('acked');
 
   expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
-  const next = Order.build({ userId: newId(), ticket, expiresAt: new Date(Date.now() + 60_000) });
-  await expect(next.save()).resolves.toBeDefined();
+  expect(await unitLedger.held(ticket.id)).toBe(0);
+});
+
+it('gives all the units of a multi-unit order back', async () => {
+  const ticket = await createTicket({ quantity: 10 });
+  const { order } = await createOrder({ ticket, quantity: 4 });
+  await createOrder({ ticket, quantity: 1 });
+
+  await listener.onMessage({ orderId: order.id });
+
+  expect(await unitLedger.held(ticket.id)).toBe(1);
+  await listener.onMessage({ orderId: order.id });
+  expect(await unitLedger.held(ticket.id)).toBe(1);
+});
+
+it('keeps the units of a paid order', async () => {
+  const ticket = await createTicket({ quantity: 10 });
+  const { order } = await createOrder({ ticket, quantity: 3, status: OrderStatus.Complete });
+
+  await listener.onMessage({ orderId: order.id });
+
+  expect(await unitLedger.held(ticket.id)).toBe(3);
 });
 
 it('publishes order:cancelled at the new version', async () => {

@@ -1,7 +1,8 @@
 import { OutOfOrderEventError, Subjects } from '@ticketing/common';
 import { newId, ticketUpdatedData, useServiceTest } from '@ticketing/common/testing';
 import { Ticket } from '../../../models/ticket';
-import { createTicket } from '../../../__test__/fixtures';
+import { unitLedger } from '../../../services/unit-ledger';
+import { createOrder, createTicket } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
 import { TicketUpdatedListener } from '../ticket-updated-listener';
 
@@ -46,4 +47,29 @@ it('leaves an update for a ticket it has not seen created unacked', async () => 
   const id = newId();
   await expect(listener.onMessage(ticketUpdated(id, 1))).rejects.toBeInstanceOf(OutOfOrderEventError);
   expect(await Ticket.countDocuments()).toBe(0);
+});
+
+it("applies the listing fields, and leaves the units held, which are the stock ledger's, as they are", async () => {
+  const ticket = await createTicket({ quantity: 10 });
+  await createOrder({ ticket, quantity: 4 });
+
+  await listener.onMessage(
+    ticketUpdatedData({
+      id: ticket.id,
+      version: 1,
+      title: 'Renamed',
+      price: 20,
+      quantity: 10,
+      available: 6,
+      waitingRoom: { activeBuyers: 5 },
+    }),
+  );
+
+  expect(await Ticket.findById(ticket.id).lean()).toMatchObject({
+    title: 'Renamed',
+    quantity: 10,
+    waitingRoom: { activeBuyers: 5 },
+    onSaleAt: null,
+  });
+  expect(await unitLedger.held(ticket.id)).toBe(4);
 });

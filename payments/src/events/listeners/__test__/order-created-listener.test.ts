@@ -19,9 +19,16 @@ it('keeps the order with its owner, seller, price, status and version', async ()
     userId: data.userId,
     sellerId: data.ticket.sellerId,
     price: 19.99,
+    totalCents: 1999,
     status: OrderStatus.Created,
     expiresAt: new Date(data.expiresAt),
   });
+});
+
+it('keeps the total of a multi-unit order, which is what is charged', async () => {
+  const data = orderCreatedData({ quantity: 3, totalCents: 5997, ticket: { price: 19.99 } });
+  await listener.onMessage(data);
+  expect(await Order.findById(data.id).lean()).toMatchObject({ price: 19.99, totalCents: 5997 });
 });
 
 it('treats a redelivered order:created as a harmless duplicate', async () => {

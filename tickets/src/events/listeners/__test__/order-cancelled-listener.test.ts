@@ -33,7 +33,17 @@ it('publishes ticket:updated without an order id, at the new version', async () 
   await listener.onMessage(data);
 
   expect(await published(Subjects.TicketUpdated)).toEqual([
-    { id: ticket.id, version: 2, title: ticket.title, price: ticket.price, userId: ticket.userId },
+    {
+      id: ticket.id,
+      version: 2,
+      title: ticket.title,
+      price: ticket.price,
+      userId: ticket.userId,
+      quantity: 1,
+      available: 1,
+      onSaleAt: null,
+      waitingRoom: null,
+    },
   ]);
 });
 
@@ -69,4 +79,19 @@ it('acks without touching a ticket that another order holds', async () => {
 it('leaves an order:cancelled for an unknown ticket unacked', async () => {
   await createTicket();
   await expect(listener.onMessage(orderCancelled(newId(), newId()))).rejects.toThrow(/unknown ticket/);
+});
+
+it("gives a multi-unit order's units back, once, and leaves the others' held", async () => {
+  const ticket = await Ticket.build({ title: 'Festival', price: 20, userId: newId(), quantity: 10 }).save();
+  const first = { orderId: newId(), quantity: 3 };
+  const second = { orderId: newId(), quantity: 2 };
+  const held = await Ticket.reserve((await Ticket.reserve(ticket, first))!, second);
+  expect(held).toMatchObject({ available: 5 });
+  await discardPublished();
+
+  await listener.onMessage(orderCancelledData({ id: first.orderId, ticket: { id: ticket.id } }));
+  await listener.onMessage(orderCancelledData({ id: first.orderId, ticket: { id: ticket.id } }));
+
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ available: 8, version: 3, holds: [second] });
+  expect(await published(Subjects.TicketUpdated)).toEqual([expect.objectContaining({ version: 3, available: 8, quantity: 10 })]);
 });

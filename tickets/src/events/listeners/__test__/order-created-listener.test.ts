@@ -31,7 +31,18 @@ it('publishes ticket:updated with the order id and the new version', async () =>
   await listener.onMessage(data);
 
   expect(await published(Subjects.TicketUpdated)).toEqual([
-    { id: ticket.id, version: 1, title: ticket.title, price: ticket.price, userId: ticket.userId, orderId: data.id },
+    {
+      id: ticket.id,
+      version: 1,
+      title: ticket.title,
+      price: ticket.price,
+      userId: ticket.userId,
+      orderId: data.id,
+      quantity: 1,
+      available: 0,
+      onSaleAt: null,
+      waitingRoom: null,
+    },
   ]);
 });
 
@@ -91,4 +102,64 @@ it('rejects an order priced from an older version of the ticket, once, and acks'
   expect((await Ticket.findById(ticket.id))!.orderId).toBeUndefined();
   expect(await published(Subjects.ReservationRejected)).toEqual([{ orderId: stale.id, ticket: { id: ticket.id, price: 20 } }]);
   expect(await published(Subjects.TicketUpdated)).toEqual([]);
+});
+
+describe('a listing with a quantity', () => {
+  const listing = async (quantity: number) => {
+    const ticket = await createTicket({ quantity });
+    await discardPublished();
+    return ticket;
+  };
+  const orderOf = (ticket: TicketDoc, quantity: number, version = ticket.version) =>
+    orderCreatedData({ quantity, totalCents: quantity * 2000, ticket: { id: ticket.id, price: ticket.price, version } });
+
+  it('counts the units held and publishes what is left, naming no single holder', async () => {
+    const ticket = await listing(10);
+    const order = orderOf(ticket, 3);
+
+    expect(await bus.deliver(Subjects.OrderCreated, order)).toBe('acked');
+
+    const stored = await Ticket.findById(ticket.id);
+    expect(stored).toMatchObject({ available: 7, version: 1, holds: [{ orderId: order.id, quantity: 3 }] });
+    expect(stored!.orderId).toBeUndefined();
+    const [updated] = await published(Subjects.TicketUpdated);
+    expect(updated).toMatchObject({ version: 1, quantity: 10, available: 7 });
+    expect(updated).not.toHaveProperty('orderId');
+  });
+
+  it('counts a redelivered order once', async () => {
+    const ticket = await listing(10);
+    const order = orderOf(ticket, 4);
+    await listener.onMessage(order);
+    await listener.onMessage(order);
+    expect(await Ticket.findById(ticket.id)).toMatchObject({ available: 6, version: 1 });
+  });
+
+  it('reads an order:created without quantity as one unit', async () => {
+    const ticket = await listing(10);
+    await listener.onMessage(orderCreatedData({ ticket: { id: ticket.id, price: ticket.price } }));
+    expect(await Ticket.findById(ticket.id)).toMatchObject({ available: 9 });
+  });
+
+  it('leaves an order that does not fit unacked while its units may still be on their way back', async () => {
+    const ticket = await listing(4);
+    await listener.onMessage(orderOf(ticket, 3));
+    const next = orderOf(ticket, 2, 0);
+
+    await expect(listener.onMessage(next)).rejects.toThrow(/still held/);
+    expect(await Ticket.findById(ticket.id)).toMatchObject({ available: 1, version: 1 });
+  });
+
+  it('rejects an order placed before the seller took units off sale, once, and acks', async () => {
+    const ticket = await listing(10);
+    const reduced = await Ticket.edit(ticket, { quantity: 2 });
+    await discardPublished();
+    const stale = orderOf(ticket, 4, 0);
+
+    expect(await bus.deliver(Subjects.OrderCreated, stale)).toBe('acked');
+    expect(await bus.deliver(Subjects.OrderCreated, stale, { deliveries: 2 })).toBe('acked');
+
+    expect(await published(Subjects.ReservationRejected)).toEqual([{ orderId: stale.id, ticket: { id: ticket.id, price: 20 } }]);
+    expect(await Ticket.findById(ticket.id)).toMatchObject({ available: 2, version: reduced!.version });
+  });
 });

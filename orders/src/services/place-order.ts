@@ -1,0 +1,59 @@
+import { BadRequestError, ForbiddenError, isDuplicateKey } from '@ticketing/common';
+import { expiresAtFromNow } from '../expiration-window';
+import { AdmissionUse } from '../models/admission-use';
+import { Order, OrderDoc } from '../models/order';
+import type { TicketDoc } from '../models/ticket';
+import { unitLedger } from './unit-ledger';
+
+export interface OrderRequest {
+  userId: string;
+  ticket: TicketDoc;
+  quantity: number;
+  /** The admission checked for a waiting-room listing. */
+  admissionId?: string;
+}
+
+/** Why the ledger had no room: the one-unit listing's message predates quantities. */
+const refusal = (ticket: TicketDoc, available: number) => {
+  if (ticket.quantity === 1) return 'Ticket is already reserved';
+  return available === 0 ? 'Sold out' : 'Not enough tickets';
+};
+
+/** Marks the admission used by this order; a second order with it is refused before it holds anything. */
+const useAdmission = async (admissionId: string, order: OrderDoc) => {
+  try {
+    await AdmissionUse.create({ _id: admissionId, orderId: order.id });
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new ForbiddenError('Admission already used');
+    throw err;
+  }
+};
+
+/** The order was not placed: its admission may place another. */
+const giveAdmissionBack = async (admissionId: string | undefined, order: OrderDoc) => {
+  if (admissionId) await AdmissionUse.deleteOne({ _id: admissionId, orderId: order.id });
+};
+
+/**
+ * Uses the admission (if the listing has a waiting room), holds the units in the stock ledger (the one
+ * atomic step that decides), then stores the order with its order:created event. What a refused or failed
+ * order took is given back at once; a crash between the writes leaves a hold without an order, which the
+ * HoldRepairer gives back (and an admission used by no order, which lapses with its token).
+ */
+export const placeOrder = async ({ userId, ticket, quantity, admissionId }: OrderRequest) => {
+  const order = Order.build({ userId, ticket, quantity, admissionId, expiresAt: expiresAtFromNow() });
+  if (admissionId) await useAdmission(admissionId, order);
+  const hold = await unitLedger.hold(ticket.id, order.id, quantity, ticket.quantity);
+  if (!hold.held) {
+    await giveAdmissionBack(admissionId, order);
+    throw new BadRequestError(refusal(ticket, hold.available));
+  }
+  try {
+    await order.save();
+  } catch (err) {
+    await unitLedger.release(ticket.id, order.id, quantity);
+    await giveAdmissionBack(admissionId, order);
+    throw err;
+  }
+  return order;
+};

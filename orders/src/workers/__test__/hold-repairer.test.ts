@@ -1,0 +1,106 @@
+import { Types } from 'mongoose';
+import { OrderStatus } from '@ticketing/common';
+import { newId, useServiceTest } from '@ticketing/common/testing';
+import { orderOutbox } from '../../events/outbox';
+import { Order } from '../../models/order';
+import { StockEntry } from '../../models/stock-entry';
+import { releaseUnits } from '../../services/release-units';
+import { unitLedger } from '../../services/unit-ledger';
+import { createOrder, createTicket } from '../../__test__/fixtures';
+import { HoldRepairer } from '../hold-repairer';
+
+useServiceTest(orderOutbox);
+
+const GRACE_MS = 60_000;
+
+/** Makes every hold of the ticket look `ago` ms old. */
+const ageHolds = (ticketId: string, ago: number) =>
+  StockEntry.updateMany({ ticketId, kind: 'hold' }, { $set: { createdAt: new Date(Date.now() - ago) } });
+
+beforeEach(() => jest.spyOn(console, 'log').mockImplementation(() => {}));
+afterEach(() => jest.restoreAllMocks());
+
+it('gives back the units of a hold whose order was never stored (a crash between the writes), once past the grace', async () => {
+  const ticket = await createTicket({ quantity: 10 });
+  await unitLedger.hold(ticket.id, newId(), 3, 10);
+  await createOrder({ ticket, quantity: 2 });
+  await ageHolds(ticket.id, GRACE_MS + 5_000);
+
+  expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(1);
+
+  expect(await unitLedger.held(ticket.id)).toBe(2);
+  expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(0);
+  expect(await unitLedger.held(ticket.id)).toBe(2);
+});
+
+it('leaves a hold within the grace alone: its order may still be on its way', async () => {
+  const ticket = await createTicket({ quantity: 10 });
+  await unitLedger.hold(ticket.id, newId(), 3, 10);
+  await ageHolds(ticket.id, GRACE_MS - 10_000);
+
+  expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(0);
+
+  expect(await unitLedger.held(ticket.id)).toBe(3);
+});
+
+it('gives back the units of a cancelled order that still holds them (a crash after the cancel)', async () => {
+  const ticket = await createTicket({ quantity: 10 });
+  const { order } = await createOrder({ ticket, quantity: 4 });
+  const cancelled = await Order.cancel(order);
+  expect(cancelled!.holding).toBe(true);
+
+  expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(1);
+
+  expect(await unitLedger.held(ticket.id)).toBe(0);
+  expect((await Order.findById(order.id))!.holding).toBeUndefined();
+});
+
+it('leaves the units of active and paid orders held', async () => {
+  const ticket = await createTicket({ quantity: 10 });
+  await createOrder({ ticket, quantity: 2 });
+  await createOrder({ ticket, quantity: 3, status: OrderStatus.Complete });
+  await ageHolds(ticket.id, GRACE_MS + 5_000);
+
+  expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(0);
+
+  expect(await unitLedger.held(ticket.id)).toBe(5);
+});
+
+describe('orders stored before the stock ledger', () => {
+  /** An order as the service stored it before quantities: a unique lock, no quantity, no holding flag. */
+  const legacyOrder = async (ticketId: string, status: OrderStatus) => {
+    const _id = new Types.ObjectId();
+    await Order.collection.insertOne({
+      _id,
+      userId: newId(),
+      status,
+      expiresAt: new Date(Date.now() + 60_000),
+      version: status === OrderStatus.Created ? 0 : 1,
+      price: 20,
+      ticket: new Types.ObjectId(ticketId),
+      lock: status === OrderStatus.Cancelled ? `released:${String(_id)}` : `ticket:${ticketId}`,
+      outbox: [],
+    });
+    return String(_id);
+  };
+
+  it('hold their unit in the ledger once the service starts, so that their ticket is not sold twice', async () => {
+    const active = await createTicket();
+    const paid = await createTicket();
+    const freed = await createTicket();
+    const activeOrder = await legacyOrder(active.id, OrderStatus.Created);
+    await legacyOrder(paid.id, OrderStatus.Complete);
+    await legacyOrder(freed.id, OrderStatus.Cancelled);
+    const repairer = new HoldRepairer({ graceMs: GRACE_MS });
+
+    expect(await repairer.adoptLegacyOrders()).toBe(2);
+    expect(await repairer.adoptLegacyOrders()).toBe(0);
+
+    expect([await unitLedger.held(active.id), await unitLedger.held(paid.id), await unitLedger.held(freed.id)]).toEqual([1, 1, 0]);
+    const adopted = await Order.findById(activeOrder);
+    expect(adopted).toMatchObject({ quantity: 1, totalCents: 2000, holding: true });
+    const cancelled = await Order.cancel(adopted!);
+    await releaseUnits(cancelled!);
+    expect(await unitLedger.held(active.id)).toBe(0);
+  });
+});

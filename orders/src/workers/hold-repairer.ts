@@ -1,0 +1,120 @@
+import type { Connection, Model } from 'mongoose';
+import { OrderStatus } from '@ticketing/common';
+import { Order, OrderFields } from '../models/order';
+import { Ticket } from '../models/ticket';
+import { StockEntry, StockEntryFields } from '../models/stock-entry';
+import { releaseUnits } from '../services/release-units';
+import { unitLedger } from '../services/unit-ledger';
+
+export interface HoldRepairerOptions {
+  /** How often to look for units held by no order. */
+  intervalMs?: number;
+  /** How old a hold must be before a missing order means a crash rather than an insert still on its way. */
+  graceMs?: number;
+  /** Holds and orders looked at per pass at most; the rest wait for the next one. */
+  batch?: number;
+}
+
+/**
+ * The repair for a crash between the stock ledger's write and the order's: every `intervalMs` it gives
+ * back the units of holds whose order was never stored (older than `graceMs`) and of cancelled orders
+ * that still hold theirs. Both releases are idempotent, so it may race the paths it repairs.
+ */
+export class HoldRepairer {
+  private timer?: NodeJS.Timeout;
+  private repairing?: Promise<number>;
+  private readonly intervalMs: number;
+  private readonly graceMs: number;
+  private readonly batch: number;
+  /** Its scans run off the request path when the service gives it a connection of its own. */
+  private orders: Model<OrderFields> = Order;
+  private entries: Model<StockEntryFields> = StockEntry;
+
+  constructor({ intervalMs = 60_000, graceMs = 60_000, batch = 500 }: HoldRepairerOptions = {}) {
+    this.intervalMs = intervalMs;
+    this.graceMs = graceMs;
+    this.batch = batch;
+  }
+
+  /** Adopts the orders stored before the ledger first, so that no order is taken before they hold their units. */
+  async start({ sweepConnection }: { sweepConnection?: Connection } = {}): Promise<void> {
+    if (sweepConnection) {
+      this.orders = sweepConnection.model<OrderFields>(Order.modelName, Order.schema, Order.collection.collectionName);
+      this.entries = sweepConnection.model<StockEntryFields>(StockEntry.modelName, StockEntry.schema, StockEntry.collection.collectionName);
+    }
+    await this.adoptLegacyOrders();
+    this.timer ??= setInterval(() => void this.repair(), this.intervalMs).unref();
+  }
+
+  /**
+   * Orders stored before the stock ledger (no `quantity` field) held their one-unit ticket with a unique
+   * lock the ledger replaced: hold that unit in the ledger for each one still active or paid (idempotent per
+   * order), and mark it as the ledger's. One that was cancelled meanwhile is then released by the repair pass.
+   */
+  async adoptLegacyOrders(): Promise<number> {
+    const legacy = await this.orders
+      .find({ quantity: { $exists: false }, status: { $ne: OrderStatus.Cancelled } })
+      .select('_id ticket')
+      .lean();
+    let adopted = 0;
+    for (const { _id, ticket } of legacy) {
+      const capacity = (await Ticket.findById(ticket).select('quantity').lean())?.quantity ?? 1;
+      const hold = await unitLedger.hold(String(ticket), String(_id), 1, capacity);
+      if (!hold.held) console.error(`[orders] order ${String(_id)} from before the stock ledger found its ticket's units taken`);
+      await Order.updateOne({ _id }, { $set: { quantity: 1, holding: true } });
+      adopted += 1;
+    }
+    if (adopted > 0) console.log(`[orders] ${adopted} order(s) from before the stock ledger now hold their units in it`);
+    return adopted;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.repairing;
+  }
+
+  /** One pass; resolves to how many orders' units it gave back. One pass at a time. */
+  repair(): Promise<number> {
+    this.repairing ??= this.releaseLost()
+      .catch((err: Error) => {
+        console.error(`[orders] repair of held units failed: ${err.message}`);
+        return 0;
+      })
+      .finally(() => (this.repairing = undefined));
+    return this.repairing;
+  }
+
+  private async releaseLost(): Promise<number> {
+    const released = (await this.releaseOrphanHolds()) + (await this.releaseCancelledOrders());
+    if (released > 0) console.log(`[orders] gave back the units of ${released} order(s) a crash left holding`);
+    return released;
+  }
+
+  private async releaseOrphanHolds(): Promise<number> {
+    const unchecked = await this.entries
+      .find({ kind: 'hold', checked: { $ne: true }, createdAt: { $lt: new Date(Date.now() - this.graceMs) } })
+      .select('_id ticketId orderId change')
+      .limit(this.batch)
+      .lean();
+    let released = 0;
+    for (const { _id, ticketId, orderId, change } of unchecked) {
+      // A stored order gives its units back itself when it is cancelled (or below, if a crash got in the way).
+      if (!(await Order.exists({ _id: orderId }))) {
+        await unitLedger.release(ticketId, orderId, change);
+        released += 1;
+      }
+      await StockEntry.updateOne({ _id }, { $set: { checked: true } });
+    }
+    return released;
+  }
+
+  private async releaseCancelledOrders(): Promise<number> {
+    const holding = await this.orders.find({ status: OrderStatus.Cancelled, holding: true }).select('_id').limit(this.batch).lean();
+    for (const { _id } of holding) {
+      const order = await Order.findById(_id);
+      if (order) await releaseUnits(order);
+    }
+    return holding.length;
+  }
+}
