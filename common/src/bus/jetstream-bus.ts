@@ -124,6 +124,8 @@ interface Running {
 export class JetStreamBus implements EventBus {
   private closing = false;
   private readonly js: JetStreamClient;
+  /** Called each time the connection comes back, for what the server may have lost meanwhile. */
+  private readonly onReconnect = new Set<() => void>();
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -133,6 +135,13 @@ export class JetStreamBus implements EventBus {
     private readonly log: (message: string) => void,
   ) {
     this.js = jetstream(nc);
+    void this.followReconnects();
+  }
+
+  private async followReconnects(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'reconnect') this.onReconnect.forEach((callback) => callback());
+    }
   }
 
   static async connect({
@@ -161,14 +170,18 @@ export class JetStreamBus implements EventBus {
     }
   }
 
-  /** Creates the stream, or brings an existing one to this code's subjects and limits. */
+  /**
+   * Creates the stream, or brings an existing one to this code's subjects and limits; its replicas
+   * stay as an operator set them (a cluster of three servers keeps three copies).
+   */
   private static async ensureStream(jsm: JetStreamManager): Promise<void> {
     const config = streamConfig();
     try {
       await jsm.streams.add(config);
     } catch (err) {
       if (apiCode(err) !== STREAM_NAME_IN_USE) throw err;
-      await jsm.streams.update(STREAM_NAME, config);
+      const { config: current } = await jsm.streams.info(STREAM_NAME);
+      await jsm.streams.update(STREAM_NAME, { ...config, num_replicas: current.num_replicas });
     }
   }
 
@@ -279,21 +292,38 @@ export class JetStreamBus implements EventBus {
     }
   }
 
+  /**
+   * An ordered consumer from the next message on, or after the last one seen. Its consumer is
+   * ephemeral, so a restarted server has forgotten it: it is made again on each reconnection.
+   */
   watch(subjects: Subjects[], onEvent: (subject: Subjects, data: unknown) => void): Subscription {
     const running: Running = { closed: false };
+    let lastSequence = 0;
+    const restart = () => running.messages?.stop();
+    this.onReconnect.add(restart);
     running.loop = (async () => {
-      try {
-        const consumer = await this.js.consumers.get(STREAM_NAME, { filter_subjects: subjects, deliver_policy: DeliverPolicy.New });
-        running.messages = await consumer.consume();
-        if (running.closed) await running.messages.close();
-        for await (const msg of running.messages) onEvent(msg.subject as Subjects, msg.json());
-      } catch (err) {
-        if (!running.closed && !this.closing) this.log(`[bus] watching ${subjects.join(', ')} failed: ${(err as Error).message}`);
+      while (!running.closed && !this.closing) {
+        try {
+          const start = lastSequence
+            ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSequence + 1 }
+            : { deliver_policy: DeliverPolicy.New };
+          const consumer = await this.js.consumers.get(STREAM_NAME, { filter_subjects: subjects, ...start });
+          running.messages = await consumer.consume();
+          if (running.closed) await running.messages.close();
+          for await (const msg of running.messages) {
+            lastSequence = msg.seq;
+            onEvent(msg.subject as Subjects, msg.json());
+          }
+        } catch (err) {
+          if (!running.closed && !this.closing) this.log(`[bus] watching ${subjects.join(', ')} failed: ${(err as Error).message}`);
+        }
+        if (!running.closed && !this.closing) await sleep(RESUBSCRIBE_DELAY_MS);
       }
     })();
     return {
       close: async () => {
         running.closed = true;
+        this.onReconnect.delete(restart);
         await running.messages?.close();
         await running.loop;
       },

@@ -1,61 +1,13 @@
-import { ChildProcess, spawn } from 'child_process';
 import crypto from 'crypto';
-import fs from 'fs';
 import net from 'net';
-import os from 'os';
-import path from 'path';
-import { EventBus, EventBusKind, Listener, MessageInfo, Publisher, Subjects, TicketCreatedEvent } from '../..';
-import { freePort, waitUntil } from '../../testing';
-import { JetStreamBus } from '../jetstream-bus';
-import { NatsStreamingBus } from '../nats-streaming-bus';
+import { EventBus, Listener, MessageInfo, Publisher, Subjects, TicketCreatedEvent } from '../..';
+import { waitUntil } from '../../testing';
+import { ownBroker, transports } from './transports';
 
 // The same behaviour, exchanged through real servers, on each transport: nats-streaming-server (NATS_URL)
 // and nats-server with JetStream (JETSTREAM_URL), which jest's global setup started.
 // Every listener receives the whole channel (deliver-all), so each test tells its own messages
 // apart by a title prefix of its own, and passes run alone or after the others.
-
-interface ConnectOptions {
-  url?: string;
-  clientName?: string;
-  publishAckTimeoutMs?: number;
-}
-
-interface Transport {
-  kind: EventBusKind;
-  url(): string;
-  connect(options?: ConnectOptions): Promise<EventBus>;
-  /** Whether a second message with the same msgId is dropped. */
-  dedupes: boolean;
-  /** The server binary and its arguments, to run one of the test's own (restarts). */
-  server: { binary: string; args(port: number, dir: string): string[] };
-}
-
-const toolsBin = process.env.TICKETING_TOOLS_BIN ?? path.resolve(__dirname, '../../../../.tools/bin');
-
-const transports: Transport[] = [
-  {
-    kind: 'nats-streaming',
-    url: () => process.env.NATS_URL!,
-    connect: ({ url = process.env.NATS_URL!, clientName = 'common-test', publishAckTimeoutMs } = {}) =>
-      NatsStreamingBus.connect({ clusterId: process.env.NATS_CLUSTER_ID!, url, clientName, publishAckTimeoutMs, log: () => {} }),
-    dedupes: false,
-    server: {
-      binary: 'nats-streaming-server',
-      args: (port, dir) => [
-        ...['-a', '127.0.0.1', '-p', String(port), '-cid', process.env.NATS_CLUSTER_ID!],
-        ...['-store', 'file', '-dir', dir, '-hbi', '2s', '-hbt', '2s', '-hbf', '3'],
-      ],
-    },
-  },
-  {
-    kind: 'jetstream',
-    url: () => process.env.JETSTREAM_URL!,
-    connect: ({ url = process.env.JETSTREAM_URL!, clientName = 'common-test', publishAckTimeoutMs } = {}) =>
-      JetStreamBus.connect({ url, clientName, publishAckTimeoutMs, log: () => {} }),
-    dedupes: true,
-    server: { binary: 'nats-server', args: (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir] },
-  },
-];
 
 class TicketCreatedPublisher extends Publisher<TicketCreatedEvent> {
   readonly subject = Subjects.TicketCreated;
@@ -135,45 +87,6 @@ const probeUntilReceived = async (publisher: TicketCreatedPublisher, prefix: str
     await publisher.publish(ticket(`${prefix}-probe-${i}`));
     await new Promise((r) => setTimeout(r, 50));
   }
-};
-
-/** A broker of the test's own, on a free port with a file store, that the test can restart. */
-const ownBroker = async (transport: Transport) => {
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ticketing-bus-test-${transport.kind}-`));
-  const binary = path.join(toolsBin, transport.server.binary);
-  let child: ChildProcess;
-  const listening = () =>
-    new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-  const start = async () => {
-    child = spawn(binary, transport.server.args(port, dir), { stdio: 'ignore' });
-    await waitUntil(listening, 20_000, `${transport.server.binary} to listen`);
-  };
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  await start();
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    restart: async () => {
-      await stop();
-      await start();
-    },
-    stop: async () => {
-      await stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
 };
 
 /** Publishes until the server takes it: what the outbox relay does while the server is away. */
@@ -402,7 +315,7 @@ describe.each(transports)('on $kind', (transport) => {
     expect(listener.titles().filter((title) => !title.includes('probe'))).toEqual([`${prefix}-recent`]);
   }, 30_000);
 
-  it('reconnects after the server restarts: the durable queue group gets what was published after the restart', async () => {
+  it('reconnects after the server restarts: the durable queue group and a watcher get what was published after the restart', async () => {
     const broker = await ownBroker(transport);
     try {
       const bus = await transport.connect({ url: broker.url, clientName: 'restart' });
@@ -411,6 +324,16 @@ describe.each(transports)('on $kind', (transport) => {
       const listener = new RecordingTicketListener(bus, prefix);
       listener.listen(unique('group'));
       const publisher = new TicketCreatedPublisher(bus);
+      const watched: string[] = [];
+      // As `npm start -- --events` watches: every subject, on a connection of its own.
+      const watcher = await transport.connect({ url: broker.url, clientName: 'watcher' });
+      buses.push(watcher);
+      watcher.watch(Object.values(Subjects), (_subject, data) => watched.push((data as TicketCreatedEvent['data']).title));
+      // A watcher starts at the next message, once it is set up: probe until it sees one.
+      for (let i = 0; i < 100 && watched.length === 0; i++) {
+        await publisher.publish(ticket(`${prefix}-probe-${i}`));
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await publisher.publish(ticket(`${prefix}-before`));
       await waitFor(() => listener.titles().includes(`${prefix}-before`), 'the message before the restart');
 
@@ -418,6 +341,7 @@ describe.each(transports)('on $kind', (transport) => {
       await publishUntilStored(publisher, ticket(`${prefix}-after`));
 
       await waitUntil(() => listener.titles().includes(`${prefix}-after`), 30_000, 'the message after the restart');
+      await waitUntil(() => watched.includes(`${prefix}-after`), 30_000, 'the watcher to see the message after the restart');
       expect(listener.titles().filter((title) => title === `${prefix}-before`)).toHaveLength(1);
     } finally {
       await Promise.all(buses.map((bus) => bus.close()));

@@ -349,6 +349,14 @@ it('no lost event: the event broker (nats-streaming-server, or nats-server with 
   );
   expect(statuses.slice(0, 6).every((status) => status === 'complete')).toBe(true);
   expect(statuses.slice(6).every((status) => status === 'cancelled')).toBe(true);
+  // The event log (`npm start -- --events`) kept watching through the restart: it saw every outcome, all of them later.
+  const outcomeSeen = (orderId: string) =>
+    events.some(
+      (e) =>
+        (e.subject === Subjects.PaymentCreated && e.data.orderId === orderId) ||
+        (e.subject === Subjects.OrderCancelled && e.data.id === orderId),
+    );
+  await waitUntil(() => orderIds.every(outcomeSeen), 20_000, 'the event log to see each order complete or expire');
   figure(
     `no lost event (${infra.servers.nats!.name} restart, EVENT_BUS=${infra.env.EVENT_BUS}): restarted in ${restartMs} ms during a burst of 12 orders; every order:created reached payments ` +
       `${delayMs} ms after the restart; 6 complete, 6 expired, 0 stuck, ` +
