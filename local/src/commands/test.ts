@@ -28,13 +28,14 @@ export const testPackages = [
 
 /**
  * What `local:jetstream` runs unless jest options choose: the purchase flow, the broker restarted
- * during a burst of orders, and the oversell race. The whole of `local` on both transports would
+ * during a burst of orders, the oversell race, and the guarantees at three replicas. The whole of `local` on both transports would
  * double the longest package's time; these are the scenarios where the transport's redelivery,
  * durable consumers, dedupe and reconnection decide the outcome.
  */
 export const jetstreamSubset: string[][] = [
   ['--testPathPatterns', 'e2e/__test__/purchase\\.test\\.ts$'],
   ['--testPathPatterns', 'e2e/__test__/faults\\.test\\.ts$', '-t', 'restarts during a burst of orders|no oversell'],
+  ['--testPathPatterns', 'e2e/__test__/replicas\\.test\\.ts$'],
 ];
 
 interface JestRun {

@@ -46,7 +46,7 @@ it('makes the runner exit 2 on an unknown package, before it starts anything, na
   }
 });
 
-it('runs local:jetstream as local with EVENT_BUS=jetstream: the purchase flow, the broker restart and the oversell race, or what jest options choose', () => {
+it('runs local:jetstream as local with EVENT_BUS=jetstream: the purchase flow, the broker restart, the oversell race and the replicas file, or what jest options choose', () => {
   expect(runsOf(JETSTREAM_RUN, [])).toEqual([
     { dir: 'local', args: ['--testPathPatterns', 'e2e/__test__/purchase\\.test\\.ts$'], env: { EVENT_BUS: 'jetstream' }, leavesOut: false },
     {
@@ -55,6 +55,7 @@ it('runs local:jetstream as local with EVENT_BUS=jetstream: the purchase flow, t
       env: { EVENT_BUS: 'jetstream' },
       leavesOut: true,
     },
+    { dir: 'local', args: ['--testPathPatterns', 'e2e/__test__/replicas\\.test\\.ts$'], env: { EVENT_BUS: 'jetstream' }, leavesOut: false },
   ]);
   expect(runsOf(JETSTREAM_RUN, ['-t', 'oversell'])).toEqual([{ dir: 'local', args: ['-t', 'oversell'], env: { EVENT_BUS: 'jetstream' } }]);
   expect(runsOf('local', ['-t', 'oversell'])).toEqual([{ dir: 'local', args: ['-t', 'oversell'] }]);
