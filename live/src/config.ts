@@ -1,3 +1,5 @@
+import { positiveIntegerFromEnv } from '@ticketing/common';
+
 /** The live service's limits, from the environment (see the README's table). */
 export interface LiveConfig {
   /** Sockets one signed-in user may hold open at once (tabs, devices); one more is refused. */
@@ -23,19 +25,11 @@ const defaults: LiveConfig = {
   orderRouteMs: 60 * 60_000,
 };
 
-const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
-  return value;
-};
-
 export const liveConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): LiveConfig => ({
-  maxSocketsPerUser: positiveInteger(env, 'LIVE_MAX_SOCKETS_PER_USER', defaults.maxSocketsPerUser),
-  maxSockets: positiveInteger(env, 'LIVE_MAX_SOCKETS', defaults.maxSockets),
-  maxBufferedBytes: positiveInteger(env, 'LIVE_MAX_BUFFERED_BYTES', defaults.maxBufferedBytes),
+  maxSocketsPerUser: positiveIntegerFromEnv('LIVE_MAX_SOCKETS_PER_USER', defaults.maxSocketsPerUser, env),
+  maxSockets: positiveIntegerFromEnv('LIVE_MAX_SOCKETS', defaults.maxSockets, env),
+  maxBufferedBytes: positiveIntegerFromEnv('LIVE_MAX_BUFFERED_BYTES', defaults.maxBufferedBytes, env),
   maxPayloadBytes: defaults.maxPayloadBytes,
-  pingIntervalMs: positiveInteger(env, 'LIVE_PING_INTERVAL_MS', defaults.pingIntervalMs),
-  orderRouteMs: positiveInteger(env, 'LIVE_ORDER_ROUTE_MINUTES', defaults.orderRouteMs / 60_000) * 60_000,
+  pingIntervalMs: positiveIntegerFromEnv('LIVE_PING_INTERVAL_MS', defaults.pingIntervalMs, env),
+  orderRouteMs: positiveIntegerFromEnv('LIVE_ORDER_ROUTE_MINUTES', defaults.orderRouteMs / 60_000, env) * 60_000,
 });

@@ -1,3 +1,5 @@
+import { positiveIntegerFromEnv } from '@ticketing/common';
+
 /** The queue service's settings, from the environment (see the README's table). */
 export interface QueueConfig {
   /** How long an admission may go without an order before its slot goes to the next in line. */
@@ -38,18 +40,10 @@ export const defaultQueueConfig: QueueConfig = {
   keyPrefix: 'queue:',
 };
 
-const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
-  return value;
-};
-
 export const queueConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): QueueConfig => ({
   ...defaultQueueConfig,
-  admissionMs: positiveInteger(env, 'QUEUE_ADMISSION_MS', defaultQueueConfig.admissionMs),
-  maxSockets: positiveInteger(env, 'QUEUE_MAX_SOCKETS', defaultQueueConfig.maxSockets),
-  maxSocketsPerUser: positiveInteger(env, 'QUEUE_MAX_SOCKETS_PER_USER', defaultQueueConfig.maxSocketsPerUser),
-  pingIntervalMs: positiveInteger(env, 'QUEUE_PING_INTERVAL_MS', defaultQueueConfig.pingIntervalMs),
+  admissionMs: positiveIntegerFromEnv('QUEUE_ADMISSION_MS', defaultQueueConfig.admissionMs, env),
+  maxSockets: positiveIntegerFromEnv('QUEUE_MAX_SOCKETS', defaultQueueConfig.maxSockets, env),
+  maxSocketsPerUser: positiveIntegerFromEnv('QUEUE_MAX_SOCKETS_PER_USER', defaultQueueConfig.maxSocketsPerUser, env),
+  pingIntervalMs: positiveIntegerFromEnv('QUEUE_PING_INTERVAL_MS', defaultQueueConfig.pingIntervalMs, env),
 });

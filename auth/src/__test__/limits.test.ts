@@ -14,7 +14,5 @@ it('reads each limit from its variable', () => {
 });
 
 it.each(['0', '-1', '2.5', 'ten'])('refuses %p, naming the variable', (value) => {
-  expect(() => limitsFromEnv({ SIGNIN_ACCOUNT_LIMIT: value })).toThrow(
-    `SIGNIN_ACCOUNT_LIMIT must be a positive whole number, not "${value}"`,
-  );
+  expect(() => limitsFromEnv({ SIGNIN_ACCOUNT_LIMIT: value })).toThrow(`SIGNIN_ACCOUNT_LIMIT must be a positive integer, not "${value}"`);
 });

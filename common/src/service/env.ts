@@ -10,3 +10,12 @@ export const redisFromEnv = () => ({
   host: process.env.REDIS_HOST,
   port: Number(process.env.REDIS_PORT ?? 6379),
 });
+
+/** A positive whole number from the environment, `fallback` when unset or empty; anything else stops the start. */
+export const positiveIntegerFromEnv = (name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  return value;
+};
