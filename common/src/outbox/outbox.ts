@@ -42,6 +42,9 @@ export interface OutboxRelayOptions {
 
 type DocumentId = { toString(): string };
 
+/** How many relayed entries a relay remembers (see `relayed`): far more than can be in flight at once. */
+const RELAYED_REMEMBERED = 10_000;
+
 /** A document as a write just returned it: its outbox need not be read again. */
 export interface WrittenDocument {
   _id: DocumentId;
@@ -64,6 +67,11 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
   private readonly running = new Map<string, Promise<void>>();
   /** Documents woken again while being relayed: their new events may have missed the read. */
   private readonly wokenWhileRunning = new Set<string>();
+  /**
+   * Entries this relay published and removed lately, oldest first: a write that lost a race may hand over
+   * a copy of a document read before its entry was relayed, which must not publish that entry again.
+   */
+  private readonly relayed = new Set<string>();
   /** Failed attempts in a row per document, and the retries waiting for their backoff. */
   private readonly failures = new Map<string, number>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
@@ -185,11 +193,18 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
 
   private async relayDocument(id: string, outbox: OutboxEntry[]): Promise<void> {
     for (const entry of outbox) {
+      if (this.relayed.has(entry.id)) continue;
       // The entry's id names the message: a publish retried after a lost ack is stored once (within the dedupe window).
       await this.bus.publish(entry.subject, entry.data as EventData<typeof entry.subject>, { msgId: entry.id });
       // Pop the head only if it is still the entry just published: another relay may have done it.
       await this.model.updateOne({ _id: id, 'outbox.0.id': entry.id }, { $pop: { outbox: -1 } });
+      this.remember(entry.id);
     }
+  }
+
+  private remember(entryId: string): void {
+    this.relayed.add(entryId);
+    if (this.relayed.size > RELAYED_REMEMBERED) this.relayed.delete(this.relayed.values().next().value!);
   }
 
   private retryLater(id: string, err: Error): void {

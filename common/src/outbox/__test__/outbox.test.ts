@@ -124,6 +124,20 @@ it('relays again a document written while it was being relayed', async () => {
   await woken.stop();
 });
 
+it('does not publish again an entry it relayed when handed a copy of the document read before that', async () => {
+  const doc = await Thing.create({ name: 'a', outbox: [event('1')] });
+  const stale = (await Thing.findById(doc._id))!;
+  const woken = new OutboxRelay(Thing, bus, { log: () => {} });
+  woken.kick(doc);
+  await waitUntil(async () => (await Thing.findById(doc._id))!.outbox.length === 0, 15_000, 'the entry relayed');
+
+  // A request that lost the race to write the document kicks the relay with what it read.
+  woken.kick(stale);
+  await woken.flush();
+  expect(bus.eventsOf(Subjects.ExpirationComplete)).toEqual([{ orderId: '1' }]);
+  await woken.stop();
+});
+
 it('never runs two passes at once, so no event is published twice by one relay', async () => {
   await Thing.create({ name: 'a', outbox: [event('1'), event('2'), event('3')] });
   await Promise.all([relay.flush(), relay.flush(), relay.flush()]);

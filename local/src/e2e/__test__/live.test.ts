@@ -50,7 +50,7 @@ it("tells everyone a ticket is listed and reserved, and only the buyer of the or
   }
   expect(watcherLive.find(ticketChange(ticket.id, true))).toEqual({
     type: 'ticket:changed',
-    data: { id: ticket.id, title: 'Live gig', price: 30, available: true, version: 0 },
+    data: { id: ticket.id, title: 'Live gig', price: 30, available: true, remaining: 1, version: 0 },
   });
 
   const order = await eventually(
