@@ -35,8 +35,11 @@ export class UnitLedger {
   /** Holds `quantity` units for the order if `capacity` leaves room; holding again for the same order is a no-op. */
   hold(ticketId: string, orderId: string, quantity: number, capacity: number): Promise<HoldResult> {
     return this.serially(ticketId, async () => {
+      // First on the step this process saw last, without a read: if another process has moved past it,
+      // inserting the next step fails on its _id and the loop reads the head. A refusal is never decided on it.
+      let head = this.heads.get(ticketId) ?? EMPTY;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const head = await this.head(ticketId);
+        if (attempt > 0 || head.held + quantity > capacity) head = await this.head(ticketId);
         if (head.held + quantity > capacity) return { held: false, available: Math.max(0, capacity - head.held) };
         const outcome = await this.append(ticketId, head, { kind: 'hold', orderId, change: quantity, op: holdOp(orderId) });
         if (outcome !== 'lost') return { held: true };

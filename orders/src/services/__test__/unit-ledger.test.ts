@@ -52,6 +52,20 @@ describe('across separate connections (one per process, as replicas of orders ha
   });
 });
 
+it('decides on the stock as it is, not on the step a process saw last', async () => {
+  const [first, second] = [new UnitLedger(), new UnitLedger()];
+  const ticketId = newId();
+  const [early, late] = [newId(), newId()];
+  expect(await first.hold(ticketId, early, 2, 10)).toEqual({ held: true });
+  // Another process holds the rest: the first one's step is behind, and its next insert must fail, not over-hold.
+  expect(await second.hold(ticketId, late, 8, 10)).toEqual({ held: true });
+  expect(await first.hold(ticketId, newId(), 1, 10)).toEqual({ held: false, available: 0 });
+  // And units given back elsewhere are there to hold, though the first process last saw none left.
+  await second.release(ticketId, late, 8);
+  expect(await first.hold(ticketId, newId(), 4, 10)).toEqual({ held: true });
+  expect(await new UnitLedger().held(ticketId)).toBe(6);
+});
+
 it('answers with what is left when there is not enough, holding nothing', async () => {
   const ledger = new UnitLedger();
   const ticketId = newId();
