@@ -1,10 +1,9 @@
-import fs from 'fs';
 import { performance } from 'perf_hooks';
 import { connectEventBus, Subjects } from '@ticketing/common';
 import type { LiveMessage } from '@ticketing/common/api';
 import { Types } from 'mongoose';
 import WebSocket from 'ws';
-import { percentile, sleep } from './load';
+import { mb, percentile, rssBytes, sleep } from './load';
 
 export interface LiveBenchOptions {
   /** The live process itself (http://127.0.0.1:port), not the gateway: one process is measured. */
@@ -37,15 +36,6 @@ export interface LiveBenchRow {
 }
 
 const CONNECT_BATCH = 50;
-
-/** Resident memory of a process, from Linux's /proc. */
-const rssBytes = (pid: number): number => {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
-  if (!line) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(line[1]) * 1024;
-};
-
-const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 /** An anonymous socket that timestamps the bench's messages (titles `<prefix>-<index>`) on arrival. */
 const openSocket = (url: string, prefix: string, onArrival: (index: number, at: number) => void): Promise<WebSocket> =>

@@ -1,3 +1,5 @@
+import fs from 'fs';
+
 /** Latencies in ms, summarised by nearest rank. */
 export const percentile = (values: number[], p: number): number => {
   if (values.length === 0) return NaN;
@@ -41,3 +43,12 @@ export const runLoad = async <T>(
 };
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resident memory of a process, from Linux's /proc. */
+export const rssBytes = (pid: number): number => {
+  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
+  if (!line) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(line[1]) * 1024;
+};
+
+export const mb = (bytes: number) => Math.round(bytes / 2 ** 20);

@@ -1,10 +1,9 @@
-import fs from 'fs';
 import { performance } from 'perf_hooks';
 import { connectEventBus, EventBus, OrderStatus, signUserToken, Subjects } from '@ticketing/common';
 import type { QueueStatus, QueueStatusMessage } from '@ticketing/common/api';
 import { Types } from 'mongoose';
 import WebSocket from 'ws';
-import { percentile, sleep } from './load';
+import { mb, percentile, rssBytes, sleep } from './load';
 
 export interface QueueBenchOptions {
   /** The queue process itself (http://127.0.0.1:port), not the gateway: one process is measured. */
@@ -39,14 +38,6 @@ export interface QueueBenchRow {
 }
 
 const CONNECT_BATCH = 50;
-
-const rssBytes = (pid: number): number => {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
-  if (!line) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(line[1]) * 1024;
-};
-
-const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 /** A session cookie for a new user, signed with the system's key (the bench signs in 2,000 buyers at no cost). */
 const sessionOfNewUser = (index: number) => {

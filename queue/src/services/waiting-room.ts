@@ -118,19 +118,23 @@ export class WaitingRoom {
     return this.redis.smembers(this.key('pending'));
   }
 
-  /** An order was placed with the admission: its slot is held until the order is paid or cancelled. */
-  async orderPlaced(admissionId: string, orderId: string, orderExpiresAt: number, now = Date.now()): Promise<boolean> {
-    const admission = parseAdmissionId(admissionId);
-    if (!admission) return false;
-    const { ticketId } = admission;
-    const keys = [
+  /** The keys ORDER_PLACED and ORDER_ENDED read and write a listing's slots through, in their order. */
+  private slotKeys(ticketId: string): string[] {
+    return [
       this.key('listing', ticketId),
       this.key('held', ticketId),
       this.key('admissions', ticketId),
       this.key('holders', ticketId),
       this.key('orders'),
-      this.key('ended', orderId),
     ];
+  }
+
+  /** An order was placed with the admission: its slot is held until the order is paid or cancelled. */
+  async orderPlaced(admissionId: string, orderId: string, orderExpiresAt: number, now = Date.now()): Promise<boolean> {
+    const admission = parseAdmissionId(admissionId);
+    if (!admission) return false;
+    const { ticketId } = admission;
+    const keys = [...this.slotKeys(ticketId), this.key('ended', orderId)];
     const holdUntil = orderExpiresAt + this.settings.orderGraceMs;
     const result = (await runScript(this.redis, ORDER_PLACED, keys, [
       admissionId,
@@ -153,13 +157,7 @@ export class WaitingRoom {
     const admission = admissionId ? parseAdmissionId(admissionId) : undefined;
     if (!admissionId || !admission) return undefined;
     const { ticketId } = admission;
-    const keys = [
-      this.key('listing', ticketId),
-      this.key('held', ticketId),
-      this.key('admissions', ticketId),
-      this.key('holders', ticketId),
-      this.key('orders'),
-    ];
+    const keys = this.slotKeys(ticketId);
     const result = (await runScript(this.redis, ORDER_ENDED, keys, [admissionId, now, this.channel, ticketId])) as number;
     return result === 1 ? ticketId : undefined;
   }
