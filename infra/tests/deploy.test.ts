@@ -1,11 +1,16 @@
-// Issue 22, item 10: the production images reach a registry, and payments' pods outlive their last call to
-// Stripe. Each check is also shown to fail on a changed copy.
-import { loadCluster, loadSkaffoldConfig } from './lib/fixtures';
+// Issue 22, items 10 and 11: the production images reach a registry, payments' pods outlive their last call to
+// Stripe, and the images run the Node release the tests run on. Each check is also shown to fail on a changed copy.
+import { dockerfilePath, loadDockerfile } from './lib/artifacts';
+import { loadCluster, loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
+import { enginesProblems, majorOf, nodeImageProblems, pinnedNodeVersion } from './lib/node-runtime';
 import { inFlightWorkProblems } from './lib/pods';
+import { readRepoFile } from './lib/repo';
+import { parseDockerfile } from './lib/dockerfile';
 import { pushProblems } from './lib/skaffold';
 import { loadTsModule } from './lib/ts-module';
 
 const config = loadSkaffoldConfig();
+const context = repoBuildContext();
 
 const reports = (problems: string[], fragment: string) =>
   expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
@@ -47,5 +52,41 @@ describe("payments' termination grace period", () => {
     if (spec) spec.terminationGracePeriodSeconds = 45;
     reports(inFlightWorkProblems(cluster, stripeCall), 'terminationGracePeriodSeconds 45 is under');
     reports(inFlightWorkProblems(loadCluster(), { ...stripeCall, workSeconds: stripeCall.workSeconds * 2 }), 'is under');
+  });
+});
+
+describe('the Node release', () => {
+  const pinned = pinnedNodeVersion();
+
+  it('is pinned exactly in .node-version', () => {
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('is the one these tests run on: npm test re-runs itself on it', () => {
+    expect(majorOf(process.versions.node)).toBe(majorOf(pinned));
+  });
+
+  it.each(config.build.artifacts.map((artifact) => [artifact.image, dockerfilePath(artifact), artifact] as const))(
+    'is the one %s is built and runs on (%s)',
+    (_image, _file, artifact) => {
+      const dockerfile = loadDockerfile(artifact, context);
+      expect(dockerfile).toBeDefined();
+      if (dockerfile) expect(nodeImageProblems(dockerfile, pinned)).toEqual([]);
+    },
+  );
+
+  it("is the major package.json's engines names", () => {
+    expect(enginesProblems(readRepoFile('package.json'), pinned)).toEqual([]);
+  });
+
+  it('differing in an image, or in engines, is reported', () => {
+    const older = readRepoFile('Dockerfile').replace(/^FROM node:\S+/m, 'FROM node:20-alpine');
+    reports(nodeImageProblems(parseDockerfile('Dockerfile', older, { SERVICE: 'orders' }), pinned), 'starts from node:20-alpine');
+    reports(
+      nodeImageProblems(parseDockerfile('Dockerfile', 'FROM debian:13\nCMD ["sh"]\n'), pinned),
+      'no stage starts from the node image',
+    );
+    const engines = readRepoFile('package.json').replace(/"node": "[^"]*"/, '"node": ">=20.19"');
+    reports(enginesProblems(engines, pinned), 'engines.node is >=20.19');
   });
 });
