@@ -63,11 +63,19 @@ const rerunOnPinnedNode = () => {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 };
 
-const ensureDependencies = () => {
+// The Node major the packages were installed on: installed on another, they are installed again, as an image would be.
+const installedForNode = path.join(root, 'node_modules/.ticketing-node-major');
+
+const dependenciesCurrent = () => {
   const installed = path.join(root, 'node_modules/.package-lock.json');
   const lock = path.join(root, 'package-lock.json');
-  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
-  step('installing npm dependencies (npm ci)');
+  if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lock).mtimeMs) return false;
+  return fs.existsSync(installedForNode) && fs.readFileSync(installedForNode, 'utf8').trim() === majorOf(process.versions.node);
+};
+
+const ensureDependencies = () => {
+  if (dependenciesCurrent()) return;
+  step(`installing npm dependencies for Node ${majorOf(process.versions.node)} (npm ci)`);
   try {
     run('npm', ['ci', '--no-audit', '--no-fund']);
   } catch {
@@ -76,6 +84,7 @@ const ensureDependencies = () => {
     step('npm ci refused the lockfile; installing the locked versions with npm install');
     run('npm', ['install', '--no-audit', '--no-fund']);
   }
+  fs.writeFileSync(installedForNode, `${majorOf(process.versions.node)}\n`);
 };
 
 const build = () => {
