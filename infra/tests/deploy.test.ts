@@ -2,7 +2,7 @@
 // Stripe, and the images run the Node release the tests run on. Each check is also shown to fail on a changed copy.
 import { dockerfilePath, loadDockerfile } from './lib/artifacts';
 import { loadCluster, loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
-import { enginesProblems, majorOf, nodeImageProblems, pinnedNodeVersion } from './lib/node-runtime';
+import { packageNodeProblems, majorOf, nodeImageProblems, pinnedNodeVersion } from './lib/node-runtime';
 import { inFlightWorkProblems } from './lib/pods';
 import { readRepoFile } from './lib/repo';
 import { parseDockerfile } from './lib/dockerfile';
@@ -75,11 +75,11 @@ describe('the Node release', () => {
     },
   );
 
-  it("is the major package.json's engines names", () => {
-    expect(enginesProblems(readRepoFile('package.json'), pinned)).toEqual([]);
+  it("is the major of package.json's engines and @types/node", () => {
+    expect(packageNodeProblems(readRepoFile('package.json'), pinned)).toEqual([]);
   });
 
-  it('differing in an image, or in engines, is reported', () => {
+  it('differing in an image, in engines or in @types/node is reported', () => {
     const older = readRepoFile('Dockerfile').replace(/^FROM node:\S+/m, 'FROM node:20-alpine');
     reports(nodeImageProblems(parseDockerfile('Dockerfile', older, { SERVICE: 'orders' }), pinned), 'starts from node:20-alpine');
     reports(
@@ -87,6 +87,8 @@ describe('the Node release', () => {
       'no stage starts from the node image',
     );
     const engines = readRepoFile('package.json').replace(/"node": "[^"]*"/, '"node": ">=20.19"');
-    reports(enginesProblems(engines, pinned), 'engines.node is >=20.19');
+    reports(packageNodeProblems(engines, pinned), 'engines.node is >=20.19');
+    const types = readRepoFile('package.json').replace(/"@types\/node": "[^"]*"/, '"@types/node": "^20.19.0"');
+    reports(packageNodeProblems(types, pinned), '@types/node is ^20.19.0, not of Node');
   });
 });

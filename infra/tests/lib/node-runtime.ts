@@ -23,9 +23,25 @@ export const nodeImageProblems = (dockerfile: Dockerfile, pinned: string): strin
     );
 };
 
-/** `engines.node` of a package.json names the pinned major (`24.x`), so npm flags any other. */
-export const enginesProblems = (packageJson: string, pinned: string): string[] => {
-  const engines = (JSON.parse(packageJson) as { engines?: { node?: string } }).engines?.node;
-  if (engines === undefined) return ['package.json has no engines.node'];
-  return engines === `${majorOf(pinned)}.x` ? [] : [`package.json's engines.node is ${engines}, not ${majorOf(pinned)}.x (.node-version)`];
+interface PackageJson {
+  engines?: { node?: string };
+  devDependencies?: Record<string, string>;
+}
+
+/**
+ * package.json's `engines.node` names the pinned major (`24.x`), so npm flags any other, and `@types/node` is
+ * that major's, so the code is type-checked against the API it runs on.
+ */
+export const packageNodeProblems = (packageJson: string, pinned: string): string[] => {
+  const { engines, devDependencies } = JSON.parse(packageJson) as PackageJson;
+  const major = majorOf(pinned);
+  const types = devDependencies?.['@types/node'];
+  return [
+    ...(engines?.node === `${major}.x`
+      ? []
+      : [`package.json's engines.node is ${engines?.node ?? '(none)'}, not ${major}.x (.node-version)`]),
+    ...(types !== undefined && majorOf(types.replace(/^[~^]/, '')) === major
+      ? []
+      : [`package.json's @types/node is ${types ?? '(none)'}, not of Node ${major} (.node-version)`]),
+  ];
 };
