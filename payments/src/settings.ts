@@ -1,5 +1,5 @@
 import { positiveIntegerFromEnv } from '@ticketing/common';
-import { STRIPE_CALL_LIMIT_MS } from './stripe';
+import { STRIPE_CALL_LIMIT_MS } from './stripe-limits';
 
 /** Charges one process makes at the same time. */
 export const workerConcurrency = () => positiveIntegerFromEnv('PAYMENT_WORKER_CONCURRENCY', 8);

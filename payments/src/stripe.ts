@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { requireEnv } from '@ticketing/common';
+import { STRIPE_NETWORK_RETRIES, STRIPE_TIMEOUT_MS } from './stripe-limits';
 
 type ApiBase = Pick<Stripe.StripeConfig, 'host' | 'port' | 'protocol'>;
 
@@ -10,15 +11,6 @@ export const apiBase = (url: string | undefined): ApiBase => {
   const scheme = protocol === 'http:' ? 'http' : 'https';
   return { host: hostname, port: port || (scheme === 'http' ? 80 : 443), protocol: scheme };
 };
-
-/** Each try of a request waits this long for Stripe (the client's default is 80 s); network errors are retried. */
-const STRIPE_TIMEOUT_MS = 20_000;
-export const STRIPE_NETWORK_RETRIES = 2;
-/** The client's back-off before a retry never exceeds 5 s. */
-const MAX_RETRY_DELAY_MS = 5_000;
-
-/** The longest one call to Stripe can take, every try timing out: a charge older than this has ended. */
-export const STRIPE_CALL_LIMIT_MS = (STRIPE_NETWORK_RETRIES + 1) * STRIPE_TIMEOUT_MS + STRIPE_NETWORK_RETRIES * MAX_RETRY_DELAY_MS;
 
 let client: Stripe | undefined;
 

@@ -5,6 +5,7 @@ import { parkedMessageCount } from '../bus/dead-letters';
 import { NotFoundError } from '../errors/not-found-error';
 import { currentUser } from '../middlewares/current-user';
 import { errorHandler } from '../middlewares/error-handler';
+import { trustProxyFromEnv } from './env';
 
 export interface AppOptions {
   /** Largest JSON body accepted; larger ones get a 413. */
@@ -20,8 +21,8 @@ export interface AppOptions {
 export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () => true }: AppOptions = {}) => {
   const app = express();
   app.disable('x-powered-by');
-  // One hop: ingress-nginx (or the local gateway) sets X-Forwarded-For; a client cannot spoof past it.
-  app.set('trust proxy', 1);
+  // The proxies whose X-Forwarded-For entries name the client (README: TRUST_PROXY); a client cannot spoof past them.
+  app.set('trust proxy', trustProxyFromEnv());
   app.use(helmet());
   app.use(express.json({ limit: bodyLimit }));
   app.use(

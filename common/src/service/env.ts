@@ -19,3 +19,18 @@ export const positiveIntegerFromEnv = (name: string, fallback: number, env: Node
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
   return value;
 };
+
+/**
+ * Express's `trust proxy` from TRUST_PROXY: how many proxies in front of the service append to X-Forwarded-For
+ * (1, the default: ingress-nginx or the local gateway), or the addresses and subnets of the trusted ones
+ * (`loopback, 10.0.0.0/8`). `true` is refused: trusting every hop lets a client pick its own address.
+ */
+export const trustProxyFromEnv = (env: NodeJS.ProcessEnv = process.env): number | string => {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '') return 1;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (/^(true|false)$/i.test(raw)) {
+    throw new Error(`TRUST_PROXY must be a hop count or the proxies' addresses, not "${raw}"`);
+  }
+  return raw;
+};

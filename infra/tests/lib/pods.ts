@@ -81,6 +81,30 @@ export const gracefulShutdownProblems = (cluster: Cluster, builtImages: Set<stri
       });
   });
 
+/**
+ * A Deployment whose in-flight work may take up to `workSeconds` after SIGTERM (payments' call to Stripe: a charge
+ * taken in the last second of the preStop pause is finished, not cut) has a grace period that covers the pause,
+ * that work, and `marginSeconds` to close its connections afterwards.
+ */
+export const inFlightWorkProblems = (
+  cluster: Cluster,
+  work: { deployment: string; workSeconds: number; what: string },
+  marginSeconds = 10,
+): string[] => {
+  const deployment = cluster.workloads.find((candidate) => nameOf(candidate) === work.deployment);
+  if (!deployment) return [`no workload ${work.deployment}`];
+  const grace = deployment.spec?.template.spec?.terminationGracePeriodSeconds ?? defaultGracePeriod;
+  return containersOf(deployment).flatMap((container) => {
+    const sleep = preStopSleep(container) ?? 0;
+    const needed = sleep + work.workSeconds + marginSeconds;
+    return grace >= needed
+      ? []
+      : [
+          `${describeWorkload(deployment)} container ${container.name}: terminationGracePeriodSeconds ${grace} is under ${needed}s (${sleep}s preStop + ${work.workSeconds}s ${work.what} + ${marginSeconds}s to close)`,
+        ];
+  });
+};
+
 /** A release tag down to the patch version (7.0.16, 7.4.2-alpine, 0.25.6), or a digest: a tag no release moves. */
 const exactTag = /^\d+\.\d+\.\d+(?:-[a-z0-9.]+)?$/;
 

@@ -55,7 +55,7 @@ export const skaffoldSchema = {
           type: 'object',
           required: ['push'],
           additionalProperties: false,
-          properties: { push: { const: false }, useBuildkit: { type: 'boolean' } },
+          properties: { push: { type: 'boolean' }, useBuildkit: { type: 'boolean' } },
         },
         artifacts: {
           type: 'array',
@@ -242,6 +242,15 @@ export const productionProfileProblems = (config: SkaffoldConfig, profileName = 
     return problems;
   });
 };
+
+/**
+ * `skaffold dev` keeps its images in the local engine (a development cluster shares or loads them), while the
+ * production profile pushes them to the registry a real cluster pulls from.
+ */
+export const pushProblems = (config: SkaffoldConfig, profileName = 'production'): string[] => [
+  ...(config.build.local.push ? ['skaffold dev pushes its development images to a registry'] : []),
+  ...(withProfile(config, profileName).build.local.push ? [] : [`profile ${profileName} does not push its images (build.local.push)`]),
+];
 
 /**
  * A profile that swaps one folder of manifests for another (the event bus's server) deploys every other file as the

@@ -1,5 +1,6 @@
 import { reconcileAfterMs } from '../settings';
-import { apiBase, stripe, STRIPE_CALL_LIMIT_MS, STRIPE_NETWORK_RETRIES } from '../stripe';
+import { apiBase, stripe } from '../stripe';
+import { STRIPE_CALL_LIMIT_MS, STRIPE_NETWORK_RETRIES } from '../stripe-limits';
 
 it('talks to api.stripe.com when no STRIPE_API_URL is given', () => {
   expect(apiBase(undefined)).toEqual({});
