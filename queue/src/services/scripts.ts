@@ -41,9 +41,14 @@ local function release(listing, held, admissions, holders, orders, id, now)
 end
 `;
 
+/** How long a listing that never had anyone join is remembered without a waiting room: its version against late messages. */
+export const LISTING_WITHOUT_ROOM_SECONDS = 24 * 60 * 60;
+
 /**
  * KEYS: listing, pending. ARGV: version, activeBuyers ('' = no waiting room), onSaleAt (ms, 0 = now), ticketId.
- * Applies a listing's rules unless a newer version of them is already stored.
+ * Applies a listing's rules unless a newer version of them is already stored. A listing without a waiting
+ * room that no one ever joined expires (its version is needed only against a late, older message); one
+ * with a join counter is kept, so that a waiting room given back never reuses a sequence or admission id.
  */
 export const SET_LISTING = `
 local stored = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
@@ -51,8 +56,10 @@ if tonumber(ARGV[1]) <= stored then return 0 end
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'onSaleAt', ARGV[3])
 if ARGV[2] == '' then
   redis.call('HDEL', KEYS[1], 'activeBuyers')
+  if redis.call('HEXISTS', KEYS[1], 'joined') == 0 then redis.call('EXPIRE', KEYS[1], ${LISTING_WITHOUT_ROOM_SECONDS}) end
 else
   redis.call('HSET', KEYS[1], 'activeBuyers', ARGV[2])
+  redis.call('PERSIST', KEYS[1])
   redis.call('SADD', KEYS[2], ARGV[4])
 end
 return 1

@@ -118,6 +118,21 @@ it('writes nothing to Redis for the end of an order placed without an admission'
   expect(await storedKeys()).toEqual(before);
 });
 
+it('keeps a listing without a waiting room a day at most, and one someone joined for good', async () => {
+  const ttlOf = (ticketId: string) => replica.redis.commands.ttl(`${replica.config.keyPrefix}listing:${ticketId}`);
+  const plain = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, { id: plain, version: 0, title: 'Plain', price: 50, userId: 'seller' });
+  expect(await ttlOf(plain)).toBeGreaterThan(0);
+  expect(await ttlOf(plain)).toBeLessThanOrEqual(24 * 60 * 60);
+
+  const joined = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(joined, 1));
+  expect(await ttlOf(joined)).toBe(-1);
+  await join(joined);
+  await replica.bus.deliver(Subjects.TicketUpdated, { id: joined, version: 1, title: 'Hot show', price: 50, userId: 'seller' });
+  expect(await ttlOf(joined)).toBe(-1);
+});
+
 it('frees the slot when an order’s end, naming its admission, arrives before its order:created', async () => {
   const ticketId = newTicketId();
   await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, 1));
