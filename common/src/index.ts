@@ -38,6 +38,7 @@ export * from './models/ensure-indexes';
 export * from './models/database-uri';
 export * from './models/is-duplicate-key';
 export * from './money';
+export * from './jobs/job-retention';
 
 export * from './service/env';
 export * from './service/create-app';

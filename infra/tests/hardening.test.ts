@@ -527,7 +527,7 @@ describe("expiration's and the queue's Redis", () => {
   it('that may evict, has no cap, or a cap above its limit is reported', () => {
     const cluster = loadCluster();
     const redis = container(cluster, 'expiration-redis-depl');
-    redis.args = ['--appendonly', 'yes', '--maxmemory', '256mb', '--maxmemory-policy', 'allkeys-lru'];
+    redis.args = ['--appendonly', 'yes', '--maxmemory', '512mb', '--maxmemory-policy', 'allkeys-lru'];
     const problems = redisMemoryProblems(cluster);
     reports(problems, 'Deployment expiration-redis-depl container redis: --maxmemory-policy is allkeys-lru, not noeviction');
     reports(problems, 'Deployment expiration-redis-depl container redis: --maxmemory is not below the memory limit');

@@ -52,7 +52,8 @@ export interface OrderCreatedEvent {
 
 export interface OrderCancelledEvent {
   subject: Subjects.OrderCancelled;
-  data: { id: string; version: number; ticket: { id: string } };
+  /** `admissionId`: the waiting-room admission the order was placed with, if any (absent on older messages). */
+  data: { id: string; version: number; ticket: { id: string }; admissionId?: string };
 }
 
 export interface ExpirationCompleteEvent {
@@ -69,7 +70,8 @@ export interface PaymentAmount {
 
 export interface PaymentCreatedEvent {
   subject: Subjects.PaymentCreated;
-  data: { id: string; orderId: string; stripeId: string } & PaymentAmount;
+  /** `admissionId`: the waiting-room admission the order was placed with, if any (absent on older messages). */
+  data: { id: string; orderId: string; stripeId: string; admissionId?: string } & PaymentAmount;
 }
 
 /** The card was declined (or the order ended before it was charged): nothing was charged, the order stays as it is. */

@@ -1,4 +1,5 @@
 import Bull, { Queue, QueueOptions } from 'bull';
+import { jobRetention } from '@ticketing/common';
 
 export interface ExpirationJob {
   orderId: string;
@@ -14,8 +15,6 @@ export const createExpirationQueue = ({ redis, prefix }: Pick<QueueOptions, 'red
   return queue;
 };
 
-const DAY_IN_SECONDS = 24 * 60 * 60;
-
 /** Schedules the order's expiry for `expiresAt` (now, if that has passed); scheduling it again is a no-op. */
 export const scheduleExpiration = async (queue: ExpirationQueue, orderId: string, expiresAt: string): Promise<void> => {
   const at = Date.parse(expiresAt);
@@ -29,10 +28,7 @@ export const scheduleExpiration = async (queue: ExpirationQueue, orderId: string
       // A publish that fails (NATS unreachable) is retried for about half an hour.
       attempts: 12,
       backoff: { type: 'exponential', delay: 500 },
-      // Kept a day, so that a late redelivery still finds the job and does not fire it twice; bounded in number too.
-      removeOnComplete: { age: DAY_IN_SECONDS, count: 100_000 },
-      // Kept for the retry at start-up (and an operator) for a week, never without bound.
-      removeOnFail: { age: 7 * DAY_IN_SECONDS, count: 10_000 },
+      ...jobRetention,
     },
   );
 };

@@ -112,17 +112,27 @@ export const startNatsJetStream = (options: ServerOptions = {}) =>
     options,
   );
 
-/** Debian's redis-server with an append-only file, so bull's jobs survive a restart of Redis. */
-export const startRedis = (options: ServerOptions = {}) =>
+/**
+ * The one-machine Redis's settings: it holds what the cluster's queue-redis and expiration-redis hold, so its
+ * cap is theirs together; as in the cluster, a full Redis refuses new jobs rather than evicting one.
+ */
+const LOCAL_REDIS_CONFIG = [
+  ...['--appendonly', 'yes', '--appendfsync', 'always'],
+  ...['--maxmemory', '288mb', '--maxmemory-policy', 'noeviction'],
+];
+
+/**
+ * Debian's redis-server with an append-only file, so bull's jobs survive a restart of Redis. `config`
+ * replaces the settings (a manifest's args, see redisArgsOf); address, folder and snapshots stay this machine's.
+ */
+export const startRedis = (options: ServerOptions & { config?: string[] } = {}) =>
   launch(
     {
       name: 'redis-server',
       tool: 'redis',
       args: (dir, port) => [
+        ...(options.config ?? LOCAL_REDIS_CONFIG),
         ...['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', ''],
-        ...['--appendonly', 'yes', '--appendfsync', 'always'],
-        // As in the cluster: a full Redis refuses new jobs rather than evicting one.
-        ...['--maxmemory', '96mb', '--maxmemory-policy', 'noeviction'],
       ],
       env: (port) => ({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port) }),
     },

@@ -18,9 +18,16 @@ export const createOrder = async ({
   status = OrderStatus.Created,
   quantity = 1,
   ticket: given,
-}: { userId?: string; status?: OrderStatus; quantity?: number; ticket?: Awaited<ReturnType<typeof createTicket>> } = {}) => {
+  admissionId,
+}: {
+  userId?: string;
+  status?: OrderStatus;
+  quantity?: number;
+  ticket?: Awaited<ReturnType<typeof createTicket>>;
+  admissionId?: string;
+} = {}) => {
   const ticket = given ?? (await createTicket({ quantity }));
-  const order = Order.build({ userId, ticket, quantity, expiresAt: new Date(Date.now() + 60_000) });
+  const order = Order.build({ userId, ticket, quantity, admissionId, expiresAt: new Date(Date.now() + 60_000) });
   const hold = await unitLedger.hold(ticket.id, order.id, quantity, ticket.quantity);
   if (!hold.held) throw new Error('the test ticket has no units left');
   await order.save();

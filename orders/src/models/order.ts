@@ -120,6 +120,7 @@ orderSchema.statics.cancel = (order: OrderDoc) => {
     id: order.id,
     version: order.version + 1,
     ticket: { id: ticketIdOf(order) },
+    ...(order.admissionId && { admissionId: order.admissionId }),
   };
   return updateIfCurrent(Order, order, {
     update: { $set: { status: OrderStatus.Cancelled } },

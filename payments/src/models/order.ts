@@ -17,6 +17,8 @@ export interface OrderFields {
   status: OrderStatus;
   /** After this (and a short grace) the order is not paid for, whether or not its expiry has arrived. */
   expiresAt: Date;
+  /** The waiting-room admission the order was placed with, named in payment:created so the queue frees its slot. */
+  admissionId?: string;
 }
 
 const orderSchema = new mongoose.Schema<OrderFields>(
@@ -28,6 +30,7 @@ const orderSchema = new mongoose.Schema<OrderFields>(
     totalCents: { type: Number },
     status: { type: String, enum: Object.values(OrderStatus), required: true },
     expiresAt: { type: Date, required: true },
+    admissionId: { type: String },
   },
   // replicatedAt says when order:created arrived (for `npm run bench`).
   { timestamps: { createdAt: 'replicatedAt', updatedAt: false }, toJSON: apiJSON },

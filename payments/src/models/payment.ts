@@ -25,6 +25,8 @@ export interface PaymentFields extends HasOutbox {
   userId: string;
   /** The ticket's seller, from the order: payment:created and payment:refunded name them. */
   sellerId: string;
+  /** The order's waiting-room admission, from the order: payment:created names it. */
+  admissionId?: string;
   status: PaymentStatus;
   /** The attempt chain: 1 for the first card, one more for each retry after a decline. */
   attempt: number;
@@ -59,6 +61,7 @@ const paymentSchema = new mongoose.Schema<PaymentFields>(
     orderId: { type: mongoose.Schema.Types.ObjectId, required: true, unique: true },
     userId: { type: String, required: true },
     sellerId: { type: String, required: true },
+    admissionId: { type: String },
     status: { type: String, enum: Object.values(PaymentStatus), required: true },
     attempt: { type: Number, required: true },
     charge: { type: chargeSchema, required: true },

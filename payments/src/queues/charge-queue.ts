@@ -1,4 +1,5 @@
 import Bull, { Queue, QueueOptions } from 'bull';
+import { jobRetention } from '@ticketing/common';
 
 export interface ChargeJob {
   paymentId: string;
@@ -15,8 +16,6 @@ export const createChargeQueue = ({ redis, prefix }: Pick<QueueOptions, 'redis' 
   return queue;
 };
 
-const DAY_IN_SECONDS = 24 * 60 * 60;
-
 /** Tries of one job: with the back-off below, about four minutes of Stripe errors before the reconciler takes over. */
 export const CHARGE_JOB_ATTEMPTS = 8;
 
@@ -28,8 +27,7 @@ export const enqueueCharge = async (queue: ChargeQueue, paymentId: string, attem
       jobId: `${paymentId}-${attempt}`,
       attempts: CHARGE_JOB_ATTEMPTS,
       backoff: { type: 'exponential', delay: 1_000 },
-      removeOnComplete: { age: DAY_IN_SECONDS, count: 100_000 },
-      removeOnFail: { age: 7 * DAY_IN_SECONDS, count: 10_000 },
+      ...jobRetention,
     },
   );
 };

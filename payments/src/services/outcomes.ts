@@ -19,6 +19,7 @@ export const recordCharge = async (payment: StoredPayment, stripeId: string): Pr
     orderId: String(payment.orderId),
     stripeId,
     ...paymentAmount(payment),
+    ...(payment.admissionId && { admissionId: payment.admissionId }),
   });
   const recorded = await Payment.findOneAndUpdate(
     sameAttempt(payment),

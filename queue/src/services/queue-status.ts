@@ -45,7 +45,7 @@ export class QueueStatuses {
 
   async find(ticketId: string, userId: string): Promise<QueueStatus | undefined> {
     const now = Date.now();
-    const standing = await this.room.standing(ticketId, userId, now);
+    const standing = await this.room.standing(ticketId, userId);
     if (standing.kind === 'unknown') return undefined;
     return queueStatusOf(ticketId, userId, standing, this.admissionMs, now);
   }

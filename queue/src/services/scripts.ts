@@ -4,8 +4,18 @@
  * the order of the line cannot be broken by a race. Key layout: docs/design.md, "Waiting room".
  *
  * An admission record (field of `admissions:<t>`) is cjson {u: userId, a: admittedAt, e: token expiry,
- * o: orderId once an order was placed with it}. Times are epoch milliseconds, passed in by the caller.
+ * o: orderId once an order was placed with it}. Times are epoch milliseconds read from Redis's own clock
+ * (TIME), never a caller's: replicas' clocks may disagree, and a caller ahead of the others would free
+ * slots early and admit more than activeBuyers. Redis 7 replicates a script's effects, so TIME is allowed.
  */
+
+/** Redis's clock, in epoch milliseconds. */
+const CLOCK = `
+local function clockMs()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+`;
 
 /** Folds how long an admission held its slot into the listing's running average (for etaSeconds). */
 const FOLD_HOLD = `
@@ -31,9 +41,14 @@ local function release(listing, held, admissions, holders, orders, id, now)
 end
 `;
 
+/** How long a listing that never had anyone join is remembered without a waiting room: its version against late messages. */
+export const LISTING_WITHOUT_ROOM_SECONDS = 24 * 60 * 60;
+
 /**
  * KEYS: listing, pending. ARGV: version, activeBuyers ('' = no waiting room), onSaleAt (ms, 0 = now), ticketId.
- * Applies a listing's rules unless a newer version of them is already stored.
+ * Applies a listing's rules unless a newer version of them is already stored. A listing without a waiting
+ * room that no one ever joined expires (its version is needed only against a late, older message); one
+ * with a join counter is kept, so that a waiting room given back never reuses a sequence or admission id.
  */
 export const SET_LISTING = `
 local stored = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
@@ -41,26 +56,28 @@ if tonumber(ARGV[1]) <= stored then return 0 end
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'onSaleAt', ARGV[3])
 if ARGV[2] == '' then
   redis.call('HDEL', KEYS[1], 'activeBuyers')
+  if redis.call('HEXISTS', KEYS[1], 'joined') == 0 then redis.call('EXPIRE', KEYS[1], ${LISTING_WITHOUT_ROOM_SECONDS}) end
 else
   redis.call('HSET', KEYS[1], 'activeBuyers', ARGV[2])
+  redis.call('PERSIST', KEYS[1])
   redis.call('SADD', KEYS[2], ARGV[4])
 end
 return 1
 `;
 
 /**
- * KEYS: listing, line, holders, admissions, pending. ARGV: userId, ticketId, now.
+ * KEYS: listing, line, holders, admissions, pending. ARGV: userId, ticketId.
  * Returns -1 for a listing without a waiting room, 0 when the user holds an admission, 1 when in line:
  * a user already in line keeps the place (the score is the join's sequence number).
  */
-export const JOIN = `
+export const JOIN = `${CLOCK}
 if not redis.call('HGET', KEYS[1], 'activeBuyers') then return -1 end
 local id = redis.call('HGET', KEYS[3], ARGV[1])
 if id then
   local raw = redis.call('HGET', KEYS[4], id)
   if raw then
     local record = cjson.decode(raw)
-    if record.o or record.e > tonumber(ARGV[3]) then return 0 end
+    if record.o or record.e > clockMs() then return 0 end
   end
 end
 if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 1 end
@@ -71,12 +88,12 @@ return 1
 `;
 
 /**
- * KEYS: listing, line, holders, admissions. ARGV: userId, now.
+ * KEYS: listing, line, holders, admissions. ARGV: userId.
  * Returns {0} for a listing without a waiting room, else
  * {1, rank in line (-1: not in line), admissionId ('' if none), token expiry, ordered (0/1), activeBuyers,
  *  onSaleAt, average hold (ms, 0 before the first admission ended)}.
  */
-export const STATUS = `
+export const STATUS = `${CLOCK}
 local listing = redis.call('HMGET', KEYS[1], 'activeBuyers', 'onSaleAt', 'holdMs')
 if not listing[1] then return {0} end
 local cap, onSaleAt, hold = tonumber(listing[1]), tonumber(listing[2] or '0'), tonumber(listing[3] or '0')
@@ -85,7 +102,7 @@ if id then
   local raw = redis.call('HGET', KEYS[4], id)
   if raw then
     local record = cjson.decode(raw)
-    if record.o or record.e > tonumber(ARGV[2]) then
+    if record.o or record.e > clockMs() then
       return {1, -1, id, record.e, record.o and 1 or 0, cap, onSaleAt, hold}
     end
   end
@@ -96,13 +113,13 @@ return {1, rank or -1, '', 0, 0, cap, onSaleAt, hold}
 
 /**
  * KEYS: listing, line, held, admissions, holders, pending, orders.
- * ARGV: ticketId, now, admissionMs, admissionGraceMs, channel.
+ * ARGV: ticketId, admissionMs, admissionGraceMs, channel.
  * One admission round: frees the slots whose deadline passed, then (once on sale) gives each free slot to
  * the first in line, in join order, never more than activeBuyers held at once. Publishes the users whose
  * status changed on `channel`, so that every replica pushes it to their sockets. Returns how many changed.
  */
-export const ADMIT = `${FOLD_HOLD}${RELEASE}
-local now = tonumber(ARGV[2])
+export const ADMIT = `${CLOCK}${FOLD_HOLD}${RELEASE}
+local now = clockMs()
 local changed = {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)) do
   local user = release(KEYS[1], KEYS[3], KEYS[4], KEYS[5], KEYS[7], id, now)
@@ -117,8 +134,8 @@ if cap and now >= tonumber(rules[2] or '0') then
     if #first == 0 then break end
     local user = first[1]
     local id = ARGV[1] .. '.' .. redis.call('HINCRBY', KEYS[1], 'admitted', 1)
-    local expiresAt = now + tonumber(ARGV[3])
-    redis.call('ZADD', KEYS[3], expiresAt + tonumber(ARGV[4]), id)
+    local expiresAt = now + tonumber(ARGV[2])
+    redis.call('ZADD', KEYS[3], expiresAt + tonumber(ARGV[3]), id)
     redis.call('HSET', KEYS[4], id, cjson.encode({u = user, a = now, e = expiresAt}))
     redis.call('HSET', KEYS[5], user, id)
     table.insert(changed, user)
@@ -128,42 +145,42 @@ end
 if redis.call('ZCARD', KEYS[2]) == 0 and redis.call('ZCARD', KEYS[3]) == 0 then
   redis.call('SREM', KEYS[6], ARGV[1])
 end
-if #changed > 0 then redis.call('PUBLISH', ARGV[5], cjson.encode({t = ARGV[1], u = changed})) end
+if #changed > 0 then redis.call('PUBLISH', ARGV[4], cjson.encode({t = ARGV[1], u = changed})) end
 return #changed
 `;
 
 /**
- * KEYS: listing, held, admissions, holders, orders, ended (the order's "ended" marker).
- * ARGV: admissionId, orderId, hold-until (ms: the order's expiry plus grace), now, channel, ticketId.
+ * KEYS: listing, held, admissions, holders, orders. ARGV: admissionId, orderId, hold-until (ms: the order's
+ * expiry plus grace), channel, ticketId.
  * An order was placed with the admission: its slot is held until the order ends (or, as a backstop, until
- * hold-until). An order that already ended (its end was delivered first) frees the slot at once.
- * Returns 0 when the admission had already ended (its slot was given away), else 1.
+ * hold-until). Returns 0 when the admission had already ended (its slot was given away, or its order's end
+ * was handled first), else 1.
  */
-export const ORDER_PLACED = `${FOLD_HOLD}${RELEASE}
+export const ORDER_PLACED = `
 local raw = redis.call('HGET', KEYS[3], ARGV[1])
 if not raw then return 0 end
 local record = cjson.decode(raw)
-if redis.call('EXISTS', KEYS[6]) == 1 then
-  release(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[1], tonumber(ARGV[4]))
-  redis.call('PUBLISH', ARGV[5], cjson.encode({t = ARGV[6], u = {record.u}}))
-  return 1
-end
 if record.o then return 1 end
 record.o = ARGV[2]
 redis.call('HSET', KEYS[3], ARGV[1], cjson.encode(record))
 redis.call('HSET', KEYS[5], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[2], 'XX', ARGV[3], ARGV[1])
-redis.call('PUBLISH', ARGV[5], cjson.encode({t = ARGV[6], u = {record.u}}))
+redis.call('PUBLISH', ARGV[4], cjson.encode({t = ARGV[5], u = {record.u}}))
 return 1
 `;
 
 /**
- * KEYS: listing, held, admissions, holders, orders. ARGV: admissionId, now, channel, ticketId.
- * The admission's order was paid or cancelled: its slot is free. Returns 1 if it was held, 0 if already free.
+ * KEYS: listing, held, admissions, holders, orders. ARGV: admissionId, orderId, channel, ticketId.
+ * The order placed with the admission was paid or cancelled: its slot is free, whether or not its
+ * order:created was handled yet (an admission used by another order is left alone).
+ * Returns 1 if it was held, 0 if already free.
  */
-export const ORDER_ENDED = `${FOLD_HOLD}${RELEASE}
-local user = release(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[1], tonumber(ARGV[2]))
-if not user then return 0 end
+export const ORDER_ENDED = `${CLOCK}${FOLD_HOLD}${RELEASE}
+local raw = redis.call('HGET', KEYS[3], ARGV[1])
+if not raw then return 0 end
+local order = cjson.decode(raw).o
+if order and order ~= ARGV[2] then return 0 end
+local user = release(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[1], clockMs())
 redis.call('PUBLISH', ARGV[3], cjson.encode({t = ARGV[4], u = {user}}))
 return 1
 `;

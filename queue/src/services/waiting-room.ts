@@ -30,9 +30,6 @@ export interface WaitingRoomSettings {
   orderGraceMs: number;
 }
 
-/** How long an order's "ended" marker is kept: longer than an order:created can trail its end. */
-const ENDED_MARKER_SECONDS = 24 * 60 * 60;
-
 type Reply = (string | number)[];
 
 /** The sequence number of an admission (`<ticketId>.<n>`: the listing's n-th admission) and its listing. */
@@ -65,7 +62,7 @@ export class WaitingRoom {
   }
 
   /** Puts the user at the end of the line, unless already in it or admitted; false for a listing without a waiting room. */
-  async join(ticketId: string, userId: string, now = Date.now()): Promise<boolean> {
+  async join(ticketId: string, userId: string): Promise<boolean> {
     const keys = [
       this.key('listing', ticketId),
       this.key('line', ticketId),
@@ -73,11 +70,11 @@ export class WaitingRoom {
       this.key('admissions', ticketId),
       this.key('pending'),
     ];
-    const result = (await runScript(this.redis, JOIN, keys, [userId, ticketId, now])) as number;
+    const result = (await runScript(this.redis, JOIN, keys, [userId, ticketId])) as number;
     return result >= 0;
   }
 
-  async standing(ticketId: string, userId: string, now = Date.now()): Promise<Standing> {
+  async standing(ticketId: string, userId: string): Promise<Standing> {
     const keys = [
       this.key('listing', ticketId),
       this.key('line', ticketId),
@@ -86,7 +83,6 @@ export class WaitingRoom {
     ];
     const [known, rank, admissionId, expiresAt, ordered, activeBuyers, onSaleAt, holdMs] = (await runScript(this.redis, STATUS, keys, [
       userId,
-      now,
     ])) as Reply;
     if (known !== 1) return { kind: 'unknown' };
     if (admissionId) return { kind: 'admitted', admissionId: String(admissionId), expiresAt: Number(expiresAt), ordered: ordered === 1 };
@@ -99,7 +95,7 @@ export class WaitingRoom {
   }
 
   /** One admission round for the listing (lapsed slots freed, free slots given out in join order). */
-  async admit(ticketId: string, now = Date.now()): Promise<number> {
+  async admit(ticketId: string): Promise<number> {
     const keys = [
       this.key('listing', ticketId),
       this.key('line', ticketId),
@@ -110,7 +106,7 @@ export class WaitingRoom {
       this.key('orders'),
     ];
     const { admissionMs, admissionGraceMs } = this.settings;
-    return (await runScript(this.redis, ADMIT, keys, [ticketId, now, admissionMs, admissionGraceMs, this.channel])) as number;
+    return (await runScript(this.redis, ADMIT, keys, [ticketId, admissionMs, admissionGraceMs, this.channel])) as number;
   }
 
   /** The listings with someone in line or holding a slot: the ones admission rounds are for. */
@@ -130,35 +126,26 @@ export class WaitingRoom {
   }
 
   /** An order was placed with the admission: its slot is held until the order is paid or cancelled. */
-  async orderPlaced(admissionId: string, orderId: string, orderExpiresAt: number, now = Date.now()): Promise<boolean> {
+  async orderPlaced(admissionId: string, orderId: string, orderExpiresAt: number): Promise<boolean> {
     const admission = parseAdmissionId(admissionId);
     if (!admission) return false;
     const { ticketId } = admission;
-    const keys = [...this.slotKeys(ticketId), this.key('ended', orderId)];
     const holdUntil = orderExpiresAt + this.settings.orderGraceMs;
-    const result = (await runScript(this.redis, ORDER_PLACED, keys, [
-      admissionId,
-      orderId,
-      holdUntil,
-      now,
-      this.channel,
-      ticketId,
-    ])) as number;
-    return result === 1;
+    const args = [admissionId, orderId, holdUntil, this.channel, ticketId];
+    return ((await runScript(this.redis, ORDER_PLACED, this.slotKeys(ticketId), args)) as number) === 1;
   }
 
   /**
    * The order was paid or cancelled: the slot its admission held (if any) is free. Returns the listing, if a
-   * slot was freed. The marker first: an order:created handled after this finds it and frees the slot itself.
+   * slot was freed. `admissionId` is the one the end event carries (absent on older messages: then only an
+   * order whose order:created was handled is known). An order without an admission writes nothing.
    */
-  async orderEnded(orderId: string, now = Date.now()): Promise<string | undefined> {
-    await this.redis.set(this.key('ended', orderId), '1', 'EX', ENDED_MARKER_SECONDS);
-    const admissionId = await this.redis.hget(this.key('orders'), orderId);
-    const admission = admissionId ? parseAdmissionId(admissionId) : undefined;
-    if (!admissionId || !admission) return undefined;
+  async orderEnded(orderId: string, admissionId?: string): Promise<string | undefined> {
+    const used = admissionId ?? (await this.redis.hget(this.key('orders'), orderId));
+    const admission = used ? parseAdmissionId(used) : undefined;
+    if (!used || !admission) return undefined;
     const { ticketId } = admission;
-    const keys = this.slotKeys(ticketId);
-    const result = (await runScript(this.redis, ORDER_ENDED, keys, [admissionId, now, this.channel, ticketId])) as number;
+    const result = (await runScript(this.redis, ORDER_ENDED, this.slotKeys(ticketId), [used, orderId, this.channel, ticketId])) as number;
     return result === 1 ? ticketId : undefined;
   }
 

@@ -36,6 +36,15 @@ it('publishes order:cancelled naming the ticket', async () => {
   expect(await published(Subjects.OrderCancelled)).toEqual([{ id: order.id, version: 1, ticket: { id: ticket.id } }]);
 });
 
+it('names the waiting-room admission the order was placed with in order:cancelled, so that the queue frees its slot', async () => {
+  const userId = newId();
+  const { order } = await createOrder({ userId, admissionId: 'listing.4' });
+  await discardPublished();
+  await cancel(order.id, signinCookie({ id: userId })).expect(204);
+
+  expect(await published(Subjects.OrderCancelled)).toEqual([expect.objectContaining({ id: order.id, admissionId: 'listing.4' })]);
+});
+
 it('releases the ticket so it can be ordered again', async () => {
   const { order, ticket, owner } = await ownOrder();
   await cancel(order.id, owner).expect(204);

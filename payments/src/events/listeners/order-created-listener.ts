@@ -15,6 +15,7 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
       totalCents: data.totalCents ?? toCents(data.ticket.price),
       status: data.status,
       expiresAt: new Date(data.expiresAt),
+      ...(data.admissionId && { admissionId: data.admissionId }),
     });
   }
 }

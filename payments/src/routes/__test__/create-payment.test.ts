@@ -69,6 +69,12 @@ it("charges a multi-unit order's total, quantity × price in cents", async () =>
   expect((await Payment.findById((res.body as PaymentJSON).id).lean())?.charge.amount).toBe(5997);
 });
 
+it("keeps the order's waiting-room admission on the payment", async () => {
+  const order = await createOrder({ admissionId: 'listing.3' });
+  const res = await pay({ orderId: order.id, token: 'tok_visa' }, signinCookie({ id: order.userId })).expect(202);
+  expect(await Payment.findById((res.body as PaymentJSON).id).lean()).toMatchObject({ admissionId: 'listing.3' });
+});
+
 it('charges the price of a replica stored before orders had a total', async () => {
   const order = await createOrder({ price: 4.35 });
   await Order.updateOne({ _id: order.id }, { $unset: { totalCents: 1 } });

@@ -38,6 +38,13 @@ it('charges the stored request with its key, and records the charge with payment
   ]);
 });
 
+it("names the order's waiting-room admission in payment:created, so that the queue frees its slot", async () => {
+  spyOnStripe();
+  const { paymentId } = await orderWithPayment({ admissionId: 'listing.3' });
+  await carryOut(await readPayment(paymentId));
+  expect(await published(Subjects.PaymentCreated)).toEqual([expect.objectContaining({ admissionId: 'listing.3' })]);
+});
+
 it('records a decline as final for the attempt, with its reason and payment:failed', async () => {
   const { charges } = spyOnStripe();
   charges.mockRejectedValueOnce(declined());

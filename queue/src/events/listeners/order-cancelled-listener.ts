@@ -12,6 +12,6 @@ export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
   }
 
   onMessage(data: OrderCancelledEvent['data']): Promise<void> {
-    return endOrder(this.parts, data.id);
+    return endOrder(this.parts, data.id, data.admissionId);
   }
 }

@@ -6,8 +6,8 @@ export interface OrderEndParts {
   rounds: AdmissionRounds;
 }
 
-/** The order was paid or cancelled: its admission's slot goes to the next in line now. */
-export const endOrder = async ({ room, rounds }: OrderEndParts, orderId: string): Promise<void> => {
-  const ticketId = await room.orderEnded(orderId);
+/** The order was paid or cancelled: its admission's slot (if it was placed with one) goes to the next in line now. */
+export const endOrder = async ({ room, rounds }: OrderEndParts, orderId: string, admissionId: string | undefined): Promise<void> => {
+  const ticketId = await room.orderEnded(orderId, admissionId);
   if (ticketId) await rounds.kick(ticketId);
 };

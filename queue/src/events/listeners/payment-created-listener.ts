@@ -13,6 +13,6 @@ export class PaymentCreatedListener extends Listener<PaymentCreatedEvent> {
   }
 
   onMessage(data: PaymentCreatedEvent['data']): Promise<void> {
-    return endOrder(this.parts, data.orderId);
+    return endOrder(this.parts, data.orderId, data.admissionId);
   }
 }

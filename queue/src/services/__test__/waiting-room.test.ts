@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'timers/promises';
 import { redisFromEnv } from '@ticketing/common';
 import { newTicketId, testPrefix } from '../../__test__/queue-harness';
 import { defaultQueueConfig } from '../../config';
@@ -70,81 +71,134 @@ it('knows only listings with a waiting room, and applies only a newer version of
 it('admits no one before the listing goes on sale, and the line in order once it does', async () => {
   const room = await replica(testPrefix());
   const ticketId = newTicketId();
-  const now = Date.now();
-  await room.setListing(ticketId, 0, { activeBuyers: 2, onSaleAt: now + 60_000 });
-  for (const user of users(3)) await room.join(ticketId, user, now);
+  await room.setListing(ticketId, 0, { activeBuyers: 2, onSaleAt: Date.now() + 1_000 });
+  for (const user of users(3)) await room.join(ticketId, user);
 
-  expect(await room.admit(ticketId, now)).toBe(0);
-  expect(await room.standing(ticketId, 'user-0000', now)).toMatchObject({ kind: 'waiting', rank: 0 });
+  expect(await room.admit(ticketId)).toBe(0);
+  expect(await room.standing(ticketId, 'user-0000')).toMatchObject({ kind: 'waiting', rank: 0 });
 
-  await room.admit(ticketId, now + 60_000);
-  expect(await room.standing(ticketId, 'user-0001', now + 60_000)).toMatchObject({ kind: 'admitted', admissionId: `${ticketId}.2` });
-  expect(await room.standing(ticketId, 'user-0002', now + 60_000)).toMatchObject({ kind: 'waiting', rank: 0 });
+  await sleep(1_100);
+  await room.admit(ticketId);
+  expect(await room.standing(ticketId, 'user-0001')).toMatchObject({ kind: 'admitted', admissionId: `${ticketId}.2` });
+  expect(await room.standing(ticketId, 'user-0002')).toMatchObject({ kind: 'waiting', rank: 0 });
 });
 
 it('gives a lapsed admission’s slot to the next in line only after the grace for a last-moment order', async () => {
-  const room = await replica(testPrefix(), { admissionMs: 1_000, admissionGraceMs: 500 });
+  const room = await replica(testPrefix(), { admissionMs: 1_000, admissionGraceMs: 1_000 });
   const ticketId = newTicketId();
-  const now = Date.now();
   await room.setListing(ticketId, 0, { activeBuyers: 1, onSaleAt: 0 });
-  for (const user of ['a', 'b']) await room.join(ticketId, user, now);
-  await room.admit(ticketId, now);
+  for (const user of ['a', 'b']) await room.join(ticketId, user);
+  await room.admit(ticketId);
 
   // The token has expired: a is no longer admitted, but the slot is still held for an order in flight.
-  expect(await room.standing(ticketId, 'a', now + 1_200)).toEqual({ kind: 'outside' });
-  await room.admit(ticketId, now + 1_200);
-  expect(await room.standing(ticketId, 'b', now + 1_200)).toMatchObject({ kind: 'waiting', rank: 0 });
+  await sleep(1_300);
+  expect(await room.standing(ticketId, 'a')).toEqual({ kind: 'outside' });
+  await room.admit(ticketId);
+  expect(await room.standing(ticketId, 'b')).toMatchObject({ kind: 'waiting', rank: 0 });
 
-  await room.admit(ticketId, now + 1_500);
-  expect(await room.standing(ticketId, 'b', now + 1_500)).toMatchObject({ kind: 'admitted', admissionId: `${ticketId}.2` });
+  await sleep(1_000);
+  await room.admit(ticketId);
+  expect(await room.standing(ticketId, 'b')).toMatchObject({ kind: 'admitted', admissionId: `${ticketId}.2` });
   expect(await room.heldCount(ticketId)).toBe(1);
 });
 
 it('holds the slot of an admission with an order until the order ends, then gives it to the next', async () => {
-  const room = await replica(testPrefix(), { admissionMs: 1_000, admissionGraceMs: 0 });
+  const room = await replica(testPrefix(), { admissionMs: 500, admissionGraceMs: 0 });
   const ticketId = newTicketId();
-  const now = Date.now();
   await room.setListing(ticketId, 0, { activeBuyers: 1, onSaleAt: 0 });
-  for (const user of ['a', 'b']) await room.join(ticketId, user, now);
-  await room.admit(ticketId, now);
+  for (const user of ['a', 'b']) await room.join(ticketId, user);
+  await room.admit(ticketId);
 
-  expect(await room.orderPlaced(`${ticketId}.1`, 'order-a', now + 15 * 60_000, now + 500)).toBe(true);
-  await room.admit(ticketId, now + 5_000);
-  expect(await room.standing(ticketId, 'a', now + 5_000)).toMatchObject({ kind: 'admitted', ordered: true });
-  expect(await room.standing(ticketId, 'b', now + 5_000)).toMatchObject({ kind: 'waiting', rank: 0 });
+  expect(await room.orderPlaced(`${ticketId}.1`, 'order-a', Date.now() + 15 * 60_000)).toBe(true);
+  await sleep(700);
+  await room.admit(ticketId);
+  expect(await room.standing(ticketId, 'a')).toMatchObject({ kind: 'admitted', ordered: true });
+  expect(await room.standing(ticketId, 'b')).toMatchObject({ kind: 'waiting', rank: 0 });
 
-  expect(await room.orderEnded('order-a', now + 6_000)).toBe(ticketId);
-  expect(await room.orderEnded('order-a', now + 6_000)).toBeUndefined();
-  await room.admit(ticketId, now + 6_000);
-  expect(await room.standing(ticketId, 'a', now + 6_000)).toEqual({ kind: 'outside' });
-  expect(await room.standing(ticketId, 'b', now + 6_000)).toMatchObject({ kind: 'admitted', admissionId: `${ticketId}.2` });
+  expect(await room.orderEnded('order-a')).toBe(ticketId);
+  expect(await room.orderEnded('order-a')).toBeUndefined();
+  await room.admit(ticketId);
+  expect(await room.standing(ticketId, 'a')).toEqual({ kind: 'outside' });
+  expect(await room.standing(ticketId, 'b')).toMatchObject({ kind: 'admitted', admissionId: `${ticketId}.2` });
 });
 
-it('frees the slot when the order’s end is handled before the order itself', async () => {
+it('frees the slot when the order’s end (naming its admission) is handled before the order itself', async () => {
   const room = await replica(testPrefix());
   const ticketId = newTicketId();
   await room.setListing(ticketId, 0, { activeBuyers: 1, onSaleAt: 0 });
   await room.join(ticketId, 'a');
   await room.admit(ticketId);
 
-  expect(await room.orderEnded('order-a')).toBeUndefined();
-  expect(await room.orderPlaced(`${ticketId}.1`, 'order-a', Date.now() + 60_000)).toBe(true);
+  expect(await room.orderEnded('order-a', `${ticketId}.1`)).toBe(ticketId);
+  expect(await room.orderPlaced(`${ticketId}.1`, 'order-a', Date.now() + 60_000)).toBe(false);
 
   expect(await room.heldCount(ticketId)).toBe(0);
   expect(await room.standing(ticketId, 'a')).toEqual({ kind: 'outside' });
 });
 
+it('leaves an admission alone when the end of another order names it', async () => {
+  const room = await replica(testPrefix());
+  const ticketId = newTicketId();
+  await room.setListing(ticketId, 0, { activeBuyers: 1, onSaleAt: 0 });
+  await room.join(ticketId, 'a');
+  await room.admit(ticketId);
+  await room.orderPlaced(`${ticketId}.1`, 'order-a', Date.now() + 60_000);
+
+  expect(await room.orderEnded('other-order', `${ticketId}.1`)).toBeUndefined();
+  expect(await room.heldCount(ticketId)).toBe(1);
+});
+
 it('does not take a slot back for an order whose admission had already ended', async () => {
   const room = await replica(testPrefix(), { admissionMs: 100, admissionGraceMs: 0 });
   const ticketId = newTicketId();
-  const now = Date.now();
   await room.setListing(ticketId, 0, { activeBuyers: 1, onSaleAt: 0 });
-  for (const user of ['a', 'b']) await room.join(ticketId, user, now);
-  await room.admit(ticketId, now);
-  await room.admit(ticketId, now + 200);
+  for (const user of ['a', 'b']) await room.join(ticketId, user);
+  await room.admit(ticketId);
+  await sleep(200);
+  await room.admit(ticketId);
 
-  expect(await room.orderPlaced(`${ticketId}.1`, 'late-order', now + 60_000, now + 300)).toBe(false);
+  expect(await room.orderPlaced(`${ticketId}.1`, 'late-order', Date.now() + 60_000)).toBe(false);
   expect(await room.heldCount(ticketId)).toBe(1);
+});
+
+/** Starts `call` as a replica whose clock is `offsetMs` ahead would: Date.now() is shifted while it is called. */
+const withClockAhead = <T>(offsetMs: number, call: () => Promise<T>): Promise<T> => {
+  const realNow = Date.now.bind(Date);
+  const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offsetMs);
+  try {
+    return call();
+  } finally {
+    clock.mockRestore();
+  }
+};
+
+it('never has more than activeBuyers live admissions when one replica’s clock runs ahead of the others', async () => {
+  const prefix = testPrefix();
+  const settings = { admissionMs: 60_000, admissionGraceMs: 10_000 };
+  const [onTime, ahead] = await Promise.all([replica(prefix, settings), replica(prefix, settings)]);
+  const ticketId = newTicketId();
+  const cap = 2;
+  await onTime.setListing(ticketId, 0, { activeBuyers: cap, onSaleAt: 0 });
+  const line = users(6);
+  for (const user of line) await onTime.join(ticketId, user);
+
+  const liveUntil = new Map<string, number>();
+  const noteAdmissions = async () => {
+    for (const user of line) {
+      const admission = admissionOf(await onTime.standing(ticketId, user));
+      if (admission) liveUntil.set(user, admission.expiresAt);
+    }
+  };
+  await onTime.admit(ticketId);
+  await noteAdmissions();
+  // Ahead by more than an admission and its grace: by its own clock, every slot's deadline has passed.
+  await withClockAhead(settings.admissionMs + settings.admissionGraceMs + 5_000, () => ahead.admit(ticketId));
+  await noteAdmissions();
+
+  const now = Date.now();
+  const live = [...liveUntil.values()].filter((expiresAt) => expiresAt > now);
+  expect(live).toHaveLength(cap);
+  expect(await onTime.heldCount(ticketId)).toBe(cap);
 });
 
 /** Pairs (i, j) admitted in the opposite order to the one they joined in. */

@@ -31,6 +31,12 @@ it('keeps the total of a multi-unit order, which is what is charged', async () =
   expect(await Order.findById(data.id).lean()).toMatchObject({ price: 19.99, totalCents: 5997 });
 });
 
+it('keeps the waiting-room admission the order was placed with, for payment:created', async () => {
+  const data = orderCreatedData({ admissionId: 'listing.7' });
+  await listener.onMessage(data);
+  expect(await Order.findById(data.id).lean()).toMatchObject({ admissionId: 'listing.7' });
+});
+
 it('treats a redelivered order:created as a harmless duplicate', async () => {
   const data = orderCreated();
   await listener.onMessage(data);

@@ -89,6 +89,75 @@ it('ignores orders without an admission, and the ends of orders it never held a 
   expect(await replica.room.heldCount(ticketId)).toBe(1);
 });
 
+/** Every key of the replica's waiting rooms, with its type. */
+const storedKeys = async () => {
+  const keys = await replica.redis.commands.keys(`${replica.config.keyPrefix}*`);
+  return Promise.all(keys.sort().map(async (key) => `${key} ${await replica.redis.commands.type(key)}`));
+};
+
+it('writes nothing to Redis for the end of an order placed without an admission', async () => {
+  const ticketId = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, 1));
+  await join(ticketId);
+  await replica.bus.deliver(Subjects.OrderCreated, orderCreated(ticketId, 'order-no-admission-1'));
+  const before = await storedKeys();
+
+  expect(await replica.bus.deliver(Subjects.OrderCancelled, { id: 'order-no-admission-1', version: 1, ticket: { id: ticketId } })).toBe(
+    'acked',
+  );
+  const payment = {
+    id: 'payment-2',
+    orderId: 'order-no-admission-2',
+    stripeId: 'ch_2',
+    sellerId: 'seller',
+    amountCents: 5_000,
+    currency: 'usd',
+  };
+  expect(await replica.bus.deliver(Subjects.PaymentCreated, payment)).toBe('acked');
+
+  expect(await storedKeys()).toEqual(before);
+});
+
+it('keeps a listing without a waiting room a day at most, and one someone joined for good', async () => {
+  const ttlOf = (ticketId: string) => replica.redis.commands.ttl(`${replica.config.keyPrefix}listing:${ticketId}`);
+  const plain = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, { id: plain, version: 0, title: 'Plain', price: 50, userId: 'seller' });
+  expect(await ttlOf(plain)).toBeGreaterThan(0);
+  expect(await ttlOf(plain)).toBeLessThanOrEqual(24 * 60 * 60);
+
+  const joined = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(joined, 1));
+  expect(await ttlOf(joined)).toBe(-1);
+  await join(joined);
+  await replica.bus.deliver(Subjects.TicketUpdated, { id: joined, version: 1, title: 'Hot show', price: 50, userId: 'seller' });
+  expect(await ttlOf(joined)).toBe(-1);
+});
+
+it('frees the slot when an order’s end, naming its admission, arrives before its order:created', async () => {
+  const ticketId = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, 1));
+  const [buyer, next] = [testUser(), testUser()];
+  await join(ticketId, buyer);
+  await join(ticketId, next);
+  const admissionId = `${ticketId}.1`;
+
+  const payment = {
+    id: 'payment-3',
+    orderId: 'order-early',
+    stripeId: 'ch_3',
+    sellerId: 'seller',
+    amountCents: 5_000,
+    currency: 'usd',
+    admissionId,
+  };
+  expect(await replica.bus.deliver(Subjects.PaymentCreated, payment)).toBe('acked');
+  expect(await replica.bus.deliver(Subjects.OrderCreated, orderCreated(ticketId, 'order-early', admissionId))).toBe('acked');
+
+  expect(await me(ticketId, buyer)).toMatchObject({ admitted: false, position: 0 });
+  expect(await me(ticketId, next)).toMatchObject({ admitted: true });
+  expect(await replica.room.heldCount(ticketId)).toBe(1);
+});
+
 it('subscribes in the queue group: the waiting rooms live in Redis, so replicas share the events', () => {
   for (const subject of [
     Subjects.TicketCreated,
