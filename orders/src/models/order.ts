@@ -3,6 +3,7 @@ import {
   activeOrderStatuses,
   apiJSONWithout,
   HasOutbox,
+  isDuplicateKey,
   OrderCancelledEvent,
   OrderStatus,
   outboxEntry,
@@ -33,6 +34,8 @@ export interface OrderFields extends HasOutbox {
   holding?: boolean;
   /** The waiting-room admission it was placed with (AdmissionUse makes it one order per admission). */
   admissionId?: string;
+  /** A placeholder the repair pass stored under the id of an order never stored, whose units it gave back. */
+  abandoned?: boolean;
 }
 
 export type OrderDoc = HydratedDocument<OrderFields>;
@@ -74,6 +77,7 @@ const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
     ticket: { type: mongoose.Schema.Types.ObjectId, ref: 'Ticket', required: true },
     holding: { type: Boolean },
     admissionId: { type: String },
+    abandoned: { type: Boolean },
     outbox: outboxField,
   },
   { toJSON: apiJSONWithout('holding', 'admissionId') },
@@ -130,6 +134,22 @@ orderSchema.statics.cancel = (order: OrderDoc) => {
 orderSchema.statics.complete = (order: OrderDoc) => updateIfCurrent(Order, order, { update: { $set: { status: OrderStatus.Complete } } });
 
 export const Order = mongoose.model<OrderFields, OrderModel>('Order', orderSchema);
+
+/**
+ * Stores a cancelled placeholder under the id of an order that was never stored (no user, no ticket: no route
+ * or scan finds it), so that the order can no longer be: its late insert fails on the `_id`. True if the id is
+ * abandoned now (by this call or an earlier one), false if the order was stored first.
+ */
+export const abandonOrder = async (orderId: string): Promise<boolean> => {
+  const _id = new Types.ObjectId(orderId);
+  try {
+    await Order.collection.insertOne({ _id, status: OrderStatus.Cancelled, abandoned: true, version: 0 });
+    return true;
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return Boolean((await Order.findById(_id).select('abandoned').lean())?.abandoned);
+  }
+};
 
 /**
  * Cancels the order whatever its status but cancelled: tickets refused to reserve for it, so even a
