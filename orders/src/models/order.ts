@@ -135,20 +135,32 @@ orderSchema.statics.complete = (order: OrderDoc) => updateIfCurrent(Order, order
 
 export const Order = mongoose.model<OrderFields, OrderModel>('Order', orderSchema);
 
+/** Only duplicate ids refused the inserts: the orders (or placeholders) stored before. */
+const onlyDuplicates = (err: unknown): boolean => {
+  const writeErrors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
+  return isDuplicateKey(err) && Array.isArray(writeErrors) && writeErrors.every((writeError) => writeError.code === 11000);
+};
+
 /**
- * Stores a cancelled placeholder under the id of an order that was never stored (no user, no ticket: no route
- * or scan finds it), so that the order can no longer be: its late insert fails on the `_id`. True if the id is
- * abandoned now (by this call or an earlier one), false if the order was stored first.
+ * Stores a cancelled placeholder under the id of each order never stored (no user, no ticket: no route or scan
+ * finds it), in one write, so that the order can no longer be: its late insert fails on the `_id`. Resolves to
+ * the ids abandoned now (by this call or an earlier one); an order stored first keeps its id.
  */
-export const abandonOrder = async (orderId: string): Promise<boolean> => {
-  const _id = new Types.ObjectId(orderId);
+export const abandonOrders = async (orderIds: string[]): Promise<Set<string>> => {
+  if (orderIds.length === 0) return new Set();
+  const ids = orderIds.map((id) => new Types.ObjectId(id));
   try {
-    await Order.collection.insertOne({ _id, status: OrderStatus.Cancelled, abandoned: true, version: 0 });
-    return true;
+    await Order.collection.insertMany(
+      ids.map((_id) => ({ _id, status: OrderStatus.Cancelled, abandoned: true, version: 0 })),
+      { ordered: false },
+    );
   } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    return Boolean((await Order.findById(_id).select('abandoned').lean())?.abandoned);
+    if (!onlyDuplicates(err)) throw err;
   }
+  const abandoned = await Order.find({ _id: { $in: ids }, abandoned: true })
+    .select('_id')
+    .lean();
+  return new Set(abandoned.map(({ _id }) => String(_id)));
 };
 
 /**

@@ -39,7 +39,7 @@ const giveAdmissionBack = async (admissionId: string | undefined, order: OrderDo
  * atomic step that decides), then stores the order with its order:created event. What a refused or failed
  * order took is given back at once; a crash between the writes leaves a hold without an order, which the
  * HoldRepairer gives back (and an admission used by no order, which lapses with its token). An order saved
- * after the repair gave its hold back fails on its `_id`, which the repair took (see abandonOrder).
+ * after the repair gave its hold back fails on its `_id`, which the repair took (see abandonOrders).
  */
 export const placeOrder = async ({ userId, ticket, quantity, admissionId }: OrderRequest) => {
   const order = Order.build({ userId, ticket, quantity, admissionId, expiresAt: expiresAtFromNow() });

@@ -1,6 +1,6 @@
 import type { Connection, Model, Types } from 'mongoose';
 import { OrderStatus, positiveIntegerFromEnv } from '@ticketing/common';
-import { abandonOrder, Order, OrderFields } from '../models/order';
+import { abandonOrders, Order, OrderFields } from '../models/order';
 import { Ticket } from '../models/ticket';
 import { StockEntry, StockEntryFields } from '../models/stock-entry';
 import { releaseUnits } from '../services/release-units';
@@ -15,16 +15,6 @@ const MAX_BATCHES_PER_PASS = 40;
 const RELEASES_AT_ONCE = 16;
 
 type UncheckedHold = Pick<StockEntryFields, '_id' | 'ticketId' | 'orderId' | 'change'>;
-
-/**
- * Releases a hold whose order was not stored, once its order can no longer be: the placeholder `abandonOrder`
- * stores under the order's id makes the late insert of the order fail. False if the order was stored first.
- */
-const releaseOrphan = async ({ ticketId, orderId, change }: UncheckedHold): Promise<boolean> => {
-  if (!(await abandonOrder(orderId))) return false;
-  await unitLedger.release(ticketId, orderId, change);
-  return true;
-};
 
 /** Runs `task` over `items`, at most `limit` at once. */
 const inParallel = async <T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> => {
@@ -47,7 +37,7 @@ export interface HoldRepairerOptions {
  * The repair for a crash between the stock ledger's write and the order's: every `intervalMs` it gives
  * back the units of holds whose order was never stored (older than `graceMs`), as many batches as are
  * due, and of cancelled orders that still hold theirs. Both releases are idempotent, so it may race the
- * paths it repairs; an order stored after its hold was released is refused on its `_id` (`abandonOrder`).
+ * paths it repairs; an order stored after its hold was released is refused on its `_id` (`abandonOrders`).
  */
 export class HoldRepairer {
   private timer?: NodeJS.Timeout;
@@ -135,7 +125,10 @@ export class HoldRepairer {
     return released;
   }
 
-  /** One read for the orders of the whole batch, the orphans released side by side, one write to mark them all checked. */
+  /**
+   * One read for the orders of the whole batch; the orphans' order ids taken by placeholders in one write (so that
+   * a late save of one fails), their units released side by side; one write to mark the batch checked.
+   */
   private async checkHolds(holds: UncheckedHold[]): Promise<number> {
     if (holds.length === 0) return 0;
     const orders = await this.orders
@@ -143,10 +136,11 @@ export class HoldRepairer {
       .select('_id abandoned')
       .lean<{ _id: Types.ObjectId; abandoned?: boolean }[]>();
     const placed = new Set(orders.filter((order) => !order.abandoned).map((order) => String(order._id)));
-    const orphans = holds.filter((hold) => !placed.has(hold.orderId));
-    const released = await inParallel(orphans, RELEASES_AT_ONCE, (hold) => releaseOrphan(hold));
+    const abandoned = await abandonOrders(holds.filter((hold) => !placed.has(hold.orderId)).map((hold) => hold.orderId));
+    const orphans = holds.filter((hold) => abandoned.has(hold.orderId));
+    await inParallel(orphans, RELEASES_AT_ONCE, ({ ticketId, orderId, change }) => unitLedger.release(ticketId, orderId, change));
     await StockEntry.updateMany({ _id: { $in: holds.map((hold) => hold._id) } }, { $set: { checked: true } });
-    return released.filter(Boolean).length;
+    return orphans.length;
   }
 
   private async releaseCancelledOrders(): Promise<number> {

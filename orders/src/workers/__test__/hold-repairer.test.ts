@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { OrderStatus } from '@ticketing/common';
 import { newId, useServiceTest } from '@ticketing/common/testing';
 import { orderOutbox } from '../../events/outbox';
-import { Order } from '../../models/order';
+import { abandonOrders, Order } from '../../models/order';
 import { StockEntry } from '../../models/stock-entry';
 import { placeOrder } from '../../services/place-order';
 import { releaseUnits } from '../../services/release-units';
@@ -111,6 +111,16 @@ describe('an order saved after the grace (a stalled process)', () => {
     expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(0);
     expect(await Order.exists({ _id: order.id })).toBeTruthy();
     expect(await unitLedger.held(ticket.id)).toBe(3);
+  });
+
+  it('never takes the id of an order stored between the repair reading its batch and storing the placeholders', async () => {
+    const { order } = await createOrder();
+    const orphan = newId();
+
+    expect([...(await abandonOrders([String(order.id), orphan]))]).toEqual([orphan]);
+    expect([...(await abandonOrders([orphan]))]).toEqual([orphan]);
+
+    expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Created, userId: order.userId });
   });
 
   it('lets exactly one of a repair and the save win when they race, keeping the units if and only if the order is stored', async () => {
