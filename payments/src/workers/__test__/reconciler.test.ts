@@ -170,3 +170,85 @@ it('resolves stale attempts oldest first', async () => {
   const sent = charges.mock.calls.map(([params]) => (params?.metadata as Record<string, string>).paymentId);
   expect(sent).toEqual([older.paymentId, newer.paymentId]);
 });
+
+describe('an attempt sent longer ago than Stripe keeps its idempotency key (24 h)', () => {
+  const DAY_AGO = ago(25 * 60 * 60 * 1000);
+
+  /** Stripe's search finding `charges` (stripe-mock's own answer is a fixture of some other charge). */
+  const searchFinds = (charges: Stripe.Charge[]) =>
+    jest.spyOn(stripe().charges, 'search').mockReturnValueOnce(
+      Promise.resolve({
+        object: 'search_result',
+        data: charges,
+        has_more: false,
+        next_page: null,
+        url: '/v1/charges/search',
+      }) as unknown as Stripe.ApiSearchResultPromise<Stripe.Charge>,
+    );
+
+  /** A charge as Stripe stores it for the attempt, with `status`. */
+  const stripeCharge = async (paymentId: string, status: Stripe.Charge.Status) => {
+    const sent = (await readPayment(paymentId)).charge;
+    const charge = await stripe().charges.create({ amount: sent.amount, currency: sent.currency, source: sent.source });
+    return {
+      ...charge,
+      id: `ch_found_${status}`,
+      status,
+      metadata: sent.metadata,
+      failure_message: status === 'failed' ? 'Your card was declined.' : null,
+    };
+  };
+
+  it('records the charge Stripe made, found by its metadata, without sending it again', async () => {
+    const { paymentId } = await orderWithPayment(
+      { claimedAt: DAY_AGO, chargeSentAt: DAY_AGO },
+      { expiresAt: ago(EXPIRY_GRACE_MS + 1_000) },
+    );
+    const search = searchFinds([await stripeCharge(paymentId, 'succeeded')]);
+    const { charges } = spyOnStripe();
+
+    await reconciler.run();
+
+    expect(search).toHaveBeenCalledWith({ query: expect.stringContaining(`metadata['paymentId']:'${paymentId}'`), limit: 10 });
+    expect(charges).not.toHaveBeenCalled();
+    expect(await readPayment(paymentId)).toMatchObject({ status: PaymentStatus.Succeeded, stripeId: 'ch_found_succeeded' });
+    expect(await published(Subjects.PaymentCreated)).toHaveLength(1);
+  });
+
+  it('records the decline Stripe stored as the decline', async () => {
+    const { paymentId } = await orderWithPayment({ claimedAt: DAY_AGO, chargeSentAt: DAY_AGO });
+    searchFinds([await stripeCharge(paymentId, 'failed')]);
+    const { charges } = spyOnStripe();
+
+    await reconciler.run();
+
+    expect(charges).not.toHaveBeenCalled();
+    expect(await readPayment(paymentId)).toMatchObject({ status: PaymentStatus.Failed, failureMessage: 'Your card was declined.' });
+  });
+
+  it('fails as not charged, without charging, when Stripe has no charge for it and its order has ended', async () => {
+    const { charges } = spyOnStripe();
+    const { paymentId } = await orderWithPayment(
+      { claimedAt: DAY_AGO, chargeSentAt: DAY_AGO },
+      { expiresAt: ago(EXPIRY_GRACE_MS + 1_000) },
+    );
+
+    await reconciler.run();
+
+    expect(charges).not.toHaveBeenCalled();
+    expect(await readPayment(paymentId)).toMatchObject({
+      status: PaymentStatus.Failed,
+      failureMessage: 'The order expired before it was charged; Stripe had no charge for it',
+    });
+  });
+
+  it('charges it now when Stripe has no charge for it and its order is still open', async () => {
+    const { charges } = spyOnStripe();
+    const { paymentId } = await orderWithPayment({ claimedAt: DAY_AGO, chargeSentAt: DAY_AGO });
+
+    await reconciler.run();
+
+    expect(charges).toHaveBeenCalledTimes(1);
+    expect((await readPayment(paymentId)).status).toBe(PaymentStatus.Succeeded);
+  });
+});
