@@ -143,12 +143,18 @@ export class HoldRepairer {
     return orphans.length;
   }
 
+  /** Batch after batch of cancelled orders still holding (each released leaves the query), until one comes back short. */
   private async releaseCancelledOrders(): Promise<number> {
-    const holding = await this.orders.find({ status: OrderStatus.Cancelled, holding: true }).select('_id').limit(this.batch).lean();
-    for (const { _id } of holding) {
-      const order = await Order.findById(_id);
-      if (order) await releaseUnits(order);
+    let released = 0;
+    for (let batches = 0; batches < MAX_BATCHES_PER_PASS; batches++) {
+      const holding = await this.orders.find({ status: OrderStatus.Cancelled, holding: true }).select('_id').limit(this.batch).lean();
+      for (const { _id } of holding) {
+        const order = await Order.findById(_id);
+        if (order) await releaseUnits(order);
+      }
+      released += holding.length;
+      if (holding.length < this.batch) break;
     }
-    return holding.length;
+    return released;
   }
 }

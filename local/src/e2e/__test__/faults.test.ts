@@ -390,9 +390,9 @@ describe('hold repair keeps up with the order rate', () => {
     expect(await databases.count('orders', 'orders', { _id: { $in: objectIds(rate.orderIds) }, abandoned: true })).toBe(0);
     expect(repairRate).toBeGreaterThan(rate.perSecond);
     figure(
-      `hold repair: ${ORPHANS} orphaned holds released in ${repairSeconds.toFixed(1)} s (${repairRate.toFixed(0)}/s, a pass every 1 s) ` +
-        `vs measured order rate ${rate.perSecond.toFixed(0)}/s (${rate.orderIds.length} orders, ${BURST_BUYERS} buyers at once); ` +
-        `0 of their holds released under a stored order`,
+      `hold repair: ${ORPHANS} orphaned holds released in ${repairSeconds.toFixed(1)} s (${repairRate.toFixed(0)}/s) ` +
+        `vs measured order rate ${rate.perSecond.toFixed(0)}/s (${rate.orderIds.length} orders, ${BURST_BUYERS} buyers at once; ` +
+        `a repair pass every 1 s); 0 holds released under a stored order`,
     );
   }, 300_000);
 });

@@ -77,6 +77,18 @@ it('releases every hold due in one pass, batch after batch, not one batch per pa
   expect(await unitLedger.held(ticket.id)).toBe(0);
 });
 
+it('releases every cancelled order still holding in one pass, batch after batch', async () => {
+  const ticket = await createTicket({ quantity: 100 });
+  for (let i = 0; i < 12; i++) {
+    const { order } = await createOrder({ ticket });
+    await Order.cancel(order);
+  }
+
+  expect(await new HoldRepairer({ graceMs: GRACE_MS, batch: 5 }).repair()).toBe(12);
+
+  expect(await unitLedger.held(ticket.id)).toBe(0);
+});
+
 describe('an order saved after the grace (a stalled process)', () => {
   /** Places an order whose save comes only after its hold has aged past the grace and a repair pass has run. */
   const placeStalledOrder = async (ticket: Awaited<ReturnType<typeof createTicket>>, passes: () => Promise<unknown>) => {
