@@ -48,7 +48,9 @@ const outcomeMessage = (payment: Payment | undefined): string =>
     ? 'The payment is still being processed; reload the page later to see its outcome.'
     : payment.status === 'failed'
       ? `${payment.failureMessage ?? 'The payment failed.'} You can try again with another card.`
-      : 'The order ended before the payment went through; the charge was refunded.';
+      : payment.status === 'refundFailed'
+        ? 'The order ended before the payment went through, and Stripe refused to refund the charge; we will sort it out with you.'
+        : 'The order ended before the payment went through; the charge was refunded.';
 
 /** POST /api/payments answers 202 at once; the outcome comes from polling GET /api/payments/:id. */
 function usePayment(orderId: string, onPaid: () => void) {

@@ -4,6 +4,8 @@ const MONEY = /^\d+(\.\d{1,2})?$/;
 /** What Stripe can charge in USD: a ticket priced outside it could be ordered but never paid for. */
 export const MIN_PRICE = 0.5;
 export const MAX_PRICE = 999_999.99;
+/** The most Stripe charges at once in USD: an order's total (price × quantity) above it could never be paid for. */
+export const MAX_CHARGE_CENTS = 99_999_999;
 
 export const isMoneyAmount = (value: unknown): boolean =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 && MONEY.test(String(value));

@@ -69,7 +69,7 @@ export interface Order {
   ticket: Pick<Ticket, 'id' | 'title' | 'price'>;
 }
 
-export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'refunded';
+export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'refunded' | 'refundFailed';
 
 /** GET /api/payments/:id; POST /api/payments answers 202 with id, orderId and status "pending". */
 export interface Payment {
@@ -81,6 +81,8 @@ export interface Payment {
   stripeId?: string;
   /** Why the last attempt failed (a declined card's reason), while status is "failed". */
   failureMessage?: string;
+  /** Why Stripe refuses for good to refund the charge (disputed, say), while status is "refundFailed". */
+  refundFailureReason?: string;
   /** ISO timestamp. */
   createdAt: string;
 }

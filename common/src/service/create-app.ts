@@ -12,13 +12,15 @@ export interface AppOptions {
   bodyLimit?: string;
   /** Readiness for GET /healthz (the readiness probe): the backing services are connected. */
   isReady?: () => boolean;
+  /** Counts of this service's own that GET /healthz shows besides `deadLetters`, for a monitor to alert on. */
+  counts?: () => Record<string, number>;
 }
 
 /**
  * The Express app every service shares: JSON bodies, the session cookie, the
  * current user, the service's routers, then 404 and the one error handler.
  */
-export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () => true }: AppOptions = {}) => {
+export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () => true, counts = () => ({}) }: AppOptions = {}) => {
   const app = express();
   app.disable('x-powered-by');
   // The proxies whose X-Forwarded-For entries name the client (README: TRUST_PROXY); a client cannot spoof past them.
@@ -37,7 +39,7 @@ export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () 
   app.use(currentUser);
   app.get('/healthz', (_req, res) => {
     const ready = isReady();
-    res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting', deadLetters: parkedMessageCount() });
+    res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting', deadLetters: parkedMessageCount(), ...counts() });
   });
   // Liveness asks only whether this process still answers. A database or Redis outage must take the pod out of
   // the Service (readiness), not restart it: a restart would cut every in-flight request, payments included.

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { databaseUri } from '@ticketing/common';
 import type { ServiceName } from '../system/system';
 
-/** Direct read access to a service's own database, to check what was (not) stored. */
+/** Direct access to a service's own database, to check what was (not) stored. */
 export class Databases {
   private readonly connections = new Map<ServiceName, mongoose.Connection>();
 
@@ -24,6 +24,16 @@ export class Databases {
 
   async find<T>(service: ServiceName, collection: string, filter: Record<string, unknown> = {}): Promise<T[]> {
     return (await (await this.of(service)).collection(collection).find(filter).toArray()) as T[];
+  }
+
+  /** Changes documents directly, to set up a state only a crash or time could otherwise make. */
+  async update(
+    service: ServiceName,
+    collection: string,
+    filter: Record<string, unknown>,
+    update: Record<string, unknown>,
+  ): Promise<number> {
+    return (await (await this.of(service)).collection(collection).updateMany(filter, update)).modifiedCount;
   }
 
   /** Document counts of every collection the services keep, for "nothing was stored" checks. */

@@ -3,6 +3,7 @@ import {
   activeOrderStatuses,
   apiJSONWithout,
   HasOutbox,
+  isDuplicateKey,
   OrderCancelledEvent,
   OrderStatus,
   outboxEntry,
@@ -33,6 +34,8 @@ export interface OrderFields extends HasOutbox {
   holding?: boolean;
   /** The waiting-room admission it was placed with (AdmissionUse makes it one order per admission). */
   admissionId?: string;
+  /** A placeholder the repair pass stored under the id of an order never stored, whose units it gave back. */
+  abandoned?: boolean;
 }
 
 export type OrderDoc = HydratedDocument<OrderFields>;
@@ -74,6 +77,7 @@ const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
     ticket: { type: mongoose.Schema.Types.ObjectId, ref: 'Ticket', required: true },
     holding: { type: Boolean },
     admissionId: { type: String },
+    abandoned: { type: Boolean },
     outbox: outboxField,
   },
   { toJSON: apiJSONWithout('holding', 'admissionId') },
@@ -131,6 +135,34 @@ orderSchema.statics.cancel = (order: OrderDoc) => {
 orderSchema.statics.complete = (order: OrderDoc) => updateIfCurrent(Order, order, { update: { $set: { status: OrderStatus.Complete } } });
 
 export const Order = mongoose.model<OrderFields, OrderModel>('Order', orderSchema);
+
+/** Only duplicate ids refused the inserts: the orders (or placeholders) stored before. */
+const onlyDuplicates = (err: unknown): boolean => {
+  const writeErrors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
+  return isDuplicateKey(err) && Array.isArray(writeErrors) && writeErrors.every((writeError) => writeError.code === 11000);
+};
+
+/**
+ * Stores a cancelled placeholder under the id of each order never stored (no user, no ticket: no route or scan
+ * finds it), in one write, so that the order can no longer be: its late insert fails on the `_id`. Resolves to
+ * the ids abandoned now (by this call or an earlier one); an order stored first keeps its id.
+ */
+export const abandonOrders = async (orderIds: string[]): Promise<Set<string>> => {
+  if (orderIds.length === 0) return new Set();
+  const ids = orderIds.map((id) => new Types.ObjectId(id));
+  try {
+    await Order.collection.insertMany(
+      ids.map((_id) => ({ _id, status: OrderStatus.Cancelled, abandoned: true, version: 0 })),
+      { ordered: false },
+    );
+  } catch (err) {
+    if (!onlyDuplicates(err)) throw err;
+  }
+  const abandoned = await Order.find({ _id: { $in: ids }, abandoned: true })
+    .select('_id')
+    .lean();
+  return new Set(abandoned.map(({ _id }) => String(_id)));
+};
 
 /**
  * Cancels the order whatever its status but cancelled: tickets refused to reserve for it, so even a

@@ -3,9 +3,11 @@ import { body } from 'express-validator';
 import {
   BadRequestError,
   ForbiddenError,
+  MAX_CHARGE_CENTS,
   NotFoundError,
   requireAuth,
   signedInUser,
+  toCents,
   validateRequest,
   verifyAdmissionToken,
 } from '@ticketing/common';
@@ -14,6 +16,8 @@ import { Ticket, TicketDoc } from '../models/ticket';
 import { placeOrder } from '../services/place-order';
 
 export const MAX_ORDER_QUANTITY = 4;
+
+export const TOTAL_OVER_CHARGE_LIMIT = `Order total exceeds the most a card can be charged ($${(MAX_CHARGE_CENTS / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })})`;
 
 const router = express.Router();
 
@@ -40,6 +44,7 @@ router.post('/api/orders', requireAuth, orderFields, validateRequest, async (req
   if (!ticket) throw new NotFoundError();
   if (ticket.userId === userId) throw new BadRequestError('You cannot buy your own ticket');
   if (ticket.onSaleAt && ticket.onSaleAt.getTime() > Date.now()) throw new BadRequestError('Not on sale yet');
+  if (toCents(ticket.price) * quantity > MAX_CHARGE_CENTS) throw new BadRequestError(TOTAL_OVER_CHARGE_LIMIT);
   const admissionId = admissionFor(ticket, userId, admission)?.admissionId;
 
   const order = await placeOrder({ userId, ticket, quantity, admissionId });

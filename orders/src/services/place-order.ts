@@ -38,7 +38,8 @@ const giveAdmissionBack = async (admissionId: string | undefined, order: OrderDo
  * Uses the admission (if the listing has a waiting room), holds the units in the stock ledger (the one
  * atomic step that decides), then stores the order with its order:created event. What a refused or failed
  * order took is given back at once; a crash between the writes leaves a hold without an order, which the
- * HoldRepairer gives back (and an admission used by no order, which lapses with its token).
+ * HoldRepairer gives back (and an admission used by no order, which lapses with its token). An order saved
+ * after the repair gave its hold back fails on its `_id`, which the repair took (see abandonOrders).
  */
 export const placeOrder = async ({ userId, ticket, quantity, admissionId }: OrderRequest) => {
   const order = Order.build({ userId, ticket, quantity, admissionId, expiresAt: expiresAtFromNow() });
@@ -53,6 +54,7 @@ export const placeOrder = async ({ userId, ticket, quantity, admissionId }: Orde
   } catch (err) {
     await unitLedger.release(ticket.id, order.id, quantity);
     await giveAdmissionBack(admissionId, order);
+    if (isDuplicateKey(err)) throw new Error(`order ${order.id} was stored after the repair pass had given its units back`);
     throw err;
   }
   return order;

@@ -1,24 +1,43 @@
-import type { Connection, Model } from 'mongoose';
-import { OrderStatus } from '@ticketing/common';
-import { Order, OrderFields } from '../models/order';
+import type { Connection, Model, Types } from 'mongoose';
+import { OrderStatus, positiveIntegerFromEnv } from '@ticketing/common';
+import { abandonOrders, Order, OrderFields } from '../models/order';
 import { Ticket } from '../models/ticket';
 import { StockEntry, StockEntryFields } from '../models/stock-entry';
 import { releaseUnits } from '../services/release-units';
 import { unitLedger } from '../services/unit-ledger';
+
+/** HOLD_REPAIR_INTERVAL_MS: how often a pass runs (a minute; the fault tests run it every second). */
+const holdRepairIntervalMs = () => positiveIntegerFromEnv('HOLD_REPAIR_INTERVAL_MS', 60_000);
+
+/** Batches of holds one pass checks at most: a backlog larger than that is left to the next pass. */
+const MAX_BATCHES_PER_PASS = 40;
+/** Orphans released at the same time (the ledger appends one listing's steps one at a time anyway). */
+const RELEASES_AT_ONCE = 16;
+
+type UncheckedHold = Pick<StockEntryFields, '_id' | 'ticketId' | 'orderId' | 'change'>;
+
+/** Runs `task` over `items`, at most `limit` at once. */
+const inParallel = async <T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> => {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += limit)
+    results.push(...(await Promise.all(items.slice(start, start + limit).map(task))));
+  return results;
+};
 
 export interface HoldRepairerOptions {
   /** How often to look for units held by no order. */
   intervalMs?: number;
   /** How old a hold must be before a missing order means a crash rather than an insert still on its way. */
   graceMs?: number;
-  /** Holds and orders looked at per pass at most; the rest wait for the next one. */
+  /** Holds read at a time; a pass reads batch after batch until one comes back short. */
   batch?: number;
 }
 
 /**
  * The repair for a crash between the stock ledger's write and the order's: every `intervalMs` it gives
- * back the units of holds whose order was never stored (older than `graceMs`) and of cancelled orders
- * that still hold theirs. Both releases are idempotent, so it may race the paths it repairs.
+ * back the units of holds whose order was never stored (older than `graceMs`), as many batches as are
+ * due, and of cancelled orders that still hold theirs. Both releases are idempotent, so it may race the
+ * paths it repairs; an order stored after its hold was released is refused on its `_id` (`abandonOrders`).
  */
 export class HoldRepairer {
   private timer?: NodeJS.Timeout;
@@ -30,7 +49,7 @@ export class HoldRepairer {
   private orders: Model<OrderFields> = Order;
   private entries: Model<StockEntryFields> = StockEntry;
 
-  constructor({ intervalMs = 60_000, graceMs = 60_000, batch = 500 }: HoldRepairerOptions = {}) {
+  constructor({ intervalMs = holdRepairIntervalMs(), graceMs = 60_000, batch = 500 }: HoldRepairerOptions = {}) {
     this.intervalMs = intervalMs;
     this.graceMs = graceMs;
     this.batch = batch;
@@ -91,30 +110,51 @@ export class HoldRepairer {
     return released;
   }
 
+  /** Batch after batch of unchecked holds past the grace, until a batch comes back short or the pass has done its share. */
   private async releaseOrphanHolds(): Promise<number> {
-    const unchecked = await this.entries
-      .find({ kind: 'hold', checked: { $ne: true }, createdAt: { $lt: new Date(Date.now() - this.graceMs) } })
-      .select('_id ticketId orderId change')
-      .limit(this.batch)
-      .lean();
     let released = 0;
-    for (const { _id, ticketId, orderId, change } of unchecked) {
-      // A stored order gives its units back itself when it is cancelled (or below, if a crash got in the way).
-      if (!(await Order.exists({ _id: orderId }))) {
-        await unitLedger.release(ticketId, orderId, change);
-        released += 1;
-      }
-      await StockEntry.updateOne({ _id }, { $set: { checked: true } });
+    for (let batches = 0; batches < MAX_BATCHES_PER_PASS; batches++) {
+      const unchecked = await this.entries
+        .find({ kind: 'hold', checked: { $ne: true }, createdAt: { $lt: new Date(Date.now() - this.graceMs) } })
+        .select('_id ticketId orderId change')
+        .limit(this.batch)
+        .lean<UncheckedHold[]>();
+      released += await this.checkHolds(unchecked);
+      if (unchecked.length < this.batch) break;
     }
     return released;
   }
 
+  /**
+   * One read for the orders of the whole batch; the orphans' order ids taken by placeholders in one write (so that
+   * a late save of one fails), their units released side by side; one write to mark the batch checked.
+   */
+  private async checkHolds(holds: UncheckedHold[]): Promise<number> {
+    if (holds.length === 0) return 0;
+    const orders = await this.orders
+      .find({ _id: { $in: holds.map((hold) => hold.orderId) } })
+      .select('_id abandoned')
+      .lean<{ _id: Types.ObjectId; abandoned?: boolean }[]>();
+    const placed = new Set(orders.filter((order) => !order.abandoned).map((order) => String(order._id)));
+    const abandoned = await abandonOrders(holds.filter((hold) => !placed.has(hold.orderId)).map((hold) => hold.orderId));
+    const orphans = holds.filter((hold) => abandoned.has(hold.orderId));
+    await inParallel(orphans, RELEASES_AT_ONCE, ({ ticketId, orderId, change }) => unitLedger.release(ticketId, orderId, change));
+    await StockEntry.updateMany({ _id: { $in: holds.map((hold) => hold._id) } }, { $set: { checked: true } });
+    return orphans.length;
+  }
+
+  /** Batch after batch of cancelled orders still holding (each released leaves the query), until one comes back short. */
   private async releaseCancelledOrders(): Promise<number> {
-    const holding = await this.orders.find({ status: OrderStatus.Cancelled, holding: true }).select('_id').limit(this.batch).lean();
-    for (const { _id } of holding) {
-      const order = await Order.findById(_id);
-      if (order) await releaseUnits(order);
+    let released = 0;
+    for (let batches = 0; batches < MAX_BATCHES_PER_PASS; batches++) {
+      const holding = await this.orders.find({ status: OrderStatus.Cancelled, holding: true }).select('_id').limit(this.batch).lean();
+      for (const { _id } of holding) {
+        const order = await Order.findById(_id);
+        if (order) await releaseUnits(order);
+      }
+      released += holding.length;
+      if (holding.length < this.batch) break;
     }
-    return holding.length;
+    return released;
   }
 }

@@ -9,6 +9,8 @@ export enum PaymentStatus {
   Failed = 'failed',
   /** The order was cancelled while it was paid for, and Stripe confirmed the refund. */
   Refunded = 'refunded',
+  /** A refund Stripe refuses for good (the charge is disputed, say): no pass retries it, `refundFailureReason` says why. */
+  RefundFailed = 'refundFailed',
 }
 
 /** The request an attempt sends to Stripe, stored so that every retry sends exactly the same one. */
@@ -37,6 +39,8 @@ export interface PaymentFields extends HasOutbox {
   chargeSentAt?: Date;
   stripeId?: string;
   failureMessage?: string;
+  /** Stripe's answer to a refund it will never make, with status refundFailed. */
+  refundFailureReason?: string;
   /** Learnt from order:cancelled. With status succeeded it means "refund due". */
   orderCancelled: boolean;
   createdAt: Date;
@@ -69,14 +73,15 @@ const paymentSchema = new mongoose.Schema<PaymentFields>(
     chargeSentAt: { type: Date },
     stripeId: { type: String },
     failureMessage: { type: String },
+    refundFailureReason: { type: String },
     orderCancelled: { type: Boolean, required: true, default: false },
     outbox: outboxField,
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
-// The reconciler's two questions: old pending attempts, and refunds due.
+// The reconciler's two questions, oldest first: old pending attempts, and refunds due.
 paymentSchema.index({ status: 1, claimedAt: 1 });
-paymentSchema.index({ status: 1, orderCancelled: 1 });
+paymentSchema.index({ status: 1, orderCancelled: 1, createdAt: 1 });
 
 export const Payment = mongoose.model<PaymentFields>('Payment', paymentSchema);
 
@@ -96,5 +101,8 @@ export const paymentView = (payment: PaymentFields & { _id: mongoose.Types.Objec
   currency: payment.charge.currency,
   ...(payment.stripeId ? { stripeId: payment.stripeId } : {}),
   ...(payment.status === PaymentStatus.Failed && payment.failureMessage ? { failureMessage: payment.failureMessage } : {}),
+  ...(payment.status === PaymentStatus.RefundFailed && payment.refundFailureReason
+    ? { refundFailureReason: payment.refundFailureReason }
+    : {}),
   createdAt: payment.createdAt.toISOString(),
 });

@@ -22,3 +22,24 @@ export const sendCharge = async ({ idempotencyKey, ...params }: ChargeRequest): 
     throw err;
   }
 };
+
+/**
+ * Stripe keeps an idempotency key 24 hours: an attempt sent longer ago than this is not resent before Stripe is
+ * asked whether it charged, since a resend past the window would be a new charge (or a new decline).
+ */
+export const RESEND_WINDOW_MS = 23 * 60 * 60 * 1000;
+
+/** What Stripe did with an attempt, found by its metadata: the charge (or the decline) it made, or nothing. */
+export const lookUpCharge = async ({ metadata }: ChargeRequest): Promise<ChargeOutcome | undefined> => {
+  const query = `metadata['paymentId']:'${metadata.paymentId}' AND metadata['attempt']:'${metadata.attempt}'`;
+  const found = await stripe().charges.search({ query, limit: 10 });
+  const charges = found.data.filter(
+    (charge) => charge.metadata.paymentId === metadata.paymentId && charge.metadata.attempt === metadata.attempt,
+  );
+  const charged = charges.find((charge) => charge.status === 'succeeded');
+  if (charged) return { charged: true, stripeId: charged.id };
+  if (charges.some((charge) => charge.status === 'pending'))
+    throw new Error(`the charge of attempt ${metadata.attempt} is still pending at Stripe`);
+  const declined = charges.find((charge) => charge.status === 'failed');
+  return declined ? { charged: false, reason: declined.failure_message ?? 'Your card was declined.' } : undefined;
+};

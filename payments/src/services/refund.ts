@@ -1,24 +1,44 @@
+import Stripe from 'stripe';
 import { outboxEntry, Subjects } from '@ticketing/common';
 import { paymentOutbox } from '../events/outbox';
 import { Payment, paymentAmount, PaymentStatus } from '../models/payment';
 import { stripe } from '../stripe';
 import type { StoredPayment } from './outcomes';
 
-/**
- * Refunds a payment whose refund is due (succeeded, its order cancelled) and records it with its
- * payment:refunded event once Stripe confirms. The key makes repeats (a retry, a second replica) one refund.
- */
-export const refundPayment = async (payment: StoredPayment): Promise<void> => {
-  if (payment.status !== PaymentStatus.Succeeded || !payment.orderCancelled || !payment.stripeId) return;
+type RefundOutcome = { refunded: true } | { refunded: false; reason: string };
+
+/** The charge is refunded already (an earlier try whose answer was lost, or the dashboard): the refund is done. */
+const isAlreadyRefunded = (err: unknown): boolean => err instanceof Stripe.errors.StripeError && err.code === 'charge_already_refunded';
+
+/** What Stripe answers to every resend (a disputed charge, say); rate limits and idempotency conflicts are other classes. */
+const isRefusedForGood = (err: unknown): err is Stripe.errors.StripeError =>
+  err instanceof Stripe.errors.StripeInvalidRequestError || err instanceof Stripe.errors.StripeCardError;
+
+let refused = 0;
+
+/** Refunds Stripe refused for good in this process since it started: /healthz shows it, so a monitor can alert on it. */
+export const refusedRefundCount = (): number => refused;
+
+const askStripeToRefund = async (payment: StoredPayment, stripeId: string): Promise<RefundOutcome> => {
   const id = String(payment._id);
-  await stripe().refunds.create(
-    { charge: payment.stripeId, metadata: { orderId: String(payment.orderId), paymentId: id } },
-    { idempotencyKey: `refund-${id}` },
-  );
+  try {
+    await stripe().refunds.create(
+      { charge: stripeId, metadata: { orderId: String(payment.orderId), paymentId: id } },
+      { idempotencyKey: `refund-${id}` },
+    );
+    return { refunded: true };
+  } catch (err) {
+    if (isAlreadyRefunded(err)) return { refunded: true };
+    if (isRefusedForGood(err)) return { refunded: false, reason: `${err.code ?? err.type}: ${err.message}` };
+    throw err;
+  }
+};
+
+const recordRefund = async (payment: StoredPayment, stripeId: string): Promise<void> => {
   const event = outboxEntry(Subjects.PaymentRefunded, {
-    id,
+    id: String(payment._id),
     orderId: String(payment.orderId),
-    stripeId: payment.stripeId,
+    stripeId,
     ...paymentAmount(payment),
   });
   const recorded = await Payment.findOneAndUpdate(
@@ -27,6 +47,29 @@ export const refundPayment = async (payment: StoredPayment): Promise<void> => {
     { returnDocument: 'after' },
   ).lean<StoredPayment>();
   if (recorded) paymentOutbox.kick(recorded);
+};
+
+/** A refund Stripe will never make: stored as final, so that no pass retries it, counted and logged for a person. */
+const recordRefusal = async (payment: StoredPayment, reason: string): Promise<void> => {
+  const recorded = await Payment.findOneAndUpdate(
+    { _id: payment._id, status: PaymentStatus.Succeeded },
+    { $set: { status: PaymentStatus.RefundFailed, refundFailureReason: reason } },
+  );
+  if (!recorded) return;
+  refused += 1;
+  console.error(`[payments] Stripe refuses for good to refund payment ${String(payment._id)} (charge ${payment.stripeId}): ${reason}`);
+};
+
+/**
+ * Refunds a payment whose refund is due (succeeded, its order cancelled) and records it with its
+ * payment:refunded event once Stripe confirms, or as refundFailed when Stripe refuses for good.
+ * The key makes repeats (a retry, a second replica) one refund.
+ */
+export const refundPayment = async (payment: StoredPayment): Promise<void> => {
+  if (payment.status !== PaymentStatus.Succeeded || !payment.orderCancelled || !payment.stripeId) return;
+  const outcome = await askStripeToRefund(payment, payment.stripeId);
+  if (outcome.refunded) await recordRefund(payment, payment.stripeId);
+  else await recordRefusal(payment, outcome.reason);
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { Connection, Model } from 'mongoose';
+import type { Connection, QueryFilter, Model } from 'mongoose';
 import { Payment, PaymentFields, PaymentStatus } from '../models/payment';
 import { carryOut } from '../services/carry-out';
 import type { StoredPayment } from '../services/outcomes';
@@ -11,14 +11,19 @@ export interface ReconcilerOptions {
   log?: (message: string) => void;
 }
 
-/** Payments resolved in one pass; the next pass takes the rest. */
+/** Payments read at a time, oldest first. */
 const BATCH = 100;
+/** Batches one pass reads of each kind at most; the next pass takes the rest. */
+const MAX_BATCHES = 50;
+
+type Field = 'claimedAt' | 'createdAt';
 
 /**
  * Nothing stays pending, and no refund due is forgotten: on start and every `intervalMs`, every
  * pending attempt older than `reconcileAfterMs` is resolved from Stripe itself (its request resent
  * with its idempotency key: Stripe answers with the charge it made, or the decline, or makes the
- * charge now), and every refund due is carried out. What fails stays stored for the next pass.
+ * charge now), and every refund due is carried out, each oldest first. What fails stays stored for
+ * the next pass; a refund Stripe refuses for good leaves the set as refundFailed, so none can starve the rest.
  */
 export class Reconciler {
   private timer?: NodeJS.Timeout;
@@ -50,15 +55,27 @@ export class Reconciler {
   private async reconcile(): Promise<void> {
     try {
       const before = new Date(Date.now() - this.options.reconcileAfterMs);
-      const stale = await this.model
-        .find({ status: PaymentStatus.Pending, claimedAt: { $lt: before } })
-        .limit(BATCH)
-        .lean<StoredPayment[]>();
-      for (const payment of stale) await this.attempt('resolve', payment, carryOut);
-      const due = await this.model.find({ status: PaymentStatus.Succeeded, orderCancelled: true }).limit(BATCH).lean<StoredPayment[]>();
-      for (const payment of due) await this.attempt('refund', payment, (due) => refunds.run(due));
+      const stale = { status: PaymentStatus.Pending, claimedAt: { $lt: before } };
+      for await (const payment of this.oldestFirst(stale, 'claimedAt')) await this.attempt('resolve', payment, carryOut);
+      const due = { status: PaymentStatus.Succeeded, orderCancelled: true };
+      for await (const payment of this.oldestFirst(due, 'createdAt')) await this.attempt('refund', payment, (due) => refunds.run(due));
     } catch (err) {
       this.log(`[payments] reconciler: pass failed, next one in ${this.options.intervalMs} ms: ${(err as Error).message}`);
+    }
+  }
+
+  /** The payments matching `filter`, oldest by `field` first, a batch at a time, each batch after the last one read. */
+  private async *oldestFirst(filter: QueryFilter<PaymentFields>, field: Field): AsyncGenerator<StoredPayment> {
+    let after: StoredPayment | undefined;
+    for (let batches = 0; batches < MAX_BATCHES; batches++) {
+      const page = await this.model
+        .find(after ? { $and: [filter, laterThan(after, field)] } : filter)
+        .sort({ [field]: 1, _id: 1 })
+        .limit(BATCH)
+        .lean<StoredPayment[]>();
+      yield* page;
+      if (page.length < BATCH) return;
+      after = page[page.length - 1];
     }
   }
 
@@ -70,3 +87,8 @@ export class Reconciler {
     }
   }
 }
+
+/** After `payment` in the order (field, _id): a tie on the timestamp goes by _id. */
+const laterThan = (payment: StoredPayment, field: Field): QueryFilter<PaymentFields> => ({
+  $or: [{ [field]: { $gt: payment[field] } }, { [field]: payment[field], _id: { $gt: payment._id } }],
+});

@@ -91,6 +91,17 @@ it("refuses a seller's order for their own ticket with 400, storing and publishi
   expect(await published(Subjects.OrderCreated)).toEqual([]);
 });
 
+it('refuses with 400 an order whose total is more than a card can be charged, holding nothing', async () => {
+  const ticket = await createTicket({ price: 999_999.99, quantity: 4 });
+
+  const res = await placeOrder({ ticketId: ticket.id, quantity: 2 }).expect(400);
+
+  expect(res.body).toEqual({ errors: [{ message: 'Order total exceeds the most a card can be charged ($999,999.99)' }] });
+  expect(await Order.countDocuments()).toBe(0);
+  expect(await unitLedger.held(ticket.id)).toBe(0);
+  await placeOrder({ ticketId: ticket.id, quantity: 1 }).expect(201);
+});
+
 it("keeps the order's price when the ticket's price changes afterwards", async () => {
   const userId = newId();
   const ticket = await createTicket({ price: 19.99 });

@@ -2,8 +2,9 @@ import { Types } from 'mongoose';
 import { OrderStatus } from '@ticketing/common';
 import { newId, useServiceTest } from '@ticketing/common/testing';
 import { orderOutbox } from '../../events/outbox';
-import { Order } from '../../models/order';
+import { abandonOrders, Order } from '../../models/order';
 import { StockEntry } from '../../models/stock-entry';
+import { placeOrder } from '../../services/place-order';
 import { releaseUnits } from '../../services/release-units';
 import { unitLedger } from '../../services/unit-ledger';
 import { createOrder, createTicket } from '../../__test__/fixtures';
@@ -64,6 +65,94 @@ it('leaves the units of active and paid orders held', async () => {
   expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(0);
 
   expect(await unitLedger.held(ticket.id)).toBe(5);
+});
+
+it('releases every hold due in one pass, batch after batch, not one batch per pass', async () => {
+  const ticket = await createTicket({ quantity: 100 });
+  for (let i = 0; i < 25; i++) await unitLedger.hold(ticket.id, newId(), 2, 100);
+  await ageHolds(ticket.id, GRACE_MS + 5_000);
+
+  expect(await new HoldRepairer({ graceMs: GRACE_MS, batch: 10 }).repair()).toBe(25);
+
+  expect(await unitLedger.held(ticket.id)).toBe(0);
+});
+
+it('releases every cancelled order still holding in one pass, batch after batch', async () => {
+  const ticket = await createTicket({ quantity: 100 });
+  for (let i = 0; i < 12; i++) {
+    const { order } = await createOrder({ ticket });
+    await Order.cancel(order);
+  }
+
+  expect(await new HoldRepairer({ graceMs: GRACE_MS, batch: 5 }).repair()).toBe(12);
+
+  expect(await unitLedger.held(ticket.id)).toBe(0);
+});
+
+describe('an order saved after the grace (a stalled process)', () => {
+  /** Places an order whose save comes only after its hold has aged past the grace and a repair pass has run. */
+  const placeStalledOrder = async (ticket: Awaited<ReturnType<typeof createTicket>>, passes: () => Promise<unknown>) => {
+    const hold = unitLedger.hold.bind(unitLedger);
+    jest.spyOn(unitLedger, 'hold').mockImplementationOnce(async (...args) => {
+      const held = await hold(...args);
+      await ageHolds(ticket.id, GRACE_MS + 5_000);
+      await passes();
+      return held;
+    });
+    return placeOrder({ userId: newId(), ticket, quantity: 3 });
+  };
+
+  it('is refused once the repair gave its units back: no order stands without its units', async () => {
+    const ticket = await createTicket({ quantity: 10 });
+    const repairer = new HoldRepairer({ graceMs: GRACE_MS });
+
+    await expect(placeStalledOrder(ticket, () => repairer.repair())).rejects.toThrow(/after the repair pass had given its units back/);
+
+    expect(await Order.countDocuments({ ticket: ticket.id })).toBe(0);
+    expect(await unitLedger.held(ticket.id)).toBe(0);
+    expect(await repairer.repair()).toBe(0);
+    expect(await unitLedger.held(ticket.id)).toBe(0);
+  });
+
+  it('keeps its units when it is stored before the repair looks', async () => {
+    const ticket = await createTicket({ quantity: 10 });
+
+    const order = await placeStalledOrder(ticket, () => Promise.resolve());
+    await ageHolds(ticket.id, GRACE_MS + 5_000);
+
+    expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(0);
+    expect(await Order.exists({ _id: order.id })).toBeTruthy();
+    expect(await unitLedger.held(ticket.id)).toBe(3);
+  });
+
+  it('never takes the id of an order stored between the repair reading its batch and storing the placeholders', async () => {
+    const { order } = await createOrder();
+    const orphan = newId();
+
+    expect([...(await abandonOrders([String(order.id), orphan]))]).toEqual([orphan]);
+    expect([...(await abandonOrders([orphan]))]).toEqual([orphan]);
+
+    expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Created, userId: order.userId });
+  });
+
+  it('lets exactly one of a repair and the save win when they race, keeping the units if and only if the order is stored', async () => {
+    for (let i = 0; i < 10; i++) {
+      const ticket = await createTicket({ quantity: 10 });
+      const repairer = new HoldRepairer({ graceMs: GRACE_MS });
+      let repaired: Promise<number> = Promise.resolve(0);
+      const placed = await placeStalledOrder(ticket, () => {
+        repaired = repairer.repair();
+        return Promise.resolve();
+      }).then(
+        () => true,
+        () => false,
+      );
+      await repaired;
+
+      expect(await Order.countDocuments({ ticket: ticket.id })).toBe(placed ? 1 : 0);
+      expect(await unitLedger.held(ticket.id)).toBe(placed ? 3 : 0);
+    }
+  });
 });
 
 describe('orders stored before the stock ledger', () => {
