@@ -42,3 +42,4 @@ export * from './money';
 export * from './service/env';
 export * from './service/create-app';
 export * from './service/run-service';
+export * from './service/request-path';

@@ -91,7 +91,12 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
     const host = process.env.HOST ?? '0.0.0.0';
     const server = service.app.listen(port, host, () => log(name, `listening on ${host}:${port}`));
     const { upgrades } = service;
-    if (upgrades) server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrades.handleUpgrade(req, socket, head));
+    if (upgrades)
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        // Until a WebSocket takes it, the socket has no other listener: a client's reset would be an uncaught exception.
+        socket.on('error', () => socket.destroy());
+        upgrades.handleUpgrade(req, socket, head);
+      });
     onShutdown(name, async () => {
       await Promise.all([closeServer(server), upgrades?.close()]);
       for (const worker of service.workers ?? []) await worker.stop();
