@@ -43,3 +43,4 @@ export * from './service/env';
 export * from './service/create-app';
 export * from './service/run-service';
 export * from './service/request-path';
+export * from './service/process-failures';

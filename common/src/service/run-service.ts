@@ -10,6 +10,7 @@ import { eventBus } from '../bus/process-event-bus';
 import { ensureIndexes } from '../models/ensure-indexes';
 import type { OutboxRelay } from '../outbox/outbox';
 import { requireEnv } from './env';
+import { handleProcessFailures } from './process-failures';
 
 export interface ServiceDefinition {
   name: string;
@@ -49,11 +50,12 @@ const usesEventBus = (service: ServiceDefinition) => service.eventBus !== false;
 const log = (name: string, message: string) => console.log(`[${name}] ${message}`);
 
 /**
- * Checks the environment, connects to Mongo and the event bus, starts listeners and the
+ * Installs the failure policy, checks the environment, connects to Mongo and the event bus, starts listeners and the
  * outbox relay, listens; on SIGTERM/SIGINT stops taking requests and closes all.
  */
 export const runService = async (service: ServiceDefinition): Promise<void> => {
   const { name } = service;
+  handleProcessFailures(name);
   let env: Record<string, string>;
   try {
     env = requireEnv(...(service.env ?? []), ...(service.mongo ? ['MONGO_URI'] : []), ...(usesEventBus(service) ? eventBusEnvOf() : []));

@@ -1,15 +1,16 @@
 import { serviceNames, startSystem, System } from '../../system/system';
-import { ApiClient, uniqueEmail } from '../api-client';
+import { ApiClient, uniqueEmail, waitUntil } from '../api-client';
 import { RawRequest, sendRaw } from '../raw-request';
 
 // Request targets and headers no browser sends, over raw TCP to the gateway and to each service's own port,
 // as plain requests and as WebSocket upgrades: each is answered 4xx and every process keeps serving.
 let system: System;
+const notices: string[] = [];
 const answered: number[] = [];
 const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
 
 beforeAll(async () => {
-  system = await startSystem({ env: {} });
+  system = await startSystem({ env: {}, notice: (name, line) => notices.push(`${name} ${line}`) });
 }, 120_000);
 
 afterAll(async () => {
@@ -81,7 +82,7 @@ it.each(['gateway', ...serviceNames])('%s answers every hostile target with a 4x
   expect(wrong).toEqual([]);
 });
 
-it('CONNECT and other methods without a route are refused and the servers keep serving', async () => {
+it('a CONNECT is closed or refused, never answered 5xx', async () => {
   for (const { url } of endpoints()) {
     const connect = await sendRaw(url, { method: 'CONNECT', target: '[::1:443' });
     const connectAuthority = await sendRaw(url, { method: 'CONNECT', target: '127.0.0.1:1' });
@@ -96,7 +97,37 @@ it('afterwards every process still answers and the API through the gateway still
     expect({ name, status: res.status }).toEqual({ name, status: 200 });
     expect({ name, restarts: system.services[name].restarts }).toEqual({ name, restarts: 0 });
   }
+  // The supervisor would bring a crashed gateway back: it must not have needed to.
+  expect(system.gateway.restarts).toBe(0);
   const user = await ApiClient.signUp(system.url, uniqueEmail('after-hostile'));
   expect((await user.get('/api/users/currentuser')).status).toBe(200);
   expect((await user.post('/api/tickets', { title: 'Still here', price: 10 })).status).toBe(201);
+});
+
+const answersApi = async () => {
+  try {
+    return (await fetch(`${system.url}/api/users/currentuser`)).status === 200;
+  } catch {
+    return false;
+  }
+};
+
+it('the gateway, killed, is restarted by the supervisor and no service goes with it', async () => {
+  const servicePids = serviceNames.map((name) => system.services[name].pid);
+  process.kill(system.gateway.pid!, 'SIGKILL');
+  await waitUntil(async () => system.gateway.restarts === 1 && (await answersApi()), 15_000, 'the gateway back');
+  expect(serviceNames.map((name) => system.services[name].pid)).toEqual(servicePids);
+  expect(notices).toContain('gateway exited (SIGKILL); restarting in 1 s');
+});
+
+it('a service that dies is restarted, the supervisor says so, and the rest keeps serving', async () => {
+  const { tickets } = system.services;
+  process.kill(tickets.pid!, 'SIGKILL');
+  await waitUntil(
+    async () => tickets.restarts === 1 && (await fetch(`${tickets.url}/livez`).catch(() => undefined))?.status === 200,
+    30_000,
+    'tickets back',
+  );
+  expect(notices).toContain('tickets exited (SIGKILL); restarting in 1 s');
+  expect(await answersApi()).toBe(true);
 });
