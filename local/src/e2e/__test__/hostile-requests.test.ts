@@ -6,7 +6,8 @@ import { RawRequest, sendRaw } from '../raw-request';
 // as plain requests and as WebSocket upgrades: each is answered 4xx and every process keeps serving.
 let system: System;
 const notices: string[] = [];
-const answered: number[] = [];
+// Every answer's status, undefined for a connection closed without one.
+const answered: (number | undefined)[] = [];
 const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
 
 beforeAll(async () => {
@@ -14,7 +15,10 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  figure(`hostile requests: ${answered.length} sent, ${answered.filter((status) => status >= 400 && status < 500).length} answered 4xx`);
+  const within = (low: number, high: number) => answered.filter((status) => status !== undefined && status >= low && status < high).length;
+  figure(
+    `hostile requests: ${answered.length} sent to the gateway and ${serviceNames.length} services, ${within(400, 500)} answered 4xx, ${within(100, 400)} below 400 (hostile headers on well-formed targets), ${within(500, 600)} × 5xx, ${answered.filter((status) => status === undefined).length} closed unanswered`,
+  );
   await system?.stop();
 });
 
@@ -65,9 +69,9 @@ const requests: RawRequest[] = [
 const endpoints = () => [{ name: 'gateway', url: system.url }, ...serviceNames.map((name) => ({ name, url: system.services[name].url }))];
 
 const answeredStatus = async (url: string, request: RawRequest) => {
-  const answer = await sendRaw(url, request);
-  if (answer.status !== undefined) answered.push(answer.status);
-  return answer.status;
+  const { status } = await sendRaw(url, request);
+  answered.push(status);
+  return status;
 };
 
 it.each(['gateway', ...serviceNames])('%s answers every hostile target with a 4xx and every hostile header below 500', async (name) => {
