@@ -1,6 +1,6 @@
 import { serviceNames, startSystem, System } from '../../system/system';
 import { ApiClient, uniqueEmail, waitUntil } from '../api-client';
-import { RawRequest, sendRaw } from '../raw-request';
+import { RawRequest, sendRaw } from '@ticketing/common/testing';
 
 // Request targets and headers no browser sends, over raw TCP to the gateway and to each service's own port,
 // as plain requests and as WebSocket upgrades: each is answered 4xx and every process keeps serving.
