@@ -43,3 +43,5 @@ export * from './jobs/job-retention';
 export * from './service/env';
 export * from './service/create-app';
 export * from './service/run-service';
+export * from './service/request-path';
+export * from './service/process-failures';

@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors/not-found-error';
 import { currentUser } from '../middlewares/current-user';
 import { errorHandler } from '../middlewares/error-handler';
 import { trustProxyFromEnv } from './env';
+import { unhandledRejectionCount } from './process-failures';
 
 export interface AppOptions {
   /** Largest JSON body accepted; larger ones get a 413. */
@@ -39,7 +40,8 @@ export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () 
   app.use(currentUser);
   app.get('/healthz', (_req, res) => {
     const ready = isReady();
-    res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting', deadLetters: parkedMessageCount(), ...counts() });
+    const failures = { deadLetters: parkedMessageCount(), unhandledRejections: unhandledRejectionCount() };
+    res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting', ...failures, ...counts() });
   });
   // Liveness asks only whether this process still answers. A database or Redis outage must take the pod out of
   // the Service (readiness), not restart it: a restart would cut every in-flight request, payments included.

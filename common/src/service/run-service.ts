@@ -10,6 +10,7 @@ import { eventBus } from '../bus/process-event-bus';
 import { ensureIndexes } from '../models/ensure-indexes';
 import type { OutboxRelay } from '../outbox/outbox';
 import { requireEnv } from './env';
+import { handleProcessFailures } from './process-failures';
 
 export interface ServiceDefinition {
   name: string;
@@ -49,11 +50,12 @@ const usesEventBus = (service: ServiceDefinition) => service.eventBus !== false;
 const log = (name: string, message: string) => console.log(`[${name}] ${message}`);
 
 /**
- * Checks the environment, connects to Mongo and the event bus, starts listeners and the
+ * Installs the failure policy, checks the environment, connects to Mongo and the event bus, starts listeners and the
  * outbox relay, listens; on SIGTERM/SIGINT stops taking requests and closes all.
  */
 export const runService = async (service: ServiceDefinition): Promise<void> => {
   const { name } = service;
+  handleProcessFailures(name);
   let env: Record<string, string>;
   try {
     env = requireEnv(...(service.env ?? []), ...(service.mongo ? ['MONGO_URI'] : []), ...(usesEventBus(service) ? eventBusEnvOf() : []));
@@ -91,7 +93,12 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
     const host = process.env.HOST ?? '0.0.0.0';
     const server = service.app.listen(port, host, () => log(name, `listening on ${host}:${port}`));
     const { upgrades } = service;
-    if (upgrades) server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrades.handleUpgrade(req, socket, head));
+    if (upgrades)
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        // Until a WebSocket takes it, the socket has no other listener: a client's reset would be an uncaught exception.
+        socket.on('error', () => socket.destroy());
+        upgrades.handleUpgrade(req, socket, head);
+      });
     onShutdown(name, async () => {
       await Promise.all([closeServer(server), upgrades?.close()]);
       for (const worker of service.workers ?? []) await worker.stop();

@@ -6,3 +6,4 @@ export * from './signin';
 export * from './service-test';
 export * from './wait-until';
 export * from './events';
+export * from './raw-request';

@@ -7,6 +7,7 @@ import {
   paymentCreatedData,
   paymentRefundedData,
   RecordingBus,
+  sendRaw,
   sessionCookie,
   signinCookie,
   testUser,
@@ -261,6 +262,14 @@ it('refuses an upgrade from another origin (403) or on another path (404)', asyn
   await expect(connect(live.url.replace('/api/live', '/api/other'))).rejects.toThrow(/404/);
   const sameOrigin = await open(live.url, { origin: live.url.replace('ws://', 'http://').replace('/api/live', '') });
   expect(sameOrigin.socket.readyState).toBe(sameOrigin.socket.OPEN);
+});
+
+it('refuses 400 an upgrade whose target does not parse, and goes on taking sockets', async () => {
+  const origin = live.url.replace('ws://', 'http://').replace('/api/live', '');
+  for (const target of ['//[', '//[@/../api/live', 'http://[::1'])
+    expect((await sendRaw(origin, { target, upgrade: true })).status).toBe(400);
+  const client = await open(live.url);
+  expect(client.socket.readyState).toBe(client.socket.OPEN);
 });
 
 it('subscribes every replica to every event (broadcast), replaying only order:created, which teaches routing', () => {

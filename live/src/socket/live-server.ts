@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
 import type { TooManySocketsCloseCode } from '@ticketing/common/api';
-import { refuseUpgrade, sameOrigin, userOfCookie, type UpgradeHandler, type Worker } from '@ticketing/common';
+import { refuseUpgrade, requestPath, sameOrigin, userOfCookie, type UpgradeHandler, type Worker } from '@ticketing/common';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { LiveConfig } from '../config';
 import type { LiveHub } from './hub';
@@ -26,7 +26,8 @@ export class LiveServer implements UpgradeHandler, Worker {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(req.url ?? '/', 'http://live').pathname;
+    const path = requestPath(req);
+    if (path === undefined) return refuseUpgrade(socket, 400, 'Bad Request');
     if (path !== LIVE_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     if (!sameOrigin(req)) return refuseUpgrade(socket, 403, 'Forbidden');
     const user = userOfCookie(req.headers.cookie);

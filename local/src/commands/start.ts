@@ -1,7 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { parseArgs } from 'util';
-import { eventBusKindOf } from '@ticketing/common';
+import { eventBusKindOf, handleProcessFailures } from '@ticketing/common';
 import { repoRoot } from '../infra/tools';
 import { parseOptions } from './options';
 import { seedDemoData } from '../system/seed';
@@ -45,6 +45,8 @@ const positiveInt = (value: string, name: string) => {
 export const start = async (args: string[]): Promise<number> => {
   const options = parseOptions(usage, () => parse(args));
   if (typeof options === 'number') return options;
+  // This process only supervises: the gateway and the services are processes of their own.
+  handleProcessFailures('ticketing');
   const port = positiveInt(options.port, 'port');
   const expirationWindowSeconds = positiveInt(options.expiry, 'expiry');
   const replicas = positiveInt(options.replicas, 'replicas');
@@ -63,6 +65,8 @@ export const start = async (args: string[]): Promise<number> => {
     client: !options['no-client'],
     progress: (line) => console.log(`[ready] ${line}`),
     log: options.quiet ? undefined : (name, line) => console.log(`  ${name.padEnd(10)} | ${line}`),
+    // Shown even with --quiet: a process that died must not go unnoticed.
+    notice: (name, line) => console.error(`[supervisor] ${name} ${line}`),
     onEvent: options.events ? (subject, data) => console.log(`[event] ${subject} ${JSON.stringify(data)}`) : undefined,
     env: process.env,
   });

@@ -1,6 +1,7 @@
 import http from 'http';
 import net from 'net';
 import { Readable, type Duplex } from 'stream';
+import { refuseUpgrade, requestPath } from '@ticketing/common';
 import { createProxyServer } from 'http-proxy-3';
 import { RoundRobin, wasRefused } from './balancer';
 import { IngressRoute, matchRoute } from './ingress-routes';
@@ -20,10 +21,6 @@ const sendError = (res: http.ServerResponse, status: number, message: string) =>
   if (res.headersSent) return res.end();
   res.writeHead(status, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify({ errors: [{ message }] }));
-};
-
-const refuseUpgrade = (socket: Duplex, status: number, reason: string) => {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 };
 
 class BodyTooLargeError extends Error {}
@@ -75,8 +72,7 @@ const firstAccepting = async (targets: string[]): Promise<string | undefined> =>
  */
 export const startGateway = ({ host = '127.0.0.1', port, routes, upstreams }: GatewayOptions): Promise<http.Server> => {
   const balancers = new Map(Object.entries(upstreams).map(([service, targets]) => [service, new RoundRobin([targets].flat())]));
-  const routeOf = (req: http.IncomingMessage) => {
-    const urlPath = new URL(req.url ?? '/', 'http://gateway').pathname;
+  const routeOf = (urlPath: string) => {
     const route = matchRoute(routes, urlPath);
     return route && { service: route.service, balancer: balancers.get(route.service) };
   };
@@ -87,7 +83,9 @@ export const startGateway = ({ host = '127.0.0.1', port, routes, upstreams }: Ga
   proxy.on('error', () => {});
 
   const server = http.createServer((req, res) => {
-    const routed = routeOf(req);
+    const urlPath = requestPath(req);
+    if (urlPath === undefined) return sendError(res, 400, 'Malformed URL');
+    const routed = routeOf(urlPath);
     if (!routed?.balancer) return sendError(res, 404, 'Not found');
     const { service, balancer } = routed;
     const restoreHeaders = forwardedHeaders(req);
@@ -112,7 +110,9 @@ export const startGateway = ({ host = '127.0.0.1', port, routes, upstreams }: Ga
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     // A refused upgrade's socket has no other listener: a reset would be an uncaught exception.
     socket.on('error', () => socket.destroy());
-    const routed = routeOf(req);
+    const urlPath = requestPath(req);
+    if (urlPath === undefined) return refuseUpgrade(socket, 400, 'Bad Request');
+    const routed = routeOf(urlPath);
     if (!routed?.balancer) return refuseUpgrade(socket, 404, 'Not Found');
     // The proxy closes the client's socket when its upgrade fails: the replica is chosen by connecting first.
     void firstAccepting(routed.balancer.turn()).then((target) => {

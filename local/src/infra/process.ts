@@ -15,6 +15,12 @@ const running = new Set<ChildProcess>();
 // Stop every child even when the parent fails or is interrupted.
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
+/** Kills `child` when this process exits, however it exits, so that no server outlives the command that started it. */
+export const killOnExit = (child: ChildProcess): void => {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+};
+
 export const waitForPort = async (port: number, timeoutMs: number, child?: ChildProcess): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -25,7 +31,7 @@ export const waitForPort = async (port: number, timeoutMs: number, child?: Child
   throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
 };
 
-const canConnect = (port: number): Promise<boolean> =>
+export const canConnect = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     socket.once('connect', () => {
@@ -50,7 +56,7 @@ export const startProcess = async (
   { port, readyTimeoutMs = 30_000, onOutput, ...spawnOptions }: StartOptions,
 ): Promise<ManagedProcess> => {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions });
-  running.add(child);
+  killOnExit(child);
   const tail: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) {
@@ -61,7 +67,6 @@ export const startProcess = async (
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  child.once('exit', () => running.delete(child));
 
   const stop = () => stopChild(child);
   try {

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import { repoRoot } from '../infra/tools';
-import { ServiceProcess } from './service-process';
+import { ServiceProcess, ServiceProcessOptions } from './service-process';
 
 const clientDir = path.join(repoRoot, 'client');
 const buildId = path.join(clientDir, '.next/BUILD_ID');
@@ -27,7 +27,12 @@ export const buildClientIfStale = (progress: (line: string) => void): void => {
   });
 };
 
-export const clientProcess = ({ port, apiUrl, log }: { port: number; apiUrl: string; log: (name: string, line: string) => void }) =>
+export const clientProcess = ({
+  port,
+  apiUrl,
+  log,
+  notice,
+}: { port: number; apiUrl: string } & Pick<ServiceProcessOptions, 'log' | 'notice'>) =>
   new ServiceProcess({
     name: 'client',
     command: process.execPath,
@@ -37,4 +42,5 @@ export const clientProcess = ({ port, apiUrl, log }: { port: number; apiUrl: str
     port,
     healthPath: '/',
     log,
+    notice,
   });

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'child_process';
-import { stopChild } from '../infra/process';
+import { canConnect, killOnExit, stopChild } from '../infra/process';
 
 export interface ServiceProcessOptions {
   name: string;
@@ -8,9 +8,11 @@ export interface ServiceProcessOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   port: number;
-  /** Path that answers 200 once the process is ready. */
-  healthPath: string;
+  /** Path that answers 200 once the process is ready; without one, ready once the port accepts connections. */
+  healthPath?: string;
   log: (name: string, line: string) => void;
+  /** What the supervisor does (an exit, a restart); the process's own output when absent. */
+  notice?: (name: string, line: string) => void;
   readyTimeoutMs?: number;
 }
 
@@ -65,8 +67,9 @@ export class ServiceProcess {
   }
 
   private spawn(): void {
-    const { command, args, cwd, env, name, log } = this.options;
+    const { command, args, cwd, env, name, log, notice = log } = this.options;
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    killOnExit(child);
     this.child = child;
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n').filter(Boolean)) {
@@ -79,7 +82,7 @@ export class ServiceProcess {
     child.stderr?.on('data', onData);
     child.once('exit', (code, signal) => {
       if (!this.supervised || this.child !== child) return;
-      log(name, `exited (${signal ?? `code ${code}`}); restarting in 1 s`);
+      notice(name, `exited (${signal ?? `code ${code}`}); restarting in 1 s`);
       this.restarts += 1;
       setTimeout(() => this.supervised && this.child === child && this.spawn(), 1_000).unref();
     });
@@ -95,7 +98,8 @@ export class ServiceProcess {
     throw new Error(`${name} was not healthy within ${readyTimeoutMs} ms:\n${this.recentOutput()}`);
   }
 
-  private async isHealthy(healthPath: string): Promise<boolean> {
+  private async isHealthy(healthPath: string | undefined): Promise<boolean> {
+    if (healthPath === undefined) return canConnect(this.options.port);
     try {
       const res = await fetch(`${this.url}${healthPath}`, { signal: AbortSignal.timeout(2_000) });
       return res.ok;

@@ -1,15 +1,12 @@
 import crypto from 'crypto';
 import fs from 'fs';
-import type { Server } from 'http';
 import path from 'path';
 import { connectEventBus, databaseUri, EventBus, EventBusKind, eventBusKindOf, Subjects } from '@ticketing/common';
-import { startGateway } from '../gateway/gateway';
-import { readIngressRoutes } from '../gateway/ingress-routes';
 import { freePort } from '../infra/process';
 import { Infra, startInfra } from '../infra/start-infra';
 import { repoRoot } from '../infra/tools';
 import { buildClientIfStale, clientProcess } from './client';
-import { ServiceProcess } from './service-process';
+import { ServiceProcess, ServiceProcessOptions } from './service-process';
 
 export const serviceNames = ['auth', 'tickets', 'orders', 'payments', 'balances', 'expiration', 'live', 'queue'] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -31,6 +28,8 @@ export interface SystemOptions {
   progress?: (line: string) => void;
   /** Output of the service processes. */
   log?: (name: string, line: string) => void;
+  /** What the supervisor does: a process (a service, the gateway) that exited and is restarted; `log` when absent. */
+  notice?: (name: string, line: string) => void;
   /** Servers to use instead of starting them (MONGO_URI, NATS_URL, ...); none by default. */
   env?: NodeJS.ProcessEnv;
   /** Extra or overriding variables for single services (fault tests put proxies in between). */
@@ -47,6 +46,8 @@ export interface System {
   /** Every replica of each service, in the gateway's order. */
   replicas: Record<ServiceName, ServiceProcess[]>;
   client?: ServiceProcess;
+  /** The gateway's own process, supervised as the services are: its failure ends no service. */
+  gateway: ServiceProcess;
   /** Environment the services were started with (for tests that talk to the servers directly). */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -63,11 +64,28 @@ const devJwtKey = (dataDir?: string): string => {
   return fs.readFileSync(file, 'utf8').trim();
 };
 
+const gatewayProcess = ({
+  port,
+  upstreams,
+  log,
+  notice,
+}: { port: number; upstreams: Record<string, string[]> } & Pick<ServiceProcessOptions, 'log' | 'notice'>) =>
+  new ServiceProcess({
+    name: 'gateway',
+    command: process.execPath,
+    args: [path.join(repoRoot, 'local/build/gateway/main.js')],
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, GATEWAY_PORT: String(port), GATEWAY_UPSTREAMS: JSON.stringify(upstreams) },
+    port,
+    log,
+    notice,
+  });
+
 /** Starts the whole system on this machine the way the cluster runs it, behind one gateway. */
 export const startSystem = async (options: SystemOptions = {}): Promise<System> => {
   const progress = options.progress ?? (() => {});
   const log = options.log ?? (() => {});
-  const routes = readIngressRoutes();
+  const notice = options.notice ?? log;
   const eventBus = options.eventBus ?? eventBusKindOf(options.env?.EVENT_BUS ? options.env : process.env);
   const infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], {
     dataDir: options.dataDir,
@@ -93,12 +111,12 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
   };
 
   const started: { stop(): Promise<void> }[] = [];
-  let gateway: Server | undefined;
   let watcher: EventBus | undefined;
   const stop = async () => {
-    gateway?.close();
+    // Each process is out of supervision from this call on: one that Ctrl-C ended first is not reported as a crash.
+    const processes = Promise.all(started.reverse().map((piece) => piece.stop()));
     await watcher?.close().catch(() => {});
-    await Promise.all(started.reverse().map((piece) => piece.stop()));
+    await processes;
     await infra.stop();
   };
 
@@ -132,6 +150,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
         port,
         healthPath: '/healthz',
         log,
+        notice,
       });
       started.push(service);
       await service.start();
@@ -155,7 +174,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     let client: ServiceProcess | undefined;
     if (options.client) {
       buildClientIfStale(progress);
-      client = clientProcess({ port: await freePort(), apiUrl: url, log });
+      client = clientProcess({ port: await freePort(), apiUrl: url, log, notice });
       started.push(client);
       await client.start();
       progress(`client: ready on ${client.url}`);
@@ -165,10 +184,12 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       serviceNames.map((name) => [`${name}-srv`, replicas[name].map((replica) => replica.url)]),
     );
     if (client) upstreams['client-srv'] = [client.url];
-    gateway = await startGateway({ port: gatewayPort, routes, upstreams });
+    const gateway = gatewayProcess({ port: gatewayPort, upstreams, log, notice });
+    started.push(gateway);
+    await gateway.start();
     progress(`gateway: ready on ${url} (routes from infra/k8s/ingress-srv.yaml)`);
 
-    return { url, infra, services, replicas, client, env, stop };
+    return { url, infra, services, replicas, client, gateway, env, stop };
   } catch (err) {
     await stop();
     throw err;

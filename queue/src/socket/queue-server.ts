@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
 import type { TooManySocketsCloseCode } from '@ticketing/common/api';
-import { refuseUpgrade, sameOrigin, userOfCookie, type UpgradeHandler, type Worker } from '@ticketing/common';
+import { refuseUpgrade, requestPath, sameOrigin, userOfCookie, type UpgradeHandler, type Worker } from '@ticketing/common';
 import type { Redis } from 'ioredis';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { QueueConfig } from '../config';
@@ -46,7 +46,9 @@ export class QueueServer implements UpgradeHandler, Worker {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const ticketId = SOCKET_PATH.exec(new URL(req.url ?? '/', 'http://queue').pathname)?.[1];
+    const path = requestPath(req);
+    if (path === undefined) return refuseUpgrade(socket, 400, 'Bad Request');
+    const ticketId = SOCKET_PATH.exec(path)?.[1];
     if (!ticketId) return refuseUpgrade(socket, 404, 'Not Found');
     if (!sameOrigin(req)) return refuseUpgrade(socket, 403, 'Forbidden');
     const user = userOfCookie(req.headers.cookie);

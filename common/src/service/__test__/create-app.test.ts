@@ -1,15 +1,17 @@
 import { Router } from 'express';
 import request from 'supertest';
+import { EventEmitter } from 'events';
 import { createApp } from '../create-app';
 import { trustProxyFromEnv } from '../env';
+import { handleProcessFailures } from '../process-failures';
 
 describe('the health endpoints', () => {
   it('answers readiness from isReady: 200 when the backing services are connected, 503 otherwise', async () => {
     let ready = true;
     const app = createApp([], { isReady: () => ready });
-    await request(app).get('/healthz').expect(200, { status: 'ok', deadLetters: 0 });
+    await request(app).get('/healthz').expect(200, { status: 'ok', deadLetters: 0, unhandledRejections: 0 });
     ready = false;
-    await request(app).get('/healthz').expect(503, { status: 'starting', deadLetters: 0 });
+    await request(app).get('/healthz').expect(503, { status: 'starting', deadLetters: 0, unhandledRejections: 0 });
   });
 
   it('answers liveness without asking isReady, so a database outage never restarts the pod', async () => {
@@ -17,6 +19,14 @@ describe('the health endpoints', () => {
     const app = createApp([], { isReady });
     await request(app).get('/livez').expect(200, { status: 'alive' });
     expect(isReady).not.toHaveBeenCalled();
+  });
+
+  it('counts the unhandled rejections in readiness, for an alert to watch', async () => {
+    const events = new EventEmitter();
+    handleProcessFailures('probe', { events, exit: () => {}, log: () => {} });
+    const app = createApp([]);
+    events.emit('unhandledRejection', new Error('nobody caught this'), Promise.resolve());
+    await request(app).get('/healthz').expect(200, { status: 'ok', deadLetters: 0, unhandledRejections: 1 });
   });
 });
 

@@ -4,7 +4,7 @@ import os from 'os';
 import path from 'path';
 import WebSocket, { WebSocketServer } from 'ws';
 import { freePort } from '../../infra/process';
-import { waitUntil } from '@ticketing/common/testing';
+import { sendRaw, waitUntil } from '@ticketing/common/testing';
 import { startGateway } from '../gateway';
 import { IngressRoute, ingressManifest, matchRoute, readIngressRoutes } from '../ingress-routes';
 
@@ -139,6 +139,15 @@ describe('the gateway', () => {
     const refused = await new Promise<number>((resolve) => socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
     expect(refused).toBe(status);
   });
+
+  it.each(['//[', '//[@/../api/users/live', 'http://[::1/api/users'])(
+    'answers 400 to %s, a target that does not parse, as a request and as an upgrade, and keeps proxying',
+    async (target) => {
+      expect((await sendRaw(url, { target })).status).toBe(400);
+      expect((await sendRaw(url, { target, upgrade: true })).status).toBe(400);
+      expect((await fetch(`${url}/api/users/currentuser`)).status).toBe(200);
+    },
+  );
 
   it('survives a client that resets its proxied WebSocket (a closed tab), and keeps proxying', async () => {
     const socket = new WebSocket(`${url.replace('http', 'ws')}/api/users/live`);

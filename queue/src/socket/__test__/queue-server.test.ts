@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { Subjects, verifyAdmissionToken } from '@ticketing/common';
-import { signinCookie, testUser } from '@ticketing/common/testing';
+import { sendRaw, signinCookie, testUser } from '@ticketing/common/testing';
 import {
   connect,
   lastStatus,
@@ -40,6 +40,15 @@ it('refuses a socket without a session (401), from another origin (403), or on a
   await expect(connect(replica.origin, newTicketId(), cookieHeader())).rejects.toThrow('upgrade refused: 404');
   const same = await connect(replica.origin, ticketId, { ...cookieHeader(), Origin: `http://${replica.origin}` });
   same.socket.close();
+});
+
+it('refuses 400 an upgrade whose target does not parse, and goes on taking sockets', async () => {
+  const replica = await start();
+  const ticketId = await openRoom(replica, 1);
+  for (const target of ['//[', `//[@/../api/queue/${ticketId}/ws`, 'http://[::1'])
+    expect((await sendRaw(`http://${replica.origin}`, { target, upgrade: true, headers: cookieHeader() })).status).toBe(400);
+  const client = await connect(replica.origin, ticketId, cookieHeader());
+  client.socket.close();
 });
 
 it('sends a waiting buyer their position at once and again at every push interval, as the line moves', async () => {
