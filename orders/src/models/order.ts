@@ -3,6 +3,7 @@ import {
   activeOrderStatuses,
   apiJSONWithout,
   HasOutbox,
+  InvalidMessageError,
   OrderCancelledEvent,
   OrderStatus,
   outboxEntry,
@@ -33,6 +34,8 @@ export interface OrderFields extends HasOutbox {
   holding?: boolean;
   /** The waiting-room admission it was placed with (AdmissionUse makes it one order per admission). */
   admissionId?: string;
+  /** The payment orders asked payments to refund, once: it was charged after the order was cancelled. */
+  refundRequestedFor?: string;
 }
 
 export type OrderDoc = HydratedDocument<OrderFields>;
@@ -53,6 +56,11 @@ interface OrderModel extends mongoose.Model<OrderFields> {
   cancel(order: OrderDoc): Promise<OrderDoc | null>;
   /** Paid; the order keeps holding its ticket. */
   complete(order: OrderDoc): Promise<OrderDoc | null>;
+  /**
+   * A cancelled order's payment went through: refund:requested queued, in one write, once per payment;
+   * null if it was already requested. The order's version stays: nothing replicated changed.
+   */
+  requestRefund(order: OrderDoc, paymentId: string): Promise<OrderDoc | null>;
 }
 
 const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
@@ -74,9 +82,10 @@ const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
     ticket: { type: mongoose.Schema.Types.ObjectId, ref: 'Ticket', required: true },
     holding: { type: Boolean },
     admissionId: { type: String },
+    refundRequestedFor: { type: String },
     outbox: outboxField,
   },
-  { toJSON: apiJSONWithout('holding', 'admissionId') },
+  { toJSON: apiJSONWithout('holding', 'admissionId', 'refundRequestedFor') },
 );
 // The fallback sweep for expired orders reads by status and expiresAt.
 orderSchema.index({ status: 1, expiresAt: 1 });
@@ -129,6 +138,18 @@ orderSchema.statics.cancel = (order: OrderDoc) => {
 
 orderSchema.statics.complete = (order: OrderDoc) => updateIfCurrent(Order, order, { update: { $set: { status: OrderStatus.Complete } } });
 
+orderSchema.statics.requestRefund = (order: OrderDoc, paymentId: string) =>
+  Order.findOneAndUpdate(
+    { _id: order._id, status: OrderStatus.Cancelled, refundRequestedFor: { $ne: paymentId } },
+    {
+      $set: { refundRequestedFor: paymentId },
+      $push: {
+        outbox: outboxEntry(Subjects.RefundRequested, { orderId: order.id, paymentId, reason: 'charged after the order was cancelled' }),
+      },
+    },
+    { returnDocument: 'after' },
+  );
+
 export const Order = mongoose.model<OrderFields, OrderModel>('Order', orderSchema);
 
 /**
@@ -138,7 +159,7 @@ export const Order = mongoose.model<OrderFields, OrderModel>('Order', orderSchem
 export const cancelUnlessCancelled = (orderId: string) =>
   retryOnConflict(async () => {
     const order = await Order.findById(orderId);
-    if (!order) throw new Error(`unknown order ${orderId}`);
+    if (!order) throw new InvalidMessageError(`unknown order ${orderId}`);
     return order.status === OrderStatus.Cancelled ? order : Order.cancel(order);
   });
 
@@ -149,6 +170,6 @@ export const cancelUnlessCancelled = (orderId: string) =>
 export const changeActiveOrder = (orderId: string, change: (order: OrderDoc) => Promise<OrderDoc | null>) =>
   retryOnConflict(async () => {
     const order = await Order.findById(orderId);
-    if (!order) throw new Error(`unknown order ${orderId}`);
+    if (!order) throw new InvalidMessageError(`unknown order ${orderId}`);
     return isActive(order) ? change(order) : order;
   });
