@@ -30,6 +30,7 @@ export * from './bus/connect-event-bus';
 export * from './bus/process-event-bus';
 export * from './bus/dead-letters';
 export * from './bus/failing-messages';
+export * from './bus/dead-letter-store';
 
 export * from './outbox/outbox';
 export * from './replica/versioned';
