@@ -1,4 +1,5 @@
 import Bull, { Queue, QueueOptions } from 'bull';
+import { InvalidMessageError } from '@ticketing/common';
 
 export interface ExpirationJob {
   orderId: string;
@@ -19,7 +20,7 @@ const DAY_IN_SECONDS = 24 * 60 * 60;
 /** Schedules the order's expiry for `expiresAt` (now, if that has passed); scheduling it again is a no-op. */
 export const scheduleExpiration = async (queue: ExpirationQueue, orderId: string, expiresAt: string): Promise<void> => {
   const at = Date.parse(expiresAt);
-  if (Number.isNaN(at)) throw new TypeError(`order ${orderId}: expiresAt ${JSON.stringify(expiresAt)} is not a date`);
+  if (Number.isNaN(at)) throw new InvalidMessageError(`order ${orderId}: expiresAt ${JSON.stringify(expiresAt)} is not a date`);
   await queue.add(
     { orderId },
     {
