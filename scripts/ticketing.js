@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The two commands of the README. Dependency-free on purpose: it runs on a fresh
+// The commands of the README. Dependency-free on purpose: it runs on a fresh
 // clone, on whatever Node is installed, gets the Node of .node-version (the one the
 // images run) and re-runs itself on it, installs what is missing (npm packages, then
 // the local infrastructure tools on first use), builds, and hands over to the
@@ -98,6 +98,7 @@ const main = async () => {
     test: () => require(path.join(root, 'local/build/commands/test')).runTests(args),
     start: () => require(path.join(root, 'local/build/commands/start')).start(args),
     bench: () => require(path.join(root, 'local/build/commands/bench')).bench(args),
+    deadletters: () => require(path.join(root, 'local/build/commands/deadletters')).deadletters(args),
   };
   if (!commands[command]) {
     console.error(`usage: ticketing.js <${Object.keys(commands).join('|')}> [options]`);

@@ -8,6 +8,7 @@ export * from './errors/client-error';
 export * from './errors/too-many-requests-error';
 export * from './errors/forbidden-error';
 export * from './errors/service-unavailable-error';
+export * from './errors/invalid-message-error';
 
 export * from './session/user-token';
 export * from './session/admission-token';
@@ -28,6 +29,8 @@ export * from './bus/listener';
 export * from './bus/connect-event-bus';
 export * from './bus/process-event-bus';
 export * from './bus/dead-letters';
+export * from './bus/failing-messages';
+export * from './bus/dead-letter-store';
 
 export * from './outbox/outbox';
 export * from './replica/versioned';

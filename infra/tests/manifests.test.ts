@@ -12,9 +12,10 @@ describe('the manifests skaffold deploys, with any profile', () => {
   ]);
   const { manifests, problems } = parseManifests(files);
 
-  it('come from infra/k8s, the event bus and database folders and the seed', () => {
+  it('come from infra/k8s, the event bus and database folders, the seed and the dead-letter Job', () => {
     expect([...new Set(files.map(({ file }) => file.replace(/\/[^/]+$/, '')))].sort()).toEqual([
       'infra/k8s',
+      'infra/k8s-deadletters',
       'infra/k8s-jetstream',
       'infra/k8s-mongo',
       'infra/k8s-mongo-replicaset',

@@ -58,7 +58,13 @@ describe('skaffold.yaml', () => {
   });
 
   it('shows every profile in use in the README', () => {
-    expect((config.profiles ?? []).map((profile) => profile.name)).toEqual(['production', 'seed', 'jetstream', 'mongo-replicaset']);
+    expect((config.profiles ?? []).map((profile) => profile.name)).toEqual([
+      'production',
+      'seed',
+      'deadletters',
+      'jetstream',
+      'mongo-replicaset',
+    ]);
     expect(undocumentedProfileProblems(config, readSetupDocs())).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { redisFromEnv, runService } from '@ticketing/common';
 import { buildApp } from './app';
 import { OrderCancelledListener } from './events/listeners/order-cancelled-listener';
 import { OrderCreatedListener } from './events/listeners/order-created-listener';
+import { RefundRequestedListener } from './events/listeners/refund-requested-listener';
 import { paymentOutbox } from './events/outbox';
 import { createChargeQueue } from './queues/charge-queue';
 import { ChargeWorker } from './queues/charge-worker';
@@ -15,7 +16,7 @@ void runService({
   app: buildApp(queue),
   env: ['JWT_KEY', 'STRIPE_KEY', 'REDIS_HOST'],
   mongo: true,
-  listeners: (bus) => [new OrderCreatedListener(bus), new OrderCancelledListener(bus)],
+  listeners: (bus) => [new OrderCreatedListener(bus), new OrderCancelledListener(bus), new RefundRequestedListener(bus)],
   outbox: paymentOutbox,
   workers: [
     new ChargeWorker(queue, workerConcurrency()),

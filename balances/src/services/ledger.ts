@@ -1,4 +1,4 @@
-import { isDuplicateKey, PaymentAmount } from '@ticketing/common';
+import { InvalidMessageError, isDuplicateKey, PaymentAmount } from '@ticketing/common';
 import { Balance, BalanceFields } from '../models/balance';
 import { Entry, EntryFields, EntryKind } from '../models/entry';
 
@@ -14,8 +14,8 @@ const signed = (kind: EntryKind, amountCents: number) => (kind === EntryKind.Sal
 
 const checkAmount = ({ key, amountCents, sellerId }: LedgerEvent) => {
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0)
-    throw new Error(`${key}: amountCents must be a positive whole number of cents`);
-  if (!sellerId) throw new Error(`${key}: no sellerId`);
+    throw new InvalidMessageError(`${key}: amountCents must be a positive whole number of cents`);
+  if (!sellerId) throw new InvalidMessageError(`${key}: no sellerId`);
 };
 
 /** The seller's last place in the ledger, 0 for none (an index lookup on {sellerId, seq}). */
@@ -72,7 +72,7 @@ export const foldLedger = async (sellerId: string, currency: string): Promise<vo
   for (;;) {
     const next = await Entry.findOne({ sellerId, seq: balance.seq + 1 }).lean<EntryFields>();
     if (!next) return;
-    if (next.currency !== balance.currency) throw new Error(`${next._id}: ${next.currency} on a ${balance.currency} balance`);
+    if (next.currency !== balance.currency) throw new InvalidMessageError(`${next._id}: ${next.currency} on a ${balance.currency} balance`);
     await Balance.updateOne(
       { _id: sellerId, seq: balance.seq },
       { $inc: { balanceCents: next.amountCents }, $set: { seq: next.seq, updatedAt: new Date() } },

@@ -18,7 +18,7 @@ export const parkDeadLetter = async (bus: EventBus, letter: DeadLetterEvent['dat
 
 const DEFAULT_MAX_DELIVERIES = 20;
 
-/** EVENT_MAX_DELIVERIES: how many failed deliveries a message gets before it is parked. */
+/** EVENT_MAX_DELIVERIES: how many times a handler finds a message invalid (InvalidMessageError) before it is parked. */
 export const maxDeliveriesFromEnv = (value = process.env.EVENT_MAX_DELIVERIES): number => {
   if (value === undefined || value === '') return DEFAULT_MAX_DELIVERIES;
   const deliveries = Number(value);

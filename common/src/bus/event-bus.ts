@@ -54,5 +54,8 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** A message left for redelivery is logged on its first failed delivery and every 10th: an outage is a few lines, not one per message per ack wait. */
+export const isLoggedFailure = (deliveries: number) => deliveries === 1 || deliveries % 10 === 0;
+
 /** The durable queue group of a service's listeners: replicas of one service share it. */
 export const queueGroupOf = (serviceName: string) => `${serviceName}-service`;

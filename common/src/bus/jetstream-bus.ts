@@ -17,7 +17,7 @@ import {
 import { connect } from '@nats-io/transport-node';
 import type { EventData } from '../events/events';
 import { Subjects } from '../events/subjects';
-import { EventBus, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
+import { EventBus, isLoggedFailure, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
 import { uniqueClientId } from './nats-streaming-bus';
 
 export interface JetStreamOptions {
@@ -339,9 +339,10 @@ export class JetStreamBus implements EventBus {
       await handler(data, { sequence: msg.seq, redelivered: msg.redelivered, deliveries, publishedAt });
       handled = true;
     } catch (err) {
-      this.log(
-        `[bus] ${msg.subject} #${msg.seq} not acked, redelivered in ${redeliveryDelayMs(ackWaitMs, deliveries)} ms: ${(err as Error).message}`,
-      );
+      if (isLoggedFailure(deliveries))
+        this.log(
+          `[bus] ${msg.subject} #${msg.seq} not acked (delivery ${deliveries}), redelivered in ${redeliveryDelayMs(ackWaitMs, deliveries)} ms: ${(err as Error).message}`,
+        );
     }
     try {
       if (handled) msg.ack();

@@ -1,9 +1,11 @@
+import { InvalidMessageError } from '../errors/invalid-message-error';
 import type { AnyEvent, EventData } from '../events/events';
 import { parkDeadLetter } from './dead-letters';
 import type { EventBus, MessageInfo, SubscribeOptions, Subscription } from './event-bus';
+import { FailingMessages } from './failing-messages';
 
 export interface ListenOptions {
-  /** Failed deliveries after which a message is parked on the dead-letter subject and acked. */
+  /** A message the handler finds invalid this many times (InvalidMessageError) is parked on the dead-letter subject and acked. */
   maxDeliveries?: number;
   /** Each process receives every message (see SubscribeOptions.broadcast), instead of sharing them in the queue group. */
   broadcast?: SubscribeOptions['broadcast'];
@@ -12,8 +14,11 @@ export interface ListenOptions {
 /**
  * One subject, in the durable queue group `listen` is given (runService gives the
  * service's). `onMessage` resolves once its effect is stored; the message is acked
- * only then. A throw leaves it for redelivery, up to `maxDeliveries`: then it is
- * parked with its error, so that a poison message cannot stop the subscription.
+ * only then. A throw leaves it for redelivery. Only the handler's verdict that the
+ * message is invalid (InvalidMessageError), given `maxDeliveries` times in this
+ * process, parks it with its error, so that a poison message cannot stop the
+ * subscription; any other failure (a database, the broker, Redis) is retried for as
+ * long as it lasts, and counted on /healthz meanwhile.
  */
 export abstract class Listener<E extends AnyEvent> {
   abstract readonly subject: E['subject'];
@@ -24,21 +29,31 @@ export abstract class Listener<E extends AnyEvent> {
   abstract onMessage(data: EventData<E['subject']>, info: MessageInfo): Promise<void>;
 
   listen(queueGroup: string, { maxDeliveries = Infinity, broadcast }: ListenOptions = {}): Subscription {
-    return this.bus.subscribe(this.subject, { queueGroup, ackWaitMs: this.ackWaitMs, broadcast }, async (data, info) => {
+    const failing = new FailingMessages(this.subject);
+    const subscription = this.bus.subscribe(this.subject, { queueGroup, ackWaitMs: this.ackWaitMs, broadcast }, async (data, info) => {
       try {
         await this.onMessage(data, info);
       } catch (err) {
-        if (info.deliveries < maxDeliveries) throw err;
+        const invalid = err instanceof InvalidMessageError;
+        const { verdicts } = failing.failed(info.sequence, invalid);
+        if (!invalid || verdicts < maxDeliveries) throw err;
         await parkDeadLetter(this.bus, {
           subject: this.subject,
           queueGroup,
           sequence: info.sequence,
           deliveries: info.deliveries,
-          error: (err as Error).message,
+          error: err.message,
           parkedAt: new Date().toISOString(),
           data,
         });
       }
+      failing.settled(info.sequence);
     });
+    return {
+      close: async () => {
+        failing.close();
+        await subscription.close();
+      },
+    };
   }
 }

@@ -3,7 +3,7 @@ import os from 'os';
 import nats, { Message, Stan, SubscriptionOptions } from 'node-nats-streaming';
 import type { EventData } from '../events/events';
 import type { Subjects } from '../events/subjects';
-import { EventBus, MessageHandler, SubscribeOptions, Subscription } from './event-bus';
+import { EventBus, isLoggedFailure, MessageHandler, SubscribeOptions, Subscription } from './event-bus';
 
 export interface NatsStreamingOptions {
   clusterId: string;
@@ -119,7 +119,11 @@ export class NatsStreamingBus implements EventBus {
       await handler(data, { sequence: msg.getSequence(), redelivered, deliveries: deliveriesOf(msg), publishedAt });
       msg.ack();
     } catch (err) {
-      this.log(`[bus] ${subject} #${msg.getSequence()} not acked, will be redelivered: ${(err as Error).message}`);
+      const deliveries = deliveriesOf(msg);
+      if (isLoggedFailure(deliveries))
+        this.log(
+          `[bus] ${subject} #${msg.getSequence()} not acked (delivery ${deliveries}), will be redelivered: ${(err as Error).message}`,
+        );
     }
   }
 

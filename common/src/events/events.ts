@@ -92,7 +92,13 @@ export interface ReservationRejectedEvent {
   data: { orderId: string; ticket: { id: string; price: number } };
 }
 
-/** A message parked after `deliveries` failed deliveries to `queueGroup`, and then acked there. */
+/** A charge arrived for an order already cancelled (it expired meanwhile): orders asks payments to refund it. */
+export interface RefundRequestedEvent {
+  subject: Subjects.RefundRequested;
+  data: { orderId: string; paymentId: string; reason: string };
+}
+
+/** A message `queueGroup`'s handler found invalid EVENT_MAX_DELIVERIES times, parked after `deliveries` deliveries and then acked there. */
 export interface DeadLetterEvent {
   subject: Subjects.DeadLetter;
   data: {
@@ -117,6 +123,7 @@ export type AnyEvent =
   | PaymentFailedEvent
   | PaymentRefundedEvent
   | ReservationRejectedEvent
+  | RefundRequestedEvent
   | DeadLetterEvent;
 
 /** The payload type carried on a subject. */

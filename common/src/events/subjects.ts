@@ -8,6 +8,7 @@ export enum Subjects {
   PaymentFailed = 'payment:failed',
   PaymentRefunded = 'payment:refunded',
   ReservationRejected = 'reservation:rejected',
+  RefundRequested = 'refund:requested',
   /** Messages a listener gave up on, parked for an operator with the error that stopped them. */
   DeadLetter = 'deadletter',
 }

@@ -1,11 +1,11 @@
 import { Model } from 'mongoose';
+import { InvalidMessageError } from '../errors/invalid-message-error';
 import { isDuplicateKey } from '../models/is-duplicate-key';
 
-/** The event is newer than the next one expected; leave it for redelivery. */
-export class OutOfOrderEventError extends Error {
+/** The event is newer than the next one expected; left for redelivery, and parked if its predecessor never comes. */
+export class OutOfOrderEventError extends InvalidMessageError {
   constructor(model: string, id: string, version: number) {
     super(`${model} ${id}: version ${version} arrived before version ${version - 1}`);
-    this.name = 'OutOfOrderEventError';
   }
 }
 

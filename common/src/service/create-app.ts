@@ -2,6 +2,7 @@ import cookieSession from 'cookie-session';
 import express, { Router } from 'express';
 import helmet from 'helmet';
 import { parkedMessageCount } from '../bus/dead-letters';
+import { failingMessages } from '../bus/failing-messages';
 import { NotFoundError } from '../errors/not-found-error';
 import { currentUser } from '../middlewares/current-user';
 import { errorHandler } from '../middlewares/error-handler';
@@ -38,10 +39,14 @@ export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () 
     }),
   );
   app.use(currentUser);
+  // Messages being retried make the pod "degraded", not unready: its requests may well be served, and a
+  // failing dependency that matters to them already makes isReady false.
   app.get('/healthz', (_req, res) => {
     const ready = isReady();
-    const failures = { deadLetters: parkedMessageCount(), unhandledRejections: unhandledRejectionCount() };
-    res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting', ...failures, ...counts() });
+    const failing = failingMessages();
+    const status = !ready ? 'starting' : Object.keys(failing).length > 0 ? 'degraded' : 'ok';
+    const failures = { deadLetters: parkedMessageCount(), unhandledRejections: unhandledRejectionCount(), failing };
+    res.status(ready ? 200 : 503).send({ status, ...failures, ...counts() });
   });
   // Liveness asks only whether this process still answers. A database or Redis outage must take the pod out of
   // the Service (readiness), not restart it: a restart would cut every in-flight request, payments included.

@@ -70,13 +70,18 @@ export class RecordingBus implements EventBus {
 
   /**
    * Hands `data` to the listener of `subject` as the transport would, and says whether it was acked.
-   * `publishedAt` (default now) is when the server stored it: earlier for a replayed message.
+   * `publishedAt` (default now) is when the server stored it: earlier for a replayed message. `sequence`
+   * (default a new one) names the message: give the same one to redeliver it.
    */
-  async deliver<S extends Subjects>(subject: S, data: EventData<S>, { deliveries = 1, publishedAt = Date.now() } = {}): Promise<Delivery> {
+  async deliver<S extends Subjects>(
+    subject: S,
+    data: EventData<S>,
+    { deliveries = 1, publishedAt = Date.now(), sequence = ++this.sequence } = {},
+  ): Promise<Delivery> {
     const handler = this.handlers.get(subject);
     if (!handler) throw new Error(`no listener is subscribed to ${subject}`);
     try {
-      const info = { sequence: ++this.sequence, redelivered: deliveries > 1, deliveries, publishedAt };
+      const info = { sequence, redelivered: deliveries > 1, deliveries, publishedAt };
       await handler(overTheWire(data), info);
       return 'acked';
     } catch {

@@ -8,7 +8,7 @@ it('is ready while the queue is connected to Redis, and not after', async () => 
   const queue = testQueue();
   const app = buildApp(queue);
   await queue.client.ping();
-  await request(app).get('/healthz').expect(200, { status: 'ok', deadLetters: 0, unhandledRejections: 0 });
+  await request(app).get('/healthz').expect(200, { status: 'ok', deadLetters: 0, unhandledRejections: 0, failing: {} });
 
   await queue.close();
   await request(app).get('/healthz').expect(503);

@@ -1,5 +1,5 @@
 import Bull, { Queue, QueueOptions } from 'bull';
-import { jobRetention } from '@ticketing/common';
+import { InvalidMessageError, jobRetention } from '@ticketing/common';
 
 export interface ExpirationJob {
   orderId: string;
@@ -18,7 +18,7 @@ export const createExpirationQueue = ({ redis, prefix }: Pick<QueueOptions, 'red
 /** Schedules the order's expiry for `expiresAt` (now, if that has passed); scheduling it again is a no-op. */
 export const scheduleExpiration = async (queue: ExpirationQueue, orderId: string, expiresAt: string): Promise<void> => {
   const at = Date.parse(expiresAt);
-  if (Number.isNaN(at)) throw new TypeError(`order ${orderId}: expiresAt ${JSON.stringify(expiresAt)} is not a date`);
+  if (Number.isNaN(at)) throw new InvalidMessageError(`order ${orderId}: expiresAt ${JSON.stringify(expiresAt)} is not a date`);
   await queue.add(
     { orderId },
     {

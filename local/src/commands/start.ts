@@ -3,6 +3,7 @@ import path from 'path';
 import { parseArgs } from 'util';
 import { eventBusKindOf, handleProcessFailures } from '@ticketing/common';
 import { repoRoot } from '../infra/tools';
+import { writeBusEnv } from './deadletters';
 import { parseOptions } from './options';
 import { seedDemoData } from '../system/seed';
 import { startSystem } from '../system/system';
@@ -71,6 +72,8 @@ export const start = async (args: string[]): Promise<number> => {
     env: process.env,
   });
 
+  // For `npm run deadletters`, which reads the dead letters of this system's bus.
+  writeBusEnv(system.env);
   if (options.seed) for (const line of await seedDemoData(system.url)) console.log(`[seed] ${line}`);
 
   console.log(`\nticketing is ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: open ${system.url}`);

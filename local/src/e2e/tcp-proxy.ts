@@ -3,12 +3,14 @@ import { freePort } from '../infra/process';
 
 /**
  * A loopback TCP proxy that can cut the line: while paused, bytes stop flowing in
- * both directions but connections stay open, as in a network partition.
+ * both directions but connections stay open, as in a network partition; while cut,
+ * the server is unreachable: its connections are reset and new ones refused.
  */
 export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
   private readonly held: [net.Socket, Buffer][] = [];
   private paused = false;
+  private refusing = false;
 
   private constructor(
     private readonly server: net.Server,
@@ -25,6 +27,10 @@ export class TcpProxy {
   }
 
   private connect(client: net.Socket, targetPort: number): void {
+    if (this.refusing) {
+      client.destroy();
+      return;
+    }
     const upstream = net.connect(targetPort, '127.0.0.1');
     // A connection dies whole: what was held for a closed peer is dropped, never delivered late.
     const destroyBoth = () => {
@@ -52,7 +58,15 @@ export class TcpProxy {
     this.paused = true;
   }
 
+  /** Resets every connection and refuses new ones until `resume`, as a server that is down. */
+  cut(): void {
+    this.refusing = true;
+    this.sockets.forEach((socket) => socket.destroy());
+  }
+
+  /** Bytes flow again, and connections are accepted. */
   resume(): void {
+    this.refusing = false;
     this.paused = false;
     for (const [to, chunk] of this.held.splice(0)) if (!to.destroyed && !to.writableEnded) to.write(chunk);
   }

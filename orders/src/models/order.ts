@@ -4,6 +4,7 @@ import {
   apiJSONWithout,
   HasOutbox,
   isDuplicateKey,
+  InvalidMessageError,
   OrderCancelledEvent,
   OrderStatus,
   outboxEntry,
@@ -36,6 +37,8 @@ export interface OrderFields extends HasOutbox {
   admissionId?: string;
   /** A placeholder the repair pass stored under the id of an order never stored, whose units it gave back. */
   abandoned?: boolean;
+  /** The payment orders asked payments to refund, once: it was charged after the order was cancelled. */
+  refundRequestedFor?: string;
 }
 
 export type OrderDoc = HydratedDocument<OrderFields>;
@@ -56,6 +59,11 @@ interface OrderModel extends mongoose.Model<OrderFields> {
   cancel(order: OrderDoc): Promise<OrderDoc | null>;
   /** Paid; the order keeps holding its ticket. */
   complete(order: OrderDoc): Promise<OrderDoc | null>;
+  /**
+   * A cancelled order's payment went through: refund:requested queued, in one write, once per payment;
+   * null if it was already requested. The order's version stays: nothing replicated changed.
+   */
+  requestRefund(order: OrderDoc, paymentId: string): Promise<OrderDoc | null>;
 }
 
 const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
@@ -78,9 +86,10 @@ const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
     holding: { type: Boolean },
     admissionId: { type: String },
     abandoned: { type: Boolean },
+    refundRequestedFor: { type: String },
     outbox: outboxField,
   },
-  { toJSON: apiJSONWithout('holding', 'admissionId') },
+  { toJSON: apiJSONWithout('holding', 'admissionId', 'refundRequestedFor') },
 );
 // The fallback sweep for expired orders reads by status and expiresAt.
 orderSchema.index({ status: 1, expiresAt: 1 });
@@ -134,6 +143,18 @@ orderSchema.statics.cancel = (order: OrderDoc) => {
 
 orderSchema.statics.complete = (order: OrderDoc) => updateIfCurrent(Order, order, { update: { $set: { status: OrderStatus.Complete } } });
 
+orderSchema.statics.requestRefund = (order: OrderDoc, paymentId: string) =>
+  Order.findOneAndUpdate(
+    { _id: order._id, status: OrderStatus.Cancelled, refundRequestedFor: { $ne: paymentId } },
+    {
+      $set: { refundRequestedFor: paymentId },
+      $push: {
+        outbox: outboxEntry(Subjects.RefundRequested, { orderId: order.id, paymentId, reason: 'charged after the order was cancelled' }),
+      },
+    },
+    { returnDocument: 'after' },
+  );
+
 export const Order = mongoose.model<OrderFields, OrderModel>('Order', orderSchema);
 
 /** Only duplicate ids refused the inserts: the orders (or placeholders) stored before. */
@@ -171,7 +192,7 @@ export const abandonOrders = async (orderIds: string[]): Promise<Set<string>> =>
 export const cancelUnlessCancelled = (orderId: string) =>
   retryOnConflict(async () => {
     const order = await Order.findById(orderId);
-    if (!order) throw new Error(`unknown order ${orderId}`);
+    if (!order) throw new InvalidMessageError(`unknown order ${orderId}`);
     return order.status === OrderStatus.Cancelled ? order : Order.cancel(order);
   });
 
@@ -182,6 +203,6 @@ export const cancelUnlessCancelled = (orderId: string) =>
 export const changeActiveOrder = (orderId: string, change: (order: OrderDoc) => Promise<OrderDoc | null>) =>
   retryOnConflict(async () => {
     const order = await Order.findById(orderId);
-    if (!order) throw new Error(`unknown order ${orderId}`);
+    if (!order) throw new InvalidMessageError(`unknown order ${orderId}`);
     return isActive(order) ? change(order) : order;
   });

@@ -73,6 +73,21 @@ export const refundPayment = async (payment: StoredPayment): Promise<void> => {
 };
 
 /**
+ * Stores the refund of `filter`'s payment as due (`orderCancelled`), in one write whatever its state: on a
+ * succeeded payment it is refunded at once; on a pending one, the write that records its charge reads it.
+ * Resolves the payment as written, null if there is none.
+ */
+export const markRefundDue = async (filter: { orderId: string; _id?: string }): Promise<StoredPayment | null> => {
+  const payment = await Payment.findOneAndUpdate(
+    filter,
+    { $set: { orderCancelled: true } },
+    { returnDocument: 'after' },
+  ).lean<StoredPayment>();
+  if (payment?.status === PaymentStatus.Succeeded) refunds.kick(payment);
+  return payment;
+};
+
+/**
  * Carries out a refund as soon as it is stored as due. A refund that fails here is not lost: the
  * due state stays stored, and the reconciler's periodic pass retries it until Stripe confirms.
  */

@@ -85,7 +85,7 @@ it('answers an unknown route with 404 in the error shape', async () => {
 });
 
 it('serves a health endpoint for probes', async () => {
-  await request(app).get('/healthz').expect(200, { status: 'ok', deadLetters: 0, unhandledRejections: 0 });
+  await request(app).get('/healthz').expect(200, { status: 'ok', deadLetters: 0, unhandledRejections: 0, failing: {} });
 });
 
 it('sends security headers', async () => {

@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import net from 'net';
-import { EventBus, Listener, MessageInfo, Publisher, Subjects, TicketCreatedEvent } from '../..';
+import { EventBus, InvalidMessageError, Listener, MessageInfo, Publisher, Subjects, TicketCreatedEvent } from '../..';
 import { waitUntil } from '../../testing';
 import { ownBroker, transports } from './transports';
 
@@ -21,8 +21,10 @@ class RecordingTicketListener extends Listener<TicketCreatedEvent> {
   readonly received: Received[] = [];
   /** Titles whose first delivery the handler fails. */
   readonly failOnce = new Set<string>();
-  /** Titles the handler fails every time, as a message naming a record that does not exist. */
+  /** Titles the handler finds invalid every time, as a message naming a record that does not exist. */
   readonly failAlways = new Set<string>();
+  /** Titles the handler fails while they are here, as while its database is down. */
+  readonly failWhileDown = new Set<string>();
   /** Titles whose first delivery the handler takes `slowMs` to handle, past the ack wait. */
   readonly slowOnce = new Set<string>();
   slowMs = 0;
@@ -38,7 +40,8 @@ class RecordingTicketListener extends Listener<TicketCreatedEvent> {
   onMessage(data: TicketCreatedEvent['data'], info: MessageInfo): Promise<void> {
     if (!data.title.startsWith(this.prefix)) return Promise.resolve();
     this.received.push({ data, info });
-    if (this.failOnce.delete(data.title) || this.failAlways.has(data.title)) return Promise.reject(new Error('handler failed'));
+    if (this.failAlways.has(data.title)) return Promise.reject(new InvalidMessageError(`unknown record ${data.id}`));
+    if (this.failOnce.delete(data.title) || this.failWhileDown.has(data.title)) return Promise.reject(new Error('handler failed'));
     if (this.slowOnce.delete(data.title)) return new Promise((resolve) => setTimeout(resolve, this.slowMs));
     return Promise.resolve();
   }
@@ -54,6 +57,8 @@ const ticket = (title: string): TicketCreatedEvent['data'] => ({ id: title, vers
 const unique = (name: string) => `${name}-${crypto.randomBytes(4).toString('hex')}`;
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const waitFor = (condition: () => boolean, what: string) => waitUntil(condition, 10_000, what);
 
@@ -205,6 +210,31 @@ describe.each(transports)('on $kind', (transport) => {
     expect(parked.sort()).toEqual(poison.map((title) => `${title} after 2`).sort());
     jest.restoreAllMocks();
   });
+
+  it('never parks a message whose handler fails for another reason than its verdict: it is handled once the failure ends', async () => {
+    jest.spyOn(console, 'error').mockImplementation(() => {});
+    const bus = await open();
+    const prefix = unique('outage');
+    const parked: string[] = [];
+    bus.watch([Subjects.DeadLetter], (_subject, letter) => {
+      const { data } = letter as { data: TicketCreatedEvent['data'] };
+      if (data.title.startsWith(prefix)) parked.push(data.title);
+    });
+    const listener = new RecordingTicketListener(bus, prefix);
+    const title = `${prefix}-during-outage`;
+    listener.failWhileDown.add(title);
+    listener.listen(unique('group'), { maxDeliveries: 2 });
+
+    await new TicketCreatedPublisher(bus).publish(ticket(title));
+    await waitUntil(() => listener.titles().length >= 4, 20_000, 'twice maxDeliveries failed deliveries');
+    listener.failWhileDown.delete(title);
+    await waitUntil(() => listener.received.some(({ info }) => info.deliveries >= 5), 30_000, 'the delivery after the outage');
+
+    await sleep(1_500);
+    expect(parked).toEqual([]);
+    expect(listener.received.length).toBeGreaterThanOrEqual(5);
+    jest.restoreAllMocks();
+  }, 60_000);
 
   it('gives every connection a unique client id, so a restarted process does not clash', async () => {
     // With a fixed id the second connect would fail with "clientID already registered".

@@ -9,9 +9,9 @@ describe('the health endpoints', () => {
   it('answers readiness from isReady: 200 when the backing services are connected, 503 otherwise', async () => {
     let ready = true;
     const app = createApp([], { isReady: () => ready });
-    await request(app).get('/healthz').expect(200, { status: 'ok', deadLetters: 0, unhandledRejections: 0 });
+    await request(app).get('/healthz').expect(200, { status: 'ok', deadLetters: 0, unhandledRejections: 0, failing: {} });
     ready = false;
-    await request(app).get('/healthz').expect(503, { status: 'starting', deadLetters: 0, unhandledRejections: 0 });
+    await request(app).get('/healthz').expect(503, { status: 'starting', deadLetters: 0, unhandledRejections: 0, failing: {} });
   });
 
   it('answers liveness without asking isReady, so a database outage never restarts the pod', async () => {
@@ -26,7 +26,7 @@ describe('the health endpoints', () => {
     handleProcessFailures('probe', { events, exit: () => {}, log: () => {} });
     const app = createApp([]);
     events.emit('unhandledRejection', new Error('nobody caught this'), Promise.resolve());
-    await request(app).get('/healthz').expect(200, { status: 'ok', deadLetters: 0, unhandledRejections: 1 });
+    await request(app).get('/healthz').expect(200, { status: 'ok', deadLetters: 0, unhandledRejections: 1, failing: {} });
   });
 });
 

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
-import { connectEventBus, Subjects } from '@ticketing/common';
+import { connectEventBus, databaseUri, Subjects } from '@ticketing/common';
 import { orderCancelledData } from '@ticketing/common/testing';
-import type { Order, Ticket } from '@ticketing/common/api';
+import type { BalanceEntry, Order, Ticket } from '@ticketing/common/api';
 import { Infra, startInfra } from '../../infra/start-infra';
 import { freePort } from '../../infra/process';
 import { ServiceProcess } from '../../system/service-process';
@@ -20,6 +20,7 @@ let infra: Infra;
 let system: System;
 let databases: Databases;
 let ordersToNats: TcpProxy;
+let paymentsToMongo: TcpProxy;
 let stripe: CountingProxy;
 const events: { subject: Subjects; data: Record<string, unknown>; at: number }[] = [];
 
@@ -27,9 +28,17 @@ const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The database `name` on the server `serverUri` names, reached through the proxy on `port`. */
+const databaseThrough = (serverUri: string, port: number, name: string) => {
+  const url = new URL(serverUri);
+  url.port = String(port);
+  return databaseUri(url.toString(), name);
+};
+
 beforeAll(async () => {
   infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], { env: {} });
   ordersToNats = await TcpProxy.start(Number(new URL(infra.env.NATS_URL).port));
+  paymentsToMongo = await TcpProxy.start(Number(new URL(infra.env.MONGO_URI).port));
   stripe = await CountingProxy.start(infra.env.STRIPE_API_URL);
   system = await startSystem({
     env: infra.env,
@@ -39,7 +48,9 @@ beforeAll(async () => {
       orders: { NATS_URL: `nats://127.0.0.1:${ordersToNats.port}`, HOLD_REPAIR_INTERVAL_MS: '1000' },
       // A poison message is parked after 3 deliveries (5 s apart), not the default 20.
       // The reconciler resolves attempts pending 8 s (a restart's worth), every 2 s, rather than after minutes.
+      // Its database is reached through a proxy that can cut it.
       payments: {
+        MONGO_URI: databaseThrough(infra.env.MONGO_URI, paymentsToMongo.port, 'payments'),
         STRIPE_API_URL: stripe.url,
         EVENT_MAX_DELIVERIES: '3',
         PAYMENT_RECONCILE_AFTER_MS: '8000',
@@ -56,6 +67,7 @@ afterAll(async () => {
   await databases?.close();
   await system?.stop();
   await ordersToNats?.close();
+  await paymentsToMongo?.close();
   await stripe?.close();
   await infra?.stop();
 });
@@ -262,6 +274,96 @@ it('poison messages are parked after their last delivery, and the messages behin
     `poison: 20 order:cancelled for unknown tickets parked after 3 deliveries each by tickets and by payments (20 dead letters on each one's /healthz); the valid order behind them reserved and released its ticket ${flowedMs} ms after the cancellation`,
   );
 }, 120_000);
+
+it("payments' database down longer than the dead-letter threshold while an order expires with its charge in flight: no money kept", async () => {
+  const healthOfPayments = async () =>
+    (await (await fetch(`${system.services.payments.url}/healthz`)).json()) as {
+      deadLetters: number;
+      failing: Record<string, { messages: number; failures: number } | undefined>;
+    };
+  const seller = await signUp('seller');
+  const [ticket] = await listTickets(seller, 1, 'Outage');
+  const buyer = await signUp('outage-buyer');
+  const [order] = await placeOrders([buyer], [ticket]);
+  const before = { ...stripeDone(), deadLetters: (await healthOfPayments()).deadLetters };
+
+  // Paid 4 s before expiry; Stripe answers 3 s after it got the charge, by when payments' database is gone.
+  await sleep(Math.max(0, Date.parse(order.expiresAt) - Date.now() - 4_000));
+  stripe.latency(3_000);
+  const chargesAsked = stripe.count('POST /v1/charges');
+  try {
+    expect((await buyer.post('/api/payments', { orderId: order.id, token: 'tok_visa' })).status).toBe(202);
+    await waitUntil(() => stripe.count('POST /v1/charges') > chargesAsked, 10_000, 'the charge to reach Stripe');
+    paymentsToMongo.cut();
+    const cutAt = Date.now();
+    await waitUntil(() => stripe.done('POST /v1/charges') > before.charges, 10_000, 'Stripe to charge');
+    stripe.up();
+
+    const cancelled = await eventually(
+      () => events.find((e) => e.subject === Subjects.OrderCancelled && e.data.id === order.id),
+      30_000,
+      'the order to expire',
+    );
+    // Past the threshold on both transports: without the retry rule, the third failed delivery parks order:cancelled.
+    await sleep(cancelled.at + 50_000 - Date.now());
+    const during = await eventually(
+      async () => {
+        const health = await healthOfPayments();
+        return (health.failing[Subjects.OrderCancelled]?.failures ?? 0) >= 3 ? health : undefined;
+      },
+      60_000,
+      'order:cancelled to fail as often as the threshold, and be retried',
+    );
+    expect(during.deadLetters).toBe(before.deadLetters);
+    paymentsToMongo.resume();
+    const resumedAt = Date.now();
+    const downMs = resumedAt - cutAt;
+
+    const [status] = await settled([{ buyer, order }], 'the order to settle');
+    // A succeeded payment is final only for a complete order: a cancelled one's ends refunded (or failed, if never
+    // charged). Past the wait, the state it is in is what the assertion below reports.
+    const paymentOf = async () => (await databases.find<StoredPayment>('payments', 'payments', { orderId: objectIds([order.id])[0] }))[0];
+    const isFinal = (payment?: StoredPayment) =>
+      payment !== undefined && (status === 'complete' ? payment.status === 'succeeded' : ['refunded', 'failed'].includes(payment.status));
+    const payment = await eventually(
+      async () => {
+        const stored = await paymentOf();
+        return isFinal(stored) ? stored : undefined;
+      },
+      90_000,
+      'the payment to be refunded',
+    ).catch(paymentOf);
+    const settledMs = Date.now() - resumedAt;
+    const after = stripeDone();
+    const charged = after.charges - before.charges;
+    const refunded = after.refunds - before.refunds;
+    const complete = status === 'complete' ? 1 : 0;
+    expect(`${status}/${payment?.status}`).toBe('cancelled/refunded');
+    expect(charged).toBe(complete + refunded);
+    expect((await healthOfPayments()).deadLetters).toBe(before.deadLetters);
+
+    const entries = await eventually(
+      async () => {
+        const shown = (await seller.get<BalanceEntry[]>('/api/balances/me/entries')).body;
+        return shown.length === charged + refunded ? shown : undefined;
+      },
+      30_000,
+      'the sale and its refund in the balance',
+    );
+    const sales = entries.filter((e) => e.kind === 'sale').reduce((sum, e) => sum + e.amountCents, 0);
+    const refunds = -entries.filter((e) => e.kind === 'refund').reduce((sum, e) => sum + e.amountCents, 0);
+    const { balanceCents } = (await seller.get<{ balanceCents: number }>('/api/balances/me')).body;
+    expect(balanceCents).toBe(sales - refunds);
+    figure(
+      `dead letters: payments' database unreachable ${(downMs / 1000).toFixed(0)} s (order:cancelled failed ${during.failing[Subjects.OrderCancelled]?.failures} times, ` +
+        `threshold 3) while the order expired with its charge in flight -> order ${status}, payment ${payment?.status} ${(settledMs / 1000).toFixed(1)} s after it came back, 0 parked; ` +
+        `charges ${charged} = complete ${complete} + refunded ${refunded}; balances = Σ sales ${sales} − Σ refunds ${refunds} = ${balanceCents} cents`,
+    );
+  } finally {
+    stripe.up();
+    paymentsToMongo.resume();
+  }
+}, 240_000);
 
 it('no lost event: orders dies after storing orders but before publishing them', async () => {
   const seller = await signUp('seller');

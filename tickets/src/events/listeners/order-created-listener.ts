@@ -1,4 +1,4 @@
-import { Listener, OrderCreatedEvent, retryOnConflict, Subjects } from '@ticketing/common';
+import { InvalidMessageError, Listener, OrderCreatedEvent, retryOnConflict, Subjects } from '@ticketing/common';
 import { holdOf, Ticket, TicketDoc } from '../../models/ticket';
 import { ticketOutbox } from '../outbox';
 
@@ -21,7 +21,7 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
     const quantity = order.quantity ?? 1;
     const ticket = await retryOnConflict(async () => {
       const ticket = await Ticket.findById(placed.id);
-      if (!ticket) throw new Error(`order:created ${orderId} names unknown ticket ${placed.id}`);
+      if (!ticket) throw new InvalidMessageError(`order:created ${orderId} names unknown ticket ${placed.id}`);
       if (holdOf(ticket, orderId) || ticket.cancelledOrderIds.includes(orderId)) return ticket;
       if (quantity > ticket.available) {
         if (placedBeforeQuantityChange(ticket, order)) return Ticket.rejectOrder(ticket, { id: orderId, price: placed.price });

@@ -1,3 +1,4 @@
+import { InvalidMessageError } from '@ticketing/common';
 import { orderCreatedData, RecordingBus } from '@ticketing/common/testing';
 import { useTestQueues } from '../../../queues/__test__/test-queues';
 import { OrderCreatedListener } from '../order-created-listener';
@@ -46,10 +47,11 @@ it('does not schedule a redelivered order:created a second time', async () => {
   expect(await queue.getDelayedCount()).toBe(1);
 });
 
-it('leaves an event with an unreadable expiresAt unacked and schedules nothing', async () => {
+it('finds an event with an unreadable expiresAt invalid (unacked, parked if it stays so) and schedules nothing', async () => {
   const { queue, listener } = setup();
   const data = { ...orderCreated(new Date()), expiresAt: 'soon' };
 
   await expect(listener.onMessage(data)).rejects.toThrow('is not a date');
+  await expect(listener.onMessage(data)).rejects.toBeInstanceOf(InvalidMessageError);
   expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, delayed: 0 });
 });

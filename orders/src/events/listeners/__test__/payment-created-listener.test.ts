@@ -1,4 +1,4 @@
-import { OrderStatus, Subjects } from '@ticketing/common';
+import { InvalidMessageError, OrderStatus, Subjects } from '@ticketing/common';
 import { newId, paymentCreatedData, useServiceTest } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
 import { unitLedger } from '../../../services/unit-ledger';
@@ -6,7 +6,7 @@ import { createOrder } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
 import { PaymentCreatedListener } from '../payment-created-listener';
 
-const { bus, discardPublished } = useServiceTest(orderOutbox);
+const { bus, published, discardPublished } = useServiceTest(orderOutbox);
 const listener = new PaymentCreatedListener(bus);
 listener.listen('test');
 
@@ -45,14 +45,27 @@ it('treats a redelivered payment as a harmless duplicate', async () => {
   expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Complete, version: 1 });
 });
 
-it('leaves an order that expired first cancelled, and acks (payments refunds that payment)', async () => {
+it('leaves an order that expired first cancelled, asks payments to refund the charge, and acks', async () => {
   const { order } = await orderThat(OrderStatus.Cancelled);
+  const payment = paymentFor(order.id);
 
-  expect(await bus.deliver(Subjects.PaymentCreated, paymentFor(order.id))).toBe('acked');
+  expect(await bus.deliver(Subjects.PaymentCreated, payment)).toBe('acked');
 
   expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
+  expect(await published(Subjects.RefundRequested)).toEqual([
+    { orderId: order.id, paymentId: payment.id, reason: 'charged after the order was cancelled' },
+  ]);
 });
 
-it('leaves a payment for an unknown order unacked', async () => {
-  await expect(listener.onMessage(paymentFor(newId()))).rejects.toThrow(/unknown order/);
+it('asks for the refund of a late charge once, however often its payment:created arrives', async () => {
+  const { order } = await orderThat(OrderStatus.Cancelled);
+  const payment = paymentFor(order.id);
+
+  for (let i = 0; i < 3; i++) expect(await bus.deliver(Subjects.PaymentCreated, payment)).toBe('acked');
+
+  expect(await published(Subjects.RefundRequested)).toHaveLength(1);
+});
+
+it('finds a payment for an unknown order invalid: unacked, and parked if it stays so', async () => {
+  await expect(listener.onMessage(paymentFor(newId()))).rejects.toThrow(InvalidMessageError);
 });

@@ -1,4 +1,4 @@
-import { Subjects } from '@ticketing/common';
+import { InvalidMessageError, Subjects } from '@ticketing/common';
 import { newId, orderCancelledData, useServiceTest } from '@ticketing/common/testing';
 import { Ticket } from '../../../models/ticket';
 import { createReservedTicket, createTicket } from '../../../__test__/fixtures';
@@ -76,9 +76,11 @@ it('acks without touching a ticket that another order holds', async () => {
   expect(await published(Subjects.TicketUpdated)).toEqual([]);
 });
 
-it('leaves an order:cancelled for an unknown ticket unacked', async () => {
+it('finds an order:cancelled for an unknown ticket invalid: unacked, and parked if it stays so', async () => {
   await createTicket();
-  await expect(listener.onMessage(orderCancelled(newId(), newId()))).rejects.toThrow(/unknown ticket/);
+  const data = orderCancelled(newId(), newId());
+  await expect(listener.onMessage(data)).rejects.toThrow(/unknown ticket/);
+  await expect(listener.onMessage(data)).rejects.toBeInstanceOf(InvalidMessageError);
 });
 
 it("gives a multi-unit order's units back, once, and leaves the others' held", async () => {

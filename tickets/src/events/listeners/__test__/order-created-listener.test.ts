@@ -1,4 +1,4 @@
-import { Subjects } from '@ticketing/common';
+import { InvalidMessageError, Subjects } from '@ticketing/common';
 import { newId, orderCancelledData, orderCreatedData, useServiceTest } from '@ticketing/common/testing';
 import { Ticket, TicketDoc } from '../../../models/ticket';
 import { createReservedTicket, createTicket } from '../../../__test__/fixtures';
@@ -56,11 +56,12 @@ it('treats a redelivered order:created as a harmless duplicate', async () => {
   expect(await published(Subjects.TicketUpdated)).toHaveLength(1);
 });
 
-it('leaves an order:created for an unknown ticket unacked', async () => {
+it('finds an order:created for an unknown ticket invalid: unacked, and parked if it stays so', async () => {
   const data = orderCreated(await createTicket());
   data.ticket.id = newId();
 
   await expect(listener.onMessage(data)).rejects.toThrow(/unknown ticket/);
+  await expect(listener.onMessage(data)).rejects.toBeInstanceOf(InvalidMessageError);
   expect(await Ticket.countDocuments({ orderId: { $exists: true } })).toBe(0);
 });
 
