@@ -3,6 +3,7 @@ import {
   createApp,
   failingMessages,
   InvalidMessageError,
+  isLoggedFailure,
   Listener,
   maxDeliveriesFromEnv,
   OrderCancelledEvent,
@@ -130,4 +131,9 @@ it('takes the number of verdicts from EVENT_MAX_DELIVERIES, 20 unless set, and r
   expect(maxDeliveriesFromEnv(undefined)).toBe(20);
   expect(maxDeliveriesFromEnv('5')).toBe(5);
   for (const bad of ['0', '-1', '2.5', 'many']) expect(() => maxDeliveriesFromEnv(bad)).toThrow(/EVENT_MAX_DELIVERIES/);
+});
+
+it('has the transports log a failing message on its first failed delivery and every 10th, not on each', () => {
+  const logged = Array.from({ length: 30 }, (_, i) => i + 1).filter(isLoggedFailure);
+  expect(logged).toEqual([1, 10, 20, 30]);
 });
