@@ -6,6 +6,7 @@ import { connectEventBus, databaseUri, EventBus, EventBusKind, eventBusKindOf, S
 import { startGateway } from '../gateway/gateway';
 import { readIngressRoutes } from '../gateway/ingress-routes';
 import { freePort } from '../infra/process';
+import { natsUrlVariableOf } from '../infra/nats-config';
 import { Infra, startInfra } from '../infra/start-infra';
 import { repoRoot } from '../infra/tools';
 import { buildClientIfStale, clientProcess } from './client';
@@ -107,7 +108,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     const url = `http://127.0.0.1:${gatewayPort}`;
 
     if (options.onEvent) {
-      watcher = await connectEventBus('event-log', env);
+      watcher = await connectEventBus('event-log', { ...env, NATS_URL: given(natsUrlVariableOf('events')) ?? env.NATS_URL });
       watcher.watch(Object.values(Subjects), options.onEvent);
     }
 
@@ -124,6 +125,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
           PATH: process.env.PATH,
           NODE_ENV: 'development',
           ...env,
+          // Its own NATS user, which may publish only what it publishes, when the server was started here.
+          NATS_URL: given(natsUrlVariableOf(name)) ?? env.NATS_URL,
           MONGO_URI: databaseUri(env.MONGO_URI, name),
           HOST: '127.0.0.1',
           PORT: String(port),

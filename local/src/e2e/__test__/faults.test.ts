@@ -35,7 +35,7 @@ beforeAll(async () => {
     env: infra.env,
     expirationWindowSeconds: EXPIRY_SECONDS,
     serviceEnv: {
-      orders: { NATS_URL: `nats://127.0.0.1:${ordersToNats.port}` },
+      orders: { NATS_URL: ordersToNats.urlFor(infra.env.NATS_URL_ORDERS) },
       // A poison message is parked after 3 deliveries (5 s apart), not the default 20.
       // The reconciler resolves attempts pending 8 s (a restart's worth), every 2 s, rather than after minutes.
       payments: {
