@@ -53,10 +53,10 @@ export interface System {
   stop(): Promise<void>;
 }
 
-/** A development JWT key, generated once per data folder (or per run) and never committed. */
-const devJwtKey = (dataDir?: string): string => {
+/** A development key (`jwt-key`, `admission-key`), generated once per data folder (or per run) and never committed. */
+const devKey = (name: string, dataDir?: string): string => {
   if (!dataDir) return crypto.randomBytes(32).toString('hex');
-  const file = path.join(dataDir, 'jwt-key');
+  const file = path.join(dataDir, name);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
@@ -87,11 +87,15 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     STRIPE_API_URL: given('STRIPE_API_URL'),
     // stripe-mock accepts any well-formed test key; a real one only comes from the environment.
     STRIPE_KEY: options.env?.STRIPE_KEY ?? `sk_test_${crypto.randomBytes(12).toString('hex')}`,
-    JWT_KEY: devJwtKey(options.dataDir),
+    JWT_KEY: devKey('jwt-key', options.dataDir),
     // Every client here is 127.0.0.1, as if behind one NAT: room for the suites' and the bench's sign-ups.
     SIGNUP_RATE_LIMIT: options.env?.SIGNUP_RATE_LIMIT ?? '1000',
     EXPIRATION_WINDOW_SECONDS: String(options.expirationWindowSeconds ?? 15 * 60),
   };
+
+  // Only queue (signs) and orders (checks) hold the admission key, as in the cluster.
+  const admission = { ADMISSION_KEY: devKey('admission-key', options.dataDir) };
+  const ownEnv: Partial<Record<ServiceName, Record<string, string>>> = { queue: admission, orders: admission };
 
   const started: { stop(): Promise<void> }[] = [];
   let gateway: Server | undefined;
@@ -130,6 +134,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
           MONGO_URI: databaseUri(env.MONGO_URI, name),
           HOST: '127.0.0.1',
           PORT: String(port),
+          ...ownEnv[name],
           ...options.serviceEnv?.[name],
         },
         port,
