@@ -93,8 +93,12 @@ const durableConsumerApi = (user: NatsUser): string[] =>
     ];
   });
 
-/** The API of any consumer of the stream: create, info, pull, delete, and ack unless it acks nothing. */
+/**
+ * The API of any consumer of the stream: create (an ordered consumer of several subjects names neither consumer nor
+ * filter), info, pull, delete, and ack unless it acks nothing.
+ */
 const anyConsumerApi = (user: NatsUser): string[] => [
+  `$JS.API.CONSUMER.CREATE.${STREAM}`,
   `$JS.API.CONSUMER.CREATE.${STREAM}.>`,
   ...['INFO', 'MSG.NEXT', 'DELETE'].map((action) => `$JS.API.CONSUMER.${action}.${STREAM}.*`),
   ...(user.acks ? [`$JS.ACK.${STREAM}.*.>`] : []),

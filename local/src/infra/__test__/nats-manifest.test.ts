@@ -111,4 +111,28 @@ describe.each<Transport>(['jetstream', 'nats-streaming'])('the %s manifest nats.
       await server.stop();
     }
   });
+
+  it('lets the events user watch every subject, and publish none', async () => {
+    const server = await startManifestServer(transport);
+    const buses: EventBus[] = [];
+    try {
+      const [events, tickets] = await Promise.all(['events', 'tickets'].map((user) => connectOnceReady(server, transport, user)));
+      buses.push(events, tickets);
+      const seen: string[] = [];
+      const watching = events.watch(Object.values(Subjects), (subject) => seen.push(subject));
+      await waitUntil(
+        async () => {
+          await tickets.publish(Subjects.ReservationRejected, { orderId: 'o1', ticket: { id: 't1', price: 10 } });
+          return seen.includes(Subjects.ReservationRejected);
+        },
+        15_000,
+        'the watcher to see an event',
+      );
+      await watching.close();
+      await expect(events.publish(Subjects.PaymentCreated, payment)).rejects.toThrow(refusal[transport]);
+    } finally {
+      await Promise.all(buses.map((bus) => bus.close()));
+      await server.stop();
+    }
+  });
 });
