@@ -27,6 +27,7 @@ export * from './bus/event-bus';
 export * from './bus/publisher';
 export * from './bus/listener';
 export * from './bus/connect-event-bus';
+export * from './bus/nats-users';
 export * from './bus/process-event-bus';
 export * from './bus/dead-letters';
 export * from './bus/failing-messages';

@@ -111,4 +111,13 @@ describe('the cluster the manifests describe', () => {
     );
     expect(undocumentedSecretProblems(refs, readSetupDocs())).toEqual([]);
   });
+
+  it('gives the admission key to queue, which signs admissions, and orders, which checks them, alone', () => {
+    const readers = secretRefs(cluster)
+      .filter(({ secret }) => secret === 'admission-secret')
+      .map(({ key, by }) => `${by}: ${key}`);
+    expect(readers).toEqual(['Deployment orders-depl ADMISSION_KEY: ADMISSION_KEY', 'Deployment queue-depl ADMISSION_KEY: ADMISSION_KEY']);
+    const jwtReaders = secretRefs(cluster).filter(({ secret }) => secret === 'jwt-secret');
+    expect(jwtReaders.map(({ key }) => key)).not.toContain('ADMISSION_KEY');
+  });
 });

@@ -6,7 +6,8 @@ import { clientRoutingFile, loadClientRouting, serverRouteProblems } from './lib
 import { builtImages, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { readHealthEndpoints } from './lib/health';
 import { Cluster, containersOf, findConfigMap, IContainer, IDeployment, isDeployment, nameOf } from './lib/kube';
-import { natsAuthProblems, natsServerCredentials } from './lib/nats-auth';
+import { natsAuthorizationProblems, natsAuthProblems, natsServerCredentials } from './lib/nats-auth';
+import { designEventRoles, expectedNatsAuthorization, natsUsersTable } from './lib/nats-users';
 import { allows, blockedConnectionProblems, ingressController, intendedConnections, openConnectionProblems, podsOf } from './lib/network';
 import { podSecurityProblems } from './lib/pod-security';
 import { imagePinProblems } from './lib/pods';
@@ -157,29 +158,74 @@ describe('NATS authentication', () => {
     return found;
   };
 
-  it('demands the user and password of nats-secret, which every service that uses NATS presents in its NATS_URL', () => {
+  const busUsers = ['tickets', 'orders', 'payments', 'balances', 'expiration', 'live', 'queue'];
+
+  it('demands of each service a user of its own, its password from nats-secret, which it presents in its NATS_URL', () => {
     const cluster = loadCluster();
     expect(natsAuthProblems(cluster)).toEqual([]);
     const nats = deployment(cluster, 'nats-depl');
-    expect(natsServerCredentials(nats, container(cluster, 'nats-depl'), cluster)).toEqual({
-      user: { secret: 'nats-secret', key: 'NATS_USER' },
-      password: { secret: 'nats-secret', key: 'NATS_PASSWORD' },
-      problems: [],
-    });
-    for (const name of ['tickets-depl', 'orders-depl', 'payments-depl', 'balances-depl', 'expiration-depl', 'live-depl', 'queue-depl']) {
-      expect(envOf(container(cluster, name), 'NATS_URL').value).toBe('nats://$(NATS_USER):$(NATS_PASSWORD)@nats-srv:4222');
+    const { users, problems } = natsServerCredentials(nats, container(cluster, 'nats-depl'), cluster);
+    expect(problems).toEqual([]);
+    expect(users.map((user) => user.name)).toEqual([
+      'stan',
+      'tickets',
+      'orders',
+      'payments',
+      'expiration',
+      'balances',
+      'live',
+      'queue',
+      'events',
+    ]);
+    expect(users.find((user) => user.name === 'live')?.password).toEqual({ secret: 'nats-secret', key: 'NATS_LIVE_PASSWORD' });
+    for (const name of busUsers) {
+      expect(envOf(container(cluster, `${name}-depl`), 'NATS_URL').value).toBe(`nats://${name}:$(NATS_PASSWORD)@nats-srv:4222`);
     }
+  });
+
+  it('gives each server the users and permissions of common/src/bus/nats-users.ts, on both transports', () => {
+    const expected = expectedNatsAuthorization();
+    expect(natsAuthorizationProblems(loadCluster(), expected)).toEqual([]);
+    expect(natsAuthorizationProblems(loadCluster('jetstream'), expected)).toEqual([]);
+
+    const widened = loadCluster('jetstream');
+    const config = findConfigMap(widened, 'nats-server-config');
+    if (!config?.data) throw new Error('no ConfigMap nats-server-config');
+    const text = config.data['nats.conf'];
+    const live = text.indexOf('user: live');
+    config.data['nats.conf'] = text.slice(0, live) + text.slice(live).replace('"deadletter"', '"deadletter"\n"payment:created"');
+    expect(natsAuthorizationProblems(widened, expected)).toEqual([
+      'StatefulSet nats: /etc/nats/nats.conf is not the authorization of common/src/bus/nats-users.ts: it has "payment:created" where that has "$JS.API.INFO"',
+    ]);
+  });
+
+  it("lets each service's user publish and consume what docs/design.md's events table says it does", () => {
+    const table = natsUsersTable();
+    const design = designEventRoles(busUsers);
+    const roles = (users: { user: string; publishes: Iterable<string>; consumes: Iterable<string> }[]) =>
+      users.map(({ user, publishes, consumes }) => ({ user, publishes: [...publishes].sort(), consumes: [...consumes].sort() }));
+    const consumers = new Set(busUsers.filter((user) => (design.consumes.get(user)?.size ?? 0) > 0));
+    const expected = busUsers.map((user) => ({
+      user,
+      // A listener parks what it gives up on, on deadletter.
+      publishes: [...(design.publishes.get(user) ?? []), ...(consumers.has(user) ? ['deadletter'] : [])],
+      consumes: design.consumes.get(user) ?? [],
+    }));
+    expect(roles(table.filter(({ user }) => busUsers.includes(user)))).toEqual(expect.arrayContaining(roles(expected)));
+    expect(table.map(({ user }) => user).sort()).toEqual([...busUsers, 'events'].sort());
   });
 
   it('reads credentials the README tells how to create, and commits none', () => {
     const refs = secretRefs(loadCluster()).filter((ref) => ref.secret === 'nats-secret');
-    expect(new Set(refs.map((ref) => ref.key))).toEqual(new Set(['NATS_USER', 'NATS_PASSWORD']));
+    expect(new Set(refs.map((ref) => ref.key))).toEqual(
+      new Set(['NATS_STAN_PASSWORD', ...[...busUsers, 'events'].map((name) => `NATS_${name.toUpperCase()}_PASSWORD`)]),
+    );
     expect(undocumentedSecretProblems(refs, readSetupDocs())).toEqual([]);
     const docs = readSetupDocs().replace(/kubectl create secret generic nats-secret/g, 'kubectl create secret generic nats');
     reports(undocumentedSecretProblems(refs, docs), 'Secret nats-secret is read but no documented');
   });
 
-  it('left out of the server, or written into its config file, is reported', () => {
+  it('left out of the server, or written into its config file, or shared between users, is reported', () => {
     const cluster = loadCluster();
     const nats = container(cluster, 'nats-depl');
     nats.args = (nats.args ?? []).filter((arg) => !arg.startsWith('-c='));
@@ -188,26 +234,43 @@ describe('NATS authentication', () => {
     const literal = loadCluster();
     const config = findConfigMap(literal, 'nats-server-config');
     if (!config?.data) throw new Error('no ConfigMap nats-server-config');
-    config.data['nats.conf'] = config.data['nats.conf'].replace('$NATS_PASSWORD', 'hunter2');
-    reports(natsAuthProblems(literal), 'Deployment nats-depl: /etc/nats/nats.conf holds a literal password');
+    config.data['nats.conf'] = config.data['nats.conf'].replace('$NATS_LIVE_PASSWORD', 'hunter2');
+    reports(natsAuthProblems(literal), 'Deployment nats-depl: /etc/nats/nats.conf holds a literal password for live');
+
+    const shared = loadCluster();
+    const sharedConfig = findConfigMap(shared, 'nats-server-config');
+    if (!sharedConfig?.data) throw new Error('no ConfigMap nats-server-config');
+    sharedConfig.data['nats.conf'] = sharedConfig.data['nats.conf'].replace('$NATS_LIVE_PASSWORD', '$NATS_PAYMENTS_PASSWORD');
+    reports(natsAuthProblems(shared), 'Deployment nats-depl: users payments and live share Secret nats-secret key NATS_PAYMENTS_PASSWORD');
   });
 
-  it('as --user/--pass flags from the Secret counts too, and a literal flag does not', () => {
+  it('as one --user/--pass for every client is reported', () => {
     const cluster = loadCluster();
     const nats = container(cluster, 'nats-depl');
     nats.args = [...(nats.args ?? []).filter((arg) => !arg.startsWith('-c=')), '--user=$(NATS_USER)', '--pass=$(NATS_PASSWORD)'];
-    expect(natsAuthProblems(cluster)).toEqual([]);
-    nats.args = nats.args.map((arg) => (arg.startsWith('--pass') ? '--pass=hunter2' : arg));
-    reports(natsAuthProblems(cluster), 'Deployment nats-depl: NATS accepts clients without a user and password');
+    reports(natsAuthProblems(cluster), 'Deployment nats-depl: one user for every client (--user/--pass)');
+  });
+
+  it("presenting another service's user is reported", () => {
+    const cluster = loadCluster();
+    envOf(container(cluster, 'live-depl'), 'NATS_URL').value = 'nats://payments:$(NATS_PASSWORD)@nats-srv:4222';
+    const password = envOf(container(cluster, 'queue-depl'), 'NATS_PASSWORD').valueFrom?.secretKeyRef;
+    if (!password) throw new Error('queue-depl reads no NATS_PASSWORD Secret');
+    password.key = 'NATS_PAYMENTS_PASSWORD';
+    const problems = natsAuthProblems(cluster);
+    reports(problems, "Deployment live-depl: NATS_URL's user is payments, not live, its own");
+    reports(
+      problems,
+      "Deployment queue-depl: NATS_URL's password is $(NATS_PASSWORD) from Secret nats-secret key NATS_PAYMENTS_PASSWORD, not Secret nats-secret key NATS_QUEUE_PASSWORD as the server's for queue",
+    );
   });
 
   it('missing from a NATS_URL, or written into it, is reported', () => {
     const cluster = loadCluster();
     envOf(container(cluster, 'orders-depl'), 'NATS_URL').value = 'nats://nats-srv:4222';
-    envOf(container(cluster, 'payments-depl'), 'NATS_URL').value = 'nats://ticketing:hunter2@nats-srv:4222';
+    envOf(container(cluster, 'payments-depl'), 'NATS_URL').value = 'nats://payments:hunter2@nats-srv:4222';
     const problems = natsAuthProblems(cluster);
     reports(problems, 'Deployment orders-depl: NATS_URL carries no user');
-    reports(problems, "Deployment payments-depl: NATS_URL's user is written into the manifest");
     reports(problems, "Deployment payments-depl: NATS_URL's password is written into the manifest");
   });
 
@@ -222,10 +285,10 @@ describe('NATS authentication', () => {
     password.name = 'jwt-secret';
     password.key = 'JWT_KEY';
     const problems = natsAuthProblems(cluster);
-    reports(problems, 'Deployment tickets-depl: NATS_URL uses $(NATS_USER), which is not defined before it');
+    reports(problems, 'Deployment tickets-depl: NATS_URL uses $(NATS_PASSWORD), which is not defined before it');
     reports(
       problems,
-      "Deployment expiration-depl: NATS_URL's password is $(NATS_PASSWORD) from Secret jwt-secret key JWT_KEY, not Secret nats-secret key NATS_PASSWORD",
+      "Deployment expiration-depl: NATS_URL's password is $(NATS_PASSWORD) from Secret jwt-secret key JWT_KEY, not Secret nats-secret key NATS_EXPIRATION_PASSWORD as the server's for expiration",
     );
   });
 

@@ -5,7 +5,8 @@ import { builtImages, deployedFiles, loadCluster, loadDeployedManifests, loadSka
 import { eventBusProblems, jetStreamServerProblems, transportOf } from './lib/event-bus';
 import { Cluster, containersOf, describeWorkload, findConfigMap, IContainer, isDeployment, IStatefulSet, nameOf } from './lib/kube';
 import { duplicateProblems } from './lib/manifests';
-import { natsAuthProblems, natsServers } from './lib/nats-auth';
+import { natsAuthorizationProblems, natsAuthProblems, natsServers } from './lib/nats-auth';
+import { expectedNatsAuthorization } from './lib/nats-users';
 import { blockedConnectionProblems, intendedConnections, openConnectionProblems } from './lib/network';
 import { podSecurityProblems } from './lib/pod-security';
 import { imagePinProblems, persistenceProblems, podResourceProblems, volumeProblems } from './lib/pods';
@@ -111,10 +112,11 @@ describe('the jetstream profile', () => {
     );
   });
 
-  it('hardens the NATS pod as the other third-party pods, and demands the credentials of nats-secret', () => {
+  it("hardens the NATS pod as the other third-party pods, and demands each service's own user from nats-secret", () => {
     const cluster = loadCluster('jetstream');
     expect(podSecurityProblems(cluster, built)).toEqual([]);
     expect(natsAuthProblems(cluster)).toEqual([]);
+    expect(natsAuthorizationProblems(cluster, expectedNatsAuthorization())).toEqual([]);
     expect(imagePinProblems(cluster, built)).toEqual([]);
   });
 

@@ -76,7 +76,7 @@ describe('a renamed Service', () => {
     service(cluster, 'nats-srv').metadata = { name: 'nats' };
     reports(
       serviceAddressProblems(cluster),
-      'Deployment orders-depl: NATS_URL=nats://$(NATS_USER):$(NATS_PASSWORD)@nats-srv:4222: no Service named nats-srv',
+      'Deployment orders-depl: NATS_URL=nats://orders:$(NATS_PASSWORD)@nats-srv:4222: no Service named nats-srv',
     );
   });
 

@@ -18,7 +18,7 @@ expirationWindowSeconds();
 void runService({
   name: 'orders',
   app,
-  env: ['JWT_KEY'],
+  env: ['JWT_KEY', 'ADMISSION_KEY'],
   mongo: true,
   listeners: (bus) => [
     new TicketCreatedListener(bus),

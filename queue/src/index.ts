@@ -18,7 +18,7 @@ const server = new QueueServer({ statuses, subscriber: redis.subscriber, channel
 void runService({
   name: 'queue',
   app: buildApp({ room, statuses, rounds }, () => redis.isReady()),
-  env: ['JWT_KEY', 'REDIS_HOST'],
+  env: ['JWT_KEY', 'ADMISSION_KEY', 'REDIS_HOST'],
   mongo: false,
   listeners: (bus) => queueListeners(bus, { room, rounds }),
   // Redis first: the rounds and the sockets need it; stopped in the reverse order on shutdown.

@@ -1,5 +1,5 @@
 import type { EventBus } from './event-bus';
-import { JetStreamBus } from './jetstream-bus';
+import { JetStreamBus, streamMaxBytesOf } from './jetstream-bus';
 import { NatsStreamingBus } from './nats-streaming-bus';
 
 /** The transports EVENT_BUS may name; nats-streaming unless set. */
@@ -28,6 +28,6 @@ export const connectEventBus = async (clientName: string, env: NodeJS.ProcessEnv
   const kind = eventBusKindOf(env);
   const missing = requiredEnv[kind].filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`Missing required environment variable(s): ${missing.join(', ')}`);
-  if (kind === 'jetstream') return JetStreamBus.connect({ url: env.NATS_URL!, clientName });
+  if (kind === 'jetstream') return JetStreamBus.connect({ url: env.NATS_URL!, clientName, maxBytes: streamMaxBytesOf(env) });
   return NatsStreamingBus.connect({ clusterId: env.NATS_CLUSTER_ID!, url: env.NATS_URL!, clientName });
 };

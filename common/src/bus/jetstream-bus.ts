@@ -18,6 +18,7 @@ import { connect } from '@nats-io/transport-node';
 import type { EventData } from '../events/events';
 import { Subjects } from '../events/subjects';
 import { EventBus, isLoggedFailure, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
+import { inboxPrefixOf } from './nats-users';
 import { uniqueClientId } from './nats-streaming-bus';
 
 export interface JetStreamOptions {
@@ -27,6 +28,8 @@ export interface JetStreamOptions {
   url: string;
   /** How long a publish waits for the stream's ack before it fails. */
   publishAckTimeoutMs?: number;
+  /** The stream's max_bytes (JETSTREAM_MAX_BYTES); STREAM_LIMITS.maxBytes unless set. */
+  maxBytes?: number;
   log?: (message: string) => void;
 }
 
@@ -46,7 +49,9 @@ const DAY = 24 * 60 * MINUTE;
  * - maxAge: messages older than this are dropped. A new durable (balances rebuilt under a new
  *   queue group) replays what is younger, and live's broadcast replays at most an hour.
  * - maxBytes: the oldest messages are dropped beyond it (discard old), as NATS Streaming's
- *   channel limits do; a burst never makes a publish fail.
+ *   channel limits do; a burst never makes a publish fail. The server reserves it in its file store
+ *   when the stream is made, so it must fit the server's max_file_store (900MB in
+ *   infra/k8s-jetstream/nats.yaml) with room for the consumers' state; JETSTREAM_MAX_BYTES sets another.
  * - duplicateWindow: a message whose Nats-Msg-Id (the outbox entry's id) the stream stored less
  *   than this ago is acknowledged and dropped. It covers the outbox's retries (a 2 s ack time-out,
  *   then backoff up to 5 s) and a service restarted within minutes; a repeat beyond it is
@@ -54,7 +59,7 @@ const DAY = 24 * 60 * MINUTE;
  */
 export const STREAM_LIMITS = {
   maxAgeMs: 30 * DAY,
-  maxBytes: 1024 ** 3,
+  maxBytes: 512 * 1024 ** 2,
   duplicateWindowMs: 10 * MINUTE,
 } as const;
 
@@ -74,20 +79,37 @@ const RESUBSCRIBE_DELAY_MS = 1_000;
 type ConsumerConfig = Partial<FullConsumerConfig> & { durable_name: string };
 
 const STREAM_NAME_IN_USE = 10058;
+/** ... and for "insufficient storage resources available": max_bytes is more than the server's store has left. */
+const INSUFFICIENT_STORAGE = 10047;
+/** ... and for "stream not found". */
+const STREAM_NOT_FOUND = 10059;
 /** ... and for "a consumer with this name already exists" (with another config). */
 const CONSUMER_ALREADY_EXISTS = 10148;
 
-const streamConfig = (): Partial<StreamConfig> & { name: string } => ({
+const streamConfig = (maxBytes: number): Partial<StreamConfig> & { name: string } => ({
   name: STREAM_NAME,
   subjects: Object.values(Subjects),
   retention: RetentionPolicy.Limits,
   storage: StorageType.File,
   discard: DiscardPolicy.Old,
   max_age: nanos(STREAM_LIMITS.maxAgeMs),
-  max_bytes: STREAM_LIMITS.maxBytes,
+  max_bytes: maxBytes,
   duplicate_window: nanos(STREAM_LIMITS.duplicateWindowMs),
   num_replicas: 1,
 });
+
+const insufficientStorageMessage = (maxBytes: number) =>
+  `the JetStream server cannot reserve ${maxBytes} bytes (JETSTREAM_MAX_BYTES) for stream ${STREAM_NAME}: ` +
+  `set JETSTREAM_MAX_BYTES below the server's jetstream max_file_store (less what other streams reserve), or raise max_file_store`;
+
+/** JETSTREAM_MAX_BYTES, a positive whole number of bytes, or undefined when unset. */
+export const streamMaxBytesOf = (env: NodeJS.ProcessEnv = process.env): number | undefined => {
+  const text = env.JETSTREAM_MAX_BYTES;
+  if (!text) return undefined;
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new Error(`JETSTREAM_MAX_BYTES must be a positive number of bytes, not "${text}"`);
+  return bytes;
+};
 
 /** How long the n-th redelivery waits: the ack wait, doubling, capped. */
 export const redeliveryDelayMs = (ackWaitMs: number, deliveries: number): number =>
@@ -101,9 +123,23 @@ const consumerName = (...parts: string[]) => parts.join('_').replace(/[^\w-]/g, 
 
 const apiCode = (err: unknown) => (err instanceof JetStreamApiError ? err.code : undefined);
 
+/**
+ * The user and password a URL carries; a user's replies come to inboxes of its own (`_INBOX_<user>.`), so that the
+ * server lets each user subscribe to its own only (common/src/bus/nats-users.ts).
+ */
 const credentialsOf = (url: string) => {
   const { username, password } = new URL(url);
-  return username ? { user: decodeURIComponent(username), pass: decodeURIComponent(password) } : {};
+  if (!username) return {};
+  const user = decodeURIComponent(username);
+  return { user, pass: decodeURIComponent(password), inboxPrefix: inboxPrefixOf(user) };
+};
+
+/** The URL without its credentials: the client takes the first `:digits` of a server for its port, a password's too. */
+const addressOf = (url: string) => {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -148,11 +184,12 @@ export class JetStreamBus implements EventBus {
     clientName,
     url,
     publishAckTimeoutMs = PUBLISH_ACK_TIMEOUT_MS,
+    maxBytes = STREAM_LIMITS.maxBytes,
     log = console.log,
   }: JetStreamOptions): Promise<JetStreamBus> {
     const clientId = uniqueClientId(clientName);
     const nc = await connect({
-      servers: url,
+      servers: addressOf(url),
       ...credentialsOf(url),
       name: clientId,
       maxReconnectAttempts: -1,
@@ -162,7 +199,7 @@ export class JetStreamBus implements EventBus {
     });
     try {
       const jsm = await jetstreamManager(nc, { timeout: publishAckTimeoutMs * 5 });
-      await JetStreamBus.ensureStream(jsm);
+      await JetStreamBus.ensureStream(jsm, maxBytes);
       return new JetStreamBus(nc, jsm, clientId, publishAckTimeoutMs, log);
     } catch (err) {
       await nc.close();
@@ -172,16 +209,26 @@ export class JetStreamBus implements EventBus {
 
   /**
    * Creates the stream, or brings an existing one to this code's subjects and limits; its replicas
-   * stay as an operator set them (a cluster of three servers keeps three copies).
+   * stay as an operator set them (a cluster of three servers keeps three copies). A server whose store
+   * cannot hold max_bytes is told about in words that name both settings.
    */
-  private static async ensureStream(jsm: JetStreamManager): Promise<void> {
-    const config = streamConfig();
+  private static async ensureStream(jsm: JetStreamManager, maxBytes: number): Promise<void> {
+    const config = streamConfig(maxBytes);
     try {
       await jsm.streams.add(config);
+      return;
     } catch (err) {
-      if (apiCode(err) !== STREAM_NAME_IN_USE) throw err;
-      const { config: current } = await jsm.streams.info(STREAM_NAME);
-      await jsm.streams.update(STREAM_NAME, { ...config, num_replicas: current.num_replicas });
+      const code = apiCode(err);
+      // The server answers an add that would not fit beside the stream of that name with "insufficient storage" too.
+      if (code !== STREAM_NAME_IN_USE && code !== INSUFFICIENT_STORAGE) throw err;
+      const current = await jsm.streams.info(STREAM_NAME).catch((infoErr: unknown) => {
+        if (apiCode(infoErr) === STREAM_NOT_FOUND) return undefined;
+        throw infoErr;
+      });
+      if (!current) throw code === INSUFFICIENT_STORAGE ? new Error(insufficientStorageMessage(maxBytes)) : err;
+      await jsm.streams.update(STREAM_NAME, { ...config, num_replicas: current.config.num_replicas }).catch((updateErr: unknown) => {
+        throw apiCode(updateErr) === INSUFFICIENT_STORAGE ? new Error(insufficientStorageMessage(maxBytes)) : updateErr;
+      });
     }
   }
 

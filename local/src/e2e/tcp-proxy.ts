@@ -26,6 +26,14 @@ export class TcpProxy {
     return proxy;
   }
 
+  /** `serverUrl` (its scheme and credentials) led through this proxy. */
+  urlFor(serverUrl: string): string {
+    const url = new URL(serverUrl);
+    url.hostname = '127.0.0.1';
+    url.port = String(this.port);
+    return url.toString();
+  }
+
   private connect(client: net.Socket, targetPort: number): void {
     if (this.refusing) {
       client.destroy();

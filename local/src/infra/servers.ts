@@ -1,6 +1,17 @@
+import { natsStreamingServerUser } from '@ticketing/common';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import {
+  LOCAL_NATS_USER,
+  localNatsConf,
+  manifestNatsConf,
+  natsConfUsers,
+  natsConfVariables,
+  natsManifests,
+  natsUrlVariableOf,
+  randomPassword,
+} from './nats-config';
 import { ensureTool, Tool } from './tools';
 import { freePort, ManagedProcess, startProcess } from './process';
 
@@ -27,6 +38,8 @@ interface ServerSpec {
   tool: Tool;
   args: (dir: string, port: number) => Promise<string[]> | string[];
   env: (port: number) => Record<string, string>;
+  /** Variables the server itself reads (its config file's `$NAME`s), beside this process's own. */
+  serverEnv?: Record<string, string>;
 }
 
 /** Installs the tool if needed and runs it on a free (or the given) loopback port. */
@@ -35,7 +48,12 @@ const launch = async (spec: ServerSpec, { dataDir, port, log }: ServerOptions): 
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `ticketing-${spec.tool}-`));
   fs.mkdirSync(dir, { recursive: true });
   const listen = port ?? (await freePort());
-  const run = async () => startProcess(spec.name, binary, await spec.args(dir, listen), { port: listen, onOutput: log });
+  const run = async () =>
+    startProcess(spec.name, binary, await spec.args(dir, listen), {
+      port: listen,
+      onOutput: log,
+      env: { ...process.env, ...spec.serverEnv },
+    });
 
   let current: ManagedProcess = await run();
   return {
@@ -81,34 +99,79 @@ export const startFerretDB = (options: ServerOptions = {}) =>
 
 export const NATS_CLUSTER_ID = 'ticketing';
 
+export interface NatsServerOptions extends ServerOptions {
+  /** Values for the config file's `$VARS` instead of made-up ones. */
+  variables?: Record<string, string>;
+  /** Whether the local user (every right, for tools and test suites) is added beside the manifest's: yes unless false. */
+  localUser?: boolean;
+}
+
+type Transport = keyof typeof natsManifests;
+
+/**
+ * Runs a NATS server with its manifest's own nats.conf: the same users and permissions (and JetStream's store
+ * limits), each password made up for the run. NATS_URL carries the local user's (or, without it, no)
+ * credentials, NATS_URL_<USER> each user's, which local/src/system hands to the service of that name.
+ */
+const launchNats = (
+  transport: Transport,
+  spec: Omit<ServerSpec, 'args' | 'env' | 'serverEnv'> & { args: (dir: string, port: number, configFile: string) => string[] },
+  { variables = {}, localUser = true, ...options }: NatsServerOptions,
+) => {
+  const manifestConf = manifestNatsConf(natsManifests[transport]);
+  const serverEnv: Record<string, string> = {
+    ...Object.fromEntries(natsConfVariables(manifestConf).map((name) => [name, randomPassword()])),
+    ...(localUser ? { [LOCAL_NATS_USER.passwordVariable]: randomPassword() } : {}),
+    ...variables,
+  };
+  const urlOf = (port: number, user?: { user: string; passwordVariable: string }) =>
+    user ? `nats://${user.user}:${encodeURIComponent(serverEnv[user.passwordVariable])}@127.0.0.1:${port}` : `nats://127.0.0.1:${port}`;
+  // The streaming server's own user is no client's.
+  const users = natsConfUsers(manifestConf).filter(({ user }) => user !== natsStreamingServerUser.user);
+  return launch(
+    {
+      ...spec,
+      args: (dir, port) => {
+        const file = path.join(dir, 'nats.conf');
+        const storeDir = transport === 'jetstream' ? dir : undefined;
+        fs.writeFileSync(file, localNatsConf(manifestConf, { port, storeDir, localUser }));
+        return spec.args(dir, port, file);
+      },
+      env: (port) => ({
+        NATS_URL: urlOf(port, localUser ? LOCAL_NATS_USER : undefined),
+        ...Object.fromEntries(users.map((user) => [natsUrlVariableOf(user.user), urlOf(port, user)])),
+        ...(transport === 'nats-streaming' ? { NATS_CLUSTER_ID } : {}),
+      }),
+      serverEnv,
+    },
+    options,
+  );
+};
+
 /** nats-streaming-server with a file store, so a restart keeps every channel, client and durable. */
-export const startNatsStreaming = (options: ServerOptions = {}) =>
-  launch(
+export const startNatsStreaming = (options: NatsServerOptions = {}) =>
+  launchNats(
+    'nats-streaming',
     {
       name: 'nats-streaming-server',
       tool: 'nats-streaming-server',
-      args: (dir, port) => [
-        ...['-a', '127.0.0.1', '-p', String(port), '-cid', NATS_CLUSTER_ID],
+      args: (dir, port, configFile) => [
+        ...['-a', '127.0.0.1', '-p', String(port), '-cid', NATS_CLUSTER_ID, '-c', configFile],
         ...['-store', 'file', '-dir', dir],
         ...['-hbi', '2s', '-hbt', '2s', '-hbf', '3'],
       ],
-      env: (port) => ({ NATS_URL: `nats://127.0.0.1:${port}`, NATS_CLUSTER_ID }),
     },
     options,
   );
 
 /**
- * nats-server with JetStream (EVENT_BUS=jetstream), its store in the data folder, so a restart keeps the
- * stream and every durable consumer. The stream itself is made by the services (common's JetStreamBus).
+ * nats-server with JetStream (EVENT_BUS=jetstream), its store in the data folder, so a restart keeps the stream
+ * and every durable consumer. The stream itself is made by the services (common's JetStreamBus).
  */
-export const startNatsJetStream = (options: ServerOptions = {}) =>
-  launch(
-    {
-      name: 'nats-server',
-      tool: 'nats-server',
-      args: (dir, port) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir, '-n', 'ticketing'],
-      env: (port) => ({ NATS_URL: `nats://127.0.0.1:${port}` }),
-    },
+export const startNatsJetStream = (options: NatsServerOptions = {}) =>
+  launchNats(
+    'jetstream',
+    { name: 'nats-server', tool: 'nats-server', args: (_dir, _port, configFile) => ['-c', configFile, '-n', 'ticketing'] },
     options,
   );
 

@@ -3,6 +3,7 @@ import fs from 'fs';
 import path from 'path';
 import { connectEventBus, databaseUri, EventBus, EventBusKind, eventBusKindOf, Subjects } from '@ticketing/common';
 import { freePort } from '../infra/process';
+import { natsUrlVariableOf } from '../infra/nats-config';
 import { Infra, startInfra } from '../infra/start-infra';
 import { repoRoot } from '../infra/tools';
 import { buildClientIfStale, clientProcess } from './client';
@@ -53,10 +54,10 @@ export interface System {
   stop(): Promise<void>;
 }
 
-/** A development JWT key, generated once per data folder (or per run) and never committed. */
-const devJwtKey = (dataDir?: string): string => {
+/** A development key (`jwt-key`, `admission-key`), generated once per data folder (or per run) and never committed. */
+const devKey = (name: string, dataDir?: string): string => {
   if (!dataDir) return crypto.randomBytes(32).toString('hex');
-  const file = path.join(dataDir, 'jwt-key');
+  const file = path.join(dataDir, name);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
@@ -104,11 +105,15 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     STRIPE_API_URL: given('STRIPE_API_URL'),
     // stripe-mock accepts any well-formed test key; a real one only comes from the environment.
     STRIPE_KEY: options.env?.STRIPE_KEY ?? `sk_test_${crypto.randomBytes(12).toString('hex')}`,
-    JWT_KEY: devJwtKey(options.dataDir),
+    JWT_KEY: devKey('jwt-key', options.dataDir),
     // Every client here is 127.0.0.1, as if behind one NAT: room for the suites' and the bench's sign-ups.
     SIGNUP_RATE_LIMIT: options.env?.SIGNUP_RATE_LIMIT ?? '1000',
     EXPIRATION_WINDOW_SECONDS: String(options.expirationWindowSeconds ?? 15 * 60),
   };
+
+  // Only queue (signs) and orders (checks) hold the admission key, as in the cluster.
+  const admission = { ADMISSION_KEY: devKey('admission-key', options.dataDir) };
+  const ownEnv: Partial<Record<ServiceName, Record<string, string>>> = { queue: admission, orders: admission };
 
   const started: { stop(): Promise<void> }[] = [];
   let watcher: EventBus | undefined;
@@ -125,7 +130,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     const url = `http://127.0.0.1:${gatewayPort}`;
 
     if (options.onEvent) {
-      watcher = await connectEventBus('event-log', env);
+      watcher = await connectEventBus('event-log', { ...env, NATS_URL: given(natsUrlVariableOf('events')) ?? env.NATS_URL });
       watcher.watch(Object.values(Subjects), options.onEvent);
     }
 
@@ -142,9 +147,12 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
           PATH: process.env.PATH,
           NODE_ENV: 'development',
           ...env,
+          // Its own NATS user, which may publish only what it publishes, when the server was started here.
+          NATS_URL: given(natsUrlVariableOf(name)) ?? env.NATS_URL,
           MONGO_URI: databaseUri(env.MONGO_URI, name),
           HOST: '127.0.0.1',
           PORT: String(port),
+          ...ownEnv[name],
           ...options.serviceEnv?.[name],
         },
         port,

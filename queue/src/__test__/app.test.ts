@@ -18,8 +18,10 @@ it('reads its settings from the environment, and refuses nonsense', () => {
   expect(() => queueConfigFromEnv({ QUEUE_ADMISSION_MS: '0' })).toThrow('QUEUE_ADMISSION_MS must be a positive integer, not "0"');
 });
 
-it('refuses to start without the JWT key, Redis and NATS, naming every missing variable', async () => {
+it('refuses to start without the JWT and admission keys, Redis and NATS, naming every missing variable', async () => {
   const queue = runEntryPoint(path.join(__dirname, '../index.ts'));
   expect(await queue.exited).toBe(1);
-  expect(queue.output()).toContain('Missing required environment variable(s): JWT_KEY, REDIS_HOST, NATS_URL, NATS_CLUSTER_ID');
+  expect(queue.output()).toContain(
+    'Missing required environment variable(s): JWT_KEY, ADMISSION_KEY, REDIS_HOST, NATS_URL, NATS_CLUSTER_ID',
+  );
 });

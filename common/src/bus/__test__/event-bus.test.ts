@@ -76,8 +76,12 @@ const stallableRelay = async (url: string) => {
     upstream.on('error', () => client.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const relayed = new URL(url);
+  relayed.hostname = '127.0.0.1';
+  relayed.port = String((server.address() as net.AddressInfo).port);
   return {
-    url: `nats://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    // With the server's credentials, if it demands them.
+    url: relayed.toString(),
     stall: (on = true) => (stalled = on),
     close: () => {
       sockets.forEach((socket) => socket.destroy());

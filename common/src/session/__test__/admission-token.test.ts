@@ -17,7 +17,7 @@ it('refuses it for another user or another listing', () => {
 });
 
 it('refuses an expired, tampered or foreign token', () => {
-  const expired = jwt.sign({ ticketId: 't-1', exp: Math.floor(Date.now() / 1000) - 10 }, process.env.JWT_KEY!, {
+  const expired = jwt.sign({ ticketId: 't-1', exp: Math.floor(Date.now() / 1000) - 10 }, process.env.ADMISSION_KEY!, {
     audience: 'ticketing-admission',
     subject: 'u-1',
     jwtid: 'a-1',
@@ -26,6 +26,16 @@ it('refuses an expired, tampered or foreign token', () => {
   const forged = jwt.sign({ ticketId: 't-1' }, 'another key', { audience: 'ticketing-admission', subject: 'u-1', jwtid: 'a-1' });
   expect(verifyAdmissionToken(forged, { userId: 'u-1', ticketId: 't-1' })).toBeUndefined();
   expect(verifyAdmissionToken('not a token', { userId: 'u-1', ticketId: 't-1' })).toBeUndefined();
+});
+
+it('refuses one signed with the session key, which services that only check sessions hold', () => {
+  const minted = jwt.sign({ ticketId: 't-1' }, process.env.JWT_KEY!, {
+    audience: 'ticketing-admission',
+    subject: 'u-1',
+    jwtid: 'a-1',
+    expiresIn: 60,
+  });
+  expect(verifyAdmissionToken(minted, { userId: 'u-1', ticketId: 't-1' })).toBeUndefined();
 });
 
 it('is never taken for a session, nor a session for it', () => {

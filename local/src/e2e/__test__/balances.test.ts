@@ -25,7 +25,7 @@ beforeAll(async () => {
     env: infra.env,
     expirationWindowSeconds: EXPIRY_SECONDS,
     serviceEnv: {
-      tickets: { NATS_URL: `nats://127.0.0.1:${ticketsToNats.port}` },
+      tickets: { NATS_URL: ticketsToNats.urlFor(infra.env.NATS_URL_TICKETS) },
       payments: { STRIPE_API_URL: stripe.url },
     },
   });

@@ -45,7 +45,7 @@ beforeAll(async () => {
     expirationWindowSeconds: EXPIRY_SECONDS,
     serviceEnv: {
       // The hold repair passes every second rather than every minute.
-      orders: { NATS_URL: `nats://127.0.0.1:${ordersToNats.port}`, HOLD_REPAIR_INTERVAL_MS: '1000' },
+      orders: { NATS_URL: ordersToNats.urlFor(infra.env.NATS_URL_ORDERS), HOLD_REPAIR_INTERVAL_MS: '1000' },
       // A poison message is parked after 3 deliveries (5 s apart), not the default 20.
       // The reconciler resolves attempts pending 8 s (a restart's worth), every 2 s, rather than after minutes.
       // Its database is reached through a proxy that can cut it.

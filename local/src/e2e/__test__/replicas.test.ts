@@ -40,7 +40,7 @@ beforeAll(async () => {
     expirationWindowSeconds: EXPIRY_SECONDS,
     serviceEnv: {
       payments: { STRIPE_API_URL: stripe.url },
-      orders: { NATS_URL: `nats://127.0.0.1:${ordersToBroker.port}` },
+      orders: { NATS_URL: ordersToBroker.urlFor(servers.env.NATS_URL_ORDERS) },
     },
     onEvent: (subject, data) => events.push({ subject, data: data as Record<string, unknown>, at: Date.now() }),
   });

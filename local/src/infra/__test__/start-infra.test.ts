@@ -66,7 +66,9 @@ it('starts nats-server with JetStream as the broker for EVENT_BUS=jetstream, its
   const infra = await startInfra(['nats'], { env: {}, eventBus: 'jetstream', dataDir });
   try {
     expect(infra.servers.nats?.name).toBe('nats-server');
-    expect(infra.env).toEqual({ NATS_URL: expect.stringMatching(/^nats:\/\/127\.0\.0\.1:\d+$/), EVENT_BUS: 'jetstream' });
+    // The local user's URL, and each service's own user's, for local/src/system to hand to that service.
+    expect(infra.env).toMatchObject({ NATS_URL: expect.stringMatching(/^nats:\/\/local:\w+@127\.0\.0\.1:\d+$/), EVENT_BUS: 'jetstream' });
+    expect(infra.env.NATS_URL_LIVE).toMatch(/^nats:\/\/live:\w+@127\.0\.0\.1:\d+$/);
     const bus = await connectEventBus('infra-test', infra.env);
     await bus.publish(Subjects.ExpirationComplete, { orderId: 'kept' });
     await bus.close();

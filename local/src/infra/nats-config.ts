@@ -1,0 +1,72 @@
+import crypto from 'crypto';
+import fs from 'fs';
+import path from 'path';
+import YAML from 'yaml';
+import { repoRoot } from './tools';
+
+/** The manifests whose ConfigMap nats-server-config holds each NATS server's nats.conf. */
+export const natsManifests = {
+  'nats-streaming': path.join(repoRoot, 'infra/k8s-nats-streaming/nats-depl.yaml'),
+  jetstream: path.join(repoRoot, 'infra/k8s-jetstream/nats.yaml'),
+} as const;
+
+interface ConfigMapDoc {
+  kind?: string;
+  metadata?: { name?: string };
+  data?: Record<string, string>;
+}
+
+/** The nats.conf of a manifest's ConfigMap nats-server-config, as the cluster's server reads it. */
+export const manifestNatsConf = (file: string): string => {
+  const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => doc.toJS() as ConfigMapDoc);
+  const configMap = docs.find((doc) => doc?.kind === 'ConfigMap' && doc.metadata?.name === 'nats-server-config');
+  const text = configMap?.data?.['nats.conf'];
+  if (text === undefined) throw new Error(`${file} has no ConfigMap nats-server-config with a nats.conf`);
+  return text;
+};
+
+/** The `$NAME`s a nats.conf takes from the server's environment. */
+export const natsConfVariables = (text: string): string[] => [...new Set([...text.matchAll(/\$([A-Za-z_]\w*)/g)].map((match) => match[1]))];
+
+/** Each user of a nats.conf's users list and the `$VARIABLE` its password comes from. */
+export const natsConfUsers = (text: string): { user: string; passwordVariable: string }[] =>
+  [...text.matchAll(/\buser\s*[:=]\s*"?([\w-]+)"?\s+password\s*[:=]\s*\$([A-Za-z_]\w*)/g)].map((match) => ({
+    user: match[1],
+    passwordVariable: match[2],
+  }));
+
+/** The user local tools and test suites connect as, with every right; the services connect as their own. */
+export const LOCAL_NATS_USER = { user: 'local', passwordVariable: 'NATS_LOCAL_PASSWORD' } as const;
+
+export interface LocalNatsConfOptions {
+  port?: number;
+  storeDir?: string;
+  /** Adds LOCAL_NATS_USER to the users list. */
+  localUser: boolean;
+}
+
+/**
+ * A manifest's nats.conf for a local server: the same JetStream limits, users and permissions, listening on
+ * loopback `port` only, its store in `storeDir`, and without the monitoring port (several servers run side by side).
+ */
+export const localNatsConf = (text: string, { port, storeDir, localUser }: LocalNatsConfOptions): string => {
+  let local = text.replace(/^\s*http_port\s*[:=].*\n/m, '');
+  if (port !== undefined) local = local.replace(/^(\s*)port\s*[:=].*$/m, `$1port: ${port}\n$1host: 127.0.0.1`);
+  if (storeDir !== undefined) local = local.replace(/^(\s*)store_dir\s*[:=].*$/m, `$1store_dir: ${JSON.stringify(storeDir)}`);
+  if (!localUser) return local;
+  const withLocal = local.replace(
+    /^(\s*)users\s*[:=]\s*\[\s*$/m,
+    (line, indent: string) => `${line}\n${indent}  { user: ${LOCAL_NATS_USER.user}, password: $${LOCAL_NATS_USER.passwordVariable} }`,
+  );
+  if (withLocal === local) throw new Error('nats.conf has no users list to add the local user to');
+  return withLocal;
+};
+
+/**
+ * A random password for a server of one run: it never leaves the machine. nats-server parses a `$VARIABLE`'s value as
+ * a config value, so it starts with a letter (`6j...` would be a malformed number, `6e5` the number 600000).
+ */
+export const randomPassword = () => `p${crypto.randomBytes(18).toString('hex')}`;
+
+/** The variable that hands a user's URL to its service: NATS_URL_LIVE for live. */
+export const natsUrlVariableOf = (user: string) => `NATS_URL_${user.toUpperCase()}`;
