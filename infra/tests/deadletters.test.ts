@@ -48,11 +48,15 @@ describe('the deadletters profile (the dead-letter command as a one-off Job)', (
     });
   });
 
-  it('reaches NATS as the services do: with the user and password of nats-secret, admitted by its network policy', () => {
+  it('reaches NATS as a user of its own, its password from nats-secret, admitted by its network policy', () => {
     const [container] = jobs[0].spec?.template.spec?.containers ?? [];
     expect(container.env?.find((variable) => variable.name === 'NATS_URL')?.value).toBe(
-      'nats://$(NATS_USER):$(NATS_PASSWORD)@nats-srv:4222',
+      'nats://deadletters:$(NATS_PASSWORD)@nats-srv:4222',
     );
+    expect(container.env?.find((variable) => variable.name === 'NATS_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'nats-secret',
+      key: 'NATS_DEADLETTERS_PASSWORD',
+    });
     const cluster = loadCluster();
     const nats = cluster.workloads.filter(isDeployment).find((workload) => nameOf(workload) === 'nats-depl');
     if (!nats) throw new Error('no Deployment nats-depl');

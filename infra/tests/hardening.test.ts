@@ -159,6 +159,8 @@ describe('NATS authentication', () => {
   };
 
   const busUsers = ['tickets', 'orders', 'payments', 'balances', 'expiration', 'live', 'queue'];
+  /** The users of operators' tools: the read-only event watcher and the dead-letter Job. */
+  const toolUsers = ['events', 'deadletters'];
 
   it('demands of each service a user of its own, its password from nats-secret, which it presents in its NATS_URL', () => {
     const cluster = loadCluster();
@@ -176,6 +178,7 @@ describe('NATS authentication', () => {
       'live',
       'queue',
       'events',
+      'deadletters',
     ]);
     expect(users.find((user) => user.name === 'live')?.password).toEqual({ secret: 'nats-secret', key: 'NATS_LIVE_PASSWORD' });
     for (const name of busUsers) {
@@ -212,13 +215,13 @@ describe('NATS authentication', () => {
       consumes: design.consumes.get(user) ?? [],
     }));
     expect(roles(table.filter(({ user }) => busUsers.includes(user)))).toEqual(expect.arrayContaining(roles(expected)));
-    expect(table.map(({ user }) => user).sort()).toEqual([...busUsers, 'events'].sort());
+    expect(table.map(({ user }) => user).sort()).toEqual([...busUsers, ...toolUsers].sort());
   });
 
   it('reads credentials the README tells how to create, and commits none', () => {
     const refs = secretRefs(loadCluster()).filter((ref) => ref.secret === 'nats-secret');
     expect(new Set(refs.map((ref) => ref.key))).toEqual(
-      new Set(['NATS_STAN_PASSWORD', ...[...busUsers, 'events'].map((name) => `NATS_${name.toUpperCase()}_PASSWORD`)]),
+      new Set(['NATS_STAN_PASSWORD', ...[...busUsers, ...toolUsers].map((name) => `NATS_${name.toUpperCase()}_PASSWORD`)]),
     );
     expect(undocumentedSecretProblems(refs, readSetupDocs())).toEqual([]);
     const docs = readSetupDocs().replace(/kubectl create secret generic nats-secret/g, 'kubectl create secret generic nats');

@@ -43,15 +43,19 @@ const everySubject: Subject[] = [
   'payment:failed',
   'payment:refunded',
   'reservation:rejected',
+  'refund:requested',
   'deadletter',
 ];
+
+/** Every subject a listener may park, which the dead-letter tool may publish again. */
+const replayableSubjects = everySubject.filter((subject) => subject !== 'deadletter');
 
 /** Each service that uses the event bus, as docs/design.md's events table has them, and the read-only watcher. */
 export const natsUsers: NatsUser[] = [
   service('tickets', ['ticket:created', 'ticket:updated', 'reservation:rejected'], ['order:created', 'order:cancelled']),
   service(
     'orders',
-    ['order:created', 'order:cancelled'],
+    ['order:created', 'order:cancelled', 'refund:requested'],
     [
       'ticket:created',
       'ticket:updated',
@@ -62,7 +66,7 @@ export const natsUsers: NatsUser[] = [
       'reservation:rejected',
     ],
   ),
-  service('payments', ['payment:created', 'payment:failed', 'payment:refunded'], ['order:created', 'order:cancelled']),
+  service('payments', ['payment:created', 'payment:failed', 'payment:refunded'], ['order:created', 'order:cancelled', 'refund:requested']),
   service('expiration', ['expiration:complete'], ['order:created']),
   service('balances', [], ['payment:created', 'payment:refunded'], 'any'),
   service(
@@ -73,6 +77,15 @@ export const natsUsers: NatsUser[] = [
   ),
   service('queue', [], ['ticket:created', 'ticket:updated', 'order:created', 'order:cancelled', 'payment:created']),
   { user: 'events', passwordVariable: 'NATS_EVENTS_PASSWORD', publishes: [], consumes: everySubject, consumers: 'any', acks: false },
+  // The operator's dead-letter tool reads the parked messages and may publish any of them again on its own subject.
+  {
+    user: 'deadletters',
+    passwordVariable: 'NATS_DEADLETTERS_PASSWORD',
+    publishes: replayableSubjects,
+    consumes: ['deadletter'],
+    consumers: 'any',
+    acks: true,
+  },
 ];
 
 /** JetStream's stream, as jetstream-bus.ts names it. */
