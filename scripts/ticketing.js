@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The commands of the README. Dependency-free on purpose: it runs on a fresh
+// The commands of the README and docs/configuration.md. Dependency-free on purpose: it runs on a fresh
 // clone, on whatever Node is installed, gets the Node of .node-version (the one the
 // images run) and re-runs itself on it, installs what is missing (npm packages, then
 // the local infrastructure tools on first use), builds, and hands over to the

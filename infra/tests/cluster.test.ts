@@ -104,7 +104,7 @@ describe('the cluster the manifests describe', () => {
     expect(plaintextSecretProblems(cluster)).toEqual([]);
   });
 
-  it('documents how to create every Secret key it reads, in the README', () => {
+  it('documents how to create every Secret key it reads, in the deployment docs', () => {
     const refs = secretRefs(cluster);
     expect(refs.map(({ secret, key }) => `${secret}/${key}`)).toEqual(
       expect.arrayContaining(['jwt-secret/JWT_KEY', 'stripe-secret/STRIPE_KEY']),

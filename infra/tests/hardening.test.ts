@@ -218,7 +218,7 @@ describe('NATS authentication', () => {
     expect(table.map(({ user }) => user).sort()).toEqual([...busUsers, ...toolUsers].sort());
   });
 
-  it('reads credentials the README tells how to create, and commits none', () => {
+  it('reads credentials the deployment docs tell how to create, and commits none', () => {
     const refs = secretRefs(loadCluster()).filter((ref) => ref.secret === 'nats-secret');
     expect(new Set(refs.map((ref) => ref.key))).toEqual(
       new Set(['NATS_STAN_PASSWORD', ...[...busUsers, ...toolUsers].map((name) => `NATS_${name.toUpperCase()}_PASSWORD`)]),
@@ -319,7 +319,7 @@ describe('TLS at the Ingress', () => {
     expect(tlsSecrets(cluster)).toEqual([tls, tls, tls]);
   });
 
-  it('comes from a certificate the README tells how to make, for the host it serves', () => {
+  it('comes from a certificate the deployment docs tell how to make, for the host it serves', () => {
     const docs = readSetupDocs();
     const secrets = tlsSecrets(loadCluster());
     expect(undocumentedTlsProblems(secrets, docs)).toEqual([]);

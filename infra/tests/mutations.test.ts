@@ -426,7 +426,7 @@ describe('skaffold.yaml', () => {
     expect(patchProblems(config)).toEqual(['profile production: remove /build/artifacts/9/docker/target points at nothing']);
   });
 
-  it('with a profile the README never shows in use is reported', () => {
+  it('with a profile the deployment docs never show in use is reported', () => {
     const docs = readSetupDocs();
     const without = docs.replace(/skaffold dev -p mongo-replicaset/g, 'skaffold dev');
     expect(without).not.toBe(docs);

@@ -57,7 +57,7 @@ describe('skaffold.yaml', () => {
     expect(patchProblems(config)).toEqual([]);
   });
 
-  it('shows every profile in use in the README', () => {
+  it('shows every profile in use in the deployment docs', () => {
     expect((config.profiles ?? []).map((profile) => profile.name)).toEqual([
       'production',
       'seed',

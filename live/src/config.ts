@@ -1,6 +1,6 @@
 import { positiveIntegerFromEnv } from '@ticketing/common';
 
-/** The live service's limits, from the environment (see the README's table). */
+/** The live service's limits, from the environment (see docs/configuration.md's table). */
 export interface LiveConfig {
   /** Sockets one signed-in user may hold open at once (tabs, devices); one more is refused. */
   maxSocketsPerUser: number;

@@ -1,6 +1,6 @@
 import { positiveIntegerFromEnv } from '@ticketing/common';
 
-/** The queue service's settings, from the environment (see the README's table). */
+/** The queue service's settings, from the environment (see docs/configuration.md's table). */
 export interface QueueConfig {
   /** How long an admission may go without an order before its slot goes to the next in line. */
   admissionMs: number;

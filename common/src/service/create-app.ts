@@ -25,7 +25,7 @@ export interface AppOptions {
 export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () => true, counts = () => ({}) }: AppOptions = {}) => {
   const app = express();
   app.disable('x-powered-by');
-  // The proxies whose X-Forwarded-For entries name the client (README: TRUST_PROXY); a client cannot spoof past them.
+  // The proxies whose X-Forwarded-For entries name the client (docs/configuration.md: TRUST_PROXY); a client cannot spoof past them.
   app.set('trust proxy', trustProxyFromEnv());
   app.use(helmet());
   app.use(express.json({ limit: bodyLimit }));

@@ -4,8 +4,8 @@ import { Cluster, toCluster } from './kube';
 import { listRepoFiles, readRepoFile, repoBuildContext } from './repo';
 import { checkSkaffold, parseSkaffold, SkaffoldConfig, withProfile } from './skaffold';
 
-/** Where the cluster's setup is documented: the README's "Deploy to a cluster" section. */
-export const readSetupDocs = (): string => readRepoFile('README.md');
+/** Where the cluster's setup is documented: docs/deployment.md, the page the README links for it. */
+export const readSetupDocs = (): string => readRepoFile('docs/deployment.md');
 
 export const loadSkaffoldConfig = (): SkaffoldConfig => {
   const { config, problems } = checkSkaffold(parseSkaffold(readRepoFile('skaffold.yaml')));

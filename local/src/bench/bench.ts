@@ -199,7 +199,7 @@ const formatRow = (row: BenchRow) =>
     lag(row.orderToPayments.load),
   ].join(' | ');
 
-/** The result as one Markdown table, ready for the README. */
+/** The result as one Markdown table, ready for docs/benchmarks.md. */
 export const formatTable = (rows: BenchRow[]): string =>
   [
     '| stored orders | tickets created/s | orders placed/s | order p50 / p99 ms | order 404s | other errors | GET /api/tickets/s | list p50 / p99 ms | ticket:created → orders p50 / p99 ms, at rest | under load | order:created → payments p50 / p99 ms, at rest | under load |',
