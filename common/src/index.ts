@@ -13,6 +13,8 @@ export * from './errors/invalid-message-error';
 export * from './session/user-token';
 export * from './session/admission-token';
 export * from './socket/upgrade-request';
+export * from './socket/socket-hub';
+export * from './socket/socket-server';
 export * from './middlewares/current-user';
 export * from './middlewares/require-auth';
 export * from './middlewares/validate-request';

@@ -2,14 +2,14 @@ import { runService } from '@ticketing/common';
 import { buildApp } from './app';
 import { liveConfigFromEnv } from './config';
 import { liveListeners } from './events/listeners';
-import { OrderRoutes } from './events/order-routes';
+import { OrderOwners } from './events/order-owners';
 import { LiveHub } from './socket/hub';
 import { LiveServer } from './socket/live-server';
 
 const config = liveConfigFromEnv();
 const hub = new LiveHub(config);
 const server = new LiveServer(hub, config);
-const context = { hub, routes: new OrderRoutes(config.orderRouteMs), startedAt: Date.now() };
+const context = { hub, owners: new OrderOwners(config.orderRouteMs), startedAt: Date.now() };
 
 void runService({
   name: 'live',

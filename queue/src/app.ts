@@ -1,16 +1,8 @@
-import { createApp } from '@ticketing/common';
+import { createApp, upgradeRequired } from '@ticketing/common';
+import type { QueueDeps } from './queue-deps';
 import { joinRouter } from './routes/join';
 import { meRouter } from './routes/me';
-import { socketRouter } from './routes/socket';
-import type { AdmissionRounds } from './services/admission-rounds';
-import type { QueueStatuses } from './services/queue-status';
-import type { WaitingRoom } from './services/waiting-room';
+import { SOCKET_PATH } from './socket/queue-server';
 
-export interface QueueParts {
-  room: WaitingRoom;
-  statuses: QueueStatuses;
-  rounds: AdmissionRounds;
-}
-
-export const buildApp = (parts: QueueParts, isReady: () => boolean) =>
-  createApp([joinRouter(parts), meRouter(parts), socketRouter()], { isReady });
+export const buildApp = (deps: QueueDeps, isReady: () => boolean) =>
+  createApp([joinRouter(deps), meRouter(deps), upgradeRequired(SOCKET_PATH)], { isReady });

@@ -21,7 +21,7 @@ void runService({
   env: ['JWT_KEY', 'ADMISSION_KEY', 'REDIS_HOST'],
   mongo: false,
   listeners: (bus) => queueListeners(bus, { room, rounds }),
-  // Redis first: the rounds and the sockets need it; stopped in the reverse order on shutdown.
+  // Redis first: the rounds and the sockets need it; runService stops them in the reverse order.
   workers: [redis, rounds, server],
   upgrades: server,
 });

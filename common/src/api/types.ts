@@ -1,7 +1,7 @@
 /**
  * The JSON the HTTP API sends, as docs/design.md's "HTTP API" section gives it: the one declaration the
- * client and the end-to-end suites read. Types only, published as `@ticketing/common/api`, so that a
- * browser bundle importing it pulls in no server code.
+ * client and the end-to-end suites read. Types only, published (with live.ts) as `@ticketing/common/api`, so
+ * that a browser bundle importing it pulls in no server code.
  */
 import type { SerializedError } from '../errors/custom-error';
 import type { OrderStatus as OrderStatusEnum } from '../events/order-status';
@@ -110,8 +110,6 @@ export interface BalanceEntry {
   /** ISO timestamp. */
   createdAt: string;
 }
-export * from './live';
-
 /**
  * GET /api/queue/:ticketId/me: the caller's place in a listing's waiting room. `position` counts from 1
  * (0 once admitted or when not in line), `ahead` = position − 1. Once admitted, `admissionToken` goes

@@ -29,7 +29,7 @@ export interface ServiceDefinition {
   /** Takes the HTTP upgrades (WebSocket) the server receives; closed before the server on shutdown. */
   upgrades?: UpgradeHandler;
   outbox?: OutboxRelay;
-  /** Started after the bus is connected, stopped first on shutdown. */
+  /** Started after the bus is connected, in this order; stopped first on shutdown, in the reverse order. */
   workers?: Worker[];
 }
 
@@ -46,6 +46,11 @@ export interface Worker {
 }
 
 const usesEventBus = (service: ServiceDefinition) => service.eventBus !== false;
+
+/** Last started, first stopped: a worker may use the ones started before it (queue's rounds use its Redis). */
+export const stopWorkers = async (workers: Worker[]): Promise<void> => {
+  for (const worker of [...workers].reverse()) await worker.stop();
+};
 
 const log = (name: string, message: string) => console.log(`[${name}] ${message}`);
 
@@ -101,7 +106,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       });
     onShutdown(name, async () => {
       await Promise.all([closeServer(server), upgrades?.close()]);
-      for (const worker of service.workers ?? []) await worker.stop();
+      await stopWorkers(service.workers ?? []);
       await service.outbox?.stop();
       await sweepConnection?.close();
       await Promise.all(subscriptions.map((subscription) => subscription.close()));

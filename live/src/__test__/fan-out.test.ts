@@ -275,7 +275,7 @@ it('refuses 400 an upgrade whose target does not parse, and goes on taking socke
 it('subscribes every replica to every event (broadcast), replaying only order:created, which teaches routing', () => {
   const replay = { replayMs: 3_600_000 };
   const bus = new RecordingBus();
-  const context = { hub: live.hub, routes: live.context.routes, startedAt: Date.now() };
+  const context = { hub: live.hub, owners: live.context.owners, startedAt: Date.now() };
   for (const listener of liveListeners(bus, context)) listener.listen('live-service', { broadcast: replay });
 
   expect(bus.subscriptionOf(Subjects.OrderCreated)?.broadcast).toEqual(replay);

@@ -5,7 +5,7 @@ import { RecordingBus, waitUntil } from '@ticketing/common/testing';
 import WebSocket from 'ws';
 import type { LiveConfig } from '../config';
 import { liveListeners } from '../events/listeners';
-import { OrderRoutes } from '../events/order-routes';
+import { OrderOwners } from '../events/order-owners';
 import { LiveHub } from '../socket/hub';
 import { LIVE_PATH, LiveServer } from '../socket/live-server';
 
@@ -24,7 +24,7 @@ export const startLive = async (overrides: Partial<LiveConfig> = {}) => {
   const bus = new RecordingBus();
   const hub = new LiveHub(config);
   const server = new LiveServer(hub, config);
-  const context = { hub, routes: new OrderRoutes(config.orderRouteMs), startedAt: Date.now() };
+  const context = { hub, owners: new OrderOwners(config.orderRouteMs), startedAt: Date.now() };
   for (const listener of liveListeners(bus, context)) listener.listen('live-service', { broadcast: {} });
   const http_ = http.createServer((_req, res) => res.writeHead(426).end());
   http_.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => server.handleUpgrade(req, socket, head));

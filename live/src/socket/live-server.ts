@@ -1,28 +1,17 @@
 import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
-import type { TooManySocketsCloseCode } from '@ticketing/common/api';
-import { refuseUpgrade, requestPath, sameOrigin, userOfCookie, type UpgradeHandler, type Worker } from '@ticketing/common';
-import WebSocket, { WebSocketServer } from 'ws';
+import { refuseUpgrade, requestPath, sameOrigin, SocketServer, userOfCookie, type UpgradeHandler, type Worker } from '@ticketing/common';
 import type { LiveConfig } from '../config';
 import type { LiveHub } from './hub';
 
 export const LIVE_PATH = '/api/live';
-export const TOO_MANY_SOCKETS: TooManySocketsCloseCode = 4008;
-/** "Try again later": the process holds as many sockets as it may. */
-const FULL = 1013;
-const GOING_AWAY = 1001;
 
 /** Upgrades GET /api/live to a WebSocket, admits it to the hub, and pings the hub's sockets. */
 export class LiveServer implements UpgradeHandler, Worker {
-  private readonly wss: WebSocketServer;
-  private heartbeat?: NodeJS.Timeout;
+  private readonly sockets: SocketServer<string>;
 
-  constructor(
-    private readonly hub: LiveHub,
-    private readonly config: Pick<LiveConfig, 'maxPayloadBytes' | 'pingIntervalMs'>,
-  ) {
-    // No compression: zlib's context costs hundreds of KB per socket, far more than the messages save.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
+  constructor(hub: LiveHub, config: Pick<LiveConfig, 'maxPayloadBytes' | 'pingIntervalMs'>) {
+    this.sockets = new SocketServer(hub.sockets, { ...config, tooManyReason: 'too many live sockets for this user' });
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -30,13 +19,11 @@ export class LiveServer implements UpgradeHandler, Worker {
     if (path === undefined) return refuseUpgrade(socket, 400, 'Bad Request');
     if (path !== LIVE_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     if (!sameOrigin(req)) return refuseUpgrade(socket, 403, 'Forbidden');
-    const user = userOfCookie(req.headers.cookie);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.admit(ws, user?.id));
+    this.sockets.accept(req, socket, head, userOfCookie(req.headers.cookie)?.id);
   }
 
   start(): void {
-    this.heartbeat = setInterval(() => this.hub.heartbeat(), this.config.pingIntervalMs);
-    this.heartbeat.unref();
+    this.sockets.startHeartbeat();
   }
 
   stop(): Promise<void> {
@@ -44,16 +31,6 @@ export class LiveServer implements UpgradeHandler, Worker {
   }
 
   close(): Promise<void> {
-    clearInterval(this.heartbeat);
-    this.hub.closeAll(GOING_AWAY, 'server shutting down');
-    return Promise.resolve();
-  }
-
-  private admit(ws: WebSocket, userId: string | undefined): void {
-    // Clients only listen; what they send (up to maxPayload) is ignored, and a protocol error ends the socket.
-    ws.on('error', () => ws.terminate());
-    const admission = this.hub.add(ws, userId);
-    if (admission === 'too-many-for-user') ws.close(TOO_MANY_SOCKETS, 'too many live sockets for this user');
-    if (admission === 'full') ws.close(FULL, 'server full, try again later');
+    return this.sockets.close();
   }
 }

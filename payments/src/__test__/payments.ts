@@ -1,6 +1,5 @@
 import mongoose from 'mongoose';
-import { Payment, PaymentFields, PaymentStatus } from '../models/payment';
-import type { StoredPayment } from '../services/outcomes';
+import { Payment, PaymentFields, PaymentStatus, type StoredPayment } from '../models/payment';
 import { amountCentsOf } from '../models/order';
 import { chargeRequest } from '../services/pay-order';
 import { createOrder } from './orders';

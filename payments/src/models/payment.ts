@@ -48,6 +48,9 @@ export interface PaymentFields extends HasOutbox {
 
 export type PaymentDoc = HydratedDocument<PaymentFields>;
 
+/** A payment as a lean read returns it. */
+export type StoredPayment = PaymentFields & { _id: mongoose.Types.ObjectId };
+
 const chargeSchema = new mongoose.Schema<ChargeRequest>(
   {
     idempotencyKey: { type: String, required: true },
@@ -93,7 +96,7 @@ export const paymentAmount = (payment: PaymentFields): PaymentAmount => ({
 });
 
 /** A payment as GET /api/payments/:id shows it. */
-export const paymentView = (payment: PaymentFields & { _id: mongoose.Types.ObjectId }) => ({
+export const paymentView = (payment: StoredPayment) => ({
   id: String(payment._id),
   orderId: String(payment.orderId),
   status: payment.status,

@@ -1,6 +1,5 @@
-import { Payment } from '../models/payment';
+import { Payment, type StoredPayment } from '../models/payment';
 import { carryOut } from '../services/carry-out';
-import type { StoredPayment } from '../services/outcomes';
 import { refunds } from '../services/refund';
 import { ChargeJob, ChargeQueue } from './charge-queue';
 

@@ -1,8 +1,7 @@
 import express, { Request, Response } from 'express';
 import mongoose from 'mongoose';
 import { NotAuthorizedError, NotFoundError, requireAuth, signedInUser } from '@ticketing/common';
-import { Payment, paymentView } from '../models/payment';
-import type { StoredPayment } from '../services/outcomes';
+import { Payment, paymentView, type StoredPayment } from '../models/payment';
 
 const router = express.Router();
 

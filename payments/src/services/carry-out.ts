@@ -1,8 +1,8 @@
 import { OrderStatus } from '@ticketing/common';
 import { Order, OrderFields } from '../models/order';
-import { PaymentStatus } from '../models/payment';
+import { PaymentStatus, type StoredPayment } from '../models/payment';
 import { lookUpCharge, RESEND_WINDOW_MS, sendCharge } from './charge';
-import { markSent, recordCharge, recordFailure, StoredPayment } from './outcomes';
+import { markSent, recordCharge, recordFailure } from './outcomes';
 import { EXPIRY_GRACE_MS } from './pay-order';
 
 /** Why an attempt that has not reached Stripe yet must not: its order ended while it waited in the queue. */

@@ -1,10 +1,7 @@
-import mongoose from 'mongoose';
 import { outboxEntry, Subjects } from '@ticketing/common';
 import { paymentOutbox } from '../events/outbox';
-import { Payment, paymentAmount, PaymentFields, PaymentStatus } from '../models/payment';
+import { Payment, paymentAmount, PaymentStatus, type StoredPayment } from '../models/payment';
 import { refunds } from './refund';
-
-export type StoredPayment = PaymentFields & { _id: mongoose.Types.ObjectId };
 
 /** The attempt as it was read: a write matches only while it is still pending. */
 const sameAttempt = (payment: StoredPayment) => ({ _id: payment._id, status: PaymentStatus.Pending, attempt: payment.attempt });

@@ -1,9 +1,8 @@
 import Stripe from 'stripe';
 import { outboxEntry, Subjects } from '@ticketing/common';
 import { paymentOutbox } from '../events/outbox';
-import { Payment, paymentAmount, PaymentStatus } from '../models/payment';
+import { Payment, paymentAmount, PaymentStatus, type StoredPayment } from '../models/payment';
 import { stripe } from '../stripe';
-import type { StoredPayment } from './outcomes';
 
 type RefundOutcome = { refunded: true } | { refunded: false; reason: string };
 

@@ -1,7 +1,6 @@
 import type { Connection, QueryFilter, Model } from 'mongoose';
-import { Payment, PaymentFields, PaymentStatus } from '../models/payment';
+import { Payment, PaymentFields, PaymentStatus, type StoredPayment } from '../models/payment';
 import { carryOut } from '../services/carry-out';
-import type { StoredPayment } from '../services/outcomes';
 import { refunds } from '../services/refund';
 
 export interface ReconcilerOptions {

@@ -1,10 +1,10 @@
 import express, { Request, Response } from 'express';
 import { NotFoundError, objectIdParam, requireAuth, signedInUser } from '@ticketing/common';
-import type { QueueParts } from '../app';
+import type { QueueDeps } from '../queue-deps';
 import { orUnavailable } from './unavailable';
 
 /** POST /api/queue/:ticketId/join: into the line, at its end; joining again keeps one's place. */
-export const joinRouter = ({ room, statuses, rounds }: QueueParts) =>
+export const joinRouter = ({ room, statuses, rounds }: QueueDeps) =>
   express
     .Router()
     .post(

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import { runScript } from './run-script';
-import { ADMIT, JOIN, ORDER_ENDED, ORDER_PLACED, SET_LISTING, STATUS } from './scripts';
+import { defineScriptCommands, type ScriptCommands, type ScriptName } from './script-commands';
 
 /** What the waiting room stores about one user on one listing, before it becomes a QueueStatus. */
 export type Standing =
@@ -43,19 +42,20 @@ export const parseAdmissionId = (admissionId: string): { ticketId: string; seque
 /** The waiting rooms, in Redis: every change is one Lua script (see scripts.ts), so replicas share them safely. */
 export class WaitingRoom {
   readonly channel: string;
+  private readonly scripts: ScriptCommands;
 
   constructor(
     private readonly redis: Redis,
     private readonly settings: WaitingRoomSettings,
   ) {
     this.channel = `${settings.keyPrefix}changed`;
+    this.scripts = defineScriptCommands(redis);
   }
 
   /** A listing's rules as ticket:created/updated carry them; an older version than the stored one is ignored. */
   async setListing(ticketId: string, version: number, rules: { activeBuyers: number; onSaleAt: number } | null): Promise<void> {
-    await runScript(
-      this.redis,
-      SET_LISTING,
+    await this.run(
+      'queueSetListing',
       [this.key('listing', ticketId), this.key('pending')],
       [version, rules?.activeBuyers ?? '', rules?.onSaleAt ?? 0, ticketId],
     );
@@ -70,7 +70,7 @@ export class WaitingRoom {
       this.key('admissions', ticketId),
       this.key('pending'),
     ];
-    const result = (await runScript(this.redis, JOIN, keys, [userId, ticketId])) as number;
+    const result = (await this.run('queueJoin', keys, [userId, ticketId])) as number;
     return result >= 0;
   }
 
@@ -81,7 +81,7 @@ export class WaitingRoom {
       this.key('holders', ticketId),
       this.key('admissions', ticketId),
     ];
-    const [known, rank, admissionId, expiresAt, ordered, activeBuyers, onSaleAt, holdMs] = (await runScript(this.redis, STATUS, keys, [
+    const [known, rank, admissionId, expiresAt, ordered, activeBuyers, onSaleAt, holdMs] = (await this.run('queueStatus', keys, [
       userId,
     ])) as Reply;
     if (known !== 1) return { kind: 'unknown' };
@@ -106,7 +106,7 @@ export class WaitingRoom {
       this.key('orders'),
     ];
     const { admissionMs, admissionGraceMs } = this.settings;
-    return (await runScript(this.redis, ADMIT, keys, [ticketId, admissionMs, admissionGraceMs, this.channel])) as number;
+    return (await this.run('queueAdmit', keys, [ticketId, admissionMs, admissionGraceMs, this.channel])) as number;
   }
 
   /** The listings with someone in line or holding a slot: the ones admission rounds are for. */
@@ -132,7 +132,7 @@ export class WaitingRoom {
     const { ticketId } = admission;
     const holdUntil = orderExpiresAt + this.settings.orderGraceMs;
     const args = [admissionId, orderId, holdUntil, this.channel, ticketId];
-    return ((await runScript(this.redis, ORDER_PLACED, this.slotKeys(ticketId), args)) as number) === 1;
+    return ((await this.run('queueOrderPlaced', this.slotKeys(ticketId), args)) as number) === 1;
   }
 
   /**
@@ -145,13 +145,17 @@ export class WaitingRoom {
     const admission = used ? parseAdmissionId(used) : undefined;
     if (!used || !admission) return undefined;
     const { ticketId } = admission;
-    const result = (await runScript(this.redis, ORDER_ENDED, this.slotKeys(ticketId), [used, orderId, this.channel, ticketId])) as number;
+    const result = (await this.run('queueOrderEnded', this.slotKeys(ticketId), [used, orderId, this.channel, ticketId])) as number;
     return result === 1 ? ticketId : undefined;
   }
 
   /** Admissions holding a slot on the listing now (lapsed ones until the next round frees them). */
   heldCount(ticketId: string): Promise<number> {
     return this.redis.zcard(this.key('held', ticketId));
+  }
+
+  private run(script: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
+    return this.scripts[script](keys.length, ...keys, ...args);
   }
 
   /** Reads a change published by the scripts; undefined for anything else. */

@@ -1,11 +1,11 @@
 import { AnyEvent, EventBus, EventData, Listener, ListenOptions, MessageInfo, Subscription } from '@ticketing/common';
 import type { LiveHub } from '../../socket/hub';
-import type { OrderRoutes } from '../order-routes';
+import type { OrderOwners } from '../order-owners';
 
 export interface LiveContext {
   hub: LiveHub;
-  routes: OrderRoutes;
-  /** Messages stored before this were replayed to rebuild the routes: their news is stale. */
+  owners: OrderOwners;
+  /** Messages stored before this were replayed to rebuild the owners: their news is stale. */
   startedAt: number;
 }
 

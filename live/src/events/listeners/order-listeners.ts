@@ -8,7 +8,7 @@ import {
   Subjects,
 } from '@ticketing/common';
 import type { LiveMessage, OrderChangedMessage, PaymentChangedMessage, SaleChangedMessage } from '@ticketing/common/api';
-import type { OrderRoute } from '../order-routes';
+import type { OrderOwner } from '../order-owners';
 import type { LiveContext } from './live-listener';
 import { LiveListener } from './live-listener';
 
@@ -23,7 +23,7 @@ export class OrderCreatedListener extends LiveListener<OrderCreatedEvent> {
   protected override readonly replays = true;
 
   protected override remember(data: OrderCreatedEvent['data'], publishedAt: number): void {
-    this.context.routes.remember(data.id, { userId: data.userId, ticketId: data.ticket.id }, publishedAt);
+    this.context.owners.remember(data.id, { userId: data.userId, ticketId: data.ticket.id }, publishedAt);
   }
 
   protected push(data: OrderCreatedEvent['data']): void {
@@ -37,10 +37,10 @@ const paymentChanged = (
   reason?: string,
 ): PaymentChangedMessage => ({ type: 'payment:changed', data: { id, orderId, status, ...(reason !== undefined && { reason }) } });
 
-/** An order whose owner is not known (older than the routes' window) reaches nobody: no guessing. */
-const pushToOwner = (context: LiveContext, orderId: string, message: (route: OrderRoute) => LiveMessage) => {
-  const route = context.routes.get(orderId);
-  if (route) context.hub.publishTo(route.userId, message(route));
+/** An order whose owner is not known (older than the owners' window) reaches nobody: no guessing. */
+const pushToOwner = (context: LiveContext, orderId: string, message: (owner: OrderOwner) => LiveMessage) => {
+  const owner = context.owners.get(orderId);
+  if (owner) context.hub.publishTo(owner.userId, message(owner));
 };
 
 export class OrderCancelledListener extends LiveListener<OrderCancelledEvent> {
@@ -64,7 +64,7 @@ export class PaymentCreatedListener extends LiveListener<PaymentCreatedEvent> {
 
   protected push(data: PaymentCreatedEvent['data']): void {
     pushToOwner(this.context, data.orderId, () => paymentChanged(data, 'succeeded'));
-    pushToOwner(this.context, data.orderId, (route) => orderChanged(data.orderId, OrderStatus.Complete, route.ticketId));
+    pushToOwner(this.context, data.orderId, (owner) => orderChanged(data.orderId, OrderStatus.Complete, owner.ticketId));
     pushToSeller(this.context, data.sellerId, { orderId: data.orderId, amountCents: data.amountCents, kind: 'sale' });
   }
 }

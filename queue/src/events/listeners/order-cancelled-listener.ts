@@ -1,17 +1,17 @@
 import { EventBus, Listener, OrderCancelledEvent, Subjects } from '@ticketing/common';
-import { endOrder, type OrderEndParts } from './order-ended';
+import { endOrder, type OrderEndDeps } from './order-ended';
 
 export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
   readonly subject = Subjects.OrderCancelled;
 
   constructor(
     bus: EventBus,
-    private readonly parts: OrderEndParts,
+    private readonly deps: OrderEndDeps,
   ) {
     super(bus);
   }
 
   onMessage(data: OrderCancelledEvent['data']): Promise<void> {
-    return endOrder(this.parts, data.id, data.admissionId);
+    return endOrder(this.deps, data.id, data.admissionId);
   }
 }

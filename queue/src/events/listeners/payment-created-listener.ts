@@ -1,5 +1,5 @@
 import { EventBus, Listener, PaymentCreatedEvent, Subjects } from '@ticketing/common';
-import { endOrder, type OrderEndParts } from './order-ended';
+import { endOrder, type OrderEndDeps } from './order-ended';
 
 /** A paid order has bought what it held: the buyer's admission ends. */
 export class PaymentCreatedListener extends Listener<PaymentCreatedEvent> {
@@ -7,12 +7,12 @@ export class PaymentCreatedListener extends Listener<PaymentCreatedEvent> {
 
   constructor(
     bus: EventBus,
-    private readonly parts: OrderEndParts,
+    private readonly deps: OrderEndDeps,
   ) {
     super(bus);
   }
 
   onMessage(data: PaymentCreatedEvent['data']): Promise<void> {
-    return endOrder(this.parts, data.orderId, data.admissionId);
+    return endOrder(this.deps, data.orderId, data.admissionId);
   }
 }

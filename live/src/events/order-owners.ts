@@ -1,4 +1,4 @@
-export interface OrderRoute {
+export interface OrderOwner {
   userId: string;
   ticketId: string;
 }
@@ -8,30 +8,30 @@ export interface OrderRoute {
  * replica rebuilds it from order:created (replayed `ttlMs` back on start), so there is no database to
  * keep in step, and an order changes only within that window (expiry, payment, rejection).
  */
-export class OrderRoutes {
-  private readonly routes = new Map<string, OrderRoute & { at: number }>();
+export class OrderOwners {
+  private readonly owners = new Map<string, OrderOwner & { at: number }>();
 
   constructor(private readonly ttlMs: number) {}
 
-  remember(orderId: string, route: OrderRoute, at = Date.now()): void {
+  remember(orderId: string, owner: OrderOwner, at = Date.now()): void {
     this.forgetOlderThan(Date.now() - this.ttlMs);
-    this.routes.delete(orderId);
-    this.routes.set(orderId, { ...route, at });
+    this.owners.delete(orderId);
+    this.owners.set(orderId, { ...owner, at });
   }
 
-  get(orderId: string): OrderRoute | undefined {
-    return this.routes.get(orderId);
+  get(orderId: string): OrderOwner | undefined {
+    return this.owners.get(orderId);
   }
 
   get size(): number {
-    return this.routes.size;
+    return this.owners.size;
   }
 
   /** The map is in insertion order, which is (nearly) time order: stop at the first recent entry. */
   private forgetOlderThan(cutoff: number): void {
-    for (const [orderId, route] of this.routes) {
-      if (route.at >= cutoff) return;
-      this.routes.delete(orderId);
+    for (const [orderId, owner] of this.owners) {
+      if (owner.at >= cutoff) return;
+      this.owners.delete(orderId);
     }
   }
 }

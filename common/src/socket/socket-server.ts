@@ -1,0 +1,78 @@
+import type { IncomingMessage } from 'http';
+import type { Duplex } from 'stream';
+import { Router } from 'express';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { TooManySocketsCloseCode } from '../api/live';
+import type { SocketHub } from './socket-hub';
+
+export const TOO_MANY_SOCKETS: TooManySocketsCloseCode = 4008;
+/** "Try again later": the process holds as many sockets as it may. */
+export const SERVER_FULL = 1013;
+export const GOING_AWAY = 1001;
+
+export interface SocketServerSettings {
+  /** Largest message a client may send (clients send nothing a service reads). */
+  maxPayloadBytes: number;
+  /** Each socket is pinged this often; one that has not answered the previous ping is dropped. */
+  pingIntervalMs: number;
+  /** The close reason of a socket refused as its user's one too many, e.g. 'too many live sockets for this user'. */
+  tooManyReason: string;
+}
+
+/**
+ * Turns upgrade requests a service has accepted into WebSockets in `hub`, with the close codes of a refusal,
+ * and pings the hub's sockets while started.
+ */
+export class SocketServer<G> {
+  private readonly wss: WebSocketServer;
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(
+    readonly hub: SocketHub<G>,
+    private readonly settings: SocketServerSettings,
+  ) {
+    // No compression: zlib's context costs hundreds of KB per socket, far more than the messages save.
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: settings.maxPayloadBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+  }
+
+  /** Completes the upgrade and adds the socket to the hub; `onAccepted` runs once it is in. */
+  accept(req: IncomingMessage, socket: Duplex, head: Buffer, group: G | undefined, onAccepted?: () => void): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      if (this.admit(ws, group)) onAccepted?.();
+    });
+  }
+
+  startHeartbeat(): void {
+    this.heartbeat = setInterval(() => this.hub.heartbeat(), this.settings.pingIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.hub.closeAll(GOING_AWAY, 'server shutting down');
+    return Promise.resolve();
+  }
+
+  private admit(ws: WebSocket, group: G | undefined): boolean {
+    // Clients only listen; what they send (up to maxPayload) is ignored, and a protocol error ends the socket.
+    ws.on('error', () => ws.terminate());
+    const grant = this.hub.add(ws, group);
+    if (grant === 'too-many-for-user') ws.close(TOO_MANY_SOCKETS, this.settings.tooManyReason);
+    if (grant === 'full') ws.close(SERVER_FULL, 'server full, try again later');
+    return grant === 'accepted';
+  }
+}
+
+/** GET `path` without an upgrade asks for one; the upgrade itself goes to the service's SocketServer, not to Express. */
+export const upgradeRequired = (path: string) =>
+  Router().get(path, (_req, res) => {
+    res
+      .status(426)
+      .set('Upgrade', 'websocket')
+      .send({ errors: [{ message: 'Upgrade to a WebSocket' }] });
+  });
