@@ -49,3 +49,4 @@ export * from './service/create-app';
 export * from './service/run-service';
 export * from './service/request-path';
 export * from './service/process-failures';
+export * from './service/periodic-task';
