@@ -43,6 +43,7 @@ export * from './models/database-uri';
 export * from './models/is-duplicate-key';
 export * from './money';
 export * from './jobs/job-retention';
+export * from './jobs/bull-queue';
 
 export * from './service/env';
 export * from './service/create-app';
