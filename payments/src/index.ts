@@ -6,7 +6,7 @@ import { RefundRequestedListener } from './events/listeners/refund-requested-lis
 import { paymentOutbox } from './events/outbox';
 import { createChargeQueue } from './workers/charge-queue';
 import { ChargeWorker } from './workers/charge-worker';
-import { reconcileAfterMs, reconcileIntervalMs, workerConcurrency } from './settings';
+import { reconcileAfterMs, reconcileIntervalMs, workerConcurrency } from './config';
 import { Reconciler } from './workers/reconciler';
 
 const queue = createChargeQueue({ redis: redisFromEnv() });

@@ -6,9 +6,9 @@ export const requireEnv = <K extends string>(...names: K[]): Record<K, string> =
 };
 
 /** Redis as REDIS_HOST and REDIS_PORT name it (bull's queues); the port defaults to Redis's own. */
-export const redisFromEnv = () => ({
-  host: process.env.REDIS_HOST,
-  port: Number(process.env.REDIS_PORT ?? 6379),
+export const redisFromEnv = (env: NodeJS.ProcessEnv = process.env) => ({
+  host: env.REDIS_HOST,
+  port: Number(env.REDIS_PORT ?? 6379),
 });
 
 /** A positive whole number from the environment, `fallback` when unset or empty; anything else stops the start. */

@@ -1,13 +1,11 @@
 import type { Connection, Model, Types } from 'mongoose';
-import { modelOn, OrderStatus, PeriodicTask, positiveIntegerFromEnv } from '@ticketing/common';
+import { modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
+import { holdRepairIntervalMs } from '../config';
 import { abandonOrders, Order, OrderFields } from '../models/order';
 import { Ticket } from '../models/ticket';
 import { StockEntry, StockEntryFields } from '../models/stock-entry';
 import { releaseUnits } from '../services/release-units';
 import { unitLedger } from '../services/unit-ledger';
-
-/** HOLD_REPAIR_INTERVAL_MS: how often a pass runs (a minute; the fault tests run it every second). */
-const holdRepairIntervalMs = () => positiveIntegerFromEnv('HOLD_REPAIR_INTERVAL_MS', 60_000);
 
 /** Batches of holds one pass checks at most: a backlog larger than that is left to the next pass. */
 const MAX_BATCHES_PER_PASS = 40;
