@@ -11,14 +11,18 @@ export const redisFromEnv = (env: NodeJS.ProcessEnv = process.env) => ({
   port: Number(env.REDIS_PORT ?? 6379),
 });
 
-/** A positive whole number from the environment, `fallback` when unset or empty; anything else stops the start. */
-export const positiveIntegerFromEnv = (name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number => {
+/** A positive whole number from the environment, undefined when unset or empty; anything else stops the start. */
+export const optionalPositiveIntegerFromEnv = (name: string, env: NodeJS.ProcessEnv = process.env): number | undefined => {
   const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
   return value;
 };
+
+/** A positive whole number from the environment, `fallback` when unset or empty; anything else stops the start. */
+export const positiveIntegerFromEnv = (name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number =>
+  optionalPositiveIntegerFromEnv(name, env) ?? fallback;
 
 /**
  * Express's `trust proxy` from TRUST_PROXY: how many proxies in front of the service append to X-Forwarded-For
