@@ -43,3 +43,11 @@ export class PeriodicTask<R = void> {
 /** `model` on `connection`, when a background task is given a connection of its own to keep its scans off the request path. */
 export const modelOn = <T>(connection: Connection | undefined, model: Model<T>): Model<T> =>
   connection?.model<T>(model.modelName, model.schema, model.collection.collectionName) ?? model;
+
+/** A `failed` that logs "`what` failed" with the error and resolves the pass to `result`. */
+export const logFailedPass =
+  <R>(what: string, result: R) =>
+  (err: Error): R => {
+    console.error(`${what} failed: ${err.message}`);
+    return result;
+  };

@@ -1,5 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import { modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
+import { logFailedPass, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
 import { orderOutbox } from '../events/outbox';
 import { changeActiveOrder, Order, OrderFields } from '../models/order';
 import { releaseUnits } from '../services/release-units';
@@ -28,10 +28,7 @@ export class ExpiredOrderSweeper {
     this.sweeps = new PeriodicTask({
       intervalMs,
       pass: () => this.cancelOverdue(),
-      failed: (err) => {
-        console.error(`[orders] sweep for expired orders failed: ${err.message}`);
-        return 0;
-      },
+      failed: logFailedPass('[orders] sweep for expired orders', 0),
     });
     this.graceMs = graceMs;
     this.batch = batch;

@@ -1,5 +1,5 @@
 import type { Connection, Model, Types } from 'mongoose';
-import { modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
+import { logFailedPass, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
 import { holdRepairIntervalMs } from '../config';
 import { abandonOrders, Order, OrderFields } from '../models/order';
 import { Ticket } from '../models/ticket';
@@ -49,10 +49,7 @@ export class HoldRepairer {
     this.passes = new PeriodicTask({
       intervalMs,
       pass: () => this.releaseLost(),
-      failed: (err) => {
-        console.error(`[orders] repair of held units failed: ${err.message}`);
-        return 0;
-      },
+      failed: logFailedPass('[orders] repair of held units', 0),
     });
     this.graceMs = graceMs;
     this.batch = batch;

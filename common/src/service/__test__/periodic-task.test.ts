@@ -1,4 +1,4 @@
-import { PeriodicTask } from '../periodic-task';
+import { logFailedPass, PeriodicTask } from '../periodic-task';
 
 /** A pass that waits until `finish` is called, counting how many passes started. */
 const heldPasses = () => {
@@ -59,5 +59,20 @@ describe('PeriodicTask', () => {
     expect(held.started).toBe(2);
     held.finish();
     await task.stop();
+  });
+
+  it('logs a failed pass with logFailedPass and resolves it to the result given', async () => {
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const task = new PeriodicTask({
+        intervalMs: 60_000,
+        pass: () => Promise.reject(new Error('timed out')),
+        failed: logFailedPass('[svc] sweep', 0),
+      });
+      await expect(task.run()).resolves.toBe(0);
+      expect(logged).toHaveBeenCalledWith('[svc] sweep failed: timed out');
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
