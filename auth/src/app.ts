@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { createApp } from '@ticketing/common';
-import { AuthLimits, limitsFromEnv } from './limits';
+import { AuthLimits, limitsFromEnv } from './config';
 import { currentUserRouter } from './routes/current-user';
 import { signinRouter } from './routes/signin';
 import { signoutRouter } from './routes/signout';

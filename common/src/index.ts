@@ -45,9 +45,11 @@ export * from './models/database-uri';
 export * from './models/is-duplicate-key';
 export * from './money';
 export * from './jobs/job-retention';
+export * from './jobs/bull-queue';
 
 export * from './service/env';
 export * from './service/create-app';
 export * from './service/run-service';
 export * from './service/request-path';
 export * from './service/process-failures';
+export * from './service/periodic-task';

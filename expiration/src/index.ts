@@ -1,8 +1,8 @@
 import { redisFromEnv, runService } from '@ticketing/common';
 import { buildApp } from './app';
 import { OrderCreatedListener } from './events/listeners/order-created-listener';
-import { createExpirationQueue } from './queues/expiration-queue';
-import { ExpirationWorker } from './queues/expiration-worker';
+import { createExpirationQueue } from './workers/expiration-queue';
+import { ExpirationWorker } from './workers/expiration-worker';
 
 const queue = createExpirationQueue({ redis: redisFromEnv() });
 

@@ -8,7 +8,7 @@ import { ReservationRejectedListener } from './events/listeners/reservation-reje
 import { TicketCreatedListener } from './events/listeners/ticket-created-listener';
 import { TicketUpdatedListener } from './events/listeners/ticket-updated-listener';
 import { orderOutbox } from './events/outbox';
-import { expirationWindowSeconds } from './expiration-window';
+import { expirationWindowSeconds } from './config';
 import { ExpiredOrderSweeper } from './workers/expired-order-sweeper';
 import { HoldRepairer } from './workers/hold-repairer';
 

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { createApp } from '@ticketing/common';
-import type { ChargeQueue } from './queues/charge-queue';
+import type { ChargeQueue } from './workers/charge-queue';
 import { createPaymentRouter } from './routes/create-payment';
 import { showPaymentRouter } from './routes/show-payment';
 import { refusedRefundCount } from './services/refund';

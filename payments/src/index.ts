@@ -4,9 +4,9 @@ import { OrderCancelledListener } from './events/listeners/order-cancelled-liste
 import { OrderCreatedListener } from './events/listeners/order-created-listener';
 import { RefundRequestedListener } from './events/listeners/refund-requested-listener';
 import { paymentOutbox } from './events/outbox';
-import { createChargeQueue } from './queues/charge-queue';
-import { ChargeWorker } from './queues/charge-worker';
-import { reconcileAfterMs, reconcileIntervalMs, workerConcurrency } from './settings';
+import { createChargeQueue } from './workers/charge-queue';
+import { ChargeWorker } from './workers/charge-worker';
+import { reconcileAfterMs, reconcileIntervalMs, workerConcurrency } from './config';
 import { Reconciler } from './workers/reconciler';
 
 const queue = createChargeQueue({ redis: redisFromEnv() });

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { redisFromEnv } from '@ticketing/common';
 
 /**
  * The Redis that holds auth's limits, so that every replica counts against one total. A command
@@ -6,8 +7,7 @@ import { Redis } from 'ioredis';
  */
 export const connectLimitsRedis = (env: NodeJS.ProcessEnv = process.env): Redis => {
   const redis = new Redis({
-    host: env.REDIS_HOST,
-    port: Number(env.REDIS_PORT ?? 6379),
+    ...redisFromEnv(env),
     maxRetriesPerRequest: 1,
   });
   // An EventEmitter without an 'error' listener would crash the process on a Redis hiccup.

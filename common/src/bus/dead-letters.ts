@@ -1,6 +1,7 @@
 import type { DeadLetterEvent } from '../events/events';
 import { Subjects } from '../events/subjects';
 import type { EventBus } from './event-bus';
+import { positiveIntegerFromEnv } from '../service/env';
 
 let parked = 0;
 
@@ -19,10 +20,5 @@ export const parkDeadLetter = async (bus: EventBus, letter: DeadLetterEvent['dat
 const DEFAULT_MAX_DELIVERIES = 20;
 
 /** EVENT_MAX_DELIVERIES: how many times a handler finds a message invalid (InvalidMessageError) before it is parked. */
-export const maxDeliveriesFromEnv = (value = process.env.EVENT_MAX_DELIVERIES): number => {
-  if (value === undefined || value === '') return DEFAULT_MAX_DELIVERIES;
-  const deliveries = Number(value);
-  if (!Number.isInteger(deliveries) || deliveries < 1)
-    throw new Error(`EVENT_MAX_DELIVERIES must be a whole number of at least 1, not "${value}"`);
-  return deliveries;
-};
+export const maxDeliveriesFromEnv = (value = process.env.EVENT_MAX_DELIVERIES): number =>
+  positiveIntegerFromEnv('EVENT_MAX_DELIVERIES', DEFAULT_MAX_DELIVERIES, { EVENT_MAX_DELIVERIES: value });

@@ -20,6 +20,7 @@ import { Subjects } from '../events/subjects';
 import { EventBus, isLoggedFailure, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
 import { inboxPrefixOf } from './nats-users';
 import { uniqueClientId } from './nats-streaming-bus';
+import { optionalPositiveIntegerFromEnv } from '../service/env';
 
 export interface JetStreamOptions {
   /** Names the connection in the server's monitoring; broadcast consumers are named after it too. */
@@ -103,13 +104,8 @@ const insufficientStorageMessage = (maxBytes: number) =>
   `set JETSTREAM_MAX_BYTES below the server's jetstream max_file_store (less what other streams reserve), or raise max_file_store`;
 
 /** JETSTREAM_MAX_BYTES, a positive whole number of bytes, or undefined when unset. */
-export const streamMaxBytesOf = (env: NodeJS.ProcessEnv = process.env): number | undefined => {
-  const text = env.JETSTREAM_MAX_BYTES;
-  if (!text) return undefined;
-  const bytes = Number(text);
-  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new Error(`JETSTREAM_MAX_BYTES must be a positive number of bytes, not "${text}"`);
-  return bytes;
-};
+export const streamMaxBytesOf = (env: NodeJS.ProcessEnv = process.env): number | undefined =>
+  optionalPositiveIntegerFromEnv('JETSTREAM_MAX_BYTES', env);
 
 /** How long the n-th redelivery waits: the ack wait, doubling, capped. */
 export const redeliveryDelayMs = (ackWaitMs: number, deliveries: number): number =>

@@ -2,6 +2,7 @@ import crypto from 'crypto';
 import { Connection, Model, Schema } from 'mongoose';
 import type { EventBus } from '../bus/event-bus';
 import type { EventData } from '../events/events';
+import { modelOn, PeriodicTask } from '../service/periodic-task';
 import type { Subjects } from '../events/subjects';
 
 /** An event stored in the same document write as the change it describes. */
@@ -76,11 +77,9 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
   private readonly failures = new Map<string, number>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
   /** The model the sweep reads through: on a connection of its own, if start() was given one. */
-  private sweepModel?: Model<T>;
-  private sweepTimer?: NodeJS.Timeout;
-  private sweeping?: Promise<void>;
+  private sweepModel: Model<T>;
+  private readonly sweeps: PeriodicTask;
   private stopped = false;
-  private readonly sweepIntervalMs: number;
   private readonly concurrency: number;
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
@@ -97,7 +96,12 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
       log = (message) => console.error(message),
     }: OutboxRelayOptions = {},
   ) {
-    this.sweepIntervalMs = sweepIntervalMs;
+    this.sweepModel = model;
+    this.sweeps = new PeriodicTask({
+      intervalMs: sweepIntervalMs,
+      pass: () => this.retryPending(),
+      failed: (err) => this.log(`[outbox] ${this.model.modelName}: sweep failed, will retry: ${err.message}`),
+    });
     this.concurrency = concurrency;
     this.retryMs = retryMs;
     this.maxRetryMs = maxRetryMs;
@@ -110,20 +114,19 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
    */
   start({ sweepConnection }: { sweepConnection?: Connection } = {}): Promise<void> {
     this.stopped = false;
-    this.sweepModel = sweepConnection?.model<T>(this.model.modelName, this.model.schema, this.model.collection.collectionName);
-    this.sweepTimer ??= setInterval(() => void this.sweep(), this.sweepIntervalMs).unref();
+    this.sweepModel = modelOn(sweepConnection, this.model);
+    this.sweeps.start();
     return this.flush();
   }
 
   /** Stops sweeping and retrying, and waits for the documents being relayed. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.sweepTimer);
-    this.sweepTimer = undefined;
+    const sweepDone = this.sweeps.stop();
     for (const timer of this.retries.values()) clearTimeout(timer);
     this.retries.clear();
     this.waiting.clear();
-    await this.sweeping;
+    await sweepDone;
     await Promise.all(this.running.values());
   }
 
@@ -137,24 +140,17 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
 
   /** Sweeps the collection and resolves once every document found (or woken) has been tried. */
   async flush(): Promise<void> {
-    await this.sweep();
+    await this.sweeps.run();
     while (this.running.size > 0) await Promise.all(this.running.values());
   }
 
-  private sweep(): Promise<void> {
-    this.sweeping ??= this.findPending()
-      .then((ids) => ids.forEach((id) => this.retryNow(id)))
-      .catch((err: Error) => this.log(`[outbox] ${this.model.modelName}: sweep failed, will retry: ${err.message}`))
-      .finally(() => (this.sweeping = undefined));
-    return this.sweeping;
-  }
-
-  private async findPending(): Promise<string[]> {
-    const docs = await (this.sweepModel ?? this.model)
+  /** The sweep: every document with events left in its outbox is tried now. */
+  private async retryPending(): Promise<void> {
+    const docs = await this.sweepModel
       .find({ 'outbox.0': { $exists: true } })
       .select('_id')
       .lean<{ _id: DocumentId }[]>();
-    return docs.map((doc) => String(doc._id));
+    docs.forEach((doc) => this.retryNow(String(doc._id)));
   }
 
   private wake(id: string, outbox?: OutboxEntry[]): void {

@@ -6,19 +6,23 @@ export const requireEnv = <K extends string>(...names: K[]): Record<K, string> =
 };
 
 /** Redis as REDIS_HOST and REDIS_PORT name it (bull's queues); the port defaults to Redis's own. */
-export const redisFromEnv = () => ({
-  host: process.env.REDIS_HOST,
-  port: Number(process.env.REDIS_PORT ?? 6379),
+export const redisFromEnv = (env: NodeJS.ProcessEnv = process.env) => ({
+  host: env.REDIS_HOST,
+  port: Number(env.REDIS_PORT ?? 6379),
 });
 
-/** A positive whole number from the environment, `fallback` when unset or empty; anything else stops the start. */
-export const positiveIntegerFromEnv = (name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number => {
+/** A positive whole number from the environment, undefined when unset or empty; anything else stops the start. */
+export const optionalPositiveIntegerFromEnv = (name: string, env: NodeJS.ProcessEnv = process.env): number | undefined => {
   const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
   return value;
 };
+
+/** A positive whole number from the environment, `fallback` when unset or empty; anything else stops the start. */
+export const positiveIntegerFromEnv = (name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number =>
+  optionalPositiveIntegerFromEnv(name, env) ?? fallback;
 
 /**
  * Express's `trust proxy` from TRUST_PROXY: how many proxies in front of the service append to X-Forwarded-For

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { useTestQueues } from '../queues/__test__/test-queues';
+import { useTestQueues } from '../workers/__test__/test-queues';
 import { buildApp } from '../app';
 
 const testQueue = useTestQueues();

@@ -1,5 +1,5 @@
 import { BadRequestError, ForbiddenError, isDuplicateKey } from '@ticketing/common';
-import { expiresAtFromNow } from '../expiration-window';
+import { expiresAtFromNow } from '../config';
 import { AdmissionUse } from '../models/admission-use';
 import { Order, OrderDoc } from '../models/order';
 import type { TicketDoc } from '../models/ticket';

@@ -1,5 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import { OrderStatus } from '@ticketing/common';
+import { logFailedPass, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
 import { orderOutbox } from '../events/outbox';
 import { changeActiveOrder, Order, OrderFields } from '../models/order';
 import { releaseUnits } from '../services/release-units';
@@ -18,41 +18,34 @@ export interface ExpiredOrderSweeperOptions {
  * unpaid orders past expiresAt + graceMs, so that no order holds a ticket for good.
  */
 export class ExpiredOrderSweeper {
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<number>;
-  private readonly intervalMs: number;
+  private readonly sweeps: PeriodicTask<number>;
   private readonly graceMs: number;
   private readonly batch: number;
   /** Where the sweep's query (a scan on backends without a usable index) runs: off the request path if given one. */
   private readModel: Model<OrderFields> = Order;
 
   constructor({ intervalMs = 60_000, graceMs = 30_000, batch = 500 }: ExpiredOrderSweeperOptions = {}) {
-    this.intervalMs = intervalMs;
+    this.sweeps = new PeriodicTask({
+      intervalMs,
+      pass: () => this.cancelOverdue(),
+      failed: logFailedPass('[orders] sweep for expired orders', 0),
+    });
     this.graceMs = graceMs;
     this.batch = batch;
   }
 
   start({ sweepConnection }: { sweepConnection?: Connection } = {}): void {
-    if (sweepConnection)
-      this.readModel = sweepConnection.model<OrderFields>(Order.modelName, Order.schema, Order.collection.collectionName);
-    this.timer ??= setInterval(() => void this.sweep(), this.intervalMs).unref();
+    if (sweepConnection) this.readModel = modelOn<OrderFields>(sweepConnection, Order);
+    this.sweeps.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.sweeping;
+  stop(): Promise<void> {
+    return this.sweeps.stop();
   }
 
   /** Cancels the orders overdue now; resolves to how many it cancelled. One sweep at a time. */
   sweep(): Promise<number> {
-    this.sweeping ??= this.cancelOverdue()
-      .catch((err: Error) => {
-        console.error(`[orders] sweep for expired orders failed: ${err.message}`);
-        return 0;
-      })
-      .finally(() => (this.sweeping = undefined));
-    return this.sweeping;
+    return this.sweeps.run();
   }
 
   private async cancelOverdue(): Promise<number> {

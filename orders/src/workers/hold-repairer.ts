@@ -1,13 +1,11 @@
 import type { Connection, Model, Types } from 'mongoose';
-import { OrderStatus, positiveIntegerFromEnv } from '@ticketing/common';
+import { logFailedPass, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
+import { holdRepairIntervalMs } from '../config';
 import { abandonOrders, Order, OrderFields } from '../models/order';
 import { Ticket } from '../models/ticket';
 import { StockEntry, StockEntryFields } from '../models/stock-entry';
 import { releaseUnits } from '../services/release-units';
 import { unitLedger } from '../services/unit-ledger';
-
-/** HOLD_REPAIR_INTERVAL_MS: how often a pass runs (a minute; the fault tests run it every second). */
-const holdRepairIntervalMs = () => positiveIntegerFromEnv('HOLD_REPAIR_INTERVAL_MS', 60_000);
 
 /** Batches of holds one pass checks at most: a backlog larger than that is left to the next pass. */
 const MAX_BATCHES_PER_PASS = 40;
@@ -40,9 +38,7 @@ export interface HoldRepairerOptions {
  * paths it repairs; an order stored after its hold was released is refused on its `_id` (`abandonOrders`).
  */
 export class HoldRepairer {
-  private timer?: NodeJS.Timeout;
-  private repairing?: Promise<number>;
-  private readonly intervalMs: number;
+  private readonly passes: PeriodicTask<number>;
   private readonly graceMs: number;
   private readonly batch: number;
   /** Its scans run off the request path when the service gives it a connection of its own. */
@@ -50,7 +46,11 @@ export class HoldRepairer {
   private entries: Model<StockEntryFields> = StockEntry;
 
   constructor({ intervalMs = holdRepairIntervalMs(), graceMs = 60_000, batch = 500 }: HoldRepairerOptions = {}) {
-    this.intervalMs = intervalMs;
+    this.passes = new PeriodicTask({
+      intervalMs,
+      pass: () => this.releaseLost(),
+      failed: logFailedPass('[orders] repair of held units', 0),
+    });
     this.graceMs = graceMs;
     this.batch = batch;
   }
@@ -58,11 +58,11 @@ export class HoldRepairer {
   /** Adopts the orders stored before the ledger first, so that no order is taken before they hold their units. */
   async start({ sweepConnection }: { sweepConnection?: Connection } = {}): Promise<void> {
     if (sweepConnection) {
-      this.orders = sweepConnection.model<OrderFields>(Order.modelName, Order.schema, Order.collection.collectionName);
-      this.entries = sweepConnection.model<StockEntryFields>(StockEntry.modelName, StockEntry.schema, StockEntry.collection.collectionName);
+      this.orders = modelOn<OrderFields>(sweepConnection, Order);
+      this.entries = modelOn(sweepConnection, StockEntry);
     }
     await this.adoptLegacyOrders();
-    this.timer ??= setInterval(() => void this.repair(), this.intervalMs).unref();
+    this.passes.start();
   }
 
   /**
@@ -87,21 +87,13 @@ export class HoldRepairer {
     return adopted;
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.repairing;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass; resolves to how many orders' units it gave back. One pass at a time. */
   repair(): Promise<number> {
-    this.repairing ??= this.releaseLost()
-      .catch((err: Error) => {
-        console.error(`[orders] repair of held units failed: ${err.message}`);
-        return 0;
-      })
-      .finally(() => (this.repairing = undefined));
-    return this.repairing;
+    return this.passes.run();
   }
 
   private async releaseLost(): Promise<number> {

@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import { redisFromEnv } from '@ticketing/common';
-import { ChargeQueue, createChargeQueue } from '../queues/charge-queue';
+import { ChargeQueue, createChargeQueue } from '../workers/charge-queue';
 
 /**
  * A queue on the test Redis under a prefix of this file's own, emptied after each test; `replica()`

@@ -1,4 +1,4 @@
-import { reconcileAfterMs } from '../settings';
+import { reconcileAfterMs } from '../config';
 import { apiBase, stripe } from '../stripe';
 import { STRIPE_CALL_LIMIT_MS, STRIPE_NETWORK_RETRIES } from '../stripe-limits';
 

@@ -1,7 +1,7 @@
 import express, { Request, Response } from 'express';
 import { body } from 'express-validator';
 import { requireAuth, signedInUser, validateRequest } from '@ticketing/common';
-import type { ChargeQueue } from '../queues/charge-queue';
+import type { ChargeQueue } from '../workers/charge-queue';
 import { payOrder } from '../services/pay-order';
 
 /** Claims and queues the charge; the outcome is for GET /api/payments/:id. */

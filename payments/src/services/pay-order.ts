@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { BadRequestError, isDuplicateKey, NotAuthorizedError, NotFoundError, OrderStatus } from '@ticketing/common';
 import { amountCentsOf, Order, OrderFields } from '../models/order';
 import { ChargeRequest, Payment, PaymentStatus, type StoredPayment } from '../models/payment';
-import { ChargeQueue, enqueueCharge } from '../queues/charge-queue';
+import { ChargeQueue, enqueueCharge } from '../workers/charge-queue';
 
 /**
  * A payment that starts this soon after the order's expiresAt is still taken: the clocks of

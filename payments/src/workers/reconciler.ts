@@ -1,4 +1,5 @@
 import type { Connection, QueryFilter, Model } from 'mongoose';
+import { modelOn, PeriodicTask } from '@ticketing/common';
 import { Payment, PaymentFields, PaymentStatus, type StoredPayment } from '../models/payment';
 import { carryOut } from '../services/carry-out';
 import { refunds } from '../services/refund';
@@ -25,42 +26,39 @@ type Field = 'claimedAt' | 'createdAt';
  * the next pass; a refund Stripe refuses for good leaves the set as refundFailed, so none can starve the rest.
  */
 export class Reconciler {
-  private timer?: NodeJS.Timeout;
-  private pass?: Promise<void>;
+  private readonly passes: PeriodicTask;
   private model: Model<PaymentFields> = Payment;
   private readonly log: (message: string) => void;
 
   constructor(private readonly options: ReconcilerOptions) {
     this.log = options.log ?? ((message) => console.error(message));
+    this.passes = new PeriodicTask({
+      intervalMs: options.intervalMs,
+      pass: () => this.reconcile(),
+      failed: (err) => this.log(`[payments] reconciler: pass failed, next one in ${options.intervalMs} ms: ${err.message}`),
+    });
   }
 
   start({ sweepConnection }: { sweepConnection?: Connection } = {}): void {
-    this.model = sweepConnection?.model<PaymentFields>(Payment.modelName, Payment.schema, Payment.collection.collectionName) ?? Payment;
-    void this.run();
-    this.timer = setInterval(() => void this.run(), this.options.intervalMs).unref();
+    this.model = modelOn<PaymentFields>(sweepConnection, Payment);
+    this.passes.start({ runNow: true });
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.pass;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass, unless one is running: resolves once it is done. */
   run(): Promise<void> {
-    this.pass ??= this.reconcile().finally(() => (this.pass = undefined));
-    return this.pass;
+    return this.passes.run();
   }
 
   private async reconcile(): Promise<void> {
-    try {
-      const before = new Date(Date.now() - this.options.reconcileAfterMs);
-      const stale = { status: PaymentStatus.Pending, claimedAt: { $lt: before } };
-      for await (const payment of this.oldestFirst(stale, 'claimedAt')) await this.attempt('resolve', payment, carryOut);
-      const due = { status: PaymentStatus.Succeeded, orderCancelled: true };
-      for await (const payment of this.oldestFirst(due, 'createdAt')) await this.attempt('refund', payment, (due) => refunds.run(due));
-    } catch (err) {
-      this.log(`[payments] reconciler: pass failed, next one in ${this.options.intervalMs} ms: ${(err as Error).message}`);
-    }
+    const before = new Date(Date.now() - this.options.reconcileAfterMs);
+    const stale = { status: PaymentStatus.Pending, claimedAt: { $lt: before } };
+    for await (const payment of this.oldestFirst(stale, 'claimedAt')) await this.attempt('resolve', payment, carryOut);
+    const due = { status: PaymentStatus.Succeeded, orderCancelled: true };
+    for await (const payment of this.oldestFirst(due, 'createdAt')) await this.attempt('refund', payment, (due) => refunds.run(due));
   }
 
   /** The payments matching `filter`, oldest by `field` first, a batch at a time, each batch after the last one read. */

@@ -1,5 +1,5 @@
 import { EventBus, Listener, OrderCreatedEvent, Subjects } from '@ticketing/common';
-import { ExpirationQueue, scheduleExpiration } from '../../queues/expiration-queue';
+import { ExpirationQueue, scheduleExpiration } from '../../workers/expiration-queue';
 
 export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
   readonly subject = Subjects.OrderCreated;

@@ -1,6 +1,6 @@
 import { InvalidMessageError } from '@ticketing/common';
 import { orderCreatedData, RecordingBus } from '@ticketing/common/testing';
-import { useTestQueues } from '../../../queues/__test__/test-queues';
+import { useTestQueues } from '../../../workers/__test__/test-queues';
 import { OrderCreatedListener } from '../order-created-listener';
 
 const testQueue = useTestQueues();

@@ -1,5 +1,5 @@
-import Bull, { Queue, QueueOptions } from 'bull';
-import { jobRetention } from '@ticketing/common';
+import type { Queue } from 'bull';
+import { createBullQueue, jobRetention, QueueConnection } from '@ticketing/common';
 
 export interface ChargeJob {
   paymentId: string;
@@ -9,12 +9,8 @@ export interface ChargeJob {
 export type ChargeQueue = Queue<ChargeJob>;
 
 /** The service makes one queue from the environment; a test makes its own under a prefix of its own. */
-export const createChargeQueue = ({ redis, prefix }: Pick<QueueOptions, 'redis' | 'prefix'>): ChargeQueue => {
-  const queue = new Bull<ChargeJob>('payment:charge', { redis, prefix });
-  // An EventEmitter without an 'error' listener would crash the process on a Redis hiccup.
-  queue.on('error', (err) => console.error(`[payments] queue error: ${err.message}`));
-  return queue;
-};
+export const createChargeQueue = (connection: QueueConnection): ChargeQueue =>
+  createBullQueue<ChargeJob>('payment:charge', 'payments', connection);
 
 /** Tries of one job: with the back-off below, about four minutes of Stripe errors before the reconciler takes over. */
 export const CHARGE_JOB_ATTEMPTS = 8;

@@ -1,5 +1,5 @@
-import Bull, { Queue, QueueOptions } from 'bull';
-import { InvalidMessageError, jobRetention } from '@ticketing/common';
+import type { Queue } from 'bull';
+import { createBullQueue, InvalidMessageError, jobRetention, QueueConnection } from '@ticketing/common';
 
 export interface ExpirationJob {
   orderId: string;
@@ -8,12 +8,8 @@ export interface ExpirationJob {
 export type ExpirationQueue = Queue<ExpirationJob>;
 
 /** The service makes one queue from the environment; a test makes its own under a prefix of its own. */
-export const createExpirationQueue = ({ redis, prefix }: Pick<QueueOptions, 'redis' | 'prefix'>): ExpirationQueue => {
-  const queue = new Bull<ExpirationJob>('order:expiration', { redis, prefix });
-  // An EventEmitter without an 'error' listener would crash the process on a Redis hiccup.
-  queue.on('error', (err) => console.error(`[expiration] queue error: ${err.message}`));
-  return queue;
-};
+export const createExpirationQueue = (connection: QueueConnection): ExpirationQueue =>
+  createBullQueue<ExpirationJob>('order:expiration', 'expiration', connection);
 
 /** Schedules the order's expiry for `expiresAt` (now, if that has passed); scheduling it again is a no-op. */
 export const scheduleExpiration = async (queue: ExpirationQueue, orderId: string, expiresAt: string): Promise<void> => {

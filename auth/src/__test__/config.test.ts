@@ -1,4 +1,4 @@
-import { limitsFromEnv } from '../limits';
+import { limitsFromEnv } from '../config';
 
 it('has defaults for a deployment that sets none', () => {
   expect(limitsFromEnv({})).toEqual({ signupsPerAddress: 20, failedSigninsPerAddress: 10, failedSigninsPerAccount: 5 });

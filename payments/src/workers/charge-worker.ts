@@ -1,3 +1,4 @@
+import { processJobs } from '@ticketing/common';
 import { Payment, type StoredPayment } from '../models/payment';
 import { carryOut } from '../services/carry-out';
 import { refunds } from '../services/refund';
@@ -11,13 +12,11 @@ export class ChargeWorker {
   ) {}
 
   start(): void {
-    this.queue.on('failed', (job, err) =>
-      console.error(`[payments] payment ${job.data.paymentId} attempt ${job.data.attempt}: try ${job.attemptsMade} failed: ${err.message}`),
-    );
-    // process() settles only when the queue closes, so it is not awaited.
-    this.queue
-      .process(this.concurrency, (job) => chargeJob(job.data))
-      .catch((err: Error) => console.error(`[payments] processing stopped: ${err.message}`));
+    processJobs(this.queue, 'payments', {
+      concurrency: this.concurrency,
+      describeTry: (job) => `payment ${job.data.paymentId} attempt ${job.data.attempt}: try ${job.attemptsMade}`,
+      handle: (job) => chargeJob(job.data),
+    });
   }
 
   /** Waits for the charges in progress, then disconnects from Redis. */

@@ -1,5 +1,5 @@
 import type { Job } from 'bull';
-import { eventBus } from '@ticketing/common';
+import { eventBus, processJobs } from '@ticketing/common';
 import { ExpirationCompletePublisher } from '../events/publishers/expiration-complete-publisher';
 import { ExpirationJob, ExpirationQueue, scheduleExpiration } from './expiration-queue';
 
@@ -8,13 +8,11 @@ export class ExpirationWorker {
   constructor(private readonly queue: ExpirationQueue) {}
 
   async start(): Promise<void> {
-    this.queue.on('failed', (job, err) =>
-      console.error(`[expiration] order ${job.data.orderId}: attempt ${job.attemptsMade} failed: ${err.message}`),
-    );
-    // process() settles only when the queue closes, so it is not awaited.
-    this.queue
-      .process((job) => new ExpirationCompletePublisher(eventBus).publish({ orderId: job.data.orderId }))
-      .catch((err: Error) => console.error(`[expiration] processing stopped: ${err.message}`));
+    processJobs(this.queue, 'expiration', {
+      concurrency: 1,
+      describeTry: (job) => `order ${job.data.orderId}: attempt ${job.attemptsMade}`,
+      handle: (job) => new ExpirationCompletePublisher(eventBus).publish({ orderId: job.data.orderId }),
+    });
     await this.retryFailedJobs();
   }
 
