@@ -3,7 +3,17 @@ import { EventBus, parkDeadLetter, readDeadLetters, runDeadLettersCommand, Subje
 import { waitUntil } from '../../testing';
 import { transports } from './transports';
 
-const ticket = (title: string): TicketCreatedEvent['data'] => ({ id: title, version: 0, title, price: 10.5, userId: 'u1' });
+const ticket = (title: string): TicketCreatedEvent['data'] => ({
+  id: title,
+  version: 0,
+  title,
+  price: 10.5,
+  userId: 'u1',
+  quantity: 1,
+  available: 1,
+  onSaleAt: null,
+  waitingRoom: null,
+});
 
 describe.each(transports)('on $kind', (transport) => {
   let bus: EventBus;

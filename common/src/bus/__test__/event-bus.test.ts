@@ -51,7 +51,17 @@ class RecordingTicketListener extends Listener<TicketCreatedEvent> {
   }
 }
 
-const ticket = (title: string): TicketCreatedEvent['data'] => ({ id: title, version: 0, title, price: 10.5, userId: 'u1' });
+const ticket = (title: string): TicketCreatedEvent['data'] => ({
+  id: title,
+  version: 0,
+  title,
+  price: 10.5,
+  userId: 'u1',
+  quantity: 1,
+  available: 1,
+  onSaleAt: null,
+  waitingRoom: null,
+});
 
 /** A prefix, and a queue group, no other test run uses. */
 const unique = (name: string) => `${name}-${crypto.randomBytes(4).toString('hex')}`;
