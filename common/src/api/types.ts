@@ -37,8 +37,6 @@ export interface Ticket {
   price: number;
   userId: string;
   version: number;
-  /** Set while an order holds a one-unit listing. */
-  orderId?: string;
   /** Units for sale (1–10,000). */
   quantity: number;
   /** Units not held by an active or paid order. */

@@ -1,19 +1,16 @@
 import { OrderStatus } from './order-status';
 import { Subjects } from './subjects';
 
-/**
- * A listing's units and sale rules. Optional on the wire: messages published before listings had
- * them mean one unit, on sale at once, no waiting room.
- */
+/** A listing's units and sale rules. */
 export interface ListingFields {
   /** Units for sale (1–10,000). */
-  quantity?: number;
-  /** Units not held by an active or paid order, as tickets knows it. */
-  available?: number;
+  quantity: number;
+  /** Units not held by an active or paid order: tickets' view of orders' stock, for display (orders decides). */
+  available: number;
   /** ISO 8601 timestamp before which orders are refused; null: on sale now. */
-  onSaleAt?: string | null;
+  onSaleAt: string | null;
   /** Buyers must be admitted by the queue service, at most `activeBuyers` at once; null: no waiting room. */
-  waitingRoom?: { activeBuyers: number } | null;
+  waitingRoom: { activeBuyers: number } | null;
 }
 
 export interface TicketCreatedEvent {
@@ -23,7 +20,7 @@ export interface TicketCreatedEvent {
 
 export interface TicketUpdatedEvent {
   subject: Subjects.TicketUpdated;
-  data: { id: string; version: number; title: string; price: number; userId: string; orderId?: string } & ListingFields;
+  data: { id: string; version: number; title: string; price: number; userId: string } & ListingFields;
 }
 
 export interface OrderCreatedEvent {
@@ -37,14 +34,14 @@ export interface OrderCreatedEvent {
     expiresAt: string;
     /**
      * `sellerId`: the ticket's owner, who is paid for it. `price`: one unit's price when the order was placed.
-     * `version`: the listing's version the order was placed against (absent on older messages), so that tickets
-     * can refuse an order that counted on units the seller has since taken off sale.
+     * `version`: the listing's version the order was placed against, so that tickets can refuse an order that
+     * counted on units the seller has since taken off sale.
      */
-    ticket: { id: string; price: number; sellerId: string; version?: number };
-    /** Units ordered (1–4); absent on older messages: 1. */
-    quantity?: number;
-    /** What the buyer pays, quantity × price in exact integer cents; absent on older messages: the price in cents. */
-    totalCents?: number;
+    ticket: { id: string; price: number; sellerId: string; version: number };
+    /** Units ordered (1–4). */
+    quantity: number;
+    /** What the buyer pays, quantity × price in exact integer cents. */
+    totalCents: number;
     /** The waiting-room admission the order was placed with, if its listing has a waiting room. */
     admissionId?: string;
   };
@@ -52,7 +49,7 @@ export interface OrderCreatedEvent {
 
 export interface OrderCancelledEvent {
   subject: Subjects.OrderCancelled;
-  /** `admissionId`: the waiting-room admission the order was placed with, if any (absent on older messages). */
+  /** `admissionId`: the waiting-room admission the order was placed with, if its listing has a waiting room. */
   data: { id: string; version: number; ticket: { id: string }; admissionId?: string };
 }
 
@@ -70,7 +67,7 @@ export interface PaymentAmount {
 
 export interface PaymentCreatedEvent {
   subject: Subjects.PaymentCreated;
-  /** `admissionId`: the waiting-room admission the order was placed with, if any (absent on older messages). */
+  /** `admissionId`: the waiting-room admission the order was placed with, if its listing has a waiting room. */
   data: { id: string; orderId: string; stripeId: string; admissionId?: string } & PaymentAmount;
 }
 

@@ -9,6 +9,7 @@ import type {
   TicketUpdatedEvent,
 } from '../events/events';
 import { OrderStatus } from '../events/order-status';
+import { toCents } from '../money';
 
 /** A fresh id, as the services' records have. */
 export const newId = () => new Types.ObjectId().toHexString();
@@ -16,15 +17,21 @@ export const newId = () => new Types.ObjectId().toHexString();
 type Overrides<T extends { ticket: object }> = Partial<Omit<T, 'ticket'>> & { ticket?: Partial<T['ticket']> };
 
 /** The payloads services publish, with fresh ids and plausible values; pass what a test cares about. */
-export const orderCreatedData = ({ ticket, ...fields }: Overrides<OrderCreatedEvent['data']> = {}): OrderCreatedEvent['data'] => ({
-  id: newId(),
-  version: 0,
-  status: OrderStatus.Created,
-  userId: newId(),
-  expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
-  ...fields,
-  ticket: { id: newId(), price: 20, sellerId: newId(), ...ticket },
-});
+export const orderCreatedData = ({ ticket, ...fields }: Overrides<OrderCreatedEvent['data']> = {}): OrderCreatedEvent['data'] => {
+  const placed = { id: newId(), price: 20, sellerId: newId(), version: 0, ...ticket };
+  const quantity = fields.quantity ?? 1;
+  return {
+    id: newId(),
+    version: 0,
+    status: OrderStatus.Created,
+    userId: newId(),
+    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+    quantity,
+    totalCents: toCents(placed.price) * quantity,
+    ...fields,
+    ticket: placed,
+  };
+};
 
 export const orderCancelledData = ({ ticket, ...fields }: Overrides<OrderCancelledEvent['data']> = {}): OrderCancelledEvent['data'] => ({
   id: newId(),
@@ -39,6 +46,10 @@ export const ticketCreatedData = (fields: Partial<TicketCreatedEvent['data']> = 
   title: 'Concert',
   price: 20,
   userId: newId(),
+  quantity: 1,
+  available: 1,
+  onSaleAt: null,
+  waitingRoom: null,
   ...fields,
 });
 

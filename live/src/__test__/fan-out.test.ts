@@ -66,7 +66,7 @@ it('sends every ticket change to every socket, signed in or not, with availabili
   const ticket = ticketCreatedData({ title: 'Opera', price: 42.5 });
 
   await live.bus.deliver(Subjects.TicketCreated, ticket);
-  await live.bus.deliver(Subjects.TicketUpdated, { ...ticket, version: 1, orderId: newId() });
+  await live.bus.deliver(Subjects.TicketUpdated, { ...ticket, version: 1, available: 0 });
   await live.bus.deliver(Subjects.TicketUpdated, { ...ticket, version: 2, price: 40 });
 
   for (const client of [anonymous, signedIn]) {

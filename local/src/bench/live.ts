@@ -86,7 +86,17 @@ export const runLiveBench = async (options: LiveBenchOptions): Promise<LiveBench
       await sleep(Math.max(0, start + (i * 1_000) / rate - performance.now()));
       sentAt[i] = performance.now();
       const id = new Types.ObjectId().toHexString();
-      await bus.publish(Subjects.TicketCreated, { id, version: 0, title: `${prefix}${i}`, price: 1, userId: id });
+      await bus.publish(Subjects.TicketCreated, {
+        id,
+        version: 0,
+        title: `${prefix}${i}`,
+        price: 1,
+        userId: id,
+        quantity: 1,
+        available: 1,
+        onSaleAt: null,
+        waitingRoom: null,
+      });
     }
     const deadline = performance.now() + 15_000;
     while (latencies.length < count * events && performance.now() < deadline) await sleep(100);

@@ -3,7 +3,7 @@ import { newId } from '@ticketing/common/testing';
 import { Order } from '../models/order';
 import { Ticket, TicketFields } from '../models/ticket';
 import { releaseUnits } from '../services/release-units';
-import { unitLedger } from '../services/unit-ledger';
+import { stock } from '../services/stock';
 
 /** A ticket replica, as ticket:created leaves it: one unit, on sale, no waiting room unless said otherwise. */
 export const createTicket = (fields: Partial<TicketFields> = {}) =>
@@ -11,7 +11,7 @@ export const createTicket = (fields: Partial<TicketFields> = {}) =>
 
 /**
  * A stored order of `userId` for `quantity` units of a ticket (a new one unless given), its units held in the
- * stock ledger; a complete or cancelled one is taken there the way the service does.
+ * stock; a complete or cancelled one is taken there the way the service does.
  */
 export const createOrder = async ({
   userId = newId(),
@@ -28,7 +28,7 @@ export const createOrder = async ({
 } = {}) => {
   const ticket = given ?? (await createTicket({ quantity }));
   const order = Order.build({ userId, ticket, quantity, admissionId, expiresAt: new Date(Date.now() + 60_000) });
-  const hold = await unitLedger.hold(ticket.id, order.id, quantity, ticket.quantity);
+  const hold = await stock.hold(ticket.id, order.id, quantity, ticket.quantity);
   if (!hold.held) throw new Error('the test ticket has no units left');
   await order.save();
   if (status === OrderStatus.Created) return { order, ticket };

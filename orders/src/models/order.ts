@@ -29,7 +29,7 @@ export interface OrderFields extends HasOutbox {
   totalCents: number;
   ticket: Types.ObjectId;
   /**
-   * True from creation until the order's units are given back to the stock ledger after it is
+   * True from creation until the order's units are given back to the stock after it is
    * cancelled; the repair pass finds a cancelled order that still holds (a crash between the two writes).
    */
   holding?: boolean;
@@ -73,15 +73,8 @@ const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
     expiresAt: { type: Date, required: true },
     version: { type: Number, required: true, default: 0 },
     price: { type: Number, required: true },
-    quantity: { type: Number, required: true, default: 1 },
-    // Orders stored before quantities: one unit at `price`.
-    totalCents: {
-      type: Number,
-      required: true,
-      default(this: OrderFields) {
-        return toCents(this.price) * (this.quantity ?? 1);
-      },
-    },
+    quantity: { type: Number, required: true },
+    totalCents: { type: Number, required: true },
     ticket: { type: mongoose.Schema.Types.ObjectId, ref: 'Ticket', required: true },
     holding: { type: Boolean },
     admissionId: { type: String },

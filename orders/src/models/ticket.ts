@@ -9,7 +9,7 @@ export interface TicketFields {
   /** The seller, who may not order their own ticket. */
   userId: string;
   version: number;
-  /** Units for sale; the stock ledger (services/unit-ledger.ts) counts those held. */
+  /** Units for sale; the stock (services/stock.ts) counts those held. */
   quantity: number;
   /** Orders before it are refused; null: on sale now. */
   onSaleAt: Date | null;
@@ -38,9 +38,9 @@ const ticketSchema = new mongoose.Schema<TicketFields>(
 
 export const Ticket = mongoose.model<TicketFields>('Ticket', ticketSchema);
 
-/** The listing fields of ticket:created/updated as the replica stores them; absent on older messages: one unit, on sale, no waiting room. */
+/** The listing fields of ticket:created/updated as the replica stores them. */
 export const listingFieldsOf = ({ quantity, onSaleAt, waitingRoom }: ListingFields) => ({
-  quantity: quantity ?? 1,
+  quantity,
   onSaleAt: onSaleAt ? new Date(onSaleAt) : null,
   waitingRoom: waitingRoom ? { activeBuyers: waitingRoom.activeBuyers } : null,
 });

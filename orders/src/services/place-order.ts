@@ -3,7 +3,7 @@ import { expiresAtFromNow } from '../config';
 import { AdmissionUse } from '../models/admission-use';
 import { Order, OrderDoc } from '../models/order';
 import type { TicketDoc } from '../models/ticket';
-import { unitLedger } from './unit-ledger';
+import { stock } from './stock';
 
 export interface OrderRequest {
   userId: string;
@@ -13,11 +13,8 @@ export interface OrderRequest {
   admissionId?: string;
 }
 
-/** Why the ledger had no room: the one-unit listing's message predates quantities. */
-const refusal = (ticket: TicketDoc, available: number) => {
-  if (ticket.quantity === 1) return 'Ticket is already reserved';
-  return available === 0 ? 'Sold out' : 'Not enough tickets';
-};
+/** Why the stock had no room for the order. */
+const refusal = (available: number) => (available === 0 ? 'Sold out' : 'Not enough tickets');
 
 /** Marks the admission used by this order; a second order with it is refused before it holds anything. */
 const useAdmission = async (admissionId: string, order: OrderDoc) => {
@@ -35,7 +32,7 @@ const giveAdmissionBack = async (admissionId: string | undefined, order: OrderDo
 };
 
 /**
- * Uses the admission (if the listing has a waiting room), holds the units in the stock ledger (the one
+ * Uses the admission (if the listing has a waiting room), holds the units in the stock (the one
  * atomic step that decides), then stores the order with its order:created event. What a refused or failed
  * order took is given back at once; a crash between the writes leaves a hold without an order, which the
  * HoldRepairer gives back (and an admission used by no order, which lapses with its token). An order saved
@@ -44,15 +41,15 @@ const giveAdmissionBack = async (admissionId: string | undefined, order: OrderDo
 export const placeOrder = async ({ userId, ticket, quantity, admissionId }: OrderRequest) => {
   const order = Order.build({ userId, ticket, quantity, admissionId, expiresAt: expiresAtFromNow() });
   if (admissionId) await useAdmission(admissionId, order);
-  const hold = await unitLedger.hold(ticket.id, order.id, quantity, ticket.quantity);
+  const hold = await stock.hold(ticket.id, order.id, quantity, ticket.quantity);
   if (!hold.held) {
     await giveAdmissionBack(admissionId, order);
-    throw new BadRequestError(refusal(ticket, hold.available));
+    throw new BadRequestError(refusal(hold.available));
   }
   try {
     await order.save();
   } catch (err) {
-    await unitLedger.release(ticket.id, order.id, quantity);
+    await stock.release(ticket.id, order.id, quantity);
     await giveAdmissionBack(admissionId, order);
     if (isDuplicateKey(err)) throw new Error(`order ${order.id} was stored after the repair pass had given its units back`);
     throw err;

@@ -2,14 +2,13 @@ import type { Connection, Model, Types } from 'mongoose';
 import { logFailedPass, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
 import { holdRepairIntervalMs } from '../config';
 import { abandonOrders, Order, OrderFields } from '../models/order';
-import { Ticket } from '../models/ticket';
 import { StockEntry, StockEntryFields } from '../models/stock-entry';
 import { releaseUnits } from '../services/release-units';
-import { unitLedger } from '../services/unit-ledger';
+import { stock } from '../services/stock';
 
 /** Batches of holds one pass checks at most: a backlog larger than that is left to the next pass. */
 const MAX_BATCHES_PER_PASS = 40;
-/** Orphans released at the same time (the ledger appends one listing's steps one at a time anyway). */
+/** Orphans released at the same time (the stock appends one listing's steps one at a time anyway). */
 const RELEASES_AT_ONCE = 16;
 
 type UncheckedHold = Pick<StockEntryFields, '_id' | 'ticketId' | 'orderId' | 'change'>;
@@ -32,7 +31,7 @@ export interface HoldRepairerOptions {
 }
 
 /**
- * The repair for a crash between the stock ledger's write and the order's: every `intervalMs` it gives
+ * The repair for a crash between the stock's write and the order's: every `intervalMs` it gives
  * back the units of holds whose order was never stored (older than `graceMs`), as many batches as are
  * due, and of cancelled orders that still hold theirs. Both releases are idempotent, so it may race the
  * paths it repairs; an order stored after its hold was released is refused on its `_id` (`abandonOrders`).
@@ -55,36 +54,12 @@ export class HoldRepairer {
     this.batch = batch;
   }
 
-  /** Adopts the orders stored before the ledger first, so that no order is taken before they hold their units. */
-  async start({ sweepConnection }: { sweepConnection?: Connection } = {}): Promise<void> {
+  start({ sweepConnection }: { sweepConnection?: Connection } = {}): void {
     if (sweepConnection) {
       this.orders = modelOn<OrderFields>(sweepConnection, Order);
       this.entries = modelOn(sweepConnection, StockEntry);
     }
-    await this.adoptLegacyOrders();
     this.passes.start();
-  }
-
-  /**
-   * Orders stored before the stock ledger (no `quantity` field) held their one-unit ticket with a unique
-   * lock the ledger replaced: hold that unit in the ledger for each one still active or paid (idempotent per
-   * order), and mark it as the ledger's. One that was cancelled meanwhile is then released by the repair pass.
-   */
-  async adoptLegacyOrders(): Promise<number> {
-    const legacy = await this.orders
-      .find({ quantity: { $exists: false }, status: { $ne: OrderStatus.Cancelled } })
-      .select('_id ticket')
-      .lean();
-    let adopted = 0;
-    for (const { _id, ticket } of legacy) {
-      const capacity = (await Ticket.findById(ticket).select('quantity').lean())?.quantity ?? 1;
-      const hold = await unitLedger.hold(String(ticket), String(_id), 1, capacity);
-      if (!hold.held) console.error(`[orders] order ${String(_id)} from before the stock ledger found its ticket's units taken`);
-      await Order.updateOne({ _id }, { $set: { quantity: 1, holding: true } });
-      adopted += 1;
-    }
-    if (adopted > 0) console.log(`[orders] ${adopted} order(s) from before the stock ledger now hold their units in it`);
-    return adopted;
   }
 
   stop(): Promise<void> {
@@ -130,7 +105,7 @@ export class HoldRepairer {
     const placed = new Set(orders.filter((order) => !order.abandoned).map((order) => String(order._id)));
     const abandoned = await abandonOrders(holds.filter((hold) => !placed.has(hold.orderId)).map((hold) => hold.orderId));
     const orphans = holds.filter((hold) => abandoned.has(hold.orderId));
-    await inParallel(orphans, RELEASES_AT_ONCE, ({ ticketId, orderId, change }) => unitLedger.release(ticketId, orderId, change));
+    await inParallel(orphans, RELEASES_AT_ONCE, ({ ticketId, orderId, change }) => stock.release(ticketId, orderId, change));
     await StockEntry.updateMany({ _id: { $in: holds.map((hold) => hold._id) } }, { $set: { checked: true } });
     return orphans.length;
   }

@@ -14,7 +14,8 @@ export const createOrder = async (overrides: Partial<OrderFields> = {}) => {
     expiresAt: new Date(Date.now() + 15 * 60_000),
     ...overrides,
   };
-  const { id, ...attrs } = order;
-  await Order.create({ _id: id, totalCents: toCents(order.price), ...attrs });
-  return order;
+  const priced = { totalCents: toCents(order.price), ...order };
+  const { id, ...attrs } = priced;
+  await Order.create({ _id: id, ...attrs });
+  return priced;
 };

@@ -1,6 +1,5 @@
 import mongoose from 'mongoose';
 import { Payment, PaymentFields, PaymentStatus, type StoredPayment } from '../models/payment';
-import { amountCentsOf } from '../models/order';
 import { chargeRequest } from '../services/pay-order';
 import { createOrder } from './orders';
 
@@ -15,7 +14,7 @@ export const orderWithPayment = async (fields: Partial<PaymentFields> = {}, orde
     sellerId: order.sellerId,
     status: PaymentStatus.Pending,
     attempt: 1,
-    charge: chargeRequest(order.id, String(_id), 1, amountCentsOf(order), 'tok_visa'),
+    charge: chargeRequest(order.id, String(_id), 1, order.totalCents, 'tok_visa'),
     claimedAt: new Date(),
     ...fields,
   });

@@ -1,5 +1,5 @@
 import mongoose, { HydratedDocument } from 'mongoose';
-import { apiJSON, OrderStatus, toCents } from '@ticketing/common';
+import { apiJSON, OrderStatus } from '@ticketing/common';
 
 /**
  * What payments knows of an order, kept from order:created and order:cancelled and
@@ -12,8 +12,8 @@ export interface OrderFields {
   sellerId: string;
   /** One unit's price when the order was placed. */
   price: number;
-  /** What the order costs, in cents: what is charged. Absent on replicas stored before quantities (see amountCentsOf). */
-  totalCents?: number;
+  /** What the order costs, in cents: what is charged. */
+  totalCents: number;
   status: OrderStatus;
   /** After this (and a short grace) the order is not paid for, whether or not its expiry has arrived. */
   expiresAt: Date;
@@ -27,7 +27,7 @@ const orderSchema = new mongoose.Schema<OrderFields>(
     userId: { type: String, required: true },
     sellerId: { type: String, required: true },
     price: { type: Number, required: true },
-    totalCents: { type: Number },
+    totalCents: { type: Number, required: true },
     status: { type: String, enum: Object.values(OrderStatus), required: true },
     expiresAt: { type: Date, required: true },
     admissionId: { type: String },
@@ -39,6 +39,3 @@ const orderSchema = new mongoose.Schema<OrderFields>(
 export type OrderDoc = HydratedDocument<OrderFields>;
 
 export const Order = mongoose.model<OrderFields>('Order', orderSchema);
-
-/** The amount to charge: the order's total, or for one stored before quantities (one unit), its price. */
-export const amountCentsOf = (order: Pick<OrderFields, 'price' | 'totalCents'>) => order.totalCents ?? toCents(order.price);

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { BadRequestError, isDuplicateKey, NotAuthorizedError, NotFoundError, OrderStatus } from '@ticketing/common';
-import { amountCentsOf, Order, OrderFields } from '../models/order';
+import { Order, OrderFields } from '../models/order';
 import { ChargeRequest, Payment, PaymentStatus, type StoredPayment } from '../models/payment';
 import { ChargeQueue, enqueueCharge } from '../workers/charge-queue';
 
@@ -41,7 +41,7 @@ const claimAttempt = async (orderId: string, userId: string, order: OrderFields,
       ...(order.admissionId && { admissionId: order.admissionId }),
       status: PaymentStatus.Pending,
       attempt: 1,
-      charge: chargeRequest(orderId, String(_id), 1, amountCentsOf(order), token),
+      charge: chargeRequest(orderId, String(_id), 1, order.totalCents, token),
       claimedAt: new Date(),
     });
     return created.toObject<StoredPayment>();
@@ -64,7 +64,7 @@ const retryFailedAttempt = async (orderId: string, order: OrderFields, token: st
       $set: {
         status: PaymentStatus.Pending,
         attempt,
-        charge: chargeRequest(orderId, String(payment._id), attempt, amountCentsOf(order), token),
+        charge: chargeRequest(orderId, String(payment._id), attempt, order.totalCents, token),
         claimedAt: new Date(),
       },
       $unset: { chargeSentAt: 1, failureMessage: 1 },

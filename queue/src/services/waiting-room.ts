@@ -137,8 +137,8 @@ export class WaitingRoom {
 
   /**
    * The order was paid or cancelled: the slot its admission held (if any) is free. Returns the listing, if a
-   * slot was freed. `admissionId` is the one the end event carries (absent on older messages: then only an
-   * order whose order:created was handled is known). An order without an admission writes nothing.
+   * slot was freed. `admissionId` is the one the end event carries; without it, the admission orderPlaced
+   * recorded for the order. An order without an admission writes nothing.
    */
   async orderEnded(orderId: string, admissionId?: string): Promise<string | undefined> {
     const used = admissionId ?? (await this.redis.hget(this.key('orders'), orderId));

@@ -36,12 +36,10 @@ export interface Hold {
 export interface TicketFields extends ListingAttrs, HasOutbox {
   userId: string;
   version: number;
-  /** Units not held by an order: quantity − Σ holds. */
+  /** Units not held by an order: quantity − Σ holds. A view of orders' stock, which decides; see docs/design.md. */
   available: number;
   /** The orders holding units, active or paid; a cancellation removes its order's. */
   holds: Hold[];
-  /** The one order holding a one-unit listing; absent while it is for sale. */
-  orderId?: string;
   /** Orders seen cancelled: their order:created, should it arrive late or again, must not reserve the ticket. */
   cancelledOrderIds: string[];
   /** The version that last changed `quantity`: an order placed against an older one may count on units gone. */
@@ -50,7 +48,7 @@ export interface TicketFields extends ListingAttrs, HasOutbox {
 
 export type TicketDoc = HydratedDocument<TicketFields>;
 
-type TicketChanges = Partial<Pick<TicketFields, keyof ListingAttrs | 'orderId' | 'available'>>;
+type TicketChanges = Partial<Pick<TicketFields, keyof ListingAttrs | 'available'>>;
 
 /**
  * Every change is one compare-and-set on the version that was read, stored
@@ -75,19 +73,11 @@ const ticketSchema = new mongoose.Schema<TicketFields, TicketModel>(
     price: { type: Number, required: true },
     userId: { type: String, required: true },
     version: { type: Number, required: true, default: 0 },
-    quantity: { type: Number, required: true, default: 1 },
-    // Tickets stored before quantities: one unit, held while orderId is set.
-    available: {
-      type: Number,
-      required: true,
-      default(this: TicketFields) {
-        return this.orderId ? 0 : (this.quantity ?? 1);
-      },
-    },
+    quantity: { type: Number, required: true },
+    available: { type: Number, required: true },
     onSaleAt: { type: Date, default: null },
     waitingRoom: { type: new mongoose.Schema({ activeBuyers: { type: Number, required: true } }, { _id: false }), default: null },
     holds: { type: [new mongoose.Schema<Hold>({ orderId: String, quantity: Number }, { _id: false })], default: [] },
-    orderId: { type: String },
     cancelledOrderIds: { type: [String], default: [] },
     quantityVersion: { type: Number, default: 0 },
     outbox: outboxField,
@@ -95,23 +85,21 @@ const ticketSchema = new mongoose.Schema<TicketFields, TicketModel>(
   { toJSON: apiJSONWithout('cancelledOrderIds', 'holds', 'quantityVersion') },
 );
 
-/** The order's hold, including that of a one-unit reservation stored before holds were kept. */
-export const holdOf = (ticket: TicketDoc, orderId: string): Hold | undefined =>
-  ticket.holds.find((hold) => hold.orderId === orderId) ?? (ticket.orderId === orderId ? { orderId, quantity: 1 } : undefined);
+/** The units the order holds, if any. */
+export const holdOf = (ticket: TicketDoc, orderId: string): Hold | undefined => ticket.holds.find((hold) => hold.orderId === orderId);
 
 /** Units held by active and paid orders. */
 export const heldUnits = (ticket: TicketDoc) => ticket.quantity - ticket.available;
 
-/** The ticket as ticket:created / ticket:updated describe it at `version`, with `changes` applied. */
-const describe = (ticket: TicketDoc, version: number, changes: TicketChanges = {}): TicketUpdatedEvent['data'] => {
-  const { title, price, quantity, available, onSaleAt, waitingRoom, orderId } = {
+/** The data of ticket:created / ticket:updated for the ticket at `version`, with `changes` applied. */
+const eventData = (ticket: TicketDoc, version: number, changes: TicketChanges = {}): TicketUpdatedEvent['data'] => {
+  const { title, price, quantity, available, onSaleAt, waitingRoom } = {
     title: ticket.title,
     price: ticket.price,
     quantity: ticket.quantity,
     available: ticket.available,
     onSaleAt: ticket.onSaleAt,
     waitingRoom: ticket.waitingRoom,
-    orderId: ticket.orderId,
     ...changes,
   };
   return {
@@ -124,7 +112,6 @@ const describe = (ticket: TicketDoc, version: number, changes: TicketChanges = {
     available,
     onSaleAt: onSaleAt ? onSaleAt.toISOString() : null,
     waitingRoom: waitingRoom ? { activeBuyers: waitingRoom.activeBuyers } : null,
-    ...(orderId !== undefined && { orderId }),
   };
 };
 
@@ -137,13 +124,13 @@ const updateTicket = (
   updateIfCurrent(Ticket, ticket, {
     update,
     where,
-    event: outboxEntry(Subjects.TicketUpdated, describe(ticket, ticket.version + 1, changes)),
+    event: outboxEntry(Subjects.TicketUpdated, eventData(ticket, ticket.version + 1, changes)),
   });
 
 ticketSchema.statics.build = (attrs: TicketAttrs) => {
   const quantity = attrs.quantity ?? 1;
   const ticket = new Ticket({ ...attrs, quantity, available: quantity });
-  ticket.outbox.push(outboxEntry(Subjects.TicketCreated, describe(ticket, ticket.version)));
+  ticket.outbox.push(outboxEntry(Subjects.TicketCreated, eventData(ticket, ticket.version)));
   return ticket;
 };
 
@@ -157,12 +144,10 @@ ticketSchema.statics.edit = (ticket: TicketDoc, changes: Partial<ListingAttrs>) 
 
 ticketSchema.statics.reserve = (ticket: TicketDoc, { orderId, quantity }: Hold) => {
   const available = ticket.available - quantity;
-  // A one-unit listing keeps naming its holder, as it did before listings had quantities.
-  const holder = ticket.quantity === 1 ? { orderId } : {};
   return updateTicket(
     ticket,
-    { available, ...holder },
-    { $set: { available, ...holder }, $push: { holds: { orderId, quantity } } },
+    { available },
+    { $set: { available }, $push: { holds: { orderId, quantity } } },
     { cancelledOrderIds: { $ne: orderId } },
   );
 };
@@ -170,16 +155,14 @@ ticketSchema.statics.reserve = (ticket: TicketDoc, { orderId, quantity }: Hold) 
 ticketSchema.statics.release = (ticket: TicketDoc, orderId: string) => {
   const hold = holdOf(ticket, orderId);
   const available = ticket.available + (hold?.quantity ?? 0);
-  const wasHolder = ticket.orderId === orderId;
   return updateTicket(
     ticket,
-    { available, ...(wasHolder && { orderId: undefined }) },
+    { available },
     {
       $set: { available },
       // The whole element: FerretDB's $pull matches values, not conditions.
       ...(hold && { $pull: { holds: { orderId: hold.orderId, quantity: hold.quantity } } }),
       $addToSet: { cancelledOrderIds: orderId },
-      ...(wasHolder && { $unset: { orderId: 1 } }),
     },
   );
 };

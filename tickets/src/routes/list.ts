@@ -13,9 +13,7 @@ const pageQuery = [
 /** Listings with units for sale, newest first; `X-Next-Cursor` names where the next page starts, if there is one. */
 router.get('/api/tickets', pageQuery, validateRequest, async (req: Request, res: Response) => {
   const { limit = DEFAULT_PAGE_SIZE, cursor } = matchedData<{ limit?: number; cursor?: string }>(req, { locations: ['query'] });
-  // Tickets stored before quantities have no `available`: one unit, for sale while no order holds it.
-  const forSale = { $or: [{ available: { $gt: 0 } }, { available: { $exists: false }, orderId: { $exists: false } }] };
-  const found = await Ticket.find({ ...forSale, ...(cursor && { _id: { $lt: cursor } }) })
+  const found = await Ticket.find({ available: { $gt: 0 }, ...(cursor && { _id: { $lt: cursor } }) })
     .sort({ _id: -1 })
     .limit(limit + 1);
 

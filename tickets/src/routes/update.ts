@@ -30,7 +30,6 @@ router.put(
       const current = await Ticket.findById(req.params.id);
       if (!current) throw new NotFoundError();
       if (current.userId !== userId) throw new NotAuthorizedError();
-      if (current.orderId) throw new BadRequestError('Cannot edit a reserved ticket');
       const listing = listingOf(input, current);
       const heldChanges = listing.price !== current.price || listing.quantity !== current.quantity;
       if (heldChanges && heldUnits(current) > 0) {

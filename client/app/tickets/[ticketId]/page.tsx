@@ -16,6 +16,9 @@ interface TicketPageProps {
   params: Promise<{ ticketId: string }>;
 }
 
+/** A one-unit listing whose unit an order holds (reserved or sold): shown as "Reserved" rather than by count. */
+const isReservedSingle = (ticket: Ticket) => ticket.quantity <= 1 && ticket.available <= 0;
+
 export async function generateMetadata({ params }: TicketPageProps): Promise<Metadata> {
   const ticket = await getTicket((await params).ticketId);
   return { title: ticket.ok ? ticket.data.title : 'Ticket' };
@@ -27,7 +30,7 @@ export default async function TicketPage({ params }: TicketPageProps) {
   if (!ticket.ok && ticket.status === 404) notFound();
   if (!ticket.ok) return <ErrorState title="This ticket could not be loaded" errors={ticket.errors} />;
 
-  const { title, price, orderId, waitingRoom } = ticket.data;
+  const { title, price, waitingRoom } = ticket.data;
   return (
     <div className="narrow">
       <LiveRefresh ticketIds={[ticketId]} />
@@ -38,7 +41,7 @@ export default async function TicketPage({ params }: TicketPageProps) {
           {formatPrice(price)}
         </p>
         <Availability ticket={ticket.data} />
-        {orderId && (
+        {isReservedSingle(ticket.data) && (
           <p className="badge badge-created" data-testid="ticket-reserved">
             Reserved
           </p>
@@ -84,7 +87,7 @@ function TicketActions({ ticket, user }: { ticket: Ticket; user: CurrentUser | n
       </div>
     );
   }
-  if (ticket.quantity <= 1 && ticket.orderId) {
+  if (isReservedSingle(ticket)) {
     return <p className="muted">Someone is paying for this ticket right now. If they do not finish in time, it goes back on sale.</p>;
   }
   if (ticket.available <= 0) {

@@ -2,7 +2,17 @@ import { connectEventBus, eventBusEnvOf, eventBusKindOf, Subjects } from '../..'
 import { JetStreamBus } from '../jetstream-bus';
 import { NatsStreamingBus } from '../nats-streaming-bus';
 
-const ticket = { id: 't1', version: 0, title: 'connect', price: 10, userId: 'u1' };
+const ticket = {
+  id: 't1',
+  version: 0,
+  title: 'connect',
+  price: 10,
+  userId: 'u1',
+  quantity: 1,
+  available: 1,
+  onSaleAt: null,
+  waitingRoom: null,
+};
 
 it('takes the transport from EVENT_BUS, NATS Streaming unless set, and refuses any other name', () => {
   expect(eventBusKindOf({})).toBe('nats-streaming');

@@ -1,9 +1,9 @@
 import crypto from 'crypto';
 import { EventBus, parkDeadLetter, readDeadLetters, runDeadLettersCommand, Subjects, TicketCreatedEvent } from '../..';
-import { waitUntil } from '../../testing';
+import { ticketCreatedData, waitUntil } from '../../testing';
 import { transports } from './transports';
 
-const ticket = (title: string): TicketCreatedEvent['data'] => ({ id: title, version: 0, title, price: 10.5, userId: 'u1' });
+const ticket = (title: string) => ticketCreatedData({ id: title, title, price: 10.5, userId: 'u1' });
 
 describe.each(transports)('on $kind', (transport) => {
   let bus: EventBus;

@@ -1,7 +1,7 @@
 import crypto from 'crypto';
 import net from 'net';
 import { EventBus, InvalidMessageError, Listener, MessageInfo, Publisher, Subjects, TicketCreatedEvent } from '../..';
-import { waitUntil } from '../../testing';
+import { ticketCreatedData, waitUntil } from '../../testing';
 import { ownBroker, transports } from './transports';
 
 // The same behaviour, exchanged through real servers, on each transport: nats-streaming-server (NATS_URL)
@@ -51,7 +51,7 @@ class RecordingTicketListener extends Listener<TicketCreatedEvent> {
   }
 }
 
-const ticket = (title: string): TicketCreatedEvent['data'] => ({ id: title, version: 0, title, price: 10.5, userId: 'u1' });
+const ticket = (title: string) => ticketCreatedData({ id: title, title, price: 10.5, userId: 'u1' });
 
 /** A prefix, and a queue group, no other test run uses. */
 const unique = (name: string) => `${name}-${crypto.randomBytes(4).toString('hex')}`;

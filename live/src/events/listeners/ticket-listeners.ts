@@ -3,19 +3,16 @@ import { LiveListener } from './live-listener';
 
 type TicketData = TicketCreatedEvent['data'] | TicketUpdatedEvent['data'];
 
-const ticketChanged = (data: TicketData, remaining: number) => ({
+const ticketChanged = ({ id, title, price, available, version }: TicketData) => ({
   type: 'ticket:changed' as const,
-  data: { id: data.id, title: data.title, price: data.price, available: remaining > 0, remaining, version: data.version },
+  data: { id, title, price, available: available > 0, remaining: available, version },
 });
-
-/** Messages from before listings had quantities carry no `available`: one unit, held while `orderId` is set. */
-const remainingOf = (data: TicketData) => data.available ?? ('orderId' in data && data.orderId ? 0 : (data.quantity ?? 1));
 
 export class TicketCreatedListener extends LiveListener<TicketCreatedEvent> {
   readonly subject = Subjects.TicketCreated;
 
   protected push(data: TicketCreatedEvent['data']): void {
-    this.context.hub.publish(ticketChanged(data, remainingOf(data)));
+    this.context.hub.publish(ticketChanged(data));
   }
 }
 
@@ -24,6 +21,6 @@ export class TicketUpdatedListener extends LiveListener<TicketUpdatedEvent> {
   readonly subject = Subjects.TicketUpdated;
 
   protected push(data: TicketUpdatedEvent['data']): void {
-    this.context.hub.publish(ticketChanged(data, remainingOf(data)));
+    this.context.hub.publish(ticketChanged(data));
   }
 }

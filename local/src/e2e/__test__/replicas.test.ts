@@ -101,7 +101,7 @@ const everyOrderArrived = async (orders: StoredOrder[], tickets: Ticket[], selle
   await waitUntil(
     async () => {
       const shown = await Promise.all(tickets.map(async (ticket) => (await seller.get<Ticket>(`/api/tickets/${ticket.id}`)).body));
-      return shown.every((ticket) => !reservedBy.has(ticket.id) || ticket.orderId === reservedBy.get(ticket.id) || ticket.version >= 2);
+      return shown.every((ticket) => !reservedBy.has(ticket.id) || ticket.available === 0 || ticket.version >= 2);
     },
     SETTLE_MS,
     'tickets to reserve every order',

@@ -3,7 +3,7 @@ import { listingFieldsOf, Ticket } from '../../models/ticket';
 
 /**
  * A ticket changed: apply version N only on top of N-1; an early one stays unacked until its turn.
- * The units held are not part of the replica (they live in the stock ledger), so no edit touches them;
+ * The units held are not part of the replica (they live in the stock), so no edit touches them;
  * the `available` tickets publishes is its own view, not copied.
  */
 export class TicketUpdatedListener extends Listener<TicketUpdatedEvent> {

@@ -6,7 +6,7 @@ import { app } from '../../app';
 import { orderOutbox } from '../../events/outbox';
 import { Order } from '../../models/order';
 import { Ticket } from '../../models/ticket';
-import { unitLedger } from '../../services/unit-ledger';
+import { stock } from '../../services/stock';
 import { createOrder, createTicket } from '../../__test__/fixtures';
 
 const { published } = useServiceTest(orderOutbox);
@@ -98,7 +98,7 @@ it('refuses with 400 an order whose total is more than a card can be charged, ho
 
   expect(res.body).toEqual({ errors: [{ message: 'Order total exceeds the most a card can be charged ($999,999.99)' }] });
   expect(await Order.countDocuments()).toBe(0);
-  expect(await unitLedger.held(ticket.id)).toBe(0);
+  expect(await stock.held(ticket.id)).toBe(0);
   await placeOrder({ ticketId: ticket.id, quantity: 1 }).expect(201);
 });
 
@@ -137,7 +137,7 @@ it('refuses a ticket that an active order holds with 400, storing and publishing
 
   const res = await placeOrder({ ticketId: ticket.id }).expect(400);
 
-  expect(res.body).toEqual({ errors: [{ message: 'Ticket is already reserved' }] });
+  expect(res.body).toEqual({ errors: [{ message: 'Sold out' }] });
   expect(await Order.countDocuments()).toBe(1);
   expect(await published(Subjects.OrderCreated)).toHaveLength(1);
 });
@@ -163,7 +163,7 @@ describe('when 20 orders race for one ticket (concurrent)', () => {
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     expect(statuses.filter((status) => status === 400)).toHaveLength(19);
     for (const res of results.filter((r) => r.status === 400)) {
-      expect(res.body).toEqual({ errors: [{ message: 'Ticket is already reserved' }] });
+      expect(res.body).toEqual({ errors: [{ message: 'Sold out' }] });
     }
     expect(await Order.countDocuments({ ticket: ticket._id, status: OrderStatus.Created })).toBe(1);
     expect(await Order.countDocuments()).toBe(1);
@@ -186,7 +186,7 @@ describe('listings with a quantity', () => {
       expect.objectContaining({ id: single.id, quantity: 1, totalCents: 1999 }),
       expect.objectContaining({ id: triple.id, quantity: 3, totalCents: 5997, ticket: expect.objectContaining({ price: 19.99 }) }),
     ]);
-    expect(await unitLedger.held(ticket.id)).toBe(4);
+    expect(await stock.held(ticket.id)).toBe(4);
   });
 
   it.each([
@@ -218,7 +218,7 @@ describe('listings with a quantity', () => {
     expect(none.body).toEqual({ errors: [{ message: 'Sold out' }] });
 
     expect(await Order.countDocuments()).toBe(2);
-    expect(await unitLedger.held(ticket.id)).toBe(5);
+    expect(await stock.held(ticket.id)).toBe(5);
   });
 
   it('gives cancelled units back: they can be bought again', async () => {
@@ -232,7 +232,7 @@ describe('listings with a quantity', () => {
       .set('Cookie', signinCookie({ id: userId }))
       .expect(204);
 
-    expect(await unitLedger.held(ticket.id)).toBe(0);
+    expect(await stock.held(ticket.id)).toBe(0);
     await placeOrder({ ticketId: ticket.id, quantity: 4 }).expect(201);
   });
 
@@ -246,7 +246,7 @@ describe('listings with a quantity', () => {
     expect(refused).toHaveLength(30);
     for (const res of refused) expect(res.body).toEqual({ errors: [{ message: 'Sold out' }] });
     expect(await Order.countDocuments({ ticket: ticket._id })).toBe(10);
-    expect(await unitLedger.held(ticket.id)).toBe(10);
+    expect(await stock.held(ticket.id)).toBe(10);
   });
 });
 
@@ -257,7 +257,7 @@ describe('onSaleAt', () => {
     const res = await placeOrder({ ticketId: ticket.id }).expect(400);
 
     expect(res.body).toEqual({ errors: [{ message: 'Not on sale yet' }] });
-    expect(await unitLedger.held(ticket.id)).toBe(0);
+    expect(await stock.held(ticket.id)).toBe(0);
     expect(await published(Subjects.OrderCreated)).toEqual([]);
   });
 
@@ -277,7 +277,7 @@ describe('a waiting-room listing', () => {
     const res = await placeOrder({ ticketId: ticket.id }).expect(403);
     expect(res.body).toEqual({ errors: [{ message: 'Admission required' }] });
     expect(await Order.countDocuments()).toBe(0);
-    expect(await unitLedger.held(ticket.id)).toBe(0);
+    expect(await stock.held(ticket.id)).toBe(0);
   });
 
   it("refuses another user's admission, one for another listing, a session token or garbage with 403", async () => {
@@ -319,7 +319,7 @@ describe('a waiting-room listing', () => {
 
     expect(again.body).toEqual({ errors: [{ message: 'Admission already used' }] });
     expect(await Order.countDocuments()).toBe(1);
-    expect(await unitLedger.held(ticket.id)).toBe(1);
+    expect(await stock.held(ticket.id)).toBe(1);
   });
 
   it('lets only one of several concurrent orders with the same admission through', async () => {
@@ -332,7 +332,7 @@ describe('a waiting-room listing', () => {
     );
 
     expect(results.map((res) => res.status).sort()).toEqual([201, 403, 403, 403, 403, 403]);
-    expect(await unitLedger.held(ticket.id)).toBe(1);
+    expect(await stock.held(ticket.id)).toBe(1);
   });
 
   it('needs no admission for a listing without a waiting room', async () => {

@@ -1,12 +1,10 @@
-import { Types } from 'mongoose';
 import { OrderStatus } from '@ticketing/common';
 import { newId, useServiceTest } from '@ticketing/common/testing';
 import { orderOutbox } from '../../events/outbox';
 import { abandonOrders, Order } from '../../models/order';
 import { StockEntry } from '../../models/stock-entry';
 import { placeOrder } from '../../services/place-order';
-import { releaseUnits } from '../../services/release-units';
-import { unitLedger } from '../../services/unit-ledger';
+import { stock } from '../../services/stock';
 import { createOrder, createTicket } from '../../__test__/fixtures';
 import { HoldRepairer } from '../hold-repairer';
 
@@ -23,25 +21,25 @@ afterEach(() => jest.restoreAllMocks());
 
 it('gives back the units of a hold whose order was never stored (a crash between the writes), once past the grace', async () => {
   const ticket = await createTicket({ quantity: 10 });
-  await unitLedger.hold(ticket.id, newId(), 3, 10);
+  await stock.hold(ticket.id, newId(), 3, 10);
   await createOrder({ ticket, quantity: 2 });
   await ageHolds(ticket.id, GRACE_MS + 5_000);
 
   expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(1);
 
-  expect(await unitLedger.held(ticket.id)).toBe(2);
+  expect(await stock.held(ticket.id)).toBe(2);
   expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(0);
-  expect(await unitLedger.held(ticket.id)).toBe(2);
+  expect(await stock.held(ticket.id)).toBe(2);
 });
 
 it('leaves a hold within the grace alone: its order may still be on its way', async () => {
   const ticket = await createTicket({ quantity: 10 });
-  await unitLedger.hold(ticket.id, newId(), 3, 10);
+  await stock.hold(ticket.id, newId(), 3, 10);
   await ageHolds(ticket.id, GRACE_MS - 10_000);
 
   expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(0);
 
-  expect(await unitLedger.held(ticket.id)).toBe(3);
+  expect(await stock.held(ticket.id)).toBe(3);
 });
 
 it('gives back the units of a cancelled order that still holds them (a crash after the cancel)', async () => {
@@ -52,7 +50,7 @@ it('gives back the units of a cancelled order that still holds them (a crash aft
 
   expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(1);
 
-  expect(await unitLedger.held(ticket.id)).toBe(0);
+  expect(await stock.held(ticket.id)).toBe(0);
   expect((await Order.findById(order.id))!.holding).toBeUndefined();
 });
 
@@ -64,17 +62,17 @@ it('leaves the units of active and paid orders held', async () => {
 
   expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(0);
 
-  expect(await unitLedger.held(ticket.id)).toBe(5);
+  expect(await stock.held(ticket.id)).toBe(5);
 });
 
 it('releases every hold due in one pass, batch after batch, not one batch per pass', async () => {
   const ticket = await createTicket({ quantity: 100 });
-  for (let i = 0; i < 25; i++) await unitLedger.hold(ticket.id, newId(), 2, 100);
+  for (let i = 0; i < 25; i++) await stock.hold(ticket.id, newId(), 2, 100);
   await ageHolds(ticket.id, GRACE_MS + 5_000);
 
   expect(await new HoldRepairer({ graceMs: GRACE_MS, batch: 10 }).repair()).toBe(25);
 
-  expect(await unitLedger.held(ticket.id)).toBe(0);
+  expect(await stock.held(ticket.id)).toBe(0);
 });
 
 it('releases every cancelled order still holding in one pass, batch after batch', async () => {
@@ -86,14 +84,14 @@ it('releases every cancelled order still holding in one pass, batch after batch'
 
   expect(await new HoldRepairer({ graceMs: GRACE_MS, batch: 5 }).repair()).toBe(12);
 
-  expect(await unitLedger.held(ticket.id)).toBe(0);
+  expect(await stock.held(ticket.id)).toBe(0);
 });
 
 describe('an order saved after the grace (a stalled process)', () => {
   /** Places an order whose save comes only after its hold has aged past the grace and a repair pass has run. */
   const placeStalledOrder = async (ticket: Awaited<ReturnType<typeof createTicket>>, passes: () => Promise<unknown>) => {
-    const hold = unitLedger.hold.bind(unitLedger);
-    jest.spyOn(unitLedger, 'hold').mockImplementationOnce(async (...args) => {
+    const hold = stock.hold.bind(stock);
+    jest.spyOn(stock, 'hold').mockImplementationOnce(async (...args) => {
       const held = await hold(...args);
       await ageHolds(ticket.id, GRACE_MS + 5_000);
       await passes();
@@ -109,9 +107,9 @@ describe('an order saved after the grace (a stalled process)', () => {
     await expect(placeStalledOrder(ticket, () => repairer.repair())).rejects.toThrow(/after the repair pass had given its units back/);
 
     expect(await Order.countDocuments({ ticket: ticket.id })).toBe(0);
-    expect(await unitLedger.held(ticket.id)).toBe(0);
+    expect(await stock.held(ticket.id)).toBe(0);
     expect(await repairer.repair()).toBe(0);
-    expect(await unitLedger.held(ticket.id)).toBe(0);
+    expect(await stock.held(ticket.id)).toBe(0);
   });
 
   it('keeps its units when it is stored before the repair looks', async () => {
@@ -122,7 +120,7 @@ describe('an order saved after the grace (a stalled process)', () => {
 
     expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(0);
     expect(await Order.exists({ _id: order.id })).toBeTruthy();
-    expect(await unitLedger.held(ticket.id)).toBe(3);
+    expect(await stock.held(ticket.id)).toBe(3);
   });
 
   it('never takes the id of an order stored between the repair reading its batch and storing the placeholders', async () => {
@@ -150,46 +148,7 @@ describe('an order saved after the grace (a stalled process)', () => {
       await repaired;
 
       expect(await Order.countDocuments({ ticket: ticket.id })).toBe(placed ? 1 : 0);
-      expect(await unitLedger.held(ticket.id)).toBe(placed ? 3 : 0);
+      expect(await stock.held(ticket.id)).toBe(placed ? 3 : 0);
     }
-  });
-});
-
-describe('orders stored before the stock ledger', () => {
-  /** An order as the service stored it before quantities: a unique lock, no quantity, no holding flag. */
-  const legacyOrder = async (ticketId: string, status: OrderStatus) => {
-    const _id = new Types.ObjectId();
-    await Order.collection.insertOne({
-      _id,
-      userId: newId(),
-      status,
-      expiresAt: new Date(Date.now() + 60_000),
-      version: status === OrderStatus.Created ? 0 : 1,
-      price: 20,
-      ticket: new Types.ObjectId(ticketId),
-      lock: status === OrderStatus.Cancelled ? `released:${String(_id)}` : `ticket:${ticketId}`,
-      outbox: [],
-    });
-    return String(_id);
-  };
-
-  it('hold their unit in the ledger once the service starts, so that their ticket is not sold twice', async () => {
-    const active = await createTicket();
-    const paid = await createTicket();
-    const freed = await createTicket();
-    const activeOrder = await legacyOrder(active.id, OrderStatus.Created);
-    await legacyOrder(paid.id, OrderStatus.Complete);
-    await legacyOrder(freed.id, OrderStatus.Cancelled);
-    const repairer = new HoldRepairer({ graceMs: GRACE_MS });
-
-    expect(await repairer.adoptLegacyOrders()).toBe(2);
-    expect(await repairer.adoptLegacyOrders()).toBe(0);
-
-    expect([await unitLedger.held(active.id), await unitLedger.held(paid.id), await unitLedger.held(freed.id)]).toEqual([1, 1, 0]);
-    const adopted = await Order.findById(activeOrder);
-    expect(adopted).toMatchObject({ quantity: 1, totalCents: 2000, holding: true });
-    const cancelled = await Order.cancel(adopted!);
-    await releaseUnits(cancelled!);
-    expect(await unitLedger.held(active.id)).toBe(0);
   });
 });

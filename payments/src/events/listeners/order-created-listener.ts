@@ -1,7 +1,7 @@
-import { insertReplica, Listener, OrderCreatedEvent, Subjects, toCents } from '@ticketing/common';
+import { insertReplica, Listener, OrderCreatedEvent, Subjects } from '@ticketing/common';
 import { Order } from '../../models/order';
 
-/** An order to pay for: kept with what it costs (older messages, without totalCents, are one unit at its price). */
+/** An order to pay for: kept with what it costs. */
 export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
   readonly subject = Subjects.OrderCreated;
 
@@ -12,7 +12,7 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
       userId: data.userId,
       sellerId: data.ticket.sellerId,
       price: data.ticket.price,
-      totalCents: data.totalCents ?? toCents(data.ticket.price),
+      totalCents: data.totalCents,
       status: data.status,
       expiresAt: new Date(data.expiresAt),
       ...(data.admissionId && { admissionId: data.admissionId }),

@@ -4,7 +4,6 @@ import type { ApiErrors, Payment as PaymentJSON } from '@ticketing/common/api';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { buildApp } from '../../app';
 import { paymentOutbox } from '../../events/outbox';
-import { Order } from '../../models/order';
 import { Payment, PaymentStatus } from '../../models/payment';
 import { EXPIRY_GRACE_MS } from '../../services/pay-order';
 import { stripe } from '../../stripe';
@@ -73,13 +72,6 @@ it("keeps the order's waiting-room admission on the payment", async () => {
   const order = await createOrder({ admissionId: 'listing.3' });
   const res = await pay({ orderId: order.id, token: 'tok_visa' }, signinCookie({ id: order.userId })).expect(202);
   expect(await Payment.findById((res.body as PaymentJSON).id).lean()).toMatchObject({ admissionId: 'listing.3' });
-});
-
-it('charges the price of a replica stored before orders had a total', async () => {
-  const order = await createOrder({ price: 4.35 });
-  await Order.updateOne({ _id: order.id }, { $unset: { totalCents: 1 } });
-  const res = await pay({ orderId: order.id, token: 'tok_visa' }, signinCookie({ id: order.userId })).expect(202);
-  expect((await Payment.findById((res.body as PaymentJSON).id).lean())?.charge.amount).toBe(435);
 });
 
 it('answers 401 to a caller who is not signed in', async () => {

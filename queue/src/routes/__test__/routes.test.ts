@@ -25,7 +25,7 @@ it('asks to sign in before joining or asking for one’s place', async () => {
 it('answers 404 for a listing without a waiting room, an unknown one and an id that is not an ObjectId', async () => {
   const cookie = signinCookie();
   const plain = newTicketId();
-  await replica.bus.deliver(Subjects.TicketCreated, { id: plain, version: 0, title: 'Plain', price: 5, userId: 'seller' });
+  await replica.bus.deliver(Subjects.TicketCreated, { ...listing(plain, 1), waitingRoom: null });
   for (const ticketId of [plain, newTicketId(), 'not-an-id']) {
     await request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', cookie).expect(404);
     await request(replica.app).get(`/api/queue/${ticketId}/me`).set('Cookie', cookie).expect(404);

@@ -5,8 +5,7 @@ import { ticketOutbox } from '../outbox';
 type OrderCreated = OrderCreatedEvent['data'];
 
 /** An order placed against a version older than the last change of quantity may count on units no longer for sale. */
-const placedBeforeQuantityChange = (ticket: TicketDoc, order: OrderCreated) =>
-  order.ticket.version !== undefined && order.ticket.version < ticket.quantityVersion;
+const placedBeforeQuantityChange = (ticket: TicketDoc, order: OrderCreated) => order.ticket.version < ticket.quantityVersion;
 
 /**
  * An order holds units: count them held so they leave the listing and its price and quantity cannot be edited.
@@ -17,8 +16,7 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
   readonly subject = Subjects.OrderCreated;
 
   async onMessage(order: OrderCreated): Promise<void> {
-    const { id: orderId, ticket: placed } = order;
-    const quantity = order.quantity ?? 1;
+    const { id: orderId, ticket: placed, quantity } = order;
     const ticket = await retryOnConflict(async () => {
       const ticket = await Ticket.findById(placed.id);
       if (!ticket) throw new InvalidMessageError(`order:created ${orderId} names unknown ticket ${placed.id}`);

@@ -96,14 +96,3 @@ it('lists a listing while it has units left, and not once they are all held', as
 
   expect(ticketsOf(res).map((ticket) => [ticket.title, ticket.available])).toEqual([['Partly held', 1]]);
 });
-
-it('lists a ticket stored before quantities by its orderId', async () => {
-  await Ticket.collection.insertMany([
-    { title: 'Old, free', price: 5, userId: newId(), version: 0, cancelledOrderIds: [], outbox: [] },
-    { title: 'Old, held', price: 5, userId: newId(), version: 1, orderId: newId(), cancelledOrderIds: [], outbox: [] },
-  ]);
-
-  const res = await list().expect(200);
-
-  expect(ticketsOf(res)).toEqual([expect.objectContaining({ title: 'Old, free', quantity: 1, available: 1, onSaleAt: null })]);
-});

@@ -22,11 +22,10 @@ it('shows a ticket to anyone', async () => {
   });
 });
 
-it('shows the order holding a reserved ticket', async () => {
-  const orderId = newId();
-  const ticket = await createReservedTicket(orderId);
+it('shows a reserved ticket with no unit available', async () => {
+  const ticket = await createReservedTicket();
   const res = await request(app).get(`/api/tickets/${ticket.id}`).expect(200);
-  expect(res.body).toMatchObject({ id: ticket.id, version: 1, orderId });
+  expect(res.body).toMatchObject({ id: ticket.id, version: 1, available: 0 });
 });
 
 it('answers 404 for an unknown ticket', async () => {

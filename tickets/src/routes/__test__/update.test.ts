@@ -62,14 +62,14 @@ it('answers 404 for an unknown ticket and for an id that is not an ObjectId', as
   await update('not-an-id', { title: 'Opera', price: 35 }, signinCookie()).expect(404);
 });
 
-it('refuses to edit a reserved ticket with 400', async () => {
+it('refuses to change the price of a reserved ticket with 400', async () => {
   const userId = newId();
   const ticket = await createReservedTicket(undefined, { userId });
   await discardPublished();
 
   const res = await update(ticket.id, { title: 'Opera', price: 35 }, signinCookie({ id: userId })).expect(400);
 
-  expect(res.body).toEqual({ errors: [{ message: 'Cannot edit a reserved ticket' }] });
+  expect(res.body).toEqual({ errors: [{ message: 'Cannot change the price or quantity of a listing with units reserved or sold' }] });
   expect(await Ticket.findById(ticket.id)).toMatchObject({ title: 'Concert', version: 1 });
   expect(await published(Subjects.TicketUpdated)).toEqual([]);
 });

@@ -1,7 +1,7 @@
 import { OrderStatus, Subjects } from '@ticketing/common';
 import { newId, useServiceTest } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
-import { unitLedger } from '../../../services/unit-ledger';
+import { stock } from '../../../services/stock';
 import { createOrder, createTicket } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
 import { ExpirationCompleteListener } from '../expiration-complete-listener';
@@ -22,7 +22,7 @@ it('cancels an unpaid order, releasing its ticket, and acks', async () => {
   expect(await bus.deliver(Subjects.ExpirationComplete, { orderId: order.id })).toBe('acked');
 
   expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
-  expect(await unitLedger.held(ticket.id)).toBe(0);
+  expect(await stock.held(ticket.id)).toBe(0);
 });
 
 it('gives all the units of a multi-unit order back', async () => {
@@ -32,9 +32,9 @@ it('gives all the units of a multi-unit order back', async () => {
 
   await listener.onMessage({ orderId: order.id });
 
-  expect(await unitLedger.held(ticket.id)).toBe(1);
+  expect(await stock.held(ticket.id)).toBe(1);
   await listener.onMessage({ orderId: order.id });
-  expect(await unitLedger.held(ticket.id)).toBe(1);
+  expect(await stock.held(ticket.id)).toBe(1);
 });
 
 it('keeps the units of a paid order', async () => {
@@ -43,7 +43,7 @@ it('keeps the units of a paid order', async () => {
 
   await listener.onMessage({ orderId: order.id });
 
-  expect(await unitLedger.held(ticket.id)).toBe(3);
+  expect(await stock.held(ticket.id)).toBe(3);
 });
 
 it('publishes order:cancelled at the new version', async () => {

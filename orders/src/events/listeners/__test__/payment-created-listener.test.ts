@@ -1,7 +1,7 @@
 import { InvalidMessageError, OrderStatus, Subjects } from '@ticketing/common';
 import { newId, paymentCreatedData, useServiceTest } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
-import { unitLedger } from '../../../services/unit-ledger';
+import { stock } from '../../../services/stock';
 import { createOrder } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
 import { PaymentCreatedListener } from '../payment-created-listener';
@@ -32,8 +32,8 @@ it('keeps the ticket held by the paid order', async () => {
   const { order, ticket } = await orderThat(OrderStatus.Created);
   await listener.onMessage(paymentFor(order.id));
 
-  expect(await unitLedger.held(ticket.id)).toBe(1);
-  expect(await unitLedger.hold(ticket.id, newId(), 1, ticket.quantity)).toEqual({ held: false, available: 0 });
+  expect(await stock.held(ticket.id)).toBe(1);
+  expect(await stock.hold(ticket.id, newId(), 1, ticket.quantity)).toEqual({ held: false, available: 0 });
 });
 
 it('treats a redelivered payment as a harmless duplicate', async () => {

@@ -1,7 +1,7 @@
 import { OrderStatus, Subjects } from '@ticketing/common';
 import { reservationRejectedData, useServiceTest } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
-import { unitLedger } from '../../../services/unit-ledger';
+import { stock } from '../../../services/stock';
 import { createOrder } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
 import { ReservationRejectedListener } from '../reservation-rejected-listener';
@@ -26,7 +26,7 @@ it('cancels the rejected order, releasing its ticket, and acks', async () => {
 
   expect(await Order.findById(created.order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
   expect(await published(Subjects.OrderCancelled)).toEqual([{ id: created.order.id, version: 1, ticket: { id: created.ticket.id } }]);
-  expect(await unitLedger.held(created.ticket.id)).toBe(0);
+  expect(await stock.held(created.ticket.id)).toBe(0);
   expect((await Order.findById(created.order.id))!.holding).toBeUndefined();
 });
 

@@ -1,7 +1,7 @@
 import { OutOfOrderEventError, Subjects } from '@ticketing/common';
 import { newId, ticketUpdatedData, useServiceTest } from '@ticketing/common/testing';
 import { Ticket } from '../../../models/ticket';
-import { unitLedger } from '../../../services/unit-ledger';
+import { stock } from '../../../services/stock';
 import { createOrder, createTicket } from '../../../__test__/fixtures';
 import { orderOutbox } from '../../outbox';
 import { TicketUpdatedListener } from '../ticket-updated-listener';
@@ -49,7 +49,7 @@ it('leaves an update for a ticket it has not seen created unacked', async () => 
   expect(await Ticket.countDocuments()).toBe(0);
 });
 
-it("applies the listing fields, and leaves the units held, which are the stock ledger's, as they are", async () => {
+it("applies the listing fields, and leaves the units held, which are the stock's, as they are", async () => {
   const ticket = await createTicket({ quantity: 10 });
   await createOrder({ ticket, quantity: 4 });
 
@@ -71,5 +71,5 @@ it("applies the listing fields, and leaves the units held, which are the stock l
     waitingRoom: { activeBuyers: 5 },
     onSaleAt: null,
   });
-  expect(await unitLedger.held(ticket.id)).toBe(4);
+  expect(await stock.held(ticket.id)).toBe(4);
 });

@@ -21,7 +21,7 @@ export type HoldResult = { held: true } | { held: false; available: number };
  * connections and processes. Within a process the steps of one listing are appended one at a
  * time (the others would only lose the race), so only other replicas ever contend.
  */
-export class UnitLedger {
+export class Stock {
   private readonly heads = new Map<string, Head>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -121,5 +121,5 @@ export class UnitLedger {
   }
 }
 
-/** The process's ledger, on the default connection. */
-export const unitLedger = new UnitLedger();
+/** The process's stock, on the default connection. */
+export const stock = new Stock();
