@@ -1,6 +1,6 @@
 import { runService } from '@ticketing/common';
 import { app } from './app';
-import { PaymentCreatedListener, PaymentRefundedListener } from './events/listeners/payment-listeners';
+import { buildListeners } from './events/listeners';
 
 void runService({
   name: 'balances',
@@ -9,5 +9,5 @@ void runService({
   mongo: true,
   // A rebuild: an empty database and a queue group the server does not know replay the channels from their first message.
   queueGroup: process.env.BALANCES_QUEUE_GROUP || undefined,
-  listeners: (bus) => [new PaymentCreatedListener(bus), new PaymentRefundedListener(bus)],
+  listeners: buildListeners,
 });

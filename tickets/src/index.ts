@@ -1,7 +1,6 @@
 import { runService } from '@ticketing/common';
 import { app } from './app';
-import { OrderCancelledListener } from './events/listeners/order-cancelled-listener';
-import { OrderCreatedListener } from './events/listeners/order-created-listener';
+import { buildListeners } from './events/listeners';
 import { ticketOutbox } from './events/outbox';
 
 void runService({
@@ -9,6 +8,6 @@ void runService({
   app,
   env: ['JWT_KEY'],
   mongo: true,
-  listeners: (bus) => [new OrderCreatedListener(bus), new OrderCancelledListener(bus)],
+  listeners: buildListeners,
   outbox: ticketOutbox,
 });
