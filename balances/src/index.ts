@@ -1,10 +1,10 @@
 import { runService } from '@ticketing/common';
-import { app } from './app';
+import { buildApp } from './app';
 import { buildListeners } from './events/listeners';
 
 void runService({
   name: 'balances',
-  app,
+  app: buildApp(),
   env: ['JWT_KEY'],
   mongo: true,
   // A rebuild: an empty database and a queue group the server does not know replay the channels from their first message.

@@ -1,5 +1,5 @@
 import { runService } from '@ticketing/common';
-import { app } from './app';
+import { buildApp } from './app';
 import { buildListeners } from './events/listeners';
 import { orderOutbox } from './events/outbox';
 import { expirationWindowSeconds } from './config';
@@ -11,7 +11,7 @@ expirationWindowSeconds();
 
 void runService({
   name: 'orders',
-  app,
+  app: buildApp(),
   env: ['JWT_KEY', 'ADMISSION_KEY'],
   mongo: true,
   listeners: buildListeners,

@@ -1,11 +1,11 @@
 import { runService } from '@ticketing/common';
-import { app } from './app';
+import { buildApp } from './app';
 import { buildListeners } from './events/listeners';
 import { ticketOutbox } from './events/outbox';
 
 void runService({
   name: 'tickets',
-  app,
+  app: buildApp(),
   env: ['JWT_KEY'],
   mongo: true,
   listeners: buildListeners,
