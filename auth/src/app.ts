@@ -43,5 +43,3 @@ export const buildApp = ({ limits = limitsFromEnv(), now = Date.now, redis = lim
     { isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected && redis.status === 'ready' },
   );
 };
-
-export const app = buildApp();

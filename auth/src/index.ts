@@ -1,10 +1,10 @@
 import { runService } from '@ticketing/common';
-import { app } from './app';
+import { buildApp } from './app';
 import { closeLimitsRedis } from './services/limits-redis';
 
 void runService({
   name: 'auth',
-  app,
+  app: buildApp(),
   env: ['JWT_KEY', 'REDIS_HOST'],
   mongo: true,
   eventBus: false,

@@ -3,6 +3,7 @@ import { createApp } from '@ticketing/common';
 import { listEntriesRouter } from './routes/list-entries';
 import { showBalanceRouter } from './routes/show-balance';
 
-export const app = createApp([showBalanceRouter, listEntriesRouter], {
-  isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
-});
+export const buildApp = () =>
+  createApp([showBalanceRouter, listEntriesRouter], {
+    isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
+  });

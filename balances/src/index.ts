@@ -1,13 +1,13 @@
 import { runService } from '@ticketing/common';
-import { app } from './app';
-import { PaymentCreatedListener, PaymentRefundedListener } from './events/listeners/payment-listeners';
+import { buildApp } from './app';
+import { buildListeners } from './events/listeners';
 
 void runService({
   name: 'balances',
-  app,
+  app: buildApp(),
   env: ['JWT_KEY'],
   mongo: true,
   // A rebuild: an empty database and a queue group the server does not know replay the channels from their first message.
   queueGroup: process.env.BALANCES_QUEUE_GROUP || undefined,
-  listeners: (bus) => [new PaymentCreatedListener(bus), new PaymentRefundedListener(bus)],
+  listeners: buildListeners,
 });

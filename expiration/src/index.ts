@@ -1,6 +1,6 @@
 import { redisFromEnv, runService } from '@ticketing/common';
 import { buildApp } from './app';
-import { OrderCreatedListener } from './events/listeners/order-created-listener';
+import { buildListeners } from './events/listeners';
 import { createExpirationQueue } from './workers/expiration-queue';
 import { ExpirationWorker } from './workers/expiration-worker';
 
@@ -11,6 +11,6 @@ void runService({
   app: buildApp(queue),
   env: ['REDIS_HOST'],
   mongo: false,
-  listeners: (bus) => [new OrderCreatedListener(bus, queue)],
+  listeners: (bus) => buildListeners(bus, queue),
   workers: [new ExpirationWorker(queue)],
 });

@@ -1,7 +1,7 @@
 import { runService } from '@ticketing/common';
 import { buildApp } from './app';
 import { liveConfigFromEnv } from './config';
-import { liveListeners } from './events/listeners';
+import { buildListeners } from './events/listeners';
 import { OrderOwners } from './events/order-owners';
 import { LiveHub } from './socket/hub';
 import { LiveServer } from './socket/live-server';
@@ -18,7 +18,7 @@ void runService({
   mongo: false,
   // Each replica holds its own sockets, so each needs every event; the replay rebuilds whose order is whose.
   broadcast: { replayMs: config.orderRouteMs },
-  listeners: (bus) => liveListeners(bus, context),
+  listeners: (bus) => buildListeners(bus, context),
   workers: [server],
   upgrades: server,
 });

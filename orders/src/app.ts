@@ -5,6 +5,7 @@ import { createOrderRouter } from './routes/create';
 import { listOrdersRouter } from './routes/list';
 import { showOrderRouter } from './routes/show';
 
-export const app = createApp([createOrderRouter, listOrdersRouter, showOrderRouter, cancelOrderRouter], {
-  isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
-});
+export const buildApp = () =>
+  createApp([createOrderRouter, listOrdersRouter, showOrderRouter, cancelOrderRouter], {
+    isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
+  });

@@ -1,12 +1,6 @@
 import { runService } from '@ticketing/common';
-import { app } from './app';
-import { ExpirationCompleteListener } from './events/listeners/expiration-complete-listener';
-import { PaymentCreatedListener } from './events/listeners/payment-created-listener';
-import { PaymentFailedListener } from './events/listeners/payment-failed-listener';
-import { PaymentRefundedListener } from './events/listeners/payment-refunded-listener';
-import { ReservationRejectedListener } from './events/listeners/reservation-rejected-listener';
-import { TicketCreatedListener } from './events/listeners/ticket-created-listener';
-import { TicketUpdatedListener } from './events/listeners/ticket-updated-listener';
+import { buildApp } from './app';
+import { buildListeners } from './events/listeners';
 import { orderOutbox } from './events/outbox';
 import { expirationWindowSeconds } from './config';
 import { ExpiredOrderSweeper } from './workers/expired-order-sweeper';
@@ -17,18 +11,10 @@ expirationWindowSeconds();
 
 void runService({
   name: 'orders',
-  app,
+  app: buildApp(),
   env: ['JWT_KEY', 'ADMISSION_KEY'],
   mongo: true,
-  listeners: (bus) => [
-    new TicketCreatedListener(bus),
-    new TicketUpdatedListener(bus),
-    new ExpirationCompleteListener(bus),
-    new PaymentCreatedListener(bus),
-    new PaymentFailedListener(bus),
-    new PaymentRefundedListener(bus),
-    new ReservationRejectedListener(bus),
-  ],
+  listeners: buildListeners,
   outbox: orderOutbox,
   workers: [new ExpiredOrderSweeper(), new HoldRepairer()],
 });

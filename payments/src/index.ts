@@ -1,8 +1,6 @@
 import { redisFromEnv, runService } from '@ticketing/common';
 import { buildApp } from './app';
-import { OrderCancelledListener } from './events/listeners/order-cancelled-listener';
-import { OrderCreatedListener } from './events/listeners/order-created-listener';
-import { RefundRequestedListener } from './events/listeners/refund-requested-listener';
+import { buildListeners } from './events/listeners';
 import { paymentOutbox } from './events/outbox';
 import { createChargeQueue } from './workers/charge-queue';
 import { ChargeWorker } from './workers/charge-worker';
@@ -16,7 +14,7 @@ void runService({
   app: buildApp(queue),
   env: ['JWT_KEY', 'STRIPE_KEY', 'REDIS_HOST'],
   mongo: true,
-  listeners: (bus) => [new OrderCreatedListener(bus), new OrderCancelledListener(bus), new RefundRequestedListener(bus)],
+  listeners: buildListeners,
   outbox: paymentOutbox,
   workers: [
     new ChargeWorker(queue, workerConcurrency()),

@@ -1,7 +1,7 @@
 import { redisFromEnv, runService } from '@ticketing/common';
 import { buildApp } from './app';
 import { queueConfigFromEnv } from './config';
-import { queueListeners } from './events/listeners';
+import { buildListeners } from './events/listeners';
 import { AdmissionRounds } from './services/admission-rounds';
 import { QueueStatuses } from './services/queue-status';
 import { RedisConnection } from './services/redis-connection';
@@ -20,7 +20,7 @@ void runService({
   app: buildApp({ room, statuses, rounds }, () => redis.isReady()),
   env: ['JWT_KEY', 'ADMISSION_KEY', 'REDIS_HOST'],
   mongo: false,
-  listeners: (bus) => queueListeners(bus, { room, rounds }),
+  listeners: (bus) => buildListeners(bus, { room, rounds }),
   // Redis first: the rounds and the sockets need it; runService stops them in the reverse order.
   workers: [redis, rounds, server],
   upgrades: server,

@@ -5,6 +5,7 @@ import { listTicketsRouter } from './routes/list';
 import { showTicketRouter } from './routes/show';
 import { updateTicketRouter } from './routes/update';
 
-export const app = createApp([createTicketRouter, listTicketsRouter, showTicketRouter, updateTicketRouter], {
-  isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
-});
+export const buildApp = () =>
+  createApp([createTicketRouter, listTicketsRouter, showTicketRouter, updateTicketRouter], {
+    isReady: () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
+  });

@@ -1,14 +1,13 @@
 import { runService } from '@ticketing/common';
-import { app } from './app';
-import { OrderCancelledListener } from './events/listeners/order-cancelled-listener';
-import { OrderCreatedListener } from './events/listeners/order-created-listener';
+import { buildApp } from './app';
+import { buildListeners } from './events/listeners';
 import { ticketOutbox } from './events/outbox';
 
 void runService({
   name: 'tickets',
-  app,
+  app: buildApp(),
   env: ['JWT_KEY'],
   mongo: true,
-  listeners: (bus) => [new OrderCreatedListener(bus), new OrderCancelledListener(bus)],
+  listeners: buildListeners,
   outbox: ticketOutbox,
 });

@@ -1,6 +1,7 @@
 import { Subjects } from '@ticketing/common';
 import { newId, paymentCreatedData, paymentRefundedData, RecordingBus } from '@ticketing/common/testing';
-import { PaymentCreatedListener, PaymentRefundedListener } from '../events/listeners/payment-listeners';
+import { PaymentCreatedListener } from '../events/listeners/payment-created-listener';
+import { PaymentRefundedListener } from '../events/listeners/payment-refunded-listener';
 
 /** A RecordingBus with balances' listeners on it, as runService subscribes them. */
 export const balancesBus = () => {

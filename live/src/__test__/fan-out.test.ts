@@ -16,7 +16,7 @@ import {
   waitUntil,
 } from '@ticketing/common/testing';
 import { signUserToken } from '@ticketing/common';
-import { liveListeners } from '../events/listeners';
+import { buildListeners } from '../events/listeners';
 import { connect, startLive, TestSocket, typesOf, waitForMessages } from './live-harness';
 
 let live: Awaited<ReturnType<typeof startLive>>;
@@ -276,7 +276,7 @@ it('subscribes every replica to every event (broadcast), replaying only order:cr
   const replay = { replayMs: 3_600_000 };
   const bus = new RecordingBus();
   const context = { hub: live.hub, owners: live.context.owners, startedAt: Date.now() };
-  for (const listener of liveListeners(bus, context)) listener.listen('live-service', { broadcast: replay });
+  for (const listener of buildListeners(bus, context)) listener.listen('live-service', { broadcast: replay });
 
   expect(bus.subscriptionOf(Subjects.OrderCreated)?.broadcast).toEqual(replay);
   for (const subject of [

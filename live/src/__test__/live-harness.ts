@@ -4,7 +4,7 @@ import type { LiveMessage } from '@ticketing/common/api';
 import { RecordingBus, waitUntil } from '@ticketing/common/testing';
 import WebSocket from 'ws';
 import type { LiveConfig } from '../config';
-import { liveListeners } from '../events/listeners';
+import { buildListeners } from '../events/listeners';
 import { OrderOwners } from '../events/order-owners';
 import { LiveHub } from '../socket/hub';
 import { LIVE_PATH, LiveServer } from '../socket/live-server';
@@ -25,7 +25,7 @@ export const startLive = async (overrides: Partial<LiveConfig> = {}) => {
   const hub = new LiveHub(config);
   const server = new LiveServer(hub, config);
   const context = { hub, owners: new OrderOwners(config.orderRouteMs), startedAt: Date.now() };
-  for (const listener of liveListeners(bus, context)) listener.listen('live-service', { broadcast: {} });
+  for (const listener of buildListeners(bus, context)) listener.listen('live-service', { broadcast: {} });
   const http_ = http.createServer((_req, res) => res.writeHead(426).end());
   http_.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => server.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve) => http_.listen(0, '127.0.0.1', resolve));

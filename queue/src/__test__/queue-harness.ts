@@ -7,7 +7,7 @@ import { RecordingBus, waitUntil } from '@ticketing/common/testing';
 import WebSocket from 'ws';
 import { buildApp } from '../app';
 import { defaultQueueConfig, type QueueConfig } from '../config';
-import { queueListeners } from '../events/listeners';
+import { buildListeners } from '../events/listeners';
 import { AdmissionRounds } from '../services/admission-rounds';
 import { QueueStatuses } from '../services/queue-status';
 import { RedisConnection } from '../services/redis-connection';
@@ -39,7 +39,7 @@ export const startReplica = async (overrides: Partial<QueueConfig> & { rounds?: 
   await server.start();
   const app = buildApp({ room, statuses, rounds }, () => redis.isReady());
   const bus = new RecordingBus();
-  for (const listener of queueListeners(bus, { room, rounds })) listener.listen('queue-service', {});
+  for (const listener of buildListeners(bus, { room, rounds })) listener.listen('queue-service', {});
   const httpServer = http.createServer(app);
   httpServer.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => server.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

@@ -2,7 +2,9 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import type * as Api from '@ticketing/common/api';
 import { sessionCookie, useTestDatabase } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { buildApp } from '../../app';
+
+const app = buildApp();
 
 useTestDatabase();
 

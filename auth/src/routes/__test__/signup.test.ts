@@ -2,8 +2,10 @@ import crypto from 'crypto';
 import request from 'supertest';
 import type * as Api from '@ticketing/common/api';
 import { useTestDatabase } from '@ticketing/common/testing';
-import { app, buildApp } from '../../app';
+import { buildApp } from '../../app';
 import { User } from '../../models/user';
+
+const app = buildApp();
 
 useTestDatabase();
 

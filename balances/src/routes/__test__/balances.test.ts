@@ -2,8 +2,10 @@ import request from 'supertest';
 import { MAX_PAGE_SIZE } from '@ticketing/common';
 import type * as Api from '@ticketing/common/api';
 import { newId, signinCookie, useTestDatabase } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { buildApp } from '../../app';
 import { balancesBus, deliverAll, refundOf, sale } from '../../__test__/events';
+
+const app = buildApp();
 
 useTestDatabase();
 const bus = balancesBus();

@@ -1,10 +1,12 @@
 import request from 'supertest';
 import { Subjects } from '@ticketing/common';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { buildApp } from '../../app';
 import { Order } from '../../models/order';
 import { createOrder } from '../../__test__/fixtures';
 import { orderOutbox } from '../outbox';
+
+const app = buildApp();
 
 const { bus, published, discardPublished } = useServiceTest(orderOutbox);
 

@@ -1,10 +1,12 @@
 import request from 'supertest';
 import { OrderStatus, Subjects } from '@ticketing/common';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { buildApp } from '../../app';
 import { orderOutbox } from '../../events/outbox';
 import { Order } from '../../models/order';
 import { createOrder } from '../../__test__/fixtures';
+
+const app = buildApp();
 
 const { published, discardPublished } = useServiceTest(orderOutbox);
 

@@ -2,12 +2,14 @@ import request from 'supertest';
 import { OrderStatus, signAdmissionToken, signUserToken, Subjects } from '@ticketing/common';
 import type * as Api from '@ticketing/common/api';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { buildApp } from '../../app';
 import { orderOutbox } from '../../events/outbox';
 import { Order } from '../../models/order';
 import { Ticket } from '../../models/ticket';
 import { stock } from '../../services/stock';
 import { createOrder, createTicket } from '../../__test__/fixtures';
+
+const app = buildApp();
 
 const { published } = useServiceTest(orderOutbox);
 

@@ -1,9 +1,11 @@
 import request from 'supertest';
 import { OrderStatus } from '@ticketing/common';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { buildApp } from '../../app';
 import { orderOutbox } from '../../events/outbox';
 import { createOrder } from '../../__test__/fixtures';
+
+const app = buildApp();
 
 useServiceTest(orderOutbox);
 

@@ -6,7 +6,7 @@ import { PaymentCreatedListener } from './payment-created-listener';
 import { TicketCreatedListener } from './ticket-created-listener';
 import { TicketUpdatedListener } from './ticket-updated-listener';
 
-export const queueListeners = (bus: EventBus, deps: OrderEndDeps) => [
+export const buildListeners = (bus: EventBus, deps: OrderEndDeps) => [
   new TicketCreatedListener(bus, deps.room),
   new TicketUpdatedListener(bus, deps.room),
   new OrderCreatedListener(bus, deps.room),

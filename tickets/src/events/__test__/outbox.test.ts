@@ -2,9 +2,11 @@ import request from 'supertest';
 import { Subjects } from '@ticketing/common';
 import type * as Api from '@ticketing/common/api';
 import { signinCookie, useServiceTest } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { buildApp } from '../../app';
 import { Ticket } from '../../models/ticket';
 import { ticketOutbox } from '../outbox';
+
+const app = buildApp();
 
 const { bus, published } = useServiceTest(ticketOutbox);
 

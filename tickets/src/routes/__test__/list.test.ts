@@ -2,10 +2,12 @@ import request from 'supertest';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@ticketing/common';
 import type * as Api from '@ticketing/common/api';
 import { newId, useServiceTest } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { buildApp } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
 import { Ticket } from '../../models/ticket';
 import { createReservedTicket, createTicket } from '../../__test__/fixtures';
+
+const app = buildApp();
 
 useServiceTest(ticketOutbox);
 

@@ -1,8 +1,10 @@
 import request from 'supertest';
 import { newId, useServiceTest } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { buildApp } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
 import { createReservedTicket, createTicket } from '../../__test__/fixtures';
+
+const app = buildApp();
 
 useServiceTest(ticketOutbox);
 

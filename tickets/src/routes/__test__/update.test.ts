@@ -2,10 +2,12 @@ import request from 'supertest';
 import { Subjects } from '@ticketing/common';
 import type * as Api from '@ticketing/common/api';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
-import { app } from '../../app';
+import { buildApp } from '../../app';
 import { ticketOutbox } from '../../events/outbox';
 import { Ticket } from '../../models/ticket';
 import { createReservedTicket, createTicket } from '../../__test__/fixtures';
+
+const app = buildApp();
 
 const { published, discardPublished } = useServiceTest(ticketOutbox);
 

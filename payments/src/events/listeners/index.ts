@@ -1,0 +1,10 @@
+import type { EventBus } from '@ticketing/common';
+import { OrderCancelledListener } from './order-cancelled-listener';
+import { OrderCreatedListener } from './order-created-listener';
+import { RefundRequestedListener } from './refund-requested-listener';
+
+export const buildListeners = (bus: EventBus) => [
+  new OrderCreatedListener(bus),
+  new OrderCancelledListener(bus),
+  new RefundRequestedListener(bus),
+];
