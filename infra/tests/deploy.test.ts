@@ -1,6 +1,7 @@
 // Issue 22, items 10 and 11: the production images reach a registry, payments' pods outlive their last call to
 // Stripe, and the images run the Node release the tests run on. Each check is also shown to fail on a changed copy.
 import { dockerfilePath, loadDockerfile } from './lib/artifacts';
+import { reports } from './lib/expectations';
 import { loadCluster, loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
 import { packageNodeProblems, majorOf, nodeImageProblems, pinnedNodeVersion } from './lib/node-runtime';
 import { inFlightWorkProblems } from './lib/pods';
@@ -11,9 +12,6 @@ import { loadTsModule } from './lib/ts-module';
 
 const config = loadSkaffoldConfig();
 const context = repoBuildContext();
-
-const reports = (problems: string[], fragment: string) =>
-  expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
 
 describe('skaffold.yaml', () => {
   it('pushes the images of the production profile to a registry, and keeps those of skaffold dev local', () => {

@@ -3,9 +3,10 @@
 import { artifactFolder } from './lib/artifacts';
 import { clientHeaderProblems, loadClientHeaderRules, nextConfigFile } from './lib/client-headers';
 import { clientRoutingFile, loadClientRouting, serverRouteProblems } from './lib/client-routes';
+import { deployment, reports } from './lib/expectations';
 import { builtImages, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { readHealthEndpoints } from './lib/health';
-import { Cluster, containersOf, findConfigMap, IContainer, IDeployment, isDeployment, nameOf } from './lib/kube';
+import { Cluster, containersOf, findConfigMap, IContainer, nameOf } from './lib/kube';
 import { natsAuthorizationProblems, natsAuthProblems, natsServerCredentials } from './lib/nats-auth';
 import { designEventRoles, expectedNatsAuthorization, natsUsersTable } from './lib/nats-users';
 import { allows, blockedConnectionProblems, ingressController, intendedConnections, openConnectionProblems, podsOf } from './lib/network';
@@ -21,16 +22,8 @@ import { ingressTlsProblems, tlsSecrets, undocumentedTlsProblems } from './lib/t
 const context = repoBuildContext();
 const config = loadSkaffoldConfig();
 
-const reports = (problems: string[], fragment: string) =>
-  expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
-
 const built = builtImages(config);
 
-const deployment = (cluster: Cluster, name: string): IDeployment => {
-  const found = cluster.workloads.filter(isDeployment).find((candidate) => nameOf(candidate) === name);
-  if (!found) throw new Error(`no Deployment ${name}`);
-  return found;
-};
 const podSpec = (cluster: Cluster, name: string) => {
   const spec = deployment(cluster, name).spec?.template.spec;
   if (!spec) throw new Error(`Deployment ${name} has no pod spec`);

@@ -1,6 +1,7 @@
 // Issue 17, part 4: `skaffold dev -p jetstream` runs the event bus on NATS JetStream. The profile as skaffold
 // renders it, checked as the default deployment is, and each new check shown to fail on a changed copy.
 import { artifactFolder } from './lib/artifacts';
+import { reports } from './lib/expectations';
 import { builtImages, deployedFiles, loadCluster, loadDeployedManifests, loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
 import { eventBusProblems, jetStreamServerProblems, transportOf } from './lib/event-bus';
 import { Cluster, containersOf, describeWorkload, findConfigMap, IContainer, isDeployment, IStatefulSet, nameOf } from './lib/kube';
@@ -32,9 +33,6 @@ const busImages = new Set(
     })
     .map((artifact) => artifact.image),
 );
-
-const reports = (problems: string[], fragment: string) =>
-  expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
 
 const natsStatefulSet = (cluster: Cluster): IStatefulSet => {
   const found = cluster.workloads.find((workload) => workload.kind === 'StatefulSet' && nameOf(workload) === 'nats');

@@ -1,5 +1,6 @@
 // Issue 17, part 4: `skaffold dev -p mongo-replicaset` runs each service's MongoDB as a three-member replica set.
 // The profile as skaffold renders it, checked as the default deployment is, and each new check shown to fail.
+import { reports } from './lib/expectations';
 import { builtImages, deployedFiles, loadCluster, loadDeployedManifests, loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
 import { Cluster, containersOf, describeWorkload, IContainer, isDeployment, IStatefulSet, nameOf } from './lib/kube';
 import { duplicateProblems } from './lib/manifests';
@@ -19,9 +20,6 @@ const context = repoBuildContext();
 const built = builtImages(config);
 const swap = { from: 'infra/k8s-mongo', to: 'infra/k8s-mongo-replicaset', profile: 'mongo-replicaset' };
 const databases = ['auth', 'balances', 'orders', 'payments', 'tickets'].map((name) => `${name}-mongo`);
-
-const reports = (problems: string[], fragment: string) =>
-  expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
 
 const statefulSet = (cluster: Cluster, name: string): IStatefulSet => {
   const found = cluster.workloads.find((workload) => workload.kind === 'StatefulSet' && nameOf(workload) === name);

@@ -1,10 +1,11 @@
 // Each check, run against a changed copy of the real files, reports the change:
 // proof that the green suites above could fail.
-import { artifactProblems, sharedDockerfileProblems } from './lib/artifacts';
-import { parseDockerfile, unexpandedProblems } from './lib/dockerfile';
+import { artifactProblems, buildArgProblems, dockerfileProblems, sharedDockerfileProblems } from './lib/artifacts';
+import { Dockerfile, parseDockerfile, unexpandedProblems } from './lib/dockerfile';
+import { deployment, reports } from './lib/expectations';
 import { builtImages, listRepoFiles, loadCluster, loadSkaffoldConfig, readSetupDocs, repoBuildContext } from './lib/fixtures';
 import { contextCopyProblems, finalImageProblems, isIgnored } from './lib/image-build';
-import { Cluster, IContainer, IDeployment, isDeployment, IService, nameOf } from './lib/kube';
+import { Cluster, IContainer, IDeployment, IService, nameOf } from './lib/kube';
 import { loadManifests, parseManifests } from './lib/manifests';
 import { gracefulShutdownProblems, imagePinProblems, persistenceProblems, podResourceProblems, volumeProblems } from './lib/pods';
 import { readRepoFile } from './lib/repo';
@@ -27,14 +28,6 @@ import { ingressProblems, natsClusterProblems, selectorProblems, serviceAddressP
 const context = repoBuildContext();
 const files = listRepoFiles();
 
-const reports = (problems: string[], fragment: string) =>
-  expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
-
-const deployment = (cluster: Cluster, name: string): IDeployment => {
-  const found = cluster.workloads.filter(isDeployment).find((candidate) => nameOf(candidate) === name);
-  if (!found) throw new Error(`no Deployment ${name}`);
-  return found;
-};
 const container = (cluster: Cluster, name: string): IContainer => {
   const found = deployment(cluster, name).spec?.template.spec?.containers[0];
   if (!found) throw new Error(`Deployment ${name} has no container`);
@@ -389,6 +382,18 @@ describe('skaffold.yaml', () => {
       artifactProblems(orders, context, files),
       'artifact ticketing/orders: sync puts orders/src/index.ts at /app/orders/src/src/index.ts, where stage dev has no such file',
     );
+  });
+
+  it('naming a missing Dockerfile fails every check of the Dockerfile, not only the first', () => {
+    const [auth] = changed((c) => {
+      c.build.artifacts[0].docker.dockerfile = 'auth/Dockerfile';
+    }).build.artifacts;
+    const checks = [
+      (dockerfile: Dockerfile) => finalImageProblems(dockerfile, context),
+      (dockerfile: Dockerfile) => contextCopyProblems(dockerfile, context),
+      (dockerfile: Dockerfile) => buildArgProblems(auth, dockerfile),
+    ];
+    expect(checks.map((check) => dockerfileProblems(auth, context, check))).toEqual(checks.map(() => ['no Dockerfile at auth/Dockerfile']));
   });
 
   it('building a service without its SERVICE, or passing an argument the Dockerfile does not declare, is reported', () => {

@@ -1,7 +1,8 @@
 // Issue 17, part 4: the stateless services scale out. Each property checked on the manifests of every profile,
 // and each check shown to fail on a copy that lacks it.
+import { deployment, reports } from './lib/expectations';
 import { builtImages, loadCluster, loadSkaffoldConfig } from './lib/fixtures';
-import { Cluster, containersOf, IContainer, IDeployment, isDeployment, nameOf } from './lib/kube';
+import { Cluster, containersOf, IContainer, nameOf } from './lib/kube';
 import { podResourceProblems } from './lib/pods';
 import {
   autoscaledNames,
@@ -21,14 +22,6 @@ const stateless = ['auth', 'tickets', 'orders', 'payments', 'balances', 'expirat
 /** The services an on-sale rush loads. */
 const rushed = ['live-depl', 'orders-depl', 'payments-depl', 'queue-depl', 'tickets-depl'];
 
-const reports = (problems: string[], fragment: string) =>
-  expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
-
-const deployment = (cluster: Cluster, name: string): IDeployment => {
-  const found = cluster.workloads.filter(isDeployment).find((candidate) => nameOf(candidate) === name);
-  if (!found?.spec) throw new Error(`no Deployment ${name}`);
-  return found;
-};
 const container = (cluster: Cluster, name: string): IContainer => {
   const found = containersOf(deployment(cluster, name))[0];
   if (!found) throw new Error(`Deployment ${name} has no container`);

@@ -7,3 +7,4 @@ export * from './service-test';
 export * from './wait-until';
 export * from './events';
 export * from './raw-request';
+export * from './test-socket';

@@ -1,3 +1,6 @@
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Polls `check` until it returns a value other than undefined; throws, naming `what`, when the time is up. */
 export const eventually = async <T>(
   check: () => Promise<T | undefined> | T | undefined,
@@ -9,7 +12,7 @@ export const eventually = async <T>(
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 };
 

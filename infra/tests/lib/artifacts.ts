@@ -23,6 +23,12 @@ export const loadDockerfile = (artifact: Artifact, context: BuildContext): Docke
   return text === undefined ? undefined : parseDockerfile(label, text, artifact.docker.buildArgs);
 };
 
+/** The problems `check` finds in the artifact's Dockerfile, or that there is no Dockerfile to check. */
+export const dockerfileProblems = (artifact: Artifact, context: BuildContext, check: (dockerfile: Dockerfile) => string[]): string[] => {
+  const dockerfile = loadDockerfile(artifact, context);
+  return dockerfile ? check(dockerfile) : [`no Dockerfile at ${dockerfilePath(artifact)}`];
+};
+
 /** Every build argument the artifact passes is one its Dockerfile declares, and every one the Dockerfile uses gets a value. */
 export const buildArgProblems = (artifact: Artifact, dockerfile: Dockerfile): string[] => {
   const declared = declaredArgs(dockerfile);

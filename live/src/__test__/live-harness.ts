@@ -1,8 +1,7 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
 import type { LiveMessage } from '@ticketing/common/api';
-import { RecordingBus, waitUntil } from '@ticketing/common/testing';
-import WebSocket from 'ws';
+import { connectTestSocket, RecordingBus, TestSocket as SharedTestSocket, waitUntil } from '@ticketing/common/testing';
 import type { LiveConfig } from '../config';
 import { buildListeners } from '../events/listeners';
 import { OrderOwners } from '../events/order-owners';
@@ -39,23 +38,14 @@ export const startLive = async (overrides: Partial<LiveConfig> = {}) => {
   return { url, bus, hub, context, close };
 };
 
-export interface TestSocket {
-  socket: WebSocket;
-  messages: LiveMessage[];
-  closed: Promise<number>;
-}
+export type TestSocket = SharedTestSocket<LiveMessage>;
 
 /** A real client socket that records what it is sent; `cookie` signs it in. */
-export const connect = async (url: string, { cookie, origin }: { cookie?: string; origin?: string } = {}): Promise<TestSocket> => {
+export const connect = (url: string, { cookie, origin }: { cookie?: string; origin?: string } = {}): Promise<TestSocket> => {
   const headers: Record<string, string> = {};
   if (cookie) headers.Cookie = cookie;
   if (origin) headers.Origin = origin;
-  const socket = new WebSocket(url, { headers });
-  const messages: LiveMessage[] = [];
-  socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString()) as LiveMessage));
-  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  return { socket, messages, closed };
+  return connectTestSocket<LiveMessage>(url, headers);
 };
 
 export const typesOf = (client: TestSocket) => client.messages.map((message) => message.type);

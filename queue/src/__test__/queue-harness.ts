@@ -3,8 +3,7 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import type { QueueStatusMessage } from '@ticketing/common/api';
 import { redisFromEnv } from '@ticketing/common';
-import { RecordingBus, waitUntil } from '@ticketing/common/testing';
-import WebSocket from 'ws';
+import { connectTestSocket, RecordingBus, TestSocket as SharedTestSocket, waitUntil } from '@ticketing/common/testing';
 import { buildApp } from '../app';
 import { defaultQueueConfig, type QueueConfig } from '../config';
 import { buildListeners } from '../events/listeners';
@@ -67,24 +66,11 @@ export const listing = (ticketId: string, activeBuyers: number, extra: { version
   waitingRoom: { activeBuyers },
 });
 
-export interface TestSocket {
-  socket: WebSocket;
-  messages: QueueStatusMessage[];
-  closed: Promise<number>;
-}
+export type TestSocket = SharedTestSocket<QueueStatusMessage>;
 
 /** A real client socket on a replica that records what it is sent. */
-export const connect = (origin: string, ticketId: string, headers: Record<string, string> = {}): Promise<TestSocket> => {
-  const socket = new WebSocket(`ws://${origin}/api/queue/${ticketId}/ws`, { headers });
-  const messages: QueueStatusMessage[] = [];
-  socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString()) as QueueStatusMessage));
-  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve({ socket, messages, closed }));
-    socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    socket.once('error', reject);
-  });
-};
+export const connect = (origin: string, ticketId: string, headers: Record<string, string> = {}): Promise<TestSocket> =>
+  connectTestSocket<QueueStatusMessage>(`ws://${origin}/api/queue/${ticketId}/ws`, headers);
 
 export const lastStatus = (client: TestSocket) => client.messages.at(-1)?.data;
 

@@ -1,7 +1,7 @@
 import crypto from 'crypto';
 import net from 'net';
 import { EventBus, InvalidMessageError, Listener, MessageInfo, Publisher, Subjects, TicketCreatedEvent } from '../..';
-import { ticketCreatedData, waitUntil } from '../../testing';
+import { sleep, ticketCreatedData, waitUntil } from '../../testing';
 import { ownBroker, transports } from './transports';
 
 // The same behaviour, exchanged through real servers, on each transport: nats-streaming-server (NATS_URL)
@@ -57,8 +57,6 @@ const ticket = (title: string) => ticketCreatedData({ id: title, title, price: 1
 const unique = (name: string) => `${name}-${crypto.randomBytes(4).toString('hex')}`;
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const waitFor = (condition: () => boolean, what: string) => waitUntil(condition, 10_000, what);
 

@@ -5,6 +5,7 @@ import type { ApiErrors, Order, Ticket } from '@ticketing/common/api';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail } from '../api-client';
 import { Databases } from '../databases';
+import { figure } from '../figures';
 
 // Bad input on every route, through the gateway: the documented 4xx, the error shape, no 500, nothing stored.
 let system: System;
@@ -23,7 +24,6 @@ const checked = {
   signupLimit: undefined as number | undefined,
   accountLimit: undefined as number | undefined,
 };
-const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
 const held = (limit: number | undefined, what: (n: number) => string, name: string) =>
   limit === undefined ? `${name} not checked` : what(limit);
 

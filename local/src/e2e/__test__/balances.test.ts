@@ -6,6 +6,7 @@ import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
 import { CountingProxy } from '../counting-proxy';
 import { TcpProxy } from '../tcp-proxy';
+import { figure } from '../figures';
 
 // The whole system as `npm start` runs it (own servers, short expiry), driven through the gateway.
 // Prints `[figure]` lines: how long after the payment's 202 the seller's balance shows the sale, and a refund.
@@ -37,8 +38,6 @@ afterAll(async () => {
   await stripe?.close();
   await infra?.stop();
 });
-
-const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
 
 const signUp = (name: string) => ApiClient.signUp(system.url, uniqueEmail(name));
 

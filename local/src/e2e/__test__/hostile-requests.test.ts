@@ -1,5 +1,6 @@
 import { serviceNames, startSystem, System } from '../../system/system';
 import { ApiClient, uniqueEmail, waitUntil } from '../api-client';
+import { figure } from '../figures';
 import { RawRequest, sendRaw } from '@ticketing/common/testing';
 
 // Request targets and headers no browser sends, over raw TCP to the gateway and to each service's own port,
@@ -8,7 +9,6 @@ let system: System;
 const notices: string[] = [];
 // Every answer's status, undefined for a connection closed without one.
 const answered: (number | undefined)[] = [];
-const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
 
 beforeAll(async () => {
   system = await startSystem({ env: {}, notice: (name, line) => notices.push(`${name} ${line}`) });

@@ -3,6 +3,7 @@ import type { ApiErrors, Balance, Order, Payment, Ticket } from '@ticketing/comm
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
 import { Databases } from '../databases';
+import { figure } from '../figures';
 
 // Listings with a quantity, on the whole system as `npm start` runs it, driven through the gateway.
 // The expiry is longer than the race below takes, so that no order of the race expires during it.
@@ -10,7 +11,6 @@ const EXPIRY_SECONDS = 90;
 let system: System;
 let databases: Databases;
 
-const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 beforeAll(async () => {

@@ -6,14 +6,13 @@ import { Server, startRedis } from '../../infra/servers';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
 import { EXPIRATION_WORST_CASE, expirationFillers, measureFill, QUEUE_WORST_CASE, queueFillers, usedMemory } from '../redis-budget';
+import { figure } from '../figures';
 
 // The cluster's two Redis servers, each run with its manifest's arguments (maxmemory, noeviction, persistence)
 // and filled to the worst case docs/design.md budgets for it; then the system still signs up, queues,
 // admits, orders, expires and charges on them. Prints one `[figure]` line per kind of key and per server.
 const EXPIRY_SECONDS = 4;
 const MB = 1e6;
-
-const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
 
 interface Budgeted {
   name: string;
