@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { sleep } from '@ticketing/common/testing';
 import type { ApiErrors, Order, Ticket } from '@ticketing/common/api';
 import { ApiClient, eventually, waitUntil } from '../api-client';
 import { useSystem } from '../system-under-test';
@@ -51,7 +52,7 @@ it('sells a ticket: order, pay, order complete, ticket no longer available', asy
   expect(again.status).toBe(400);
 
   // A complete order keeps the ticket, even after its expiry window has passed.
-  await new Promise((r) => setTimeout(r, EXPIRY_SECONDS * 1000 + 1500));
+  await sleep(EXPIRY_SECONDS * 1000 + 1500);
   expect(await orderStatus(buyer, order.body.id)).toBe('complete');
   expect(await isAvailable(buyer, ticket.id)).toBe(false);
   const third = await signUp('latecomer');
