@@ -1,5 +1,4 @@
 module.exports = require('../jest.preset')(__dirname, {
   globals: { infra: ['mongo', 'redis'] },
   setupFiles: ['<rootDir>/src/__test__/address-limits.ts'],
-  setupFilesAfterEnv: ['<rootDir>/src/__test__/close-redis.ts'],
 });

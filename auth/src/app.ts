@@ -8,21 +8,20 @@ import { signinRouter } from './routes/signin';
 import { signoutRouter } from './routes/signout';
 import { signupRouter } from './routes/signup';
 import { AccountLockout, LOCKOUT_TIMING } from './services/account-lockout';
-import { limitsRedis } from './services/limits-redis';
 import { RedisFailureStore } from './services/redis-failure-store';
 
 export interface AuthAppOptions {
   limits?: AuthLimits;
   /** The clock of the per-account lockout, which tests move by hand. */
   now?: () => number;
-  /** Where the limits count, shared by every replica: the process's Redis (REDIS_HOST) unless given. */
-  redis?: Redis;
+  /** Where the limits count, shared by every replica (index.ts connects it: connectLimitsRedis). */
+  redis: Redis;
   /** Prefix of the keys the limits count under; an app under a prefix of its own counts from zero. */
   keyPrefix?: string;
 }
 
 /** The auth app; its limits count in Redis, so that N replicas hold them as one. */
-export const buildApp = ({ limits = limitsFromEnv(), now = Date.now, redis = limitsRedis(), keyPrefix = 'auth:' }: AuthAppOptions = {}) => {
+export const buildApp = ({ redis, limits = limitsFromEnv(), now = Date.now, keyPrefix = 'auth:' }: AuthAppOptions) => {
   const addressStore = (limit: string) =>
     new RedisStore({
       sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,

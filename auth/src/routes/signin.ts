@@ -2,7 +2,7 @@ import express, { Request, Response } from 'express';
 import type { Store } from 'express-rate-limit';
 import { BadRequestError, validateRequest } from '@ticketing/common';
 import { accountLockout } from '../middlewares/account-lockout';
-import { signinRateLimit } from '../middlewares/signin-rate-limit';
+import { signinRateLimit } from '../middlewares/address-rate-limit';
 import { User } from '../models/user';
 import type { AccountLockout } from '../services/account-lockout';
 import { decoyHash, Password } from '../services/password';

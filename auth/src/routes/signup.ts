@@ -1,7 +1,7 @@
 import express, { Request, Response } from 'express';
 import type { Store } from 'express-rate-limit';
 import { BadRequestError, isDuplicateKey, validateRequest } from '@ticketing/common';
-import { signupRateLimit } from '../middlewares/signup-rate-limit';
+import { signupRateLimit } from '../middlewares/address-rate-limit';
 import { User } from '../models/user';
 import { startSession } from '../services/session';
 import { emailField, passwordField } from '../validators/credentials';

@@ -15,13 +15,7 @@ export const connectLimitsRedis = (env: NodeJS.ProcessEnv = process.env): Redis 
   return redis;
 };
 
-let shared: Redis | undefined;
-
-/** The process's one connection, made when first asked for. */
-export const limitsRedis = (): Redis => (shared ??= connectLimitsRedis());
-
-export const closeLimitsRedis = async (): Promise<void> => {
-  const redis = shared;
-  shared = undefined;
-  if (redis && redis.status !== 'end') await redis.quit().catch(() => redis.disconnect());
+/** Closes it: QUIT, or a plain disconnect while Redis is away. */
+export const closeLimitsRedis = async (redis: Redis): Promise<void> => {
+  if (redis.status !== 'end') await redis.quit().catch(() => redis.disconnect());
 };

@@ -3,8 +3,9 @@ import request from 'supertest';
 import type * as Api from '@ticketing/common/api';
 import { sessionCookie, useTestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../../app';
+import { limitsRedis } from '../../__test__/limits-redis';
 
-const app = buildApp();
+const app = buildApp({ redis: limitsRedis });
 
 useTestDatabase();
 

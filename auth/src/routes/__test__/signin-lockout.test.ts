@@ -2,6 +2,7 @@ import crypto from 'crypto';
 import request from 'supertest';
 import { useTestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../../app';
+import { limitsRedis } from '../../__test__/limits-redis';
 
 useTestDatabase();
 
@@ -11,6 +12,7 @@ let app: ReturnType<typeof buildApp>;
 beforeEach(() => {
   clock = Date.parse('2030-01-01T00:00:00Z');
   app = buildApp({
+    redis: limitsRedis,
     limits: { signupsPerAddress: 100, failedSigninsPerAddress: 100, failedSigninsPerAccount: 5 },
     now: () => clock,
     keyPrefix: `test:${crypto.randomUUID()}:`,

@@ -3,9 +3,10 @@ import request from 'supertest';
 import type * as Api from '@ticketing/common/api';
 import { useTestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../../app';
+import { limitsRedis } from '../../__test__/limits-redis';
 import { User } from '../../models/user';
 
-const app = buildApp();
+const app = buildApp({ redis: limitsRedis });
 
 useTestDatabase();
 

@@ -3,9 +3,10 @@ import request from 'supertest';
 import type * as Api from '@ticketing/common/api';
 import { useTestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../../app';
+import { limitsRedis } from '../../__test__/limits-redis';
 import { User } from '../../models/user';
 
-const app = buildApp();
+const app = buildApp({ redis: limitsRedis });
 
 useTestDatabase();
 
@@ -87,6 +88,7 @@ it('answers a very large body with 413 in the error shape', async () => {
 
 it('limits sign-ups per client address: a 429 in the error shape with Retry-After, nothing stored, other addresses unaffected', async () => {
   const limited = buildApp({
+    redis: limitsRedis,
     limits: { signupsPerAddress: 3, failedSigninsPerAddress: 10, failedSigninsPerAccount: 5 },
     keyPrefix: `test:${crypto.randomUUID()}:`,
   });

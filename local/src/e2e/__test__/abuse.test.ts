@@ -2,14 +2,11 @@ import http from 'http';
 import jwt from 'jsonwebtoken';
 import { sessionCookie } from '@ticketing/common/testing';
 import type { ApiErrors, Order, Ticket } from '@ticketing/common/api';
-import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail } from '../api-client';
-import { Databases } from '../databases';
 import { figure } from '../figures';
+import { useSystem } from '../system-under-test';
 
 // Bad input on every route, through the gateway: the documented 4xx, the error shape, no 500, nothing stored.
-let system: System;
-let databases: Databases;
 let owner: ApiClient;
 let stranger: ApiClient;
 let ticket: Ticket;
@@ -30,24 +27,25 @@ const held = (limit: number | undefined, what: (n: number) => string, name: stri
 // Auth's default; the local system raises it because all its clients share 127.0.0.1.
 const SIGNUP_LIMIT = 20;
 
-beforeAll(async () => {
-  system = await startSystem({ env: {}, serviceEnv: { auth: { SIGNUP_RATE_LIMIT: String(SIGNUP_LIMIT) } } });
-  databases = new Databases(system.env.MONGO_URI);
-  owner = await ApiClient.signUp(system.url, uniqueEmail('owner'));
-  stranger = await ApiClient.signUp(system.url, uniqueEmail('stranger'));
-  ticket = (await owner.post<Ticket>('/api/tickets', { title: 'Mine', price: 10 })).body;
-  const other = (await stranger.post<Ticket>('/api/tickets', { title: 'Theirs', price: 12 })).body;
-  order = await eventually(
-    async () => {
-      const res = await owner.post<Order>('/api/orders', { ticketId: other.id });
-      return res.status === 201 ? res.body : undefined;
-    },
-    15_000,
-    'an order',
-  );
-}, 120_000);
+const sut = useSystem({
+  system: { serviceEnv: { auth: { SIGNUP_RATE_LIMIT: String(SIGNUP_LIMIT) } } },
+  connect: async ({ signUp }) => {
+    owner = await signUp('owner');
+    stranger = await signUp('stranger');
+    ticket = (await owner.post<Ticket>('/api/tickets', { title: 'Mine', price: 10 })).body;
+    const other = (await stranger.post<Ticket>('/api/tickets', { title: 'Theirs', price: 12 })).body;
+    order = await eventually(
+      async () => {
+        const res = await owner.post<Order>('/api/orders', { ticketId: other.id });
+        return res.status === 201 ? res.body : undefined;
+      },
+      15_000,
+      'an order',
+    );
+  },
+});
 
-afterAll(async () => {
+afterAll(() => {
   const serverErrors = checked.statuses.filter((status) => status >= 500).length;
   const limits = [
     held(checked.signinLimit, (n) => `sign-in limited after ${n} failures per address`, 'sign-in limit'),
@@ -57,8 +55,6 @@ afterAll(async () => {
   figure(
     `abuse: ${checked.passed} of ${checked.statuses.length} bad requests answered with the documented 4xx and error shape, nothing stored; ${serverErrors} × 5xx; ${limits}`,
   );
-  await databases?.close();
-  await system?.stop();
 });
 
 type As = 'anonymous' | 'owner' | 'stranger' | 'forged' | 'expired' | 'none-alg';
@@ -137,7 +133,7 @@ const cases: Case[] = [
 ];
 
 const cookieFor = (as: As): string | undefined => {
-  const key = system.env.JWT_KEY;
+  const key = sut.system.env.JWT_KEY;
   const claims = { id: objectId, email: 'mallory@example.com' };
   switch (as) {
     case 'forged':
@@ -158,7 +154,7 @@ const send = async ({ as, method, path, body, rawBody }: Case) => {
   }
   const cookie = cookieFor(as);
   const payload = rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
-  const res = await fetch(`${system.url}${path()}`, {
+  const res = await fetch(`${sut.system.url}${path()}`, {
     method,
     headers: { ...(payload ? { 'Content-Type': 'application/json' } : {}), ...(cookie ? { Cookie: cookie } : {}) },
     body: payload,
@@ -167,19 +163,19 @@ const send = async ({ as, method, path, body, rawBody }: Case) => {
 };
 
 it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
-  const before = await databases.snapshot();
+  const before = await sut.databases.snapshot();
   const res = await send(testCase);
   checked.statuses.push(res.status);
 
   expect(res.status).toBe(testCase.status);
   expect(res.body).toEqual({ errors: expect.arrayContaining([expect.objectContaining({ message: expect.any(String) })]) });
   for (const error of res.body.errors) expect(Object.keys(error).every((key) => key === 'message' || key === 'field')).toBe(true);
-  expect(await databases.snapshot()).toEqual(before);
+  expect(await sut.databases.snapshot()).toEqual(before);
   checked.passed += 1;
 });
 
 it('sends security headers and an httpOnly, SameSite session cookie through the gateway', async () => {
-  const res = await fetch(`${system.url}/api/users/signup`, {
+  const res = await fetch(`${sut.system.url}/api/users/signup`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email: uniqueEmail('headers'), password: 'password123' }),
@@ -202,7 +198,7 @@ interface Answer {
 const postFrom = (localAddress: string, path: string, body: { email: string; password: string }) =>
   new Promise<Answer>((resolve, reject) => {
     const req = http.request(
-      `${system.url}${path}`,
+      `${sut.system.url}${path}`,
       { method: 'POST', localAddress, headers: { 'Content-Type': 'application/json' } },
       (res) => {
         let text = '';
@@ -264,7 +260,7 @@ it('refuses one account for a few seconds after repeated failures from many addr
 });
 
 it('rate-limits sign-ups per client with a clear 429, storing none past the limit', async () => {
-  const before = await databases.count('auth', 'users');
+  const before = await sut.databases.count('auth', 'users');
   const statuses: number[] = [];
   for (let i = 0; i < SIGNUP_LIMIT + 2; i++) {
     const res = await signupFrom('127.0.0.4', uniqueEmail(`flood${i}`));
@@ -273,7 +269,7 @@ it('rate-limits sign-ups per client with a clear 429, storing none past the limi
   }
   expect(statuses.slice(0, SIGNUP_LIMIT)).toEqual(Array(SIGNUP_LIMIT).fill(201));
   expect(statuses.slice(SIGNUP_LIMIT)).toEqual([429, 429]);
-  expect(await databases.count('auth', 'users')).toBe(before + SIGNUP_LIMIT);
+  expect(await sut.databases.count('auth', 'users')).toBe(before + SIGNUP_LIMIT);
   // Another client still signs up.
   expect((await signupFrom('127.0.0.5', uniqueEmail('neighbour'))).status).toBe(201);
   checked.signupLimit = statuses.indexOf(429);

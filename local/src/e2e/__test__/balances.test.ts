@@ -1,51 +1,37 @@
-import type { ApiErrors, Balance, BalanceEntry, Order, Ticket } from '@ticketing/common/api';
+import type { ApiErrors, Balance, BalanceEntry, Order } from '@ticketing/common/api';
 import { toCents } from '@ticketing/common';
-import { Infra, startInfra } from '../../infra/start-infra';
 import { demoSales, demoUsers, seedDemoData } from '../../system/seed';
-import { startSystem, System } from '../../system/system';
-import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
+import { ApiClient, eventually, waitUntil } from '../api-client';
 import { CountingProxy } from '../counting-proxy';
 import { TcpProxy } from '../tcp-proxy';
 import { figure } from '../figures';
+import { useSystem } from '../system-under-test';
 
 // The whole system as `npm start` runs it (own servers, short expiry), driven through the gateway.
 // Prints `[figure]` lines: how long after the payment's 202 the seller's balance shows the sale, and a refund.
 const EXPIRY_SECONDS = 4;
-let infra: Infra;
-let system: System;
 // Between tickets and NATS, so that a test can hold back tickets' events (a price edit) for a moment;
 // between payments and Stripe, so that a charge can be slowed down.
 let ticketsToNats: TcpProxy;
 let stripe: CountingProxy;
 
-beforeAll(async () => {
-  infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], { env: {} });
-  ticketsToNats = await TcpProxy.start(Number(new URL(infra.env.NATS_URL).port));
-  stripe = await CountingProxy.start(infra.env.STRIPE_API_URL);
-  system = await startSystem({
-    env: infra.env,
-    expirationWindowSeconds: EXPIRY_SECONDS,
-    serviceEnv: {
-      tickets: { NATS_URL: ticketsToNats.urlFor(infra.env.NATS_URL_TICKETS) },
-      payments: { STRIPE_API_URL: stripe.url },
-    },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await system?.stop();
-  await ticketsToNats?.close();
-  await stripe?.close();
-  await infra?.stop();
+const sut = useSystem({
+  infra: ['mongo', 'nats', 'redis', 'stripe'],
+  system: async ({ infra, closeAtEnd }) => {
+    ticketsToNats = closeAtEnd(await TcpProxy.start(Number(new URL(infra.env.NATS_URL).port)));
+    stripe = closeAtEnd(await CountingProxy.start(infra.env.STRIPE_API_URL));
+    return {
+      expirationWindowSeconds: EXPIRY_SECONDS,
+      serviceEnv: {
+        tickets: { NATS_URL: ticketsToNats.urlFor(infra.env.NATS_URL_TICKETS) },
+        payments: { STRIPE_API_URL: stripe.url },
+      },
+    };
+  },
 });
+const { signUp } = sut;
 
-const signUp = (name: string) => ApiClient.signUp(system.url, uniqueEmail(name));
-
-const listTicket = async (seller: ApiClient, price: number) => {
-  const res = await seller.post<Ticket>('/api/tickets', { title: `Seat at ${price}`, price });
-  expect(res.status).toBe(201);
-  return res.body;
-};
+const listTicket = (seller: ApiClient, price: number) => sut.list(seller, { title: `Seat at ${price}`, price });
 
 /** The orders service learns of a new ticket through ticket:created; order once it has. */
 const orderWhenReplicated = async (buyer: ApiClient, ticketId: string) => {
@@ -109,7 +95,7 @@ it('shows a seller Σ sales to the cent, each within 1 s of its payment, and not
   expect(entries.body.map((entry) => entry.amountCents)).toEqual(PRICES.map(toCents).reverse());
   expect(entries.body.every((entry) => entry.kind === 'sale')).toBe(true);
   expect((await balanceOf(buyer)).balanceCents).toBe(0);
-  expect((await new ApiClient(system.url).get<ApiErrors>('/api/balances/me')).status).toBe(401);
+  expect((await new ApiClient(sut.system.url).get<ApiErrors>('/api/balances/me')).status).toBe(401);
 
   const p50 = percentile(latencies, 50);
   const p99 = percentile(latencies, 99);
@@ -159,7 +145,7 @@ it('takes a refunded sale back: an order placed at a price the seller had alread
 }, 60_000);
 
 it('seeds demo sales, so that the demo seller starts with a balance', async () => {
-  const lines = await seedDemoData(system.url);
+  const lines = await seedDemoData(sut.system.url);
 
   const sold = demoSales.reduce((sum, ticket) => sum + toCents(ticket.price), 0);
   expect(lines).toContain(`${demoUsers[0].email}'s balance: ${sold} cents`);

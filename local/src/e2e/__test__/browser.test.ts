@@ -3,33 +3,32 @@ import path from 'path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import type { Order, QueueStatus, QueueStatusMessage } from '@ticketing/common/api';
 import { ensureTool, repoRoot } from '../../infra/tools';
-import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail } from '../api-client';
+import { useSystem } from '../system-under-test';
 
 // A person in a real (headless) Chromium, through the Next.js client and the gateway.
 export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
-let system: System;
 let browser: Browser;
 
-beforeAll(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  system = await startSystem({ client: true, expirationWindowSeconds: 300, env: {} });
-  browser = await chromium.launch({
-    executablePath: ensureTool('chromium'),
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await system?.stop();
+const sut = useSystem({
+  startTimeoutMs: 300_000,
+  system: { client: true, expirationWindowSeconds: 300 },
+  connect: async ({ closeAtEnd }) => {
+    fs.mkdirSync(screenshotDir, { recursive: true });
+    browser = closeAtEnd(
+      await chromium.launch({
+        executablePath: ensureTool('chromium'),
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      }),
+    );
+  },
 });
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
 
 const newUser = async (name: string, viewport = { width: 1280, height: 900 }) => {
-  const context = await browser.newContext({ viewport, baseURL: system.url });
+  const context = await browser.newContext({ viewport, baseURL: sut.system.url });
   const page = await context.newPage();
   const email = uniqueEmail(name);
   await page.goto('/auth/signup');
@@ -105,7 +104,7 @@ it('shows the API error next to the form that caused it', async () => {
 }, 60_000);
 
 describe('where sign-in sends you next', () => {
-  const siteOrigin = () => new URL(system.url).origin;
+  const siteOrigin = () => new URL(sut.system.url).origin;
 
   // Raw query strings, as a link in a phishing mail would carry them.
   const HOSTILE_NEXT = [
@@ -127,7 +126,7 @@ describe('where sign-in sends you next', () => {
     );
 
   const guardedContext = async () => {
-    const context = await browser.newContext({ baseURL: system.url });
+    const context = await browser.newContext({ baseURL: sut.system.url });
     await stubOtherOrigins(context);
     return context;
   };
@@ -140,7 +139,7 @@ describe('where sign-in sends you next', () => {
   };
 
   const landing = (url: string) => {
-    const { origin, pathname, search } = new URL(url, system.url);
+    const { origin, pathname, search } = new URL(url, sut.system.url);
     return { origin, path: `${pathname}${search}` };
   };
 
@@ -404,7 +403,7 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
   it('takes a buyer from the countdown through the waiting room, behind another buyer, to a paid order of two', async () => {
     const seller = await newUser('rush-seller');
     const buyer = await newUser('rush-buyer', { width: 390, height: 844 });
-    const first = await ApiClient.signUp(system.url, uniqueEmail('rush-first'));
+    const first = await sut.signUp('rush-first');
     const pushes = recordQueuePushes(buyer.page);
 
     // Listed an hour ahead, so that both buyers are surely in line before it opens; brought forward below.
@@ -471,7 +470,7 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
   it('keeps the waiting room moving by polling when its socket is refused', async () => {
     const seller = await newUser('poll-seller');
     const buyer = await newUser('poll-buyer');
-    const first = await ApiClient.signUp(system.url, uniqueEmail('poll-first'));
+    const first = await sut.signUp('poll-first');
     // Every queue socket of this page is closed at once, as a proxy that drops WebSockets would.
     await buyer.page.routeWebSocket(/\/api\/queue\//, (socket) => socket.close());
     const meReads: string[] = [];

@@ -1,14 +1,14 @@
 import { Types } from 'mongoose';
 import { connectEventBus, databaseUri, Subjects } from '@ticketing/common';
-import { orderCancelledData } from '@ticketing/common/testing';
+import { orderCancelledData, sleep } from '@ticketing/common/testing';
 import type { BalanceEntry, Order, Ticket } from '@ticketing/common/api';
-import { Infra, startInfra } from '../../infra/start-infra';
 import { freePort } from '../../infra/process';
 import { ServiceProcess } from '../../system/service-process';
-import { startSystem, System } from '../../system/system';
-import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
+import { ApiClient, eventually, waitUntil } from '../api-client';
 import { CountingProxy } from '../counting-proxy';
-import { Databases } from '../databases';
+import { figure } from '../figures';
+import { ordersDuringRestart } from '../order-burst';
+import { numberedListings, range, useSystem } from '../system-under-test';
 import { TcpProxy } from '../tcp-proxy';
 
 // The guarantees of docs/design.md across the running system, with real processes killed and restarted.
@@ -16,17 +16,10 @@ import { TcpProxy } from '../tcp-proxy';
 const EXPIRY_SECONDS = 12;
 const SETTLE_MS = (EXPIRY_SECONDS + 20) * 1000;
 
-let infra: Infra;
-let system: System;
-let databases: Databases;
 let ordersToNats: TcpProxy;
 let paymentsToMongo: TcpProxy;
 let stripe: CountingProxy;
 const events: { subject: Subjects; data: Record<string, unknown>; at: number }[] = [];
-
-const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The database `name` on the server `serverUri` names, reached through the proxy on `port`. */
 const databaseThrough = (serverUri: string, port: number, name: string) => {
@@ -35,59 +28,44 @@ const databaseThrough = (serverUri: string, port: number, name: string) => {
   return databaseUri(url.toString(), name);
 };
 
-beforeAll(async () => {
-  infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], { env: {} });
-  ordersToNats = await TcpProxy.start(Number(new URL(infra.env.NATS_URL).port));
-  paymentsToMongo = await TcpProxy.start(Number(new URL(infra.env.MONGO_URI).port));
-  stripe = await CountingProxy.start(infra.env.STRIPE_API_URL);
-  system = await startSystem({
-    env: infra.env,
-    expirationWindowSeconds: EXPIRY_SECONDS,
-    serviceEnv: {
-      // The hold repair passes every second rather than every minute.
-      orders: { NATS_URL: ordersToNats.urlFor(infra.env.NATS_URL_ORDERS), HOLD_REPAIR_INTERVAL_MS: '1000' },
-      // A poison message is parked after 3 deliveries (5 s apart), not the default 20.
-      // The reconciler resolves attempts pending 8 s (a restart's worth), every 2 s, rather than after minutes.
-      // Its database is reached through a proxy that can cut it.
-      payments: {
-        MONGO_URI: databaseThrough(infra.env.MONGO_URI, paymentsToMongo.port, 'payments'),
-        STRIPE_API_URL: stripe.url,
-        EVENT_MAX_DELIVERIES: '3',
-        PAYMENT_RECONCILE_AFTER_MS: '8000',
-        PAYMENT_RECONCILE_INTERVAL_MS: '2000',
+const sut = useSystem({
+  infra: ['mongo', 'nats', 'redis', 'stripe'],
+  startTimeoutMs: 180_000,
+  system: async ({ infra, closeAtEnd }) => {
+    ordersToNats = closeAtEnd(await TcpProxy.start(Number(new URL(infra.env.NATS_URL).port)));
+    paymentsToMongo = closeAtEnd(await TcpProxy.start(Number(new URL(infra.env.MONGO_URI).port)));
+    stripe = closeAtEnd(await CountingProxy.start(infra.env.STRIPE_API_URL));
+    return {
+      expirationWindowSeconds: EXPIRY_SECONDS,
+      serviceEnv: {
+        // The hold repair passes every second rather than every minute.
+        orders: { NATS_URL: ordersToNats.urlFor(infra.env.NATS_URL_ORDERS), HOLD_REPAIR_INTERVAL_MS: '1000' },
+        // A poison message is parked after 3 deliveries (5 s apart), not the default 20.
+        // The reconciler resolves attempts pending 8 s (a restart's worth), every 2 s, rather than after minutes.
+        // Its database is reached through a proxy that can cut it.
+        payments: {
+          MONGO_URI: databaseThrough(infra.env.MONGO_URI, paymentsToMongo.port, 'payments'),
+          STRIPE_API_URL: stripe.url,
+          EVENT_MAX_DELIVERIES: '3',
+          PAYMENT_RECONCILE_AFTER_MS: '8000',
+          PAYMENT_RECONCILE_INTERVAL_MS: '2000',
+        },
+        tickets: { EVENT_MAX_DELIVERIES: '3' },
       },
-      tickets: { EVENT_MAX_DELIVERIES: '3' },
-    },
-    onEvent: (subject, data) => events.push({ subject, data: data as Record<string, unknown>, at: Date.now() }),
-  });
-  databases = new Databases(system.env.MONGO_URI);
-}, 180_000);
-
-afterAll(async () => {
-  await databases?.close();
-  await system?.stop();
-  await ordersToNats?.close();
-  await paymentsToMongo?.close();
-  await stripe?.close();
-  await infra?.stop();
+      onEvent: (subject, data) => events.push({ subject, data: data as Record<string, unknown>, at: Date.now() }),
+    };
+  },
 });
-
-const signUp = (name: string) => ApiClient.signUp(system.url, uniqueEmail(name));
+const { signUp } = sut;
 const signUpMany = (name: string, n: number) => Promise.all(range(n).map((i) => signUp(`${name}${i}`)));
 
-const listTickets = async (seller: ApiClient, n: number, label: string): Promise<Ticket[]> => {
-  const tickets = await Promise.all(range(n).map((i) => seller.post<Ticket>('/api/tickets', { title: `${label} ${i}`, price: 10 + i })));
-  tickets.forEach((res) => expect(res.status).toBe(201));
-  const ids = tickets.map((res) => res.body.id);
-  // The orders service must know every ticket before buyers race for it.
-  await waitUntil(async () => (await replicaCount('orders', 'tickets', ids)) === n, 20_000, 'orders to replicate tickets');
-  return tickets.map((res) => res.body);
-};
+// The orders service must know every ticket before buyers race for it.
+const listTickets = (seller: ApiClient, n: number, label: string): Promise<Ticket[]> => sut.listAll(seller, numberedListings(n, label));
 
 const objectIds = (ids: string[]) => ids.map((id) => new Types.ObjectId(id));
 
 const replicaCount = async (service: 'orders' | 'payments', collection: string, ids: string[]) =>
-  databases.count(service, collection, { _id: { $in: objectIds(ids) } });
+  sut.databases.count(service, collection, { _id: { $in: objectIds(ids) } });
 
 const statusOf = async (buyer: ApiClient, orderId: string) => (await buyer.get<Order>(`/api/orders/${orderId}`)).body.status;
 
@@ -109,7 +87,7 @@ type StoredPayment = { orderId: unknown; status: string; orderCancelled?: boolea
 const paymentsSettled = (orderIds: string[], timeoutMs = SETTLE_MS) =>
   eventually(
     async () => {
-      const stored = await databases.find<StoredPayment>('payments', 'payments', { orderId: { $in: objectIds(orderIds) } });
+      const stored = await sut.databases.find<StoredPayment>('payments', 'payments', { orderId: { $in: objectIds(orderIds) } });
       const open = stored.filter((p) => p.status === 'pending' || (p.status === 'succeeded' && p.orderCancelled));
       return open.length === 0 ? stored : undefined;
     },
@@ -179,7 +157,7 @@ it('no oversell: 50 buyers race for each of 20 tickets at once', async () => {
   );
   expect(statuses.every((status) => status === 'complete')).toBe(true);
 
-  const orders = await databases.find<{ status: string; ticket: unknown }>('orders', 'orders', {
+  const orders = await sut.databases.find<{ status: string; ticket: unknown }>('orders', 'orders', {
     ticket: { $in: objectIds(tickets.map((t) => t.id)) },
   });
   for (const ticket of tickets) {
@@ -239,11 +217,11 @@ it('poison messages are parked after their last delivery, and the messages behin
   const [ticket] = await listTickets(seller, 1, 'Behind poison');
   // Both consumers of order:cancelled, tickets and payments, get the poison.
   const deadLettersOf = async (service: 'tickets' | 'payments') =>
-    ((await (await fetch(`${system.services[service].url}/healthz`)).json()) as { deadLetters: number }).deadLetters;
+    ((await (await fetch(`${sut.system.services[service].url}/healthz`)).json()) as { deadLetters: number }).deadLetters;
   const parkedBefore = { tickets: await deadLettersOf('tickets'), payments: await deadLettersOf('payments') };
 
   // 20 cancellations naming tickets that never existed: more than a subscription's 16 messages in flight.
-  const bus = await connectEventBus('poisoner', system.env);
+  const bus = await connectEventBus('poisoner', sut.system.env);
   try {
     for (let i = 0; i < 20; i++) await bus.publish(Subjects.OrderCancelled, orderCancelledData());
   } finally {
@@ -277,7 +255,7 @@ it('poison messages are parked after their last delivery, and the messages behin
 
 it("payments' database down longer than the dead-letter threshold while an order expires with its charge in flight: no money kept", async () => {
   const healthOfPayments = async () =>
-    (await (await fetch(`${system.services.payments.url}/healthz`)).json()) as {
+    (await (await fetch(`${sut.system.services.payments.url}/healthz`)).json()) as {
       deadLetters: number;
       failing: Record<string, { messages: number; failures: number } | undefined>;
     };
@@ -322,7 +300,8 @@ it("payments' database down longer than the dead-letter threshold while an order
     const [status] = await settled([{ buyer, order }], 'the order to settle');
     // A succeeded payment is final only for a complete order: a cancelled one's ends refunded (or failed, if never
     // charged). Past the wait, the state it is in is what the assertion below reports.
-    const paymentOf = async () => (await databases.find<StoredPayment>('payments', 'payments', { orderId: objectIds([order.id])[0] }))[0];
+    const paymentOf = async () =>
+      (await sut.databases.find<StoredPayment>('payments', 'payments', { orderId: objectIds([order.id])[0] }))[0];
     const isFinal = (payment?: StoredPayment) =>
       payment !== undefined && (status === 'complete' ? payment.status === 'succeeded' : ['refunded', 'failed'].includes(payment.status));
     const payment = await eventually(
@@ -376,15 +355,15 @@ it('no lost event: orders dies after storing orders but before publishing them',
   placed.forEach((res) => expect(res.status).toBe(201));
   const orderIds = placed.map((res) => res.body.id);
   // Stored, not published: every order still carries its order:created in the outbox.
-  expect(await databases.count('orders', 'orders', { _id: { $in: objectIds(orderIds) }, 'outbox.0': { $exists: true } })).toBe(10);
+  expect(await sut.databases.count('orders', 'orders', { _id: { $in: objectIds(orderIds) }, 'outbox.0': { $exists: true } })).toBe(10);
 
-  await system.services.orders.kill('SIGKILL');
+  await sut.system.services.orders.kill('SIGKILL');
   // Tickets keep changing while orders is down.
   for (const ticket of busy)
     expect((await seller.put(`/api/tickets/${ticket.id}`, { title: `${ticket.title} (moved)`, price: 99 })).status).toBe(200);
   ordersToNats.resume();
   const restartedAt = Date.now();
-  await system.services.orders.start();
+  await sut.system.services.orders.start();
 
   await waitUntil(
     async () => {
@@ -398,7 +377,7 @@ it('no lost event: orders dies after storing orders but before publishing them',
   );
   await waitUntil(async () => (await replicaCount('payments', 'orders', orderIds)) === 10, 30_000, 'payments replica');
   await waitUntil(
-    async () => (await databases.count('orders', 'tickets', { _id: { $in: objectIds(busy.map((t) => t.id)) }, version: 1 })) === 5,
+    async () => (await sut.databases.count('orders', 'tickets', { _id: { $in: objectIds(busy.map((t) => t.id)) }, version: 1 })) === 5,
     30_000,
     'orders replica to apply the edits made while it was down',
   );
@@ -421,13 +400,11 @@ describe('hold repair keeps up with the order rate', () => {
   const UNITS = 10_000;
 
   const listLarge = async (seller: ApiClient, n: number, label: string) => {
-    const listed = await Promise.all(
-      range(n).map((i) => seller.post<Ticket>('/api/tickets', { title: `${label} ${i}`, price: 10, quantity: UNITS })),
+    const listed = await sut.listAll(
+      seller,
+      range(n).map((i) => ({ title: `${label} ${i}`, price: 10, quantity: UNITS })),
     );
-    listed.forEach((res) => expect(res.status).toBe(201));
-    const ids = listed.map((res) => res.body.id);
-    await waitUntil(async () => (await replicaCount('orders', 'tickets', ids)) === n, 20_000, 'orders to replicate tickets');
-    return ids;
+    return listed.map((ticket) => ticket.id);
   };
 
   /** Orders per second the service takes: buyers ordering one after another, all of them at once. */
@@ -459,7 +436,7 @@ describe('hold repair keeps up with the order rate', () => {
         return { _id: `${ticketId}:${seq}`, ticketId, seq, held: seq, change: 1, kind: 'hold', orderId, op: `hold:${orderId}`, createdAt };
       }),
     );
-    await (await databases.of('orders')).collection<{ _id: string }>('stockentries').insertMany(steps);
+    await (await sut.databases.of('orders')).collection<{ _id: string }>('stockentries').insertMany(steps);
     return steps.map((step) => step.orderId);
   };
 
@@ -469,7 +446,7 @@ describe('hold repair keeps up with the order rate', () => {
     const orphanTickets = await listLarge(seller, 20, 'Orphaned');
     const rate = await measureOrderRate(burstTickets);
     // The burst's holds look as old as the orphans': the repair must find their orders and leave them held.
-    await databases.update(
+    await sut.databases.update(
       'orders',
       'stockentries',
       { ticketId: { $in: burstTickets } },
@@ -478,20 +455,20 @@ describe('hold repair keeps up with the order rate', () => {
 
     const orphanIds = await orphanHolds(orphanTickets);
     const startedAt = Date.now();
-    const released = () => databases.count('orders', 'stockentries', { ticketId: { $in: orphanTickets }, kind: 'release' });
+    const released = () => sut.databases.count('orders', 'stockentries', { ticketId: { $in: orphanTickets }, kind: 'release' });
     await waitUntil(async () => (await released()) === ORPHANS, 200_000, 'the orphaned holds to be released');
     const repairSeconds = (Date.now() - startedAt) / 1000;
     const repairRate = ORPHANS / repairSeconds;
 
-    expect(await databases.count('orders', 'orders', { _id: { $in: objectIds(orphanIds) }, abandoned: true })).toBe(ORPHANS);
-    const releasedBurst = await databases.find<{ orderId: string }>('orders', 'stockentries', {
+    expect(await sut.databases.count('orders', 'orders', { _id: { $in: objectIds(orphanIds) }, abandoned: true })).toBe(ORPHANS);
+    const releasedBurst = await sut.databases.find<{ orderId: string }>('orders', 'stockentries', {
       ticketId: { $in: burstTickets },
       kind: 'release',
     });
     const releasedIds = releasedBurst.map((entry) => entry.orderId);
     // A burst order's units go back only once it is cancelled (it expires after 12 s), never by the repair.
-    expect(await databases.count('orders', 'orders', { _id: { $in: objectIds(releasedIds) }, status: { $ne: 'cancelled' } })).toBe(0);
-    expect(await databases.count('orders', 'orders', { _id: { $in: objectIds(rate.orderIds) }, abandoned: true })).toBe(0);
+    expect(await sut.databases.count('orders', 'orders', { _id: { $in: objectIds(releasedIds) }, status: { $ne: 'cancelled' } })).toBe(0);
+    expect(await sut.databases.count('orders', 'orders', { _id: { $in: objectIds(rate.orderIds) }, abandoned: true })).toBe(0);
     expect(repairRate).toBeGreaterThan(rate.perSecond);
     figure(
       `hold repair: ${ORPHANS} orphaned holds released in ${repairSeconds.toFixed(1)} s (${repairRate.toFixed(0)}/s) ` +
@@ -506,23 +483,15 @@ it('no lost event: the event broker (nats-streaming-server, or nats-server with 
   const tickets = await listTickets(seller, 12, 'Burst');
   const buyers = await signUpMany('burst', 12);
 
-  let restartMs = 0;
-  let restartedAt = 0;
-  const [placed] = await Promise.all([
-    Promise.all(
-      buyers.map(async (buyer, i) => {
-        await sleep(i * 40);
-        return buyer.post<Order>('/api/orders', { ticketId: tickets[i].id });
-      }),
-    ),
-    (async () => {
-      await sleep(150);
-      const startedAt = Date.now();
-      await infra.servers.nats!.restart();
-      restartedAt = Date.now();
-      restartMs = restartedAt - startedAt;
-    })(),
-  ]);
+  const {
+    answers: placed,
+    restartMs,
+    restartedAt,
+  } = await ordersDuringRestart(buyers, tickets, {
+    staggerMs: 40,
+    restartAfterMs: 150,
+    restart: () => sut.infra.servers.nats!.restart(),
+  });
   placed.forEach((res) => expect(res.status).toBe(201));
   const orderIds = placed.map((res) => res.body.id);
   // A publish lost in the restart is retried within seconds (the client's ack timeout was once 30 s).
@@ -550,7 +519,7 @@ it('no lost event: the event broker (nats-streaming-server, or nats-server with 
     );
   await waitUntil(() => orderIds.every(outcomeSeen), 20_000, 'the event log to see each order complete or expire');
   figure(
-    `no lost event (${infra.servers.nats!.name} restart, EVENT_BUS=${infra.env.EVENT_BUS}): restarted in ${restartMs} ms during a burst of 12 orders; every order:created reached payments ` +
+    `no lost event (${sut.infra.servers.nats!.name} restart, EVENT_BUS=${sut.infra.env.EVENT_BUS}): restarted in ${restartMs} ms during a burst of 12 orders; every order:created reached payments ` +
       `${delayMs} ms after the restart; 6 complete, 6 expired, 0 stuck, ` +
       `settled ${Date.now() - restartedAt} ms after the restart`,
   );
@@ -569,10 +538,10 @@ it('expiration survives a restart of the service and of Redis', async () => {
     'order:created',
   );
   await sleep(1_000);
-  await system.services.expiration.kill('SIGKILL');
-  await infra.servers.redis!.restart();
+  await sut.system.services.expiration.kill('SIGKILL');
+  await sut.infra.servers.redis!.restart();
   await sleep(2_000);
-  await system.services.expiration.start();
+  await sut.system.services.expiration.start();
 
   const cancelledAt = (orderId: string) => events.find((e) => e.subject === Subjects.OrderCancelled && e.data.id === orderId)?.at;
   await waitUntil(() => placed.every((res) => cancelledAt(res.body.id)), SETTLE_MS, 'every order to expire');
@@ -673,10 +642,10 @@ describe('payments through the worker queue', () => {
     stripe.swallow();
     expect((await buyer.post('/api/payments', { orderId: order.id, token: 'tok_visa' })).status).toBe(202);
     await waitUntil(() => stripe.done('POST /v1/charges') > before.charges, 20_000, 'Stripe to charge');
-    await system.services.payments.kill('SIGKILL');
+    await sut.system.services.payments.kill('SIGKILL');
     stripe.up();
     const restartedAt = Date.now();
-    await system.services.payments.start();
+    await sut.system.services.payments.start();
 
     const [payment] = await paymentsSettled([order.id], 60_000);
     const resolvedMs = Date.now() - restartedAt;
@@ -692,7 +661,7 @@ describe('payments through the worker queue', () => {
   }, 180_000);
 
   it('two replicas of payments on the same queue: no double charge', async () => {
-    const first = system.services.payments;
+    const first = sut.system.services.payments;
     const port = await freePort();
     const second = new ServiceProcess({ ...first.options, port, env: { ...first.options.env, PORT: String(port) } });
     await second.start();

@@ -1,25 +1,22 @@
-import { serviceNames, startSystem, System } from '../../system/system';
-import { ApiClient, uniqueEmail, waitUntil } from '../api-client';
+import { serviceNames } from '../../system/system';
+import { waitUntil } from '../api-client';
 import { figure } from '../figures';
+import { useSystem } from '../system-under-test';
 import { RawRequest, sendRaw } from '@ticketing/common/testing';
 
 // Request targets and headers no browser sends, over raw TCP to the gateway and to each service's own port,
 // as plain requests and as WebSocket upgrades: each is answered 4xx and every process keeps serving.
-let system: System;
 const notices: string[] = [];
 // Every answer's status, undefined for a connection closed without one.
 const answered: (number | undefined)[] = [];
 
-beforeAll(async () => {
-  system = await startSystem({ env: {}, notice: (name, line) => notices.push(`${name} ${line}`) });
-}, 120_000);
+const sut = useSystem({ system: { notice: (name, line) => notices.push(`${name} ${line}`) } });
 
-afterAll(async () => {
+afterAll(() => {
   const within = (low: number, high: number) => answered.filter((status) => status !== undefined && status >= low && status < high).length;
   figure(
     `hostile requests: ${answered.length} sent to the gateway and ${serviceNames.length} services, ${within(400, 500)} answered 4xx, ${within(100, 400)} below 400 (odd targets, hostile headers), ${within(500, 600)} × 5xx, ${answered.filter((status) => status === undefined).length} closed unanswered`,
   );
-  await system?.stop();
 });
 
 // Targets that `new URL(target, base)` cannot parse, or that decode to nothing valid.
@@ -77,7 +74,10 @@ const requests: RawRequest[] = [
   ),
 ];
 
-const endpoints = () => [{ name: 'gateway', url: system.url }, ...serviceNames.map((name) => ({ name, url: system.services[name].url }))];
+const endpoints = () => [
+  { name: 'gateway', url: sut.system.url },
+  ...serviceNames.map((name) => ({ name, url: sut.system.services[name].url })),
+];
 
 const answeredStatus = async (url: string, request: RawRequest) => {
   const { status } = await sendRaw(url, request);
@@ -108,35 +108,35 @@ it('a CONNECT is closed or refused, never answered 5xx', async () => {
 
 it('afterwards every process still answers and the API through the gateway still works', async () => {
   for (const name of serviceNames) {
-    const res = await fetch(`${system.services[name].url}/livez`);
+    const res = await fetch(`${sut.system.services[name].url}/livez`);
     expect({ name, status: res.status }).toEqual({ name, status: 200 });
-    expect({ name, restarts: system.services[name].restarts }).toEqual({ name, restarts: 0 });
+    expect({ name, restarts: sut.system.services[name].restarts }).toEqual({ name, restarts: 0 });
   }
   // The supervisor would bring a crashed gateway back: it must not have needed to.
-  expect(system.gateway.restarts).toBe(0);
-  const user = await ApiClient.signUp(system.url, uniqueEmail('after-hostile'));
+  expect(sut.system.gateway.restarts).toBe(0);
+  const user = await sut.signUp('after-hostile');
   expect((await user.get('/api/users/currentuser')).status).toBe(200);
   expect((await user.post('/api/tickets', { title: 'Still here', price: 10 })).status).toBe(201);
 });
 
 const answersApi = async () => {
   try {
-    return (await fetch(`${system.url}/api/users/currentuser`)).status === 200;
+    return (await fetch(`${sut.system.url}/api/users/currentuser`)).status === 200;
   } catch {
     return false;
   }
 };
 
 it('the gateway, killed, is restarted by the supervisor and no service goes with it', async () => {
-  const servicePids = serviceNames.map((name) => system.services[name].pid);
-  process.kill(system.gateway.pid!, 'SIGKILL');
-  await waitUntil(async () => system.gateway.restarts === 1 && (await answersApi()), 15_000, 'the gateway back');
-  expect(serviceNames.map((name) => system.services[name].pid)).toEqual(servicePids);
+  const servicePids = serviceNames.map((name) => sut.system.services[name].pid);
+  process.kill(sut.system.gateway.pid!, 'SIGKILL');
+  await waitUntil(async () => sut.system.gateway.restarts === 1 && (await answersApi()), 15_000, 'the gateway back');
+  expect(serviceNames.map((name) => sut.system.services[name].pid)).toEqual(servicePids);
   expect(notices).toContain('gateway exited (SIGKILL); restarting in 1 s');
 });
 
 it('a service that dies is restarted, the supervisor says so, and the rest keeps serving', async () => {
-  const { tickets } = system.services;
+  const { tickets } = sut.system.services;
   process.kill(tickets.pid!, 'SIGKILL');
   await waitUntil(
     async () => tickets.restarts === 1 && (await fetch(`${tickets.url}/livez`).catch(() => undefined))?.status === 200,

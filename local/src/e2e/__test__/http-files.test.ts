@@ -1,17 +1,12 @@
 import { readHttpFiles, runHttpFile } from '../../http-files/http-files';
 import { seedDemoData } from '../../system/seed';
-import { startSystem, System } from '../../system/system';
+import { useSystem } from '../system-under-test';
 
 // The `.http` files in http/ run as written against the system `npm start -- --seed` starts, host aside.
-let system: System;
-
-beforeAll(async () => {
-  system = await startSystem({ env: {} });
-  await seedDemoData(system.url);
-}, 120_000);
-
-afterAll(async () => {
-  await system?.stop();
+const sut = useSystem({
+  connect: async ({ system }) => {
+    await seedDemoData(system.url);
+  },
 });
 
 /** Every endpoint of every service, as docs/design.md lists them (ids as :id). */
@@ -39,7 +34,7 @@ const endpointOf = (method: string, url: string) => `${method} ${new URL(url).pa
 
 it('runs every request of every file against the running system: every endpoint, no 5xx, each as its title says', async () => {
   const results = [];
-  for (const file of readHttpFiles()) results.push(...(await runHttpFile(file, { host: system.url })));
+  for (const file of readHttpFiles()) results.push(...(await runHttpFile(file, { host: sut.system.url })));
 
   const failures = results.filter((result) => result.status >= 500).map((r) => `${r.file} ${r.title}: ${r.status}`);
   expect(failures).toEqual([]);

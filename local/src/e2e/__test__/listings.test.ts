@@ -1,41 +1,14 @@
 import { Types } from 'mongoose';
 import type { ApiErrors, Balance, Order, Payment, Ticket } from '@ticketing/common/api';
-import { startSystem, System } from '../../system/system';
-import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
-import { Databases } from '../databases';
+import { ApiClient, eventually, waitUntil } from '../api-client';
 import { figure } from '../figures';
+import { range, useSystem } from '../system-under-test';
 
 // Listings with a quantity, on the whole system as `npm start` runs it, driven through the gateway.
 // The expiry is longer than the race below takes, so that no order of the race expires during it.
 const EXPIRY_SECONDS = 90;
-let system: System;
-let databases: Databases;
-
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-beforeAll(async () => {
-  system = await startSystem({ expirationWindowSeconds: EXPIRY_SECONDS, env: {} });
-  databases = new Databases(system.env.MONGO_URI);
-}, 120_000);
-
-afterAll(async () => {
-  await databases?.close();
-  await system?.stop();
-});
-
-const signUp = (name: string) => ApiClient.signUp(system.url, uniqueEmail(name));
-
-/** A listing the orders service knows of (its replica comes with ticket:created). */
-const listWhenReplicated = async (seller: ApiClient, listing: { title: string; price: number; quantity: number }) => {
-  const res = await seller.post<Ticket>('/api/tickets', listing);
-  expect(res.status).toBe(201);
-  await waitUntil(
-    async () => (await databases.count('orders', 'tickets', { _id: new Types.ObjectId(res.body.id) })) === 1,
-    20_000,
-    'orders to replicate the listing',
-  );
-  return res.body;
-};
+const sut = useSystem({ system: { expirationWindowSeconds: EXPIRY_SECONDS } });
+const { signUp } = sut;
 
 const availableOf = async (anyone: ApiClient, ticketId: string) => (await anyone.get<Ticket>(`/api/tickets/${ticketId}`)).body.available;
 
@@ -57,14 +30,16 @@ const refusalsOf = (attempts: Attempt[]) => attempts.filter((a) => a.status !== 
 
 /** The units of orders stored for the listing that hold them: active or paid. */
 const unitsHeld = async (ticketId: string) => {
-  const orders = await databases.find<{ status: string; quantity: number }>('orders', 'orders', { ticket: new Types.ObjectId(ticketId) });
+  const orders = await sut.databases.find<{ status: string; quantity: number }>('orders', 'orders', {
+    ticket: new Types.ObjectId(ticketId),
+  });
   return orders.filter((order) => order.status !== 'cancelled').reduce((sum, order) => sum + order.quantity, 0);
 };
 
 it('sells exactly 100 units of a 100-unit listing to 1,000 concurrent order requests, and sells units again once returned', async () => {
   const seller = await signUp('seller');
   const buyers = await Promise.all(range(100).map((i) => signUp(`buyer${i}`)));
-  const ticket = await listWhenReplicated(seller, { title: 'Stadium', price: 25, quantity: 100 });
+  const ticket = await sut.list(seller, { title: 'Stadium', price: 25, quantity: 100 });
 
   const startedAt = Date.now();
   const attempts = await race(buyers, ticket.id, 1000);
@@ -108,7 +83,7 @@ it('sells exactly 100 units of a 100-unit listing to 1,000 concurrent order requ
 it('charges a multi-unit order its total in exact cents, and the seller sees it in their balance', async () => {
   const seller = await signUp('seller');
   const buyer = await signUp('buyer');
-  const ticket = await listWhenReplicated(seller, { title: 'Theatre', price: 12.35, quantity: 10 });
+  const ticket = await sut.list(seller, { title: 'Theatre', price: 12.35, quantity: 10 });
 
   const order = await eventually(
     async () => {

@@ -1,28 +1,22 @@
 import type { LiveMessage, Order, Ticket } from '@ticketing/common/api';
 import WebSocket from 'ws';
-import { startSystem, System } from '../../system/system';
-import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
+import { ApiClient, eventually, waitUntil } from '../api-client';
+import { useSystem } from '../system-under-test';
 
 // The whole system as `npm start` runs it; two real sockets through the gateway: a buyer and a watcher.
-let system: System;
 const sockets: WebSocket[] = [];
-
-beforeAll(async () => {
-  system = await startSystem({ env: {} });
-}, 120_000);
-
-afterAll(async () => {
-  for (const socket of sockets) socket.terminate();
-  await system?.stop();
+const sut = useSystem({
+  connect: ({ closeAtEnd }) => {
+    closeAtEnd({ close: () => sockets.forEach((socket) => socket.terminate()) });
+  },
 });
-
-const signUp = (name: string) => ApiClient.signUp(system.url, uniqueEmail(name));
+const { signUp } = sut;
 
 /** A live socket through the gateway, as the page opens it (same origin, the session cookie), recording its messages. */
 const openLive = async (user?: ApiClient) => {
-  const headers: Record<string, string> = { Origin: system.url };
+  const headers: Record<string, string> = { Origin: sut.system.url };
   if (user) headers.Cookie = user.cookieHeader;
-  const socket = new WebSocket(`${system.url.replace('http', 'ws')}/api/live`, { headers });
+  const socket = new WebSocket(`${sut.system.url.replace('http', 'ws')}/api/live`, { headers });
   sockets.push(socket);
   const messages: LiveMessage[] = [];
   socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString()) as LiveMessage));
@@ -84,7 +78,7 @@ it("tells everyone a ticket is listed and reserved, and only the buyer of the or
 });
 
 it('refuses a WebSocket from another origin through the gateway', async () => {
-  const socket = new WebSocket(`${system.url.replace('http', 'ws')}/api/live`, { headers: { Origin: 'https://evil.example' } });
+  const socket = new WebSocket(`${sut.system.url.replace('http', 'ws')}/api/live`, { headers: { Origin: 'https://evil.example' } });
   const status = await new Promise<number | undefined>((resolve) =>
     socket.once('unexpected-response', (_req, res) => resolve(res.statusCode)),
   );

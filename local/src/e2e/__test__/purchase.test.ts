@@ -1,31 +1,15 @@
 import { Types } from 'mongoose';
+import { sleep } from '@ticketing/common/testing';
 import type { ApiErrors, Order, Ticket } from '@ticketing/common/api';
-import { startSystem, System } from '../../system/system';
-import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
-import { Databases } from '../databases';
+import { ApiClient, eventually, waitUntil } from '../api-client';
+import { useSystem } from '../system-under-test';
 
 // The whole system as `npm start` runs it (own servers, short expiry), driven through the gateway.
 const EXPIRY_SECONDS = 6;
-let system: System;
-let databases: Databases;
+const sut = useSystem({ system: { expirationWindowSeconds: EXPIRY_SECONDS } });
+const { signUp } = sut;
 
-beforeAll(async () => {
-  system = await startSystem({ expirationWindowSeconds: EXPIRY_SECONDS, env: {} });
-  databases = new Databases(system.env.MONGO_URI);
-}, 120_000);
-
-afterAll(async () => {
-  await databases?.close();
-  await system?.stop();
-});
-
-const signUp = (name: string) => ApiClient.signUp(system.url, uniqueEmail(name));
-
-const listTicket = async (seller: ApiClient, title = 'Gig', price = 20) => {
-  const res = await seller.post<Ticket>('/api/tickets', { title, price });
-  expect(res.status).toBe(201);
-  return res.body;
-};
+const listTicket = (seller: ApiClient, title = 'Gig', price = 20) => sut.list(seller, { title, price });
 
 /** The orders service learns of a new ticket through ticket:created; order once it has. */
 const orderWhenReplicated = (buyer: ApiClient, ticketId: string) =>
@@ -68,7 +52,7 @@ it('sells a ticket: order, pay, order complete, ticket no longer available', asy
   expect(again.status).toBe(400);
 
   // A complete order keeps the ticket, even after its expiry window has passed.
-  await new Promise((r) => setTimeout(r, EXPIRY_SECONDS * 1000 + 1500));
+  await sleep(EXPIRY_SECONDS * 1000 + 1500);
   expect(await orderStatus(buyer, order.body.id)).toBe('complete');
   expect(await isAvailable(buyer, ticket.id)).toBe(false);
   const third = await signUp('latecomer');
@@ -90,7 +74,7 @@ it('expires an unpaid order, frees the ticket, and lets someone else buy it', as
 
   // Once payments has seen order:cancelled too, paying is refused before any charge.
   await waitUntil(
-    async () => (await databases.count('payments', 'orders', { _id: new Types.ObjectId(order.body.id), status: 'cancelled' })) === 1,
+    async () => (await sut.databases.count('payments', 'orders', { _id: new Types.ObjectId(order.body.id), status: 'cancelled' })) === 1,
     15_000,
     'payments to see the cancellation',
   );
@@ -148,5 +132,5 @@ it("refuses a seller's order for their own ticket, once the orders service knows
 
   expect(res.status).toBe(400);
   expect((res.body as unknown as ApiErrors).errors).toEqual([{ message: 'You cannot buy your own ticket' }]);
-  expect(await databases.count('orders', 'orders', { ticket: new Types.ObjectId(ticket.id) })).toBe(0);
+  expect(await sut.databases.count('orders', 'orders', { ticket: new Types.ObjectId(ticket.id) })).toBe(0);
 }, 60_000);

@@ -1,12 +1,13 @@
 import { Types } from 'mongoose';
 import WebSocket from 'ws';
 import { Subjects } from '@ticketing/common';
+import { sleep } from '@ticketing/common/testing';
 import type { Order, Ticket } from '@ticketing/common/api';
-import { Infra, startInfra } from '../../infra/start-infra';
-import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
 import { CountingProxy } from '../counting-proxy';
-import { Databases } from '../databases';
+import { figure } from '../figures';
+import { ordersDuringRestart } from '../order-burst';
+import { numberedListings, range, useSystem } from '../system-under-test';
 import { TcpProxy } from '../tcp-proxy';
 
 // The guarantees of docs/design.md with every service at three processes behind the gateway's
@@ -15,47 +16,35 @@ const REPLICAS = 3;
 const EXPIRY_SECONDS = 45;
 const SETTLE_MS = (EXPIRY_SECONDS + 60) * 1000;
 
-let servers: Infra;
 let ordersToBroker: TcpProxy;
-let system: System;
-let databases: Databases;
 let stripe: CountingProxy;
 const events: { subject: Subjects; data: Record<string, unknown>; at: number }[] = [];
 
+// The broker (EVENT_BUS's) and Stripe are started here, to restart the one and count the other's charges;
+// the system starts its own database and Redis, as `npm start -- --replicas 3` does.
+const sut = useSystem({
+  infra: ['nats', 'stripe'],
+  startTimeoutMs: 300_000,
+  system: async ({ infra, closeAtEnd }) => {
+    stripe = closeAtEnd(await CountingProxy.start(infra.env.STRIPE_API_URL));
+    ordersToBroker = closeAtEnd(await TcpProxy.start(Number(new URL(infra.env.NATS_URL).port)));
+    return {
+      replicas: REPLICAS,
+      expirationWindowSeconds: EXPIRY_SECONDS,
+      serviceEnv: {
+        payments: { STRIPE_API_URL: stripe.url },
+        orders: { NATS_URL: ordersToBroker.urlFor(infra.env.NATS_URL_ORDERS) },
+      },
+      onEvent: (subject, data) => events.push({ subject, data: data as Record<string, unknown>, at: Date.now() }),
+    };
+  },
+});
+const { signUp } = sut;
+
 // The transport is EVENT_BUS's (nats-streaming unless set; `npm test -- local:jetstream` sets jetstream).
-const figure = (line: string) => process.stdout.write(`[figure] ${system.env.EVENT_BUS}, ${REPLICAS} replicas: ${line}\n`);
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const replicasFigure = (line: string) => figure(`${sut.system.env.EVENT_BUS}, ${REPLICAS} replicas: ${line}`);
 const objectIds = (ids: string[]) => ids.map((id) => new Types.ObjectId(id));
 
-beforeAll(async () => {
-  // The broker (EVENT_BUS's) and Stripe are started here, to restart the one and count the other's charges;
-  // the system starts its own database and Redis, as `npm start -- --replicas 3` does.
-  servers = await startInfra(['nats', 'stripe'], { env: {} });
-  stripe = await CountingProxy.start(servers.env.STRIPE_API_URL);
-  ordersToBroker = await TcpProxy.start(Number(new URL(servers.env.NATS_URL).port));
-  system = await startSystem({
-    env: servers.env,
-    replicas: REPLICAS,
-    expirationWindowSeconds: EXPIRY_SECONDS,
-    serviceEnv: {
-      payments: { STRIPE_API_URL: stripe.url },
-      orders: { NATS_URL: ordersToBroker.urlFor(servers.env.NATS_URL_ORDERS) },
-    },
-    onEvent: (subject, data) => events.push({ subject, data: data as Record<string, unknown>, at: Date.now() }),
-  });
-  databases = new Databases(system.env.MONGO_URI);
-}, 300_000);
-
-afterAll(async () => {
-  await databases?.close();
-  await system?.stop();
-  await stripe?.close();
-  await ordersToBroker?.close();
-  await servers?.stop();
-});
-
-const signUp = (name: string) => ApiClient.signUp(system.url, uniqueEmail(name));
 /** A few at a time: each sign-up is a deliberately slow hash. */
 const signUpMany = async (name: string, n: number) => {
   const clients: ApiClient[] = [];
@@ -65,15 +54,10 @@ const signUpMany = async (name: string, n: number) => {
 };
 
 const replicaCount = (service: 'orders' | 'payments', collection: string, ids: string[]) =>
-  databases.count(service, collection, { _id: { $in: objectIds(ids) } });
+  sut.databases.count(service, collection, { _id: { $in: objectIds(ids) } });
 
-const listTickets = async (seller: ApiClient, n: number, label: string): Promise<Ticket[]> => {
-  const tickets = await Promise.all(range(n).map((i) => seller.post<Ticket>('/api/tickets', { title: `${label} ${i}`, price: 10 + i })));
-  tickets.forEach((res) => expect(res.status).toBe(201));
-  const ids = tickets.map((res) => res.body.id);
-  await waitUntil(async () => (await replicaCount('orders', 'tickets', ids)) === n, 30_000, 'orders to replicate tickets');
-  return tickets.map((res) => res.body);
-};
+const listTickets = (seller: ApiClient, n: number, label: string): Promise<Ticket[]> =>
+  sut.listAll(seller, numberedListings(n, label), 30_000);
 
 /** How many times the broker carried each id's event of `subject` (a relay publishing twice shows here). */
 const publishedTimes = (subject: Subjects, ids: string[], key = 'id') =>
@@ -87,7 +71,7 @@ interface StoredOrder {
 }
 
 const storedOrdersFor = (tickets: Ticket[]) =>
-  databases.find<StoredOrder>('orders', 'orders', { ticket: { $in: objectIds(tickets.map((t) => t.id)) } });
+  sut.databases.find<StoredOrder>('orders', 'orders', { ticket: { $in: objectIds(tickets.map((t) => t.id)) } });
 
 /** Every stored order reached tickets (which reserved it), payments and expiration (which expired it, once). */
 const everyOrderArrived = async (orders: StoredOrder[], tickets: Ticket[], seller: ApiClient) => {
@@ -112,7 +96,7 @@ const everyOrderArrived = async (orders: StoredOrder[], tickets: Ticket[], selle
 const expiredOnce = async (ids: string[]) => {
   const orders = await eventually(
     async () => {
-      const stored = await databases.find<StoredOrder>('orders', 'orders', { _id: { $in: objectIds(ids) } });
+      const stored = await sut.databases.find<StoredOrder>('orders', 'orders', { _id: { $in: objectIds(ids) } });
       return stored.every((order) => order.status === 'cancelled') ? stored : undefined;
     },
     SETTLE_MS,
@@ -123,8 +107,8 @@ const expiredOnce = async (ids: string[]) => {
 };
 
 it('starts three processes of each service behind the gateway, and each live process pushes every event', async () => {
-  for (const replicas of Object.values(system.replicas)) expect(replicas).toHaveLength(REPLICAS);
-  const sockets = system.replicas.live.map((live) => new WebSocket(`${live.url.replace('http', 'ws')}/api/live`));
+  for (const replicas of Object.values(sut.system.replicas)) expect(replicas).toHaveLength(REPLICAS);
+  const sockets = sut.system.replicas.live.map((live) => new WebSocket(`${live.url.replace('http', 'ws')}/api/live`));
   type Pushed = { type: string; data: { id: string } };
   const received = sockets.map(() => [] as Pushed[]);
   sockets.forEach((socket, i) => socket.on('message', (data) => received[i].push(JSON.parse((data as Buffer).toString()) as Pushed)));
@@ -137,7 +121,7 @@ it('starts three processes of each service behind the gateway, and each live pro
       20_000,
       'every live process to push the new ticket',
     );
-    figure(`live: a ticket:created reached the sockets of all ${REPLICAS} live processes`);
+    replicasFigure(`live: a ticket:created reached the sockets of all ${REPLICAS} live processes`);
   } finally {
     sockets.forEach((socket) => socket.close());
   }
@@ -145,13 +129,13 @@ it('starts three processes of each service behind the gateway, and each live pro
 
 it('the sign-in limit holds across the auth processes (one count in Redis)', async () => {
   const email = uniqueEmail('locked');
-  await ApiClient.signUp(system.url, email);
-  const guesser = new ApiClient(system.url);
+  await ApiClient.signUp(sut.system.url, email);
+  const guesser = new ApiClient(sut.system.url);
   // SIGNIN_ACCOUNT_LIMIT is 5: the round-robin spreads the six guesses over the three processes.
   const statuses: number[] = [];
   for (let i = 0; i < 6; i++) statuses.push((await guesser.post('/api/users/signin', { email, password: `wrong-${i}` })).status);
   expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
-  figure(`sign-in limit: 6 wrong passwords for one email over ${REPLICAS} auth processes -> ${statuses.join(', ')}`);
+  replicasFigure(`sign-in limit: 6 wrong passwords for one email over ${REPLICAS} auth processes -> ${statuses.join(', ')}`);
 }, 60_000);
 
 it('no oversell: 1,000 simultaneous orders for 20 tickets sell 20', async () => {
@@ -177,15 +161,17 @@ it('no oversell: 1,000 simultaneous orders for 20 tickets sell 20', async () => 
   paid.forEach((res) => expect(res.status).toBe(202));
   await waitUntil(
     async () =>
-      (await databases.count('orders', 'orders', { _id: { $in: objectIds(winners.map((w) => w.res.body.id)) }, status: 'complete' })) ===
-      20,
+      (await sut.databases.count('orders', 'orders', {
+        _id: { $in: objectIds(winners.map((w) => w.res.body.id)) },
+        status: 'complete',
+      })) === 20,
     SETTLE_MS,
     'the 20 orders to complete',
   );
   const stored = await storedOrdersFor(tickets);
   expect(stored).toHaveLength(20);
   expect(stripe.done('POST /v1/charges') - chargesBefore).toBe(20);
-  figure(
+  replicasFigure(
     `no oversell: 1000 simultaneous orders for 20 tickets in ${raceMs} ms -> ${JSON.stringify(statuses)}; 20 paid, 20 complete, Stripe charged 20`,
   );
 }, 300_000);
@@ -194,7 +180,7 @@ it('no lost event: one orders process SIGKILLed mid-burst, with events it stored
   const seller = await signUp('seller');
   const tickets = await listTickets(seller, 60, 'Kill');
   const buyers = await signUpMany('killed', 60);
-  const victim = system.replicas.orders[1];
+  const victim = sut.system.replicas.orders[1];
 
   // The orders processes cannot reach the broker during the burst: every order they store waits in its
   // outbox, so the killed process surely leaves some behind, which only another process can publish.
@@ -219,7 +205,7 @@ it('no lost event: one orders process SIGKILLed mid-burst, with events it stored
   const stored = await storedOrdersFor(tickets);
   expect(stored.length).toBeGreaterThanOrEqual(answers.filter(({ status }) => status === 201).length);
   const ids = stored.map((order) => String(order._id));
-  const unpublished = () => databases.count('orders', 'orders', { _id: { $in: objectIds(ids) }, 'outbox.0': { $exists: true } });
+  const unpublished = () => sut.databases.count('orders', 'orders', { _id: { $in: objectIds(ids) }, 'outbox.0': { $exists: true } });
   const waiting = await unpublished();
   ordersToBroker.resume();
   const resumedAt = Date.now();
@@ -231,7 +217,7 @@ it('no lost event: one orders process SIGKILLed mid-burst, with events it stored
   await expiredOnce(ids);
   const duplicates = publishedTimes(Subjects.OrderCreated, ids).filter((times) => times > 1).length;
   await victim.start();
-  figure(
+  replicasFigure(
     `orders process killed mid-burst: 60 orders -> ${JSON.stringify(tally)}; ${stored.length} stored, ` +
       `${waiting} of them unpublished when the broker came back, the last published ${emptiedMs} ms after, ` +
       `all reached tickets, payments and expiration ${arrivedMs} ms after, 0 lost; all ${stored.length} expired exactly once; ` +
@@ -244,23 +230,11 @@ it('no lost event: the broker restarted mid-burst', async () => {
   const tickets = await listTickets(seller, 30, 'Broker');
   const buyers = await signUpMany('broker', 30);
 
-  let restartMs = 0;
-  let restartedAt = 0;
-  const [answers] = await Promise.all([
-    Promise.all(
-      buyers.map(async (buyer, i) => {
-        await sleep(i * 30);
-        return buyer.post<Order>('/api/orders', { ticketId: tickets[i].id });
-      }),
-    ),
-    (async () => {
-      await sleep(300);
-      const startedAt = Date.now();
-      await servers.servers.nats!.restart();
-      restartedAt = Date.now();
-      restartMs = restartedAt - startedAt;
-    })(),
-  ]);
+  const { answers, restartMs, restartedAt } = await ordersDuringRestart(buyers, tickets, {
+    staggerMs: 30,
+    restartAfterMs: 300,
+    restart: () => sut.infra.servers.nats!.restart(),
+  });
   const created = answers.filter((res) => res.status === 201);
   expect(answers.filter((res) => res.status !== 201 && res.status !== 502)).toEqual([]);
   const stored = await storedOrdersFor(tickets);
@@ -268,7 +242,7 @@ it('no lost event: the broker restarted mid-burst', async () => {
   await everyOrderArrived(stored, tickets, seller);
   const delayMs = Date.now() - restartedAt;
   await expiredOnce(stored.map((order) => String(order._id)));
-  figure(
+  replicasFigure(
     `broker restarted mid-burst (${restartMs} ms): 30 orders -> ${created.length} × 201; ${stored.length} stored, every one reached ` +
       `tickets, payments and expiration ${delayMs} ms after the restart, 0 lost; all expired exactly once`,
   );
@@ -297,13 +271,13 @@ it('no double charge: each payment sent 10 times at once, over the payments proc
     ).toEqual([202, ...Array<number>(9).fill(400)]);
   }
   await waitUntil(
-    async () => (await databases.count('orders', 'orders', { _id: { $in: objectIds(ids) }, status: 'complete' })) === ids.length,
+    async () => (await sut.databases.count('orders', 'orders', { _id: { $in: objectIds(ids) }, status: 'complete' })) === ids.length,
     SETTLE_MS,
     'every order to complete',
   );
   expect(stripe.done('POST /v1/charges') - before).toBe(ids.length);
   const created = publishedTimes(Subjects.PaymentCreated, ids, 'orderId');
-  figure(
+  replicasFigure(
     `no double charge: 10 orders, each paid 10 times at once over ${REPLICAS} payments processes -> 10 × (1 × 202, 9 × 400); ` +
       `Stripe charged ${stripe.done('POST /v1/charges') - before}, 10 complete; payment:created published ${created.reduce((a, b) => a + b, 0)} times`,
   );
@@ -320,11 +294,11 @@ it('version ordering: rapid edits reach the orders replica in order', async () =
   }
   await waitUntil(
     async () =>
-      (await databases.count('orders', 'tickets', { _id: { $in: objectIds(tickets.map((t) => t.id)) }, version: 10, price: 20 })) === 5,
+      (await sut.databases.count('orders', 'tickets', { _id: { $in: objectIds(tickets.map((t) => t.id)) }, version: 10, price: 20 })) === 5,
     30_000,
     'orders to apply the ten edits of each ticket',
   );
-  figure(
+  replicasFigure(
     `ordering: 5 tickets edited 10 times each, consumed by ${REPLICAS} orders processes -> every replica at version 10 with the last price`,
   );
 }, 120_000);

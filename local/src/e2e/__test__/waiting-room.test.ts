@@ -3,10 +3,9 @@ import { Types } from 'mongoose';
 import WebSocket from 'ws';
 import type { ApiErrors, Order, QueueStatus, QueueStatusMessage, Ticket } from '@ticketing/common/api';
 import { signinCookie } from '@ticketing/common/testing';
-import { Infra, startInfra } from '../../infra/start-infra';
-import { startSystem, System } from '../../system/system';
-import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
-import { Databases } from '../databases';
+import { ApiClient, eventually, waitUntil } from '../api-client';
+import { figure } from '../figures';
+import { range, useSystem } from '../system-under-test';
 
 // Hot on-sales through the whole system: the queue service's waiting rooms, orders' admission check, and
 // restarts of the queue service and Redis mid-sale. Each scenario prints one `[figure]` line.
@@ -14,21 +13,8 @@ const ADMISSION_MS = 45_000;
 /** The queue service's Redis keys (its default prefix): the held admissions of a listing are a sorted set. */
 const heldKey = (ticketId: string) => `queue:held:${ticketId}`;
 
-let infra: Infra;
-let system: System;
-let databases: Databases;
 let redis: Redis;
 const sockets: WebSocket[] = [];
-
-beforeAll(async () => {
-  infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], { env: {} });
-  system = await startSystem({ env: infra.env, serviceEnv: { queue: { QUEUE_ADMISSION_MS: String(ADMISSION_MS) } } });
-  // The buyers' sessions are signed here, with the system's key: 2,000 sign-ups would be the slowest part.
-  process.env.JWT_KEY = system.env.JWT_KEY;
-  databases = new Databases(system.env.MONGO_URI);
-  redis = new Redis({ host: infra.env.REDIS_HOST, port: Number(infra.env.REDIS_PORT), maxRetriesPerRequest: 1 });
-  redis.on('error', () => {});
-}, 180_000);
 
 /** Closes the sockets opened so far; nothing they receive afterwards is acted on. */
 const closeSockets = () => {
@@ -38,16 +24,19 @@ const closeSockets = () => {
   }
 };
 
-afterAll(async () => {
-  closeSockets();
-  await redis?.quit().catch(() => redis.disconnect());
-  await databases?.close();
-  await system?.stop();
-  await infra?.stop();
+const sut = useSystem({
+  infra: ['mongo', 'nats', 'redis', 'stripe'],
+  startTimeoutMs: 180_000,
+  system: { serviceEnv: { queue: { QUEUE_ADMISSION_MS: String(ADMISSION_MS) } } },
+  connect: ({ system, infra, closeAtEnd }) => {
+    // The buyers' sessions are signed here, with the system's key: 2,000 sign-ups would be the slowest part.
+    process.env.JWT_KEY = system.env.JWT_KEY;
+    redis = new Redis({ host: infra.env.REDIS_HOST, port: Number(infra.env.REDIS_PORT), maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
+    closeAtEnd({ close: () => redis.quit().catch(() => redis.disconnect()) });
+    closeAtEnd({ close: closeSockets });
+  },
 });
-
-const figure = (line: string) => process.stdout.write(`[figure] ${line}\n`);
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 interface Buyer {
   client: ApiClient;
@@ -59,7 +48,7 @@ interface Buyer {
 const crowd = (n: number): Buyer[] =>
   range(n).map((i) => {
     const cookie = signinCookie({ id: new Types.ObjectId().toHexString(), email: `buyer${i}@example.com` })[0];
-    return { client: ApiClient.withCookie(system.url, cookie), cookie, position: 0 };
+    return { client: ApiClient.withCookie(sut.system.url, cookie), cookie, position: 0 };
   });
 
 /** Runs `work` over `items`, `concurrency` at a time. */
@@ -145,8 +134,8 @@ const sampleEvery100ms = (read: () => Promise<number>) => {
 /** The buyer's socket through the gateway, as the page opens it; `onStatus` sees every status pushed. */
 const openQueueSocket = (buyer: Buyer, ticketId: string, onStatus: (status: QueueStatus) => void) =>
   new Promise<WebSocket>((resolve, reject) => {
-    const socket = new WebSocket(`${system.url.replace('http', 'ws')}/api/queue/${ticketId}/ws`, {
-      headers: { Cookie: buyer.cookie, Origin: system.url },
+    const socket = new WebSocket(`${sut.system.url.replace('http', 'ws')}/api/queue/${ticketId}/ws`, {
+      headers: { Cookie: buyer.cookie, Origin: sut.system.url },
       perMessageDeflate: false,
     });
     sockets.push(socket);
@@ -180,7 +169,7 @@ interface StoredOrder {
 
 /** Units of the listing that orders holds for open orders or has sold, from its database. */
 const unitsTaken = async (ticketId: string) => {
-  const stored = await databases.find<StoredOrder>('orders', 'orders', { ticket: new Types.ObjectId(ticketId) });
+  const stored = await sut.databases.find<StoredOrder>('orders', 'orders', { ticket: new Types.ObjectId(ticketId) });
   const taken = stored.filter((o) => o.status === 'created' || o.status === 'complete');
   return {
     taken: taken.reduce((sum, o) => sum + o.quantity, 0),
@@ -193,7 +182,7 @@ it('sells exactly 300 units to 2,000 buyers through a waiting room of 50, admitt
   const BUYERS = 2_000;
   const UNITS = 300;
   const ACTIVE = 50;
-  const seller = await ApiClient.signUp(system.url, uniqueEmail('hot-seller'));
+  const seller = await sut.signUp('hot-seller');
   const later = new Date(Date.now() + 3_600_000).toISOString();
   const listing = { title: 'Hot on-sale', price: 20, quantity: UNITS, waitingRoom: { activeBuyers: ACTIVE } };
   const ticket = await createListing(seller, { ...listing, onSaleAt: later });
@@ -266,7 +255,7 @@ it('sells exactly 300 units to 2,000 buyers through a waiting room of 50, admitt
 it('keeps every place and admission, and the cap, when the queue service and Redis are killed mid-sale', async () => {
   const BUYERS = 200;
   const ACTIVE = 10;
-  const seller = await ApiClient.signUp(system.url, uniqueEmail('restart-seller'));
+  const seller = await sut.signUp('restart-seller');
   const ticket = await createListing(seller, {
     title: 'Restart on-sale',
     price: 15,
@@ -285,12 +274,12 @@ it('keeps every place and admission, and the cap, when the queue service and Red
 
   const held = sampleEvery100ms(() => redis.zcard(heldKey(ticket.id)));
   const restartStart = Date.now();
-  await system.services.queue.kill('SIGKILL');
-  const redisPid = infra.servers.redis?.pid();
+  await sut.system.services.queue.kill('SIGKILL');
+  const redisPid = sut.infra.servers.redis?.pid();
   if (redisPid === undefined) throw new Error('the test started no Redis of its own');
   process.kill(redisPid, 'SIGKILL');
-  await infra.servers.redis?.restart();
-  await system.services.queue.start();
+  await sut.infra.servers.redis?.restart();
+  await sut.system.services.queue.start();
   const restartSeconds = (Date.now() - restartStart) / 1000;
   expect(restartSeconds * 1000).toBeLessThan(ADMISSION_MS);
 
