@@ -50,10 +50,11 @@ install_ferretdb() {
 
 install_go_binary() {
   local name="$1" module="$2"
+  shift 2
   [[ -x "$BIN/$name" ]] && return
   need_go "$name"
   log "building $name ${module##*@} (first time only, takes a minute or two)"
-  GOBIN="$BIN" GOTOOLCHAIN=local go install "$module"
+  GOBIN="$BIN" GOTOOLCHAIN=local go install "$@" "$module"
   log "$name installed"
 }
 
@@ -74,7 +75,8 @@ install_one() {
     nats-streaming-server) install_go_binary nats-streaming-server "github.com/nats-io/nats-streaming-server@$NATS_STREAMING_VERSION" ;;
     nats-server) install_go_binary nats-server "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION" ;;
     stripe-mock) install_go_binary stripe-mock "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" ;;
-    prometheus) install_go_binary prometheus "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION" ;;
+    # Service discovery: files (local) and Kubernetes (the manifest's) only; the cloud SDKs would triple the build.
+    prometheus) install_go_binary prometheus "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION" -tags remove_all_sd,enable_kubernetes_sd ;;
     redis) apt_install redis-server redis-server ;;
     chromium) apt_install chromium chromium ;;
     *) log "unknown tool: $1"; exit 2 ;;
