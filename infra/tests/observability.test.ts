@@ -36,7 +36,7 @@ describe('the observability profile (Prometheus scraping every service)', () => 
   it("gives every service a container port named metrics on service-config's METRICS_PORT, which no Service routes", () => {
     expect(metricsPort).toBeGreaterThan(0);
     const cluster = loadCluster('observability');
-    const deployments = cluster.workloads.filter(isDeployment) as IDeployment[];
+    const deployments: IDeployment[] = cluster.workloads.filter(isDeployment);
     for (const service of services) {
       const deployment = deployments.find((workload) => nameOf(workload) === `${service}-depl`);
       const ports = deployment?.spec?.template.spec?.containers.flatMap((container) => container.ports ?? []) ?? [];

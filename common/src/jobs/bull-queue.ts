@@ -48,7 +48,7 @@ scrapedGauge('job_queue_jobs', 'Jobs in each bull queue of this process, by stat
       openQueues.delete(queue);
       continue;
     }
-    const counts = await queue.getJobCounts();
+    const counts: Record<string, number> = { ...(await queue.getJobCounts()) };
     for (const [state, count] of Object.entries(counts)) gauge.set({ queue: queue.name, state }, count);
   }
 });

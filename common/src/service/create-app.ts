@@ -26,9 +26,9 @@ const ANY_PATH = '/{*path}';
 const recordRequestMetrics: RequestHandler = (req, res, next) => {
   const end = httpRequestDuration.startTimer();
   res.once('finish', () => {
-    const pattern = req.route ? `${req.baseUrl}${String(req.route.path)}` : ANY_PATH;
-    const route = pattern === ANY_PATH ? 'unmatched' : pattern;
-    end({ method: req.method, route, status: res.statusCode });
+    const route: { path: string } | undefined = req.route as { path: string } | undefined;
+    const pattern = route ? `${req.baseUrl}${route.path}` : ANY_PATH;
+    end({ method: req.method, route: pattern === ANY_PATH ? 'unmatched' : pattern, status: res.statusCode });
   });
   next();
 };

@@ -141,6 +141,11 @@ const hubs = new Set<Pick<SocketHub<unknown>, 'stats'>>();
 scrapedGauge('websocket_connections', 'WebSockets this process holds open', [], (gauge) => {
   gauge.set([...hubs].reduce((sum, hub) => sum + hub.stats().sockets, 0));
 });
-scrapedGauge('websocket_slow_consumers_dropped', 'Sockets cut off since start because they read slower than they were sent to', [], (gauge) => {
-  gauge.set([...hubs].reduce((sum, hub) => sum + hub.stats().dropped, 0));
-});
+scrapedGauge(
+  'websocket_slow_consumers_dropped',
+  'Sockets cut off since start because they read slower than they were sent to',
+  [],
+  (gauge) => {
+    gauge.set([...hubs].reduce((sum, hub) => sum + hub.stats().dropped, 0));
+  },
+);

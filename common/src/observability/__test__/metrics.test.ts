@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import http from 'http';
 import request from 'supertest';
 import { Listener } from '../../bus/listener';
 import { InvalidMessageError } from '../../errors/invalid-message-error';
@@ -76,7 +75,7 @@ describe('metrics', () => {
       expect(await res.text()).toContain('# TYPE events_handled_total counter');
       expect((await fetch(`http://127.0.0.1:${port}/api/tickets`)).status).toBe(404);
     } finally {
-      await new Promise((resolve) => (server as http.Server).close(resolve));
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
