@@ -46,6 +46,7 @@ export * from './models/is-duplicate-key';
 export * from './money';
 export * from './jobs/job-retention';
 export * from './jobs/bull-queue';
+export * from './observability/metrics';
 
 export * from './service/env';
 export * from './service/create-app';

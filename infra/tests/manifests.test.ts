@@ -12,7 +12,7 @@ describe('the manifests skaffold deploys, with any profile', () => {
   ]);
   const { manifests, problems } = parseManifests(files);
 
-  it('come from infra/k8s, the event bus and database folders, the seed and the dead-letter Job', () => {
+  it('come from infra/k8s, the event bus and database folders, the seed, the dead-letter Job and observability', () => {
     expect([...new Set(files.map(({ file }) => file.replace(/\/[^/]+$/, '')))].sort()).toEqual([
       'infra/k8s',
       'infra/k8s-deadletters',
@@ -20,6 +20,7 @@ describe('the manifests skaffold deploys, with any profile', () => {
       'infra/k8s-mongo',
       'infra/k8s-mongo-replicaset',
       'infra/k8s-nats-streaming',
+      'infra/k8s-observability',
       'infra/k8s-seed',
     ]);
   });

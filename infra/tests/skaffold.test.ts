@@ -62,6 +62,7 @@ describe('skaffold.yaml', () => {
       'production',
       'seed',
       'deadletters',
+      'observability',
       'jetstream',
       'mongo-replicaset',
     ]);

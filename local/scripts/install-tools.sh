@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the no-cluster infrastructure that is missing: Go binaries into
 # .tools/bin (git-ignored, reused when present), Redis and Chromium from Debian.
-# Usage: install-tools.sh [ferretdb|nats-streaming-server|nats-server|stripe-mock|redis|chromium]...
+# Usage: install-tools.sh [ferretdb|nats-streaming-server|nats-server|stripe-mock|prometheus|redis|chromium]...
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,6 +20,8 @@ NATS_STREAMING_VERSION=v0.25.6
 # NATS with JetStream, for EVENT_BUS=jetstream.
 NATS_SERVER_VERSION=v2.15.2
 STRIPE_MOCK_VERSION=v0.203.0
+# Prometheus 3.16 (its Go module numbers v3.16.0 as v0.316.0), for `npm start -- --observe`.
+PROMETHEUS_VERSION=v0.316.0
 
 log() { echo "[tools] $*" >&2; }
 
@@ -48,10 +50,11 @@ install_ferretdb() {
 
 install_go_binary() {
   local name="$1" module="$2"
+  shift 2
   [[ -x "$BIN/$name" ]] && return
   need_go "$name"
   log "building $name ${module##*@} (first time only, takes a minute or two)"
-  GOBIN="$BIN" GOTOOLCHAIN=local go install "$module"
+  GOBIN="$BIN" GOTOOLCHAIN=local go install "$@" "$module"
   log "$name installed"
 }
 
@@ -72,6 +75,8 @@ install_one() {
     nats-streaming-server) install_go_binary nats-streaming-server "github.com/nats-io/nats-streaming-server@$NATS_STREAMING_VERSION" ;;
     nats-server) install_go_binary nats-server "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION" ;;
     stripe-mock) install_go_binary stripe-mock "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" ;;
+    # Service discovery: files (local) and Kubernetes (the manifest's) only; the cloud SDKs would triple the build.
+    prometheus) install_go_binary prometheus "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION" -tags remove_all_sd,enable_kubernetes_sd ;;
     redis) apt_install redis-server redis-server ;;
     chromium) apt_install chromium chromium ;;
     *) log "unknown tool: $1"; exit 2 ;;

@@ -1,5 +1,6 @@
 import { InvalidMessageError } from '../errors/invalid-message-error';
 import type { AnyEvent, EventData } from '../events/events';
+import { eventHandlingDuration, eventsHandled, eventsRedelivered } from '../observability/metrics';
 import { parkDeadLetter } from './dead-letters';
 import type { EventBus, MessageInfo, SubscribeOptions, Subscription } from './event-bus';
 import { FailingMessages } from './failing-messages';
@@ -30,24 +31,17 @@ export abstract class Listener<E extends AnyEvent> {
 
   listen(queueGroup: string, { maxDeliveries = Infinity, broadcast }: ListenOptions = {}): Subscription {
     const failing = new FailingMessages(this.subject);
+    const labels = { subject: this.subject, queue_group: queueGroup };
     const subscription = this.bus.subscribe(this.subject, { queueGroup, ackWaitMs: this.ackWaitMs, broadcast }, async (data, info) => {
+      if (info.deliveries > 1) eventsRedelivered.inc(labels);
+      const endTimer = eventHandlingDuration.startTimer(labels);
+      let outcome: 'handled' | 'parked' | 'failed' = 'failed';
       try {
-        await this.onMessage(data, info);
-      } catch (err) {
-        const invalid = err instanceof InvalidMessageError;
-        const { verdicts } = failing.failed(info.sequence, invalid);
-        if (!invalid || verdicts < maxDeliveries) throw err;
-        await parkDeadLetter(this.bus, {
-          subject: this.subject,
-          queueGroup,
-          sequence: info.sequence,
-          deliveries: info.deliveries,
-          error: err.message,
-          parkedAt: new Date().toISOString(),
-          data,
-        });
+        outcome = await this.handle(data, info, { queueGroup, maxDeliveries, failing });
+      } finally {
+        endTimer();
+        eventsHandled.inc({ ...labels, outcome });
       }
-      failing.settled(info.sequence);
     });
     return {
       close: async () => {
@@ -55,5 +49,33 @@ export abstract class Listener<E extends AnyEvent> {
         await subscription.close();
       },
     };
+  }
+
+  /** Handles one delivery: 'handled', or 'parked' once the handler has found it invalid `maxDeliveries` times; any other failure throws. */
+  private async handle(
+    data: EventData<E['subject']>,
+    info: MessageInfo,
+    { queueGroup, maxDeliveries, failing }: { queueGroup: string; maxDeliveries: number; failing: FailingMessages },
+  ): Promise<'handled' | 'parked'> {
+    try {
+      await this.onMessage(data, info);
+      failing.settled(info.sequence);
+      return 'handled';
+    } catch (err) {
+      const invalid = err instanceof InvalidMessageError;
+      const { verdicts } = failing.failed(info.sequence, invalid);
+      if (!invalid || verdicts < maxDeliveries) throw err;
+      await parkDeadLetter(this.bus, {
+        subject: this.subject,
+        queueGroup,
+        sequence: info.sequence,
+        deliveries: info.deliveries,
+        error: err.message,
+        parkedAt: new Date().toISOString(),
+        data,
+      });
+      failing.settled(info.sequence);
+      return 'parked';
+    }
   }
 }

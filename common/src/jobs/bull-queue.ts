@@ -1,4 +1,5 @@
 import Bull, { Job, Queue, QueueOptions } from 'bull';
+import { jobDuration, jobLateness, scrapedGauge } from '../observability/metrics';
 
 /** Where a queue lives: the service's Redis from the environment, or a test's own prefix. */
 export type QueueConnection = Pick<QueueOptions, 'redis' | 'prefix'>;
@@ -7,6 +8,7 @@ export type QueueConnection = Pick<QueueOptions, 'redis' | 'prefix'>;
 export const createBullQueue = <T>(name: string, service: string, { redis, prefix }: QueueConnection): Queue<T> => {
   const queue = new Bull<T>(name, { redis, prefix });
   queue.on('error', (err) => console.error(`[${service}] queue error: ${err.message}`));
+  openQueues.add(queue);
   return queue;
 };
 
@@ -22,5 +24,31 @@ export interface JobProcessing<T> {
 export const processJobs = <T>(queue: Queue<T>, service: string, { concurrency, describeTry, handle }: JobProcessing<T>): void => {
   queue.on('failed', (job, err) => console.error(`[${service}] ${describeTry(job)} failed: ${err.message}`));
   // process() settles only when the queue closes, so it is not awaited.
-  queue.process(concurrency, handle).catch((err: Error) => console.error(`[${service}] processing stopped: ${err.message}`));
+  const timed = async (job: Job<T>) => {
+    jobLateness.observe({ queue: queue.name }, Math.max(0, Date.now() - job.timestamp - (job.opts.delay ?? 0)) / 1000);
+    const end = jobDuration.startTimer({ queue: queue.name });
+    try {
+      const result = await handle(job);
+      end({ outcome: 'completed' });
+      return result;
+    } catch (err) {
+      end({ outcome: 'failed' });
+      throw err;
+    }
+  };
+  queue.process(concurrency, timed).catch((err: Error) => console.error(`[${service}] processing stopped: ${err.message}`));
 };
+
+const openQueues = new Set<Queue>();
+
+scrapedGauge('job_queue_jobs', 'Jobs in each bull queue of this process, by state', ['queue', 'state'], async (gauge) => {
+  for (const queue of openQueues) {
+    // Bull sets `closing` once close() is called (it emits no event for it).
+    if ('closing' in queue && queue.closing) {
+      openQueues.delete(queue);
+      continue;
+    }
+    const counts: Record<string, number> = { ...(await queue.getJobCounts()) };
+    for (const [state, count] of Object.entries(counts)) gauge.set({ queue: queue.name, state }, count);
+  }
+});

@@ -2,6 +2,7 @@ import crypto from 'crypto';
 import { Connection, Model, Schema } from 'mongoose';
 import type { EventBus } from '../bus/event-bus';
 import type { EventData } from '../events/events';
+import { scrapedGauge } from '../observability/metrics';
 import { modelOn, PeriodicTask } from '../service/periodic-task';
 import type { Subjects } from '../events/subjects';
 
@@ -76,6 +77,8 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
   /** Failed attempts in a row per document, and the retries waiting for their backoff. */
   private readonly failures = new Map<string, number>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
+  /** When this relay first learned of each document it has yet to relay: the backlog's age. */
+  private readonly pendingSince = new Map<string, number>();
   /** The model the sweep reads through: on a connection of its own, if start() was given one. */
   private sweepModel: Model<T>;
   private readonly sweeps: PeriodicTask;
@@ -114,6 +117,7 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
    */
   start({ sweepConnection }: { sweepConnection?: Connection } = {}): Promise<void> {
     this.stopped = false;
+    runningRelays.add(this);
     this.sweepModel = modelOn(sweepConnection, this.model);
     this.sweeps.start();
     return this.flush();
@@ -122,10 +126,12 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
   /** Stops sweeping and retrying, and waits for the documents being relayed. */
   async stop(): Promise<void> {
     this.stopped = true;
+    runningRelays.delete(this);
     const sweepDone = this.sweeps.stop();
     for (const timer of this.retries.values()) clearTimeout(timer);
     this.retries.clear();
     this.waiting.clear();
+    this.pendingSince.clear();
     await sweepDone;
     await Promise.all(this.running.values());
   }
@@ -153,8 +159,16 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
     docs.forEach((doc) => this.retryNow(String(doc._id)));
   }
 
+  /** Documents with events not yet relayed, as far as this relay knows, and how long the oldest has waited. */
+  backlog(): { model: string; documents: number; oldestSeconds: number } {
+    // Entries are only added when absent and removed when relayed: the first one is the oldest.
+    const oldest = this.pendingSince.values().next().value ?? Date.now();
+    return { model: this.model.modelName, documents: this.pendingSince.size, oldestSeconds: (Date.now() - oldest) / 1000 };
+  }
+
   private wake(id: string, outbox?: OutboxEntry[]): void {
     if (this.stopped || this.retries.has(id)) return;
+    if (!this.pendingSince.has(id)) this.pendingSince.set(id, Date.now());
     if (this.running.has(id)) this.wokenWhileRunning.add(id);
     // Woken twice before it ran: the outbox handed over first may be out of date, so read it.
     else this.waiting.set(id, this.waiting.has(id) ? undefined : outbox);
@@ -173,6 +187,7 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
     try {
       await this.relayDocument(id, outbox ?? (await this.readOutbox(id)));
       this.failures.delete(id);
+      this.pendingSince.delete(id);
     } catch (err) {
       this.retryLater(id, err as Error);
     } finally {
@@ -219,3 +234,12 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
     this.wake(id);
   }
 }
+
+const runningRelays = new Set<Pick<OutboxRelay, 'backlog'>>();
+
+scrapedGauge('outbox_pending_documents', 'Documents whose outbox holds events not yet published, per model', ['model'], (gauge) => {
+  for (const relay of runningRelays) gauge.set({ model: relay.backlog().model }, relay.backlog().documents);
+});
+scrapedGauge('outbox_oldest_pending_seconds', 'How long the oldest unpublished document has waited, per model', ['model'], (gauge) => {
+  for (const relay of runningRelays) gauge.set({ model: relay.backlog().model }, relay.backlog().oldestSeconds);
+});

@@ -1,11 +1,12 @@
 import cookieSession from 'cookie-session';
-import express, { Router } from 'express';
+import express, { RequestHandler, Router } from 'express';
 import helmet from 'helmet';
 import { parkedMessageCount } from '../bus/dead-letters';
 import { failingMessages } from '../bus/failing-messages';
 import { NotFoundError } from '../errors/not-found-error';
 import { currentUser } from '../middlewares/current-user';
 import { errorHandler } from '../middlewares/error-handler';
+import { httpRequestDuration } from '../observability/metrics';
 import { trustProxyFromEnv } from './env';
 import { unhandledRejectionCount } from './process-failures';
 
@@ -18,6 +19,20 @@ export interface AppOptions {
   counts?: () => Record<string, number>;
 }
 
+/** The pattern of the last route, which answers 404 to whatever no router took. */
+const ANY_PATH = '/{*path}';
+
+/** Times every request by its route pattern (never its path, whose ids would make a series each). */
+const recordRequestMetrics: RequestHandler = (req, res, next) => {
+  const end = httpRequestDuration.startTimer();
+  res.once('finish', () => {
+    const route: { path: string } | undefined = req.route as { path: string } | undefined;
+    const pattern = route ? `${req.baseUrl}${route.path}` : ANY_PATH;
+    end({ method: req.method, route: pattern === ANY_PATH ? 'unmatched' : pattern, status: res.statusCode });
+  });
+  next();
+};
+
 /**
  * The Express app every service shares: JSON bodies, the session cookie, the
  * current user, the service's routers, then 404 and the one error handler.
@@ -27,6 +42,7 @@ export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () 
   app.disable('x-powered-by');
   // The proxies whose X-Forwarded-For entries name the client (docs/configuration.md: TRUST_PROXY); a client cannot spoof past them.
   app.set('trust proxy', trustProxyFromEnv());
+  app.use(recordRequestMetrics);
   app.use(helmet());
   app.use(express.json({ limit: bodyLimit }));
   app.use(
@@ -54,7 +70,7 @@ export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () 
     res.send({ status: 'alive' });
   });
   for (const router of routers) app.use(router);
-  app.all('/{*path}', () => {
+  app.all(ANY_PATH, () => {
     throw new NotFoundError();
   });
   app.use(errorHandler);

@@ -9,6 +9,7 @@ import type { ListenOptions } from '../bus/listener';
 import { eventBus } from '../bus/process-event-bus';
 import { ensureIndexes } from '../models/ensure-indexes';
 import type { OutboxRelay } from '../outbox/outbox';
+import { collectRuntimeMetrics, startMetricsServer } from '../observability/metrics';
 import { requireEnv } from './env';
 import { handleProcessFailures } from './process-failures';
 
@@ -96,6 +97,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
 
     const port = Number(process.env.PORT ?? 3000);
     const host = process.env.HOST ?? '0.0.0.0';
+    const metricsServer = await startMetrics(name, host);
     const server = service.app.listen(port, host, () => log(name, `listening on ${host}:${port}`));
     const { upgrades } = service;
     if (upgrades)
@@ -106,6 +108,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       });
     onShutdown(name, async () => {
       await Promise.all([closeServer(server), upgrades?.close()]);
+      if (metricsServer) await closeServer(metricsServer);
       await stopWorkers(service.workers ?? []);
       await service.outbox?.stop();
       await sweepConnection?.close();
@@ -117,6 +120,16 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
     console.error(`[${name}] failed to start:`, err);
     process.exit(1);
   }
+};
+
+/** Prometheus metrics on METRICS_PORT, when it is set (docs/operations.md); none otherwise. */
+const startMetrics = async (name: string, host: string): Promise<Server | undefined> => {
+  const port = process.env.METRICS_PORT;
+  if (!port) return undefined;
+  collectRuntimeMetrics(name);
+  const server = await startMetricsServer(Number(port), host);
+  log(name, `metrics on ${host}:${port}/metrics`);
+  return server;
 };
 
 const closeServer = (server: Server) =>

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { scrapedGauge } from '../observability/metrics';
 
 interface Client<G> {
   socket: WebSocket;
@@ -39,7 +40,9 @@ export class SocketHub<G> {
   constructor(
     private readonly limits: SocketLimits,
     private readonly keyOf: (group: G) => string,
-  ) {}
+  ) {
+    hubs.add(this);
+  }
 
   /** Takes an open socket (of `group`, if it has one) unless a limit is reached; it leaves the hub when it closes. */
   add(socket: WebSocket, group?: G): SocketGrant {
@@ -132,3 +135,17 @@ export class SocketHub<G> {
     if (own?.clients.size === 0) this.groups.delete(key);
   }
 }
+
+const hubs = new Set<Pick<SocketHub<unknown>, 'stats'>>();
+
+scrapedGauge('websocket_connections', 'WebSockets this process holds open', [], (gauge) => {
+  gauge.set([...hubs].reduce((sum, hub) => sum + hub.stats().sockets, 0));
+});
+scrapedGauge(
+  'websocket_slow_consumers_dropped',
+  'Sockets cut off since start because they read slower than they were sent to',
+  [],
+  (gauge) => {
+    gauge.set([...hubs].reduce((sum, hub) => sum + hub.stats().dropped, 0));
+  },
+);

@@ -17,7 +17,8 @@ const usage = `usage: npm start -- [options]
   --replicas N    processes of each service behind the gateway's round-robin (default 1)
   --fresh         start with empty databases (wipes .data/)
   --no-client     run the API only (skips the Next.js build)
-  --quiet         hide the services' own output`;
+  --quiet         hide the services' own output
+  --observe       also start Prometheus, scraping every process's metrics (docs/operations.md)`;
 
 const parse = (args: string[]) =>
   parseArgs({
@@ -32,6 +33,7 @@ const parse = (args: string[]) =>
       fresh: { type: 'boolean', default: false },
       'no-client': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      observe: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   }).values;
@@ -70,7 +72,9 @@ export const start = async (args: string[]): Promise<number> => {
     notice: (name, line) => console.error(`[supervisor] ${name} ${line}`),
     onEvent: options.events ? (subject, data) => console.log(`[event] ${subject} ${JSON.stringify(data)}`) : undefined,
     env: process.env,
+    observe: options.observe,
   });
+  if (system.metricsUrl) console.log(`[ready] metrics ${system.metricsUrl}`);
 
   // For `npm run deadletters`, which reads the dead letters of this system's bus.
   writeBusEnv(system.env);

@@ -12,6 +12,7 @@ import {
   natsUrlVariableOf,
   randomPassword,
 } from './nats-config';
+import { localPrometheusConfig, manifestPrometheusConfig } from './prometheus-config';
 import { ensureTool, Tool } from './tools';
 import { freePort, ManagedProcess, startProcess } from './process';
 
@@ -211,6 +212,25 @@ export const startStripeMock = (options: ServerOptions = {}) =>
       // It also serves HTTPS, on a fixed port unless told otherwise: give it a free one.
       args: async (_dir, port) => ['-http-addr', `127.0.0.1:${port}`, '-https-addr', `127.0.0.1:${await freePort()}`],
       env: (port) => ({ STRIPE_API_URL: `http://127.0.0.1:${port}` }),
+    },
+    options,
+  );
+
+/**
+ * Prometheus with the observability manifest's prometheus.yml, its targets read from `targetsFile`
+ * (see writeScrapeTargets); the web UI and HTTP API on the port, 127.0.0.1 only.
+ */
+export const startPrometheus = (options: ServerOptions & { targetsFile: string }) =>
+  launch(
+    {
+      name: 'prometheus',
+      tool: 'prometheus',
+      args: (dir, port) => {
+        const configFile = path.join(dir, 'prometheus.yml');
+        fs.writeFileSync(configFile, localPrometheusConfig(manifestPrometheusConfig(), options.targetsFile));
+        return [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`];
+      },
+      env: (port) => ({ PROMETHEUS_URL: `http://127.0.0.1:${port}` }),
     },
     options,
   );

@@ -7,6 +7,7 @@ import { natsUrlVariableOf } from '../infra/nats-config';
 import { Infra, startInfra } from '../infra/start-infra';
 import { repoRoot } from '../infra/tools';
 import { buildClientIfStale, clientProcess } from './client';
+import { Observability } from './observability';
 import { ServiceProcess, ServiceProcessOptions } from './service-process';
 
 export const serviceNames = ['auth', 'tickets', 'orders', 'payments', 'balances', 'expiration', 'live', 'queue'] as const;
@@ -37,6 +38,8 @@ export interface SystemOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Processes of each service (all are stateless), behind the gateway's round-robin; 1 when absent. */
   replicas?: number;
+  /** Start Prometheus too, scraping every process's metrics port (`npm start -- --observe`). */
+  observe?: boolean;
 }
 
 export interface System {
@@ -51,6 +54,8 @@ export interface System {
   gateway: ServiceProcess;
   /** Environment the services were started with (for tests that talk to the servers directly). */
   env: Record<string, string>;
+  /** Prometheus's web UI and HTTP API, with `observe`. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -117,11 +122,13 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
 
   const started: { stop(): Promise<void> }[] = [];
   let watcher: EventBus | undefined;
+  let observability: Observability | undefined;
   const stop = async () => {
     // Each process is out of supervision from this call on: one that Ctrl-C ended first is not reported as a crash.
     const processes = Promise.all(started.reverse().map((piece) => piece.stop()));
     await watcher?.close().catch(() => {});
     await processes;
+    await observability?.stop();
     await infra.stop();
   };
 
@@ -134,10 +141,16 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       watcher.watch(Object.values(Subjects), options.onEvent);
     }
 
+    if (options.observe) {
+      observability = await Observability.start(options.dataDir);
+      progress(`metrics: prometheus ready on ${observability.metricsUrl}`);
+    }
+
     const replicaCount = options.replicas ?? 1;
     const replicaName = (name: ServiceName, replica: number) => (replicaCount === 1 ? name : `${name}-${replica}`);
     const startReplica = async (name: ServiceName, replica: number) => {
       const port = await freePort();
+      const metricsPort = await freePort();
       const service = new ServiceProcess({
         name: replicaName(name, replica),
         command: process.execPath,
@@ -152,6 +165,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
           MONGO_URI: databaseUri(env.MONGO_URI, name),
           HOST: '127.0.0.1',
           PORT: String(port),
+          METRICS_PORT: String(metricsPort),
           ...ownEnv[name],
           ...options.serviceEnv?.[name],
         },
@@ -162,6 +176,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       });
       started.push(service);
       await service.start();
+      observability?.addTarget({ address: `127.0.0.1:${metricsPort}`, app: name, pod: replicaName(name, replica) });
       return service;
     };
     if (!Number.isInteger(replicaCount) || replicaCount < 1)
@@ -197,7 +212,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     await gateway.start();
     progress(`gateway: ready on ${url} (routes from infra/k8s/ingress-srv.yaml)`);
 
-    return { url, infra, services, replicas, client, gateway, env, stop };
+    return { url, infra, services, replicas, client, gateway, env, metricsUrl: observability?.metricsUrl, stop };
   } catch (err) {
     await stop();
     throw err;

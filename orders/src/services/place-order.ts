@@ -3,6 +3,7 @@ import { expiresAtFromNow } from '../config';
 import { AdmissionUse } from '../models/admission-use';
 import { Order, OrderDoc } from '../models/order';
 import type { TicketDoc } from '../models/ticket';
+import { ordersPlaced } from './order-metrics';
 import { stock } from './stock';
 
 export interface OrderRequest {
@@ -44,6 +45,7 @@ export const placeOrder = async ({ userId, ticket, quantity, admissionId }: Orde
   const hold = await stock.hold(ticket.id, order.id, quantity, ticket.quantity);
   if (!hold.held) {
     await giveAdmissionBack(admissionId, order);
+    ordersPlaced.inc({ outcome: 'refused' });
     throw new BadRequestError(refusal(hold.available));
   }
   try {
@@ -54,5 +56,6 @@ export const placeOrder = async ({ userId, ticket, quantity, admissionId }: Orde
     if (isDuplicateKey(err)) throw new Error(`order ${order.id} was stored after the repair pass had given its units back`);
     throw err;
   }
+  ordersPlaced.inc({ outcome: 'placed' });
   return order;
 };
