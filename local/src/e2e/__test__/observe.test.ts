@@ -1,18 +1,11 @@
-import type { Order, Ticket } from '@ticketing/common/api';
-import { serviceNames, startSystem, System } from '../../system/system';
-import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
+import type { Order } from '@ticketing/common/api';
+import { serviceNames } from '../../system/system';
+import { waitUntil } from '../api-client';
 import { figure } from '../figures';
+import { useSystem } from '../system-under-test';
 
 // The system as `npm start -- --observe` runs it: Prometheus scraping every process, read through its HTTP API.
-let system: System;
-
-beforeAll(async () => {
-  system = await startSystem({ observe: true, env: {} });
-}, 180_000);
-
-afterAll(async () => {
-  await system?.stop();
-});
+const sut = useSystem({ system: { observe: true } });
 
 interface Sample {
   metric: Record<string, string>;
@@ -20,7 +13,7 @@ interface Sample {
 }
 
 const query = async (promql: string): Promise<Sample[]> => {
-  const res = await fetch(`${system.metricsUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  const res = await fetch(`${sut.system.metricsUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
   const body = (await res.json()) as { status: string; data: { result: Sample[] } };
   expect(body.status).toBe('success');
   return body.data.result;
@@ -30,18 +23,10 @@ const query = async (promql: string): Promise<Sample[]> => {
 const scalar = async (promql: string): Promise<number> => Number((await query(promql))[0]?.value[1] ?? 0);
 
 const purchase = async () => {
-  const seller = await ApiClient.signUp(system.url, uniqueEmail('seller'));
-  const buyer = await ApiClient.signUp(system.url, uniqueEmail('buyer'));
-  const listed = await seller.post<Ticket>('/api/tickets', { title: 'Observed gig', price: 25 });
-  expect(listed.status).toBe(201);
-  const order = await eventually(
-    async () => {
-      const res = await buyer.post<Order>('/api/orders', { ticketId: listed.body.id });
-      return res.status === 404 ? undefined : res;
-    },
-    15_000,
-    'orders to know the listing',
-  );
+  const seller = await sut.signUp('seller');
+  const buyer = await sut.signUp('buyer');
+  const listed = await sut.list(seller, { title: 'Observed gig', price: 25 });
+  const order = await buyer.post<Order>('/api/orders', { ticketId: listed.id });
   expect(order.status).toBe(201);
   expect((await buyer.payWhenKnown(order.body.id)).status).toBe(202);
   await waitUntil(
