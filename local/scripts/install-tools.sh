@@ -13,8 +13,14 @@ FERRETDB_VERSION=v1.24.2
 # so SQLite never uses the index and every find, update and delete by _id scans the whole table;
 # it also ignores the _id of a filter with more than one field. The first patch fixes both. Its updates
 # read and then write, so two connections' compare-and-sets on one document could both win (FerretDB#3040):
-# the second patch makes update, findAndModify and delete atomic across connections.
-FERRETDB_PATCHES=("$ROOT/local/scripts/ferretdb-sqlite-id-index.patch" "$ROOT/local/scripts/ferretdb-sqlite-atomic-writes.patch")
+# the second patch makes update, findAndModify and delete atomic across connections. A sort other than
+# $natural is done in memory after reading every document, so a page of a listing scans the table: the
+# third patch has a find sorted by _id read the _id index in that order up to its limit, from a cursor's bound.
+FERRETDB_PATCHES=(
+  "$ROOT/local/scripts/ferretdb-sqlite-id-index.patch"
+  "$ROOT/local/scripts/ferretdb-sqlite-atomic-writes.patch"
+  "$ROOT/local/scripts/ferretdb-sqlite-id-order.patch"
+)
 FERRETDB_BUILD="$FERRETDB_VERSION+$(cat "${FERRETDB_PATCHES[@]}" | sha256sum | cut -c1-12)"
 NATS_STREAMING_VERSION=v0.25.6
 # NATS with JetStream, for EVENT_BUS=jetstream.

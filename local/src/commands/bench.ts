@@ -11,6 +11,8 @@ const usage = `usage: npm run bench -- [options]
   --url URL          measure a running system's gateway (needs --mongo-uri or $MONGO_URI)
   --mongo-uri URI    the MongoDB-wire server that system's services share
   --levels LIST      stored orders at which to measure (default 0,5000,20000)
+  --listings LIST    listings for sale at each level, one entry per level or one for all (default 1000); the listing
+                     and ticket pages are read while 20 buyers place orders on them
   --round N          tickets, orders and listings per measured round (default 400)
   --in-flight N      requests in flight (default 20)
   --rest N           events sent one at a time to time propagation at rest (default 30)
@@ -34,6 +36,7 @@ const parse = (args: string[]) =>
       url: { type: 'string' },
       'mongo-uri': { type: 'string', default: process.env.MONGO_URI },
       levels: { type: 'string', default: '0,5000,20000' },
+      listings: { type: 'string', default: '1000' },
       round: { type: 'string', default: '400' },
       'in-flight': { type: 'string', default: '20' },
       rest: { type: 'string', default: '30' },
@@ -57,6 +60,14 @@ const count = (value: string, name: string, min = 1) => {
   return number;
 };
 
+/** `--listings`: one count for every level, or one per level. */
+const listingsPerLevel = (value: string, levels: number) => {
+  const listings = value.split(',').map((entry) => count(entry.trim(), 'listings'));
+  if (listings.length === 1) return Array.from({ length: levels }, () => listings[0]);
+  if (listings.length !== levels) throw new Error(`--listings needs one entry, or one per level (${levels}), got "${value}"`);
+  return listings;
+};
+
 const loopbackOnly = (url: string) => {
   const { hostname } = new URL(url);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) throw new Error(`--url must be on this machine (127.0.0.1), got ${url}`);
@@ -74,11 +85,13 @@ export const bench = async (args: string[]): Promise<number> => {
     if (options.url && options.replicas !== '1') throw new Error('--replicas sizes the system the bench starts; it does not take --url');
     if (options.queue && options.url) throw new Error('--queue starts its own system; it does not take --url');
     if (options.queue && options.live) throw new Error('--queue and --live are separate runs: pick one');
+    const levels = options.levels
+      .split(',')
+      .map((level) => count(level.trim(), 'levels', 0))
+      .sort((a, b) => a - b);
     const settings = {
-      levels: options.levels
-        .split(',')
-        .map((level) => count(level.trim(), 'levels', 0))
-        .sort((a, b) => a - b),
+      levels,
+      listings: listingsPerLevel(options.listings, levels.length),
       roundSize: count(options.round, 'round'),
       inFlight: count(options['in-flight'], 'in-flight'),
       restSamples: count(options.rest, 'rest'),

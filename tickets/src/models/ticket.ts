@@ -187,3 +187,19 @@ ticketSchema.statics.rejectOrder = (ticket: TicketDoc, order: { id: string; pric
 };
 
 export const Ticket = mongoose.model<TicketFields, TicketModel>('Ticket', ticketSchema);
+
+/** What a page shows: the bookkeeping (outbox, holds, cancelled orders) stays in the database. */
+const PAGE_FIELDS = { outbox: 0, holds: 0, cancelledOrderIds: 0, quantityVersion: 0 };
+
+/**
+ * Listings with units for sale, newest first, older than the ticket `cursor` names: read along the _id
+ * index, never sorted in memory (MongoDB's `_id_`; FerretDB's with local/scripts/ferretdb-sqlite-id-order.patch).
+ * Sold-out listings newer than the page's last one are read and passed over.
+ */
+export const forSalePage = (limit: number, cursor?: string) =>
+  Ticket.find({ available: { $gt: 0 }, ...(cursor && { _id: { $lt: cursor } }) }, PAGE_FIELDS)
+    .sort({ _id: -1 })
+    .limit(limit);
+
+/** One listing by id, from the _id index. */
+export const ticketPage = (id: string) => Ticket.findById(id, PAGE_FIELDS);
