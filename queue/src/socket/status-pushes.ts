@@ -44,11 +44,15 @@ export class StatusPushes {
     private readonly send: (waiter: Waiter, status: QueueStatus) => void,
   ) {}
 
-  /** Keeps what was read when the waiter's socket was accepted, and sends it. */
+  /**
+   * Sends what was read when the waiter's socket was accepted, and reads it again: a change published between
+   * that read and the socket joining the hub (a join in flight) found no socket to tell.
+   */
   adopt(waiter: Waiter, read: StatusRead): void {
     const known = this.known.get(keyOf(waiter));
     this.known.set(keyOf(waiter), { ...read, phase: this.phaseOf(waiter), reads: (known?.reads ?? 0) + 1 });
     this.send(waiter, read.status);
+    void this.refresh(waiter);
   }
 
   /** Reads the waiter's state again (a change was published for them) and sends it. */
