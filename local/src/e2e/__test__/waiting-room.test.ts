@@ -263,20 +263,19 @@ it('sells exactly 300 units to 2,000 buyers through a waiting room of 50, admitt
   );
 }, 600_000);
 
+/** A listing on sale now, and `count` buyers who joined one after another: the first `activeBuyers` admitted as they join, the others waiting in join order. */
+const linedUp = async (title: string, quantity: number, activeBuyers: number, count: number) => {
+  const seller = await ApiClient.signUp(system.url, uniqueEmail('seller'));
+  const ticket = await createListing(seller, { title, price: 15, quantity, onSaleAt: null, waitingRoom: { activeBuyers } });
+  const buyers = crowd(count);
+  for (const buyer of buyers) await join(buyer, ticket.id);
+  return { ticket, buyers };
+};
+
 it('keeps every place and admission, and the cap, when the queue service and Redis are killed mid-sale', async () => {
   const BUYERS = 200;
   const ACTIVE = 10;
-  const seller = await ApiClient.signUp(system.url, uniqueEmail('restart-seller'));
-  const ticket = await createListing(seller, {
-    title: 'Restart on-sale',
-    price: 15,
-    quantity: 100,
-    onSaleAt: null,
-    waitingRoom: { activeBuyers: ACTIVE },
-  });
-  const buyers = crowd(BUYERS);
-  // One after another: the first ACTIVE are admitted as they join, the others wait in join order.
-  for (const buyer of buyers) await join(buyer, ticket.id);
+  const { ticket, buyers } = await linedUp('Restart on-sale', 100, ACTIVE, BUYERS);
   await waitUntil(async () => (await redis.zcard(heldKey(ticket.id))) === ACTIVE, 10_000, 'the first admissions');
   const before = await Promise.all(buyers.map((buyer) => me(buyer, ticket.id)));
   const admissionOf = (status: QueueStatus) => (status.admissionToken ? admissionNumber(status.admissionToken) : undefined);
@@ -329,17 +328,7 @@ it('keeps every place and admission, and the cap, when the queue service and Red
 it('tells every waiting buyer "sold out" within 2 s of the last unit going, admits no one meanwhile, and resumes the line in join order when an order is cancelled', async () => {
   const BUYERS = 300;
   const ACTIVE = 2;
-  const seller = await ApiClient.signUp(system.url, uniqueEmail('sellout-seller'));
-  const ticket = await createListing(seller, {
-    title: 'Sell-out',
-    price: 10,
-    quantity: 2,
-    onSaleAt: null,
-    waitingRoom: { activeBuyers: ACTIVE },
-  });
-  const buyers = crowd(BUYERS);
-  // One after another: the first ACTIVE are admitted as they join, the others wait in join order.
-  for (const buyer of buyers) await join(buyer, ticket.id);
+  const { ticket, buyers } = await linedUp('Sell-out', ACTIVE, ACTIVE, BUYERS);
   const pushed = new Map<Buyer, { at: number; status: QueueStatus }[]>(buyers.map((buyer) => [buyer, []]));
   const pushesTo = (buyer: Buyer) => pushed.get(buyer) ?? [];
   const latest = (buyer: Buyer) => pushesTo(buyer).at(-1)?.status;
