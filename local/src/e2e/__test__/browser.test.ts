@@ -514,8 +514,9 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
     await joinViaApi(first, ticketId);
     const admission = await admissionOf(first, ticketId);
     await joinViaApi(second, ticketId);
-    await buyer.page.goto(ticketPath);
-    await joinInBrowser(buyer.page);
+    // Straight to the waiting room, which offers to join in place.
+    await buyer.page.goto(`${ticketPath}/waiting-room`);
+    await buyer.page.getByTestId('join-queue').click();
     await buyer.page.locator('[data-testid="queue-position"][data-position="2"]').waitFor();
 
     // The first buyer's order takes the only unit: the page says so at once, and keeps the buyer's place.
