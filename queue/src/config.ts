@@ -13,8 +13,12 @@ export interface QueueConfig {
   orderGraceMs: number;
   /** Each replica admits from every open waiting room this often (atomic in Redis, so replicas never race). */
   admitIntervalMs: number;
-  /** A waiting socket is sent its position this often (the contract: at least every 2 s). */
+  /** A waiting socket near the head of the line is sent its position this often (the contract: at least every 2 s). */
   pushIntervalMs: number;
+  /** Waiters fewer than this many places from the head are sent their place every push; those behind, less often. */
+  frontOfLine: number;
+  /** Waiters further back are sent their place every this many pushes (the contract: at least every 10 s). */
+  backOfLineEvery: number;
   /** Sockets this process holds at most. */
   maxSockets: number;
   /** Sockets one user may hold open on one waiting room (tabs). */
@@ -33,6 +37,8 @@ export const defaultQueueConfig: QueueConfig = {
   orderGraceMs: 60_000,
   admitIntervalMs: 200,
   pushIntervalMs: 1_000,
+  frontOfLine: 1_000,
+  backOfLineEvery: 5,
   maxSockets: 20_000,
   maxSocketsPerUser: 5,
   maxPayloadBytes: 1024,

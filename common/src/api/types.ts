@@ -119,6 +119,8 @@ export interface QueueStatus {
   ahead: number;
   etaSeconds: number;
   admitted: boolean;
+  /** No unit left to sell: the line waits (keeping its order) and no one is admitted until units come back. */
+  soldOut: boolean;
   admissionExpiresAt?: string;
   admissionToken?: string;
 }

@@ -15,21 +15,15 @@ import type { Redis } from 'ioredis';
 import type { QueueConfig } from '../config';
 import type { QueueStatuses } from '../services/queue-status';
 import { WaitingRoom } from '../services/waiting-room';
+import { keyOf, StatusPushes, type Waiter } from './status-pushes';
 
 /** GET /api/queue/:ticketId/ws, the listing id an ObjectId. */
 export const SOCKET_PATH = '/api/queue/:ticketId/ws';
 const SOCKET_PATH_PATTERN = /^\/api\/queue\/([0-9a-f]{24})\/ws$/i;
 const MAX_BUFFERED_BYTES = 16 * 1024;
 
-/** Who a group of sockets belongs to: one user waiting on one listing; each of its sockets gets the same status. */
-interface Waiter {
-  ticketId: string;
-  userId: string;
-}
-
-const keyOf = ({ ticketId, userId }: Waiter) => `${ticketId}/${userId}`;
-
 export interface QueueServerDeps {
+  room: WaitingRoom;
   statuses: QueueStatuses;
   /** The connection subscribed to the waiting rooms' change channel. */
   subscriber: Redis;
@@ -38,11 +32,13 @@ export interface QueueServerDeps {
 
 /**
  * Upgrades GET /api/queue/:ticketId/ws for a signed-in user, then pushes the user's status: at once, every
- * `pushIntervalMs`, and as soon as any replica publishes a change for the user (an admission, its end).
+ * `pushIntervalMs` (every `backOfLineEvery` of them beyond the first `frontOfLine` places; see StatusPushes),
+ * and as soon as any replica publishes a change for the user (an admission, its end) or their listing (sold out).
  */
 export class QueueServer implements UpgradeHandler, Worker {
   private readonly hub: SocketHub<Waiter>;
   private readonly sockets: SocketServer<Waiter>;
+  private readonly pushes: StatusPushes;
   private pushTimer?: NodeJS.Timeout;
   private pushing = false;
 
@@ -50,11 +46,12 @@ export class QueueServer implements UpgradeHandler, Worker {
     private readonly deps: QueueServerDeps,
     private readonly config: Pick<
       QueueConfig,
-      'maxPayloadBytes' | 'pingIntervalMs' | 'pushIntervalMs' | 'maxSockets' | 'maxSocketsPerUser'
+      'maxPayloadBytes' | 'pingIntervalMs' | 'pushIntervalMs' | 'maxSockets' | 'maxSocketsPerUser' | 'frontOfLine' | 'backOfLineEvery'
     >,
   ) {
     this.hub = new SocketHub<Waiter>({ ...config, maxBufferedBytes: MAX_BUFFERED_BYTES }, keyOf);
     this.sockets = new SocketServer(this.hub, { ...config, tooManyReason: 'too many queue sockets for this user' });
+    this.pushes = new StatusPushes(deps.room, deps.statuses, config, (waiter, status) => this.send(waiter, status));
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -66,10 +63,10 @@ export class QueueServer implements UpgradeHandler, Worker {
     const user = userOfCookie(req.headers.cookie);
     if (!user) return refuseUpgrade(socket, 401, 'Unauthorized');
     const waiter = { ticketId, userId: user.id };
-    this.deps.statuses.find(ticketId, user.id).then(
-      (status) => {
-        if (!status) return refuseUpgrade(socket, 404, 'Not Found');
-        this.sockets.accept(req, socket, head, waiter, () => void this.push(waiter));
+    this.deps.statuses.read(ticketId, user.id).then(
+      (read) => {
+        if (!read) return refuseUpgrade(socket, 404, 'Not Found');
+        this.sockets.accept(req, socket, head, waiter, () => this.pushes.adopt(waiter, read));
       },
       () => refuseUpgrade(socket, 503, 'Service Unavailable'),
     );
@@ -97,29 +94,24 @@ export class QueueServer implements UpgradeHandler, Worker {
   private onChange(message: string): void {
     const change = WaitingRoom.parseChange(message);
     if (!change) return;
+    if (change.everyone) {
+      const waiters = this.hub.owners().filter((waiter) => waiter.ticketId === change.ticketId);
+      return void this.pushes.pushListing(change.ticketId, waiters);
+    }
     for (const userId of change.userIds) {
       const waiter = { ticketId: change.ticketId, userId };
-      if (this.hub.has(waiter)) void this.push(waiter);
+      if (this.hub.has(waiter)) void this.pushes.refresh(waiter);
     }
   }
 
-  /** Every waiting user's status, read in one go (ioredis pipelines the concurrent scripts). */
+  /** A push cycle: one command per listing, however many wait (see StatusPushes). */
   private async pushAll(): Promise<void> {
     if (this.pushing) return;
     this.pushing = true;
     try {
-      await Promise.all(this.hub.owners().map((waiter) => this.push(waiter)));
+      await this.pushes.cycle(this.hub.owners());
     } finally {
       this.pushing = false;
-    }
-  }
-
-  private async push(waiter: Waiter): Promise<void> {
-    try {
-      const status = await this.deps.statuses.find(waiter.ticketId, waiter.userId);
-      if (status) this.send(waiter, status);
-    } catch {
-      // Redis is away: the next round of pushes tries again.
     }
   }
 

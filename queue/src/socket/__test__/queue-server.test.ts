@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'timers/promises';
 import request from 'supertest';
 import { Subjects, verifyAdmissionToken } from '@ticketing/common';
-import { sendRaw, signinCookie, testUser } from '@ticketing/common/testing';
+import { sendRaw, signinCookie, testUser, waitUntil } from '@ticketing/common/testing';
 import {
   connect,
   lastStatus,
@@ -103,7 +104,7 @@ it('pushes the end of an admission when its time runs out', async () => {
 
   await waitForStatus(client, (status) => status.admitted, 'the admission');
   await waitForStatus(client, () => lastStatus(client)?.admitted === false, 'the end of the admission');
-  expect(lastStatus(client)).toEqual({ ticketId, position: 0, ahead: 0, etaSeconds: 0, admitted: false });
+  expect(lastStatus(client)).toEqual({ ticketId, position: 0, ahead: 0, etaSeconds: 0, admitted: false, soldOut: false });
   client.socket.close();
 });
 
@@ -115,4 +116,72 @@ it('closes a user’s socket beyond the per-user limit with 4008', async () => {
   const second = await connect(replica.origin, ticketId, cookieHeader(user));
   expect(await second.closed).toBe(4008);
   first.socket.close();
+});
+
+/** `count` buyers join the listing in order, each with a socket open on `replica`, and each has had a first status. */
+const waitingCrowd = async (replica: Replica, ticketId: string, count: number) => {
+  const buyers = Array.from({ length: count }, () => testUser());
+  for (const buyer of buyers) await request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(buyer));
+  const clients = await Promise.all(buyers.map((buyer) => connect(replica.origin, ticketId, cookieHeader(buyer))));
+  await Promise.all(clients.map((client) => waitForStatus(client, (status) => status.position > 0, 'a first status')));
+  return clients;
+};
+
+const later = () => new Date(Date.now() + 3_600_000).toISOString();
+
+it('tells every waiting socket at once when the listing sells out, far back too, and their places again when units are back', async () => {
+  // No periodic push in the test's time, and every waiter but the first "far back": only the change can tell them.
+  const replica = await start({ pushIntervalMs: 60_000, frontOfLine: 1, backOfLineEvery: 1_000 });
+  const ticketId = newTicketId();
+  const onSaleAt = later();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, 1, { onSaleAt }));
+  const clients = await waitingCrowd(replica, ticketId, 6);
+
+  await replica.bus.deliver(Subjects.TicketUpdated, listing(ticketId, 1, { version: 1, onSaleAt, available: 0 }));
+  await waitUntil(() => clients.every((client) => lastStatus(client)?.soldOut === true), 2_000, 'every socket told sold out');
+  expect(clients.map((client) => lastStatus(client)?.position)).toEqual([1, 2, 3, 4, 5, 6]);
+
+  await replica.bus.deliver(Subjects.TicketUpdated, listing(ticketId, 1, { version: 2, onSaleAt, available: 3 }));
+  await waitUntil(() => clients.every((client) => lastStatus(client)?.soldOut === false), 2_000, 'every socket told units are back');
+  expect(clients.map((client) => lastStatus(client)?.position)).toEqual([1, 2, 3, 4, 5, 6]);
+  for (const client of clients) client.socket.close();
+});
+
+it('reads one command per listing per push cycle, however many wait, and ranks each waiter from it', async () => {
+  const replica = await start({ pushIntervalMs: 100 });
+  const ticketId = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, 1, { onSaleAt: later() }));
+  const clients = await waitingCrowd(replica, ticketId, 40);
+  const heads = jest.spyOn(replica.room, 'lineHead');
+  const reads = jest.spyOn(replica.room, 'standing');
+
+  // The sale opens: the buyer at the head is admitted; the others each move up one place, computed from the new head.
+  await replica.bus.deliver(Subjects.TicketUpdated, listing(ticketId, 1, { version: 1 }));
+  await replica.rounds.kick(ticketId);
+  await waitUntil(() => clients.slice(1).every((client, i) => lastStatus(client)?.position === i + 1), 5_000, 'everyone moved up');
+  await sleep(1_000);
+
+  expect(lastStatus(clients[0])).toMatchObject({ admitted: true });
+  // The admitted buyer's own status is read again (their change), no one else's.
+  expect(new Set(reads.mock.calls.map(([, userId]) => userId)).size).toBeLessThanOrEqual(1);
+  expect(heads.mock.calls.length).toBeGreaterThan(5);
+  expect(heads.mock.calls.every(([listingId]) => listingId === ticketId)).toBe(true);
+  expect(heads.mock.calls.length).toBeLessThan(40);
+  for (const client of clients) client.socket.close();
+});
+
+it('sends the front of the line its place every push, and those further back every backOfLineEvery pushes', async () => {
+  const replica = await start({ pushIntervalMs: 100, frontOfLine: 2, backOfLineEvery: 5 });
+  const ticketId = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, 1, { onSaleAt: later() }));
+  const clients = await waitingCrowd(replica, ticketId, 6);
+  const before = clients.map((client) => client.messages.length);
+  await sleep(3_000);
+  const sent = clients.map((client, i) => client.messages.length - before[i]);
+
+  const [front, back] = [sent.slice(0, 2), sent.slice(2)];
+  for (const count of front) expect(count).toBeGreaterThanOrEqual(10);
+  for (const count of back) expect(count).toBeGreaterThanOrEqual(1);
+  for (const count of back) expect(count).toBeLessThanOrEqual(Math.ceil(Math.min(...front) / 5) + 1);
+  for (const client of clients) client.socket.close();
 });
