@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { defineScriptCommands, type ScriptCommands, type ScriptName } from './script-commands';
+import { admissionsMade, type Occupancy } from './waiting-room-metrics';
 
 /** What the waiting room stores about one user on one listing, before it becomes a QueueStatus. */
 export type Standing =
@@ -137,12 +138,23 @@ export class WaitingRoom {
       this.key('orders'),
     ];
     const { admissionMs, admissionGraceMs } = this.settings;
-    return (await this.run('queueAdmit', keys, [ticketId, admissionMs, admissionGraceMs, this.channel])) as number;
+    const admitted = (await this.run('queueAdmit', keys, [ticketId, admissionMs, admissionGraceMs, this.channel])) as number;
+    admissionsMade.inc(admitted);
+    return admitted;
   }
 
   /** The listings with someone in line or holding a slot: the ones admission rounds are for. */
   pendingListings(): Promise<string[]> {
     return this.redis.smembers(this.key('pending'));
+  }
+
+  /** Each pending listing's line and admitted buyers holding a slot: two counts a listing, in one round trip. */
+  async occupancy(): Promise<Occupancy[]> {
+    const listings = await this.pendingListings();
+    const pipeline = this.redis.pipeline();
+    for (const ticketId of listings) pipeline.zcard(this.key('line', ticketId)).zcard(this.key('held', ticketId));
+    const counts = ((await pipeline.exec()) ?? []).map(([, count]) => Number(count));
+    return listings.map((ticketId, i) => ({ ticketId, waiting: counts[2 * i], admitted: counts[2 * i + 1] }));
   }
 
   /** The keys ORDER_PLACED and ORDER_ENDED read and write a listing's slots through, in their order. */

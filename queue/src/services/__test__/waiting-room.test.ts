@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'timers/promises';
-import { redisFromEnv } from '@ticketing/common';
+import { metricsRegistry, redisFromEnv } from '@ticketing/common';
 import { newTicketId, testPrefix } from '../../__test__/queue-harness';
 import { defaultQueueConfig } from '../../config';
 import { RedisConnection } from '../redis-connection';
@@ -302,4 +302,17 @@ it('admits no one while the listing is sold out, keeps its line in order, and ad
     [1, false],
     [2, false],
   ]);
+});
+
+it('reports each pending line and its admitted buyers for the metrics, and counts the admissions it made', async () => {
+  const room = await replica(testPrefix());
+  const ticketId = newTicketId();
+  await room.setListing(ticketId, 0, { activeBuyers: 2, onSaleAt: 0 });
+  for (const user of users(5)) await room.join(ticketId, user);
+  const admittedBefore = (await metricsRegistry.getSingleMetric('waiting_room_admissions_total')?.get())?.values[0]?.value ?? 0;
+
+  expect(await room.admit(ticketId)).toBe(2);
+
+  expect(await room.occupancy()).toEqual([{ ticketId, waiting: 3, admitted: 2 }]);
+  expect((await metricsRegistry.getSingleMetric('waiting_room_admissions_total')?.get())?.values[0]?.value).toBe(admittedBefore + 2);
 });
