@@ -19,6 +19,7 @@ import type { EventData } from '../events/events';
 import { Subjects } from '../events/subjects';
 import { EventBus, isLoggedFailure, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
 import { inboxPrefixOf } from './nats-users';
+import { traceFromHeaders, traceHeaders, traceToSend } from './message-trace';
 import { uniqueClientId } from './nats-streaming-bus';
 import { optionalPositiveIntegerFromEnv } from '../service/env';
 
@@ -235,8 +236,14 @@ export class JetStreamBus implements EventBus {
     });
   }
 
-  async publish<S extends Subjects>(subject: S, data: EventData<S>, { msgId }: PublishOptions = {}): Promise<void> {
-    await this.js.publish(subject, JSON.stringify(data), { timeout: this.publishAckTimeoutMs, ...(msgId ? { msgID: msgId } : {}) });
+  /** The trace context travels as the W3C headers `traceparent` and `tracestate`. */
+  async publish<S extends Subjects>(subject: S, data: EventData<S>, { msgId, trace }: PublishOptions = {}): Promise<void> {
+    const headers = traceHeaders(traceToSend(trace));
+    await this.js.publish(subject, JSON.stringify(data), {
+      timeout: this.publishAckTimeoutMs,
+      ...(msgId ? { msgID: msgId } : {}),
+      ...(headers ? { headers } : {}),
+    });
   }
 
   subscribe<S extends Subjects>(subject: S, options: SubscribeOptions, handler: MessageHandler<S>): Subscription {
@@ -379,7 +386,13 @@ export class JetStreamBus implements EventBus {
     try {
       const data = msg.json<EventData<S>>();
       const publishedAt = Math.floor(msg.info.timestampNanos / 1e6);
-      await handler(data, { sequence: msg.seq, redelivered: msg.redelivered, deliveries, publishedAt });
+      await handler(data, {
+        sequence: msg.seq,
+        redelivered: msg.redelivered,
+        deliveries,
+        publishedAt,
+        trace: traceFromHeaders(msg.headers),
+      });
       handled = true;
     } catch (err) {
       if (isLoggedFailure(deliveries))

@@ -3,6 +3,16 @@ import type { AnyEvent, EventData } from '../events/events';
 import { parkDeadLetter } from './dead-letters';
 import type { EventBus, MessageInfo, SubscribeOptions, Subscription } from './event-bus';
 import { FailingMessages } from './failing-messages';
+import { continueTrace } from '../observability/trace-context';
+
+/** The OpenTelemetry messaging attributes of a consumer span. */
+const consumerAttributes = (subject: string, queueGroup: string, info: MessageInfo) => ({
+  'messaging.system': 'nats',
+  'messaging.operation.type': 'process',
+  'messaging.destination.name': subject,
+  'messaging.consumer.group.name': queueGroup,
+  'messaging.message.id': String(info.sequence),
+});
 
 export interface ListenOptions {
   /** A message the handler finds invalid this many times (InvalidMessageError) is parked on the dead-letter subject and acked. */
@@ -30,30 +40,42 @@ export abstract class Listener<E extends AnyEvent> {
 
   listen(queueGroup: string, { maxDeliveries = Infinity, broadcast }: ListenOptions = {}): Subscription {
     const failing = new FailingMessages(this.subject);
-    const subscription = this.bus.subscribe(this.subject, { queueGroup, ackWaitMs: this.ackWaitMs, broadcast }, async (data, info) => {
-      try {
-        await this.onMessage(data, info);
-      } catch (err) {
-        const invalid = err instanceof InvalidMessageError;
-        const { verdicts } = failing.failed(info.sequence, invalid);
-        if (!invalid || verdicts < maxDeliveries) throw err;
-        await parkDeadLetter(this.bus, {
-          subject: this.subject,
-          queueGroup,
-          sequence: info.sequence,
-          deliveries: info.deliveries,
-          error: err.message,
-          parkedAt: new Date().toISOString(),
-          data,
-        });
-      }
-      failing.settled(info.sequence);
-    });
+    const subscription = this.bus.subscribe(this.subject, { queueGroup, ackWaitMs: this.ackWaitMs, broadcast }, (data, info) =>
+      continueTrace(`${this.subject} process`, info.trace, consumerAttributes(this.subject, queueGroup, info), () =>
+        this.handleDelivery(data, info, queueGroup, failing, maxDeliveries),
+      ),
+    );
     return {
       close: async () => {
         failing.close();
         await subscription.close();
       },
     };
+  }
+
+  private async handleDelivery(
+    data: EventData<E['subject']>,
+    info: MessageInfo,
+    queueGroup: string,
+    failing: FailingMessages,
+    maxDeliveries: number,
+  ): Promise<void> {
+    try {
+      await this.onMessage(data, info);
+    } catch (err) {
+      const invalid = err instanceof InvalidMessageError;
+      const { verdicts } = failing.failed(info.sequence, invalid);
+      if (!invalid || verdicts < maxDeliveries) throw err;
+      await parkDeadLetter(this.bus, {
+        subject: this.subject,
+        queueGroup,
+        sequence: info.sequence,
+        deliveries: info.deliveries,
+        error: err.message,
+        parkedAt: new Date().toISOString(),
+        data,
+      });
+    }
+    failing.settled(info.sequence);
   }
 }

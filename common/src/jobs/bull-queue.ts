@@ -1,4 +1,5 @@
 import Bull, { Job, Queue, QueueOptions } from 'bull';
+import { continueTrace, currentTrace, TraceCarrier } from '../observability/trace-context';
 
 /** Where a queue lives: the service's Redis from the environment, or a test's own prefix. */
 export type QueueConnection = Pick<QueueOptions, 'redis' | 'prefix'>;
@@ -10,6 +11,15 @@ export const createBullQueue = <T>(name: string, service: string, { redis, prefi
   return queue;
 };
 
+/** A job's data carries the trace context of the work that queued it: its handling continues that trace. */
+export interface TracedJob {
+  trace?: TraceCarrier;
+}
+
+/** The job's data with the active trace context, when there is one (or `trace`, a context carried from elsewhere). */
+export const withTrace = <T extends object>(data: T, trace: TraceCarrier | undefined = currentTrace()): T & TracedJob =>
+  trace ? { ...data, trace } : data;
+
 export interface JobProcessing<T> {
   /** Jobs handled at the same time by this process. */
   concurrency: number;
@@ -19,8 +29,16 @@ export interface JobProcessing<T> {
 }
 
 /** Handles the queue's jobs, logging each failed try; a job that throws is retried as its options say. */
-export const processJobs = <T>(queue: Queue<T>, service: string, { concurrency, describeTry, handle }: JobProcessing<T>): void => {
+export const processJobs = <T extends TracedJob>(
+  queue: Queue<T>,
+  service: string,
+  { concurrency, describeTry, handle }: JobProcessing<T>,
+): void => {
   queue.on('failed', (job, err) => console.error(`[${service}] ${describeTry(job)} failed: ${err.message}`));
+  const handleInTrace = (job: Job<T>) =>
+    continueTrace(`${queue.name} process`, job.data.trace, { 'messaging.system': 'bull', 'messaging.destination.name': queue.name }, () =>
+      handle(job),
+    );
   // process() settles only when the queue closes, so it is not awaited.
-  queue.process(concurrency, handle).catch((err: Error) => console.error(`[${service}] processing stopped: ${err.message}`));
+  queue.process(concurrency, handleInTrace).catch((err: Error) => console.error(`[${service}] processing stopped: ${err.message}`));
 };

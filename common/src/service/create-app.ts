@@ -6,6 +6,7 @@ import { failingMessages } from '../bus/failing-messages';
 import { NotFoundError } from '../errors/not-found-error';
 import { currentUser } from '../middlewares/current-user';
 import { errorHandler } from '../middlewares/error-handler';
+import { requestContext } from '../middlewares/request-context';
 import { trustProxyFromEnv } from './env';
 import { unhandledRejectionCount } from './process-failures';
 
@@ -27,6 +28,7 @@ export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () 
   app.disable('x-powered-by');
   // The proxies whose X-Forwarded-For entries name the client (docs/configuration.md: TRUST_PROXY); a client cannot spoof past them.
   app.set('trust proxy', trustProxyFromEnv());
+  app.use(requestContext);
   app.use(helmet());
   app.use(express.json({ limit: bodyLimit }));
   app.use(

@@ -9,6 +9,7 @@ import type { ListenOptions } from '../bus/listener';
 import { eventBus } from '../bus/process-event-bus';
 import { ensureIndexes } from '../models/ensure-indexes';
 import type { OutboxRelay } from '../outbox/outbox';
+import { stopTracing } from '../observability/tracing';
 import { requireEnv } from './env';
 import { handleProcessFailures } from './process-failures';
 
@@ -112,6 +113,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       await Promise.all(subscriptions.map((subscription) => subscription.close()));
       if (usesEventBus(service)) await eventBus.close();
       if (service.mongo) await mongoose.disconnect();
+      await stopTracing();
     });
   } catch (err) {
     console.error(`[${name}] failed to start:`, err);

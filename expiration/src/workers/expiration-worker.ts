@@ -44,6 +44,6 @@ export class ExpirationWorker {
    */
   private async retry(job: Job<ExpirationJob>): Promise<void> {
     await job.remove();
-    await scheduleExpiration(this.queue, job.data.orderId, new Date().toISOString());
+    await scheduleExpiration(this.queue, job.data.orderId, new Date().toISOString(), job.data.trace);
   }
 }
