@@ -22,6 +22,7 @@ import { inboxPrefixOf } from './nats-users';
 import { traceFromHeaders, traceHeaders, traceToSend } from './message-trace';
 import { uniqueClientId } from './nats-streaming-bus';
 import { optionalPositiveIntegerFromEnv } from '../service/env';
+import { logger } from '../observability/logger';
 
 export interface JetStreamOptions {
   /** Names the connection in the server's monitoring; broadcast consumers are named after it too. */
@@ -182,7 +183,7 @@ export class JetStreamBus implements EventBus {
     url,
     publishAckTimeoutMs = PUBLISH_ACK_TIMEOUT_MS,
     maxBytes = STREAM_LIMITS.maxBytes,
-    log = console.log,
+    log = (message) => logger.warn(message),
   }: JetStreamOptions): Promise<JetStreamBus> {
     const clientId = uniqueClientId(clientName);
     const nc = await connect({

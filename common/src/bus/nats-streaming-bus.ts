@@ -5,6 +5,7 @@ import type { EventData } from '../events/events';
 import type { Subjects } from '../events/subjects';
 import { EventBus, isLoggedFailure, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
 import { decodeWithTrace, encodeWithTrace, traceToSend } from './message-trace';
+import { logger } from '../observability/logger';
 
 export interface NatsStreamingOptions {
   clusterId: string;
@@ -45,7 +46,7 @@ export class NatsStreamingBus implements EventBus {
     clientName,
     url,
     publishAckTimeoutMs = PUBLISH_ACK_TIMEOUT_MS,
-    log = console.log,
+    log = (message) => logger.warn(message),
   }: NatsStreamingOptions): Promise<NatsStreamingBus> {
     const stan = nats.connect(clusterId, uniqueClientId(clientName), {
       url,

@@ -1,5 +1,6 @@
 import Bull, { Job, Queue, QueueOptions } from 'bull';
 import { continueTrace, currentTrace, TraceCarrier } from '../observability/trace-context';
+import { logger } from '../observability/logger';
 
 /** Where a queue lives: the service's Redis from the environment, or a test's own prefix. */
 export type QueueConnection = Pick<QueueOptions, 'redis' | 'prefix'>;
@@ -7,7 +8,7 @@ export type QueueConnection = Pick<QueueOptions, 'redis' | 'prefix'>;
 /** A bull queue whose errors `service` logs: an EventEmitter without an 'error' listener would crash the process on a Redis hiccup. */
 export const createBullQueue = <T>(name: string, service: string, { redis, prefix }: QueueConnection): Queue<T> => {
   const queue = new Bull<T>(name, { redis, prefix });
-  queue.on('error', (err) => console.error(`[${service}] queue error: ${err.message}`));
+  queue.on('error', (err) => logger.error(`[${service}] queue error: ${err.message}`));
   return queue;
 };
 
@@ -34,11 +35,11 @@ export const processJobs = <T extends TracedJob>(
   service: string,
   { concurrency, describeTry, handle }: JobProcessing<T>,
 ): void => {
-  queue.on('failed', (job, err) => console.error(`[${service}] ${describeTry(job)} failed: ${err.message}`));
+  queue.on('failed', (job, err) => logger.error(`[${service}] ${describeTry(job)} failed: ${err.message}`));
   const handleInTrace = (job: Job<T>) =>
     continueTrace(`${queue.name} process`, job.data.trace, { 'messaging.system': 'bull', 'messaging.destination.name': queue.name }, () =>
       handle(job),
     );
   // process() settles only when the queue closes, so it is not awaited.
-  queue.process(concurrency, handleInTrace).catch((err: Error) => console.error(`[${service}] processing stopped: ${err.message}`));
+  queue.process(concurrency, handleInTrace).catch((err: Error) => logger.error(`[${service}] processing stopped: ${err.message}`));
 };

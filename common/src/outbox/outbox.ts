@@ -5,6 +5,7 @@ import type { EventData } from '../events/events';
 import { modelOn, PeriodicTask } from '../service/periodic-task';
 import type { Subjects } from '../events/subjects';
 import { currentTrace, TraceCarrier } from '../observability/trace-context';
+import { logger } from '../observability/logger';
 
 /** An event stored in the same document write as the change it describes. */
 export interface OutboxEntry {
@@ -100,7 +101,7 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
       concurrency = 64,
       retryMs = 250,
       maxRetryMs = 5_000,
-      log = (message) => console.error(message),
+      log = (message) => logger.error(message),
     }: OutboxRelayOptions = {},
   ) {
     this.sweepModel = model;

@@ -12,6 +12,7 @@ import type { OutboxRelay } from '../outbox/outbox';
 import { stopTracing } from '../observability/tracing';
 import { requireEnv } from './env';
 import { handleProcessFailures } from './process-failures';
+import { logger } from '../observability/logger';
 
 export interface ServiceDefinition {
   name: string;
@@ -53,7 +54,7 @@ export const stopWorkers = async (workers: Worker[]): Promise<void> => {
   for (const worker of [...workers].reverse()) await worker.stop();
 };
 
-const log = (name: string, message: string) => console.log(`[${name}] ${message}`);
+const log = (name: string, message: string) => logger.info(`[${name}] ${message}`);
 
 /**
  * Installs the failure policy, checks the environment, connects to Mongo and the event bus, starts listeners and the
@@ -66,7 +67,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
   try {
     env = requireEnv(...(service.env ?? []), ...(service.mongo ? ['MONGO_URI'] : []), ...(usesEventBus(service) ? eventBusEnvOf() : []));
   } catch (err) {
-    console.error(`[${name}] cannot start: ${(err as Error).message}`);
+    logger.error(`[${name}] cannot start: ${(err as Error).message}`);
     process.exit(1);
   }
 
@@ -81,7 +82,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
     if (usesEventBus(service)) {
       await eventBus.connect(name);
       eventBus.onConnectionLost((err) => {
-        console.error(`[${name}] event bus connection lost (${err.message}); exiting so the supervisor restarts us`);
+        logger.error(`[${name}] event bus connection lost (${err.message}); exiting so the supervisor restarts us`);
         process.exit(1);
       });
       log(name, 'connected to the event bus');
@@ -116,7 +117,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       await stopTracing();
     });
   } catch (err) {
-    console.error(`[${name}] failed to start:`, err);
+    logger.error({ err }, `[${name}] failed to start`);
     process.exit(1);
   }
 };
@@ -136,7 +137,7 @@ const onShutdown = (name: string, shutdown: () => Promise<void>) => {
     shutdown()
       .then(() => process.exit(0))
       .catch((err) => {
-        console.error(`[${name}] unclean shutdown:`, err);
+        logger.error({ err }, `[${name}] unclean shutdown`);
         process.exit(1);
       });
   };
