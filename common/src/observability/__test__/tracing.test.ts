@@ -1,5 +1,5 @@
 import { serviceNameOf } from '../service-name';
-import { tracingRequested } from '../tracing';
+import { startTracing, tracingRequested } from '../tracing';
 
 describe('tracingRequested', () => {
   it('is off when no OTEL_* variable asks for traces', () => {
@@ -15,6 +15,13 @@ describe('tracingRequested', () => {
   it('is off when the exporter is none or the SDK disabled', () => {
     expect(tracingRequested({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_EXPORTER: 'none' })).toBe(false);
     expect(tracingRequested({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' })).toBe(false);
+  });
+});
+
+describe('startTracing', () => {
+  it('starts nothing when the environment does not ask for traces', () => {
+    expect(startTracing({})).toBe(false);
+    expect(startTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' })).toBe(false);
   });
 });
 
