@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
@@ -20,7 +20,8 @@ export const createSdk = (serviceName: string): NodeSDK =>
     serviceName,
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: isProbe }),
-      new ExpressInstrumentation(),
+      // A span per middleware (helmet, the body parser, the cookie) on every request is noise: routers and handlers only.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
       new MongoDBInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
     ],

@@ -11,6 +11,7 @@ import { startSystem } from '../system/system';
 const usage = `usage: npm start -- [options]
   --port N        gateway port (default 8080, or $PORT)
   --events        print every event that crosses the event bus
+  --observe       start a trace store (Jaeger) and send it every service's traces
   --event-bus B   nats-streaming (default, or $EVENT_BUS) or jetstream: the event transport
   --seed          create demo users, tickets and sales
   --expiry S      seconds an order holds its ticket (default 900)
@@ -25,6 +26,7 @@ const parse = (args: string[]) =>
     options: {
       port: { type: 'string', default: process.env.PORT ?? '8080' },
       events: { type: 'boolean', default: false },
+      observe: { type: 'boolean', default: false },
       'event-bus': { type: 'string', default: process.env.EVENT_BUS || 'nats-streaming' },
       seed: { type: 'boolean', default: false },
       expiry: { type: 'string', default: '900' },
@@ -47,7 +49,7 @@ export const start = async (args: string[]): Promise<number> => {
   const options = parseOptions(usage, () => parse(args));
   if (typeof options === 'number') return options;
   // This process only supervises: the gateway and the services are processes of their own.
-  handleProcessFailures('ticketing');
+  handleProcessFailures('ticketing', { log: (line) => console.error(line) });
   const port = positiveInt(options.port, 'port');
   const expirationWindowSeconds = positiveInt(options.expiry, 'expiry');
   const replicas = positiveInt(options.replicas, 'replicas');
@@ -64,6 +66,8 @@ export const start = async (args: string[]): Promise<number> => {
     replicas,
     eventBus,
     client: !options['no-client'],
+    observe: options.observe,
+    prettyLogs: true,
     progress: (line) => console.log(`[ready] ${line}`),
     log: options.quiet ? undefined : (name, line) => console.log(`  ${name.padEnd(10)} | ${line}`),
     // Shown even with --quiet: a process that died must not go unnoticed.

@@ -5,7 +5,7 @@ import path from 'path';
 export const repoRoot = path.resolve(__dirname, '../../..');
 export const toolsBin = process.env.TICKETING_TOOLS_BIN ?? path.join(repoRoot, '.tools/bin');
 
-export type Tool = 'ferretdb' | 'nats-streaming-server' | 'nats-server' | 'stripe-mock' | 'redis' | 'chromium';
+export type Tool = 'ferretdb' | 'nats-streaming-server' | 'nats-server' | 'stripe-mock' | 'jaeger' | 'redis' | 'chromium';
 
 const onPath = (command: string): string | undefined =>
   (process.env.PATH ?? '')
@@ -18,6 +18,7 @@ const binaryOf: Record<Tool, () => string | undefined> = {
   'nats-streaming-server': () => existing(path.join(toolsBin, 'nats-streaming-server')),
   'nats-server': () => existing(path.join(toolsBin, 'nats-server')),
   'stripe-mock': () => existing(path.join(toolsBin, 'stripe-mock')),
+  jaeger: () => existing(path.join(toolsBin, 'jaeger')),
   redis: () => onPath('redis-server'),
   chromium: () => onPath('chromium'),
 };
