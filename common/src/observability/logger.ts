@@ -17,8 +17,8 @@ const contextFields = () => {
   return { ...activeSpanIds(), ...(requestId ? { request_id: requestId } : {}) };
 };
 
-/** pino-pretty writes synchronously here, so a line logged just before an exit is not lost. */
-const prettyStream = (): DestinationStream => pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+/** Synchronous, so a line logged just before an exit is not lost; no `service`: npm start prefixes each line with it. */
+const prettyStream = (): DestinationStream => pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
 
 /**
  * One JSON object per line on stdout: time, level, service, msg, and the trace, span and request ids of the
