@@ -19,8 +19,10 @@ import type { EventData } from '../events/events';
 import { Subjects } from '../events/subjects';
 import { EventBus, isLoggedFailure, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
 import { inboxPrefixOf } from './nats-users';
+import { traceFromHeaders, traceHeaders, traceToSend } from './message-trace';
 import { uniqueClientId } from './nats-streaming-bus';
 import { optionalPositiveIntegerFromEnv } from '../service/env';
+import { logger } from '../observability/logger';
 
 export interface JetStreamOptions {
   /** Names the connection in the server's monitoring; broadcast consumers are named after it too. */
@@ -181,7 +183,7 @@ export class JetStreamBus implements EventBus {
     url,
     publishAckTimeoutMs = PUBLISH_ACK_TIMEOUT_MS,
     maxBytes = STREAM_LIMITS.maxBytes,
-    log = console.log,
+    log = (message) => logger.warn(message),
   }: JetStreamOptions): Promise<JetStreamBus> {
     const clientId = uniqueClientId(clientName);
     const nc = await connect({
@@ -235,8 +237,14 @@ export class JetStreamBus implements EventBus {
     });
   }
 
-  async publish<S extends Subjects>(subject: S, data: EventData<S>, { msgId }: PublishOptions = {}): Promise<void> {
-    await this.js.publish(subject, JSON.stringify(data), { timeout: this.publishAckTimeoutMs, ...(msgId ? { msgID: msgId } : {}) });
+  /** The trace context travels as the W3C headers `traceparent` and `tracestate`. */
+  async publish<S extends Subjects>(subject: S, data: EventData<S>, { msgId, trace }: PublishOptions = {}): Promise<void> {
+    const headers = traceHeaders(traceToSend(trace));
+    await this.js.publish(subject, JSON.stringify(data), {
+      timeout: this.publishAckTimeoutMs,
+      ...(msgId ? { msgID: msgId } : {}),
+      ...(headers ? { headers } : {}),
+    });
   }
 
   subscribe<S extends Subjects>(subject: S, options: SubscribeOptions, handler: MessageHandler<S>): Subscription {
@@ -379,7 +387,13 @@ export class JetStreamBus implements EventBus {
     try {
       const data = msg.json<EventData<S>>();
       const publishedAt = Math.floor(msg.info.timestampNanos / 1e6);
-      await handler(data, { sequence: msg.seq, redelivered: msg.redelivered, deliveries, publishedAt });
+      await handler(data, {
+        sequence: msg.seq,
+        redelivered: msg.redelivered,
+        deliveries,
+        publishedAt,
+        trace: traceFromHeaders(msg.headers),
+      });
       handled = true;
     } catch (err) {
       if (isLoggedFailure(deliveries))

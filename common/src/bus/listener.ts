@@ -4,6 +4,16 @@ import { eventHandlingDuration, eventsHandled, eventsRedelivered } from '../obse
 import { parkDeadLetter } from './dead-letters';
 import type { EventBus, MessageInfo, SubscribeOptions, Subscription } from './event-bus';
 import { FailingMessages } from './failing-messages';
+import { continueTrace } from '../observability/trace-context';
+
+/** The OpenTelemetry messaging attributes of a consumer span. */
+const consumerAttributes = (subject: string, queueGroup: string, info: MessageInfo) => ({
+  'messaging.system': 'nats',
+  'messaging.operation.type': 'process',
+  'messaging.destination.name': subject,
+  'messaging.consumer.group.name': queueGroup,
+  'messaging.message.id': String(info.sequence),
+});
 
 export interface ListenOptions {
   /** A message the handler finds invalid this many times (InvalidMessageError) is parked on the dead-letter subject and acked. */
@@ -32,17 +42,19 @@ export abstract class Listener<E extends AnyEvent> {
   listen(queueGroup: string, { maxDeliveries = Infinity, broadcast }: ListenOptions = {}): Subscription {
     const failing = new FailingMessages(this.subject);
     const labels = { subject: this.subject, queue_group: queueGroup };
-    const subscription = this.bus.subscribe(this.subject, { queueGroup, ackWaitMs: this.ackWaitMs, broadcast }, async (data, info) => {
-      if (info.deliveries > 1) eventsRedelivered.inc(labels);
-      const endTimer = eventHandlingDuration.startTimer(labels);
-      let outcome: 'handled' | 'parked' | 'failed' = 'failed';
-      try {
-        outcome = await this.handle(data, info, { queueGroup, maxDeliveries, failing });
-      } finally {
-        endTimer();
-        eventsHandled.inc({ ...labels, outcome });
-      }
-    });
+    const subscription = this.bus.subscribe(this.subject, { queueGroup, ackWaitMs: this.ackWaitMs, broadcast }, (data, info) =>
+      continueTrace(`${this.subject} process`, info.trace, consumerAttributes(this.subject, queueGroup, info), async () => {
+        if (info.deliveries > 1) eventsRedelivered.inc(labels);
+        const endTimer = eventHandlingDuration.startTimer(labels);
+        let outcome: 'handled' | 'parked' | 'failed' = 'failed';
+        try {
+          outcome = await this.handle(data, info, { queueGroup, maxDeliveries, failing });
+        } finally {
+          endTimer();
+          eventsHandled.inc({ ...labels, outcome });
+        }
+      }),
+    );
     return {
       close: async () => {
         failing.close();

@@ -3,7 +3,9 @@ import os from 'os';
 import nats, { Message, Stan, SubscriptionOptions } from 'node-nats-streaming';
 import type { EventData } from '../events/events';
 import type { Subjects } from '../events/subjects';
-import { EventBus, isLoggedFailure, MessageHandler, SubscribeOptions, Subscription } from './event-bus';
+import { EventBus, isLoggedFailure, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
+import { decodeWithTrace, encodeWithTrace, traceToSend } from './message-trace';
+import { logger } from '../observability/logger';
 
 export interface NatsStreamingOptions {
   clusterId: string;
@@ -44,7 +46,7 @@ export class NatsStreamingBus implements EventBus {
     clientName,
     url,
     publishAckTimeoutMs = PUBLISH_ACK_TIMEOUT_MS,
-    log = console.log,
+    log = (message) => logger.warn(message),
   }: NatsStreamingOptions): Promise<NatsStreamingBus> {
     const stan = nats.connect(clusterId, uniqueClientId(clientName), {
       url,
@@ -68,9 +70,11 @@ export class NatsStreamingBus implements EventBus {
     this.stan.on('connection_lost', listener);
   }
 
-  publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void> {
+  /** The message has no headers: the trace context travels in the event's envelope (message-trace.ts). */
+  publish<S extends Subjects>(subject: S, data: EventData<S>, { trace }: PublishOptions = {}): Promise<void> {
+    const message = encodeWithTrace(data, traceToSend(trace));
     return new Promise((resolve, reject) => {
-      this.stan.publish(subject, JSON.stringify(data), (err) => (err ? reject(err) : resolve()));
+      this.stan.publish(subject, message, (err) => (err ? reject(err) : resolve()));
     });
   }
 
@@ -99,7 +103,7 @@ export class NatsStreamingBus implements EventBus {
   watch(subjects: Subjects[], onEvent: (subject: Subjects, data: unknown) => void): Subscription {
     const subscriptions = subjects.map((subject) => {
       const subscription = this.stan.subscribe(subject, this.stan.subscriptionOptions().setStartAt(nats.StartPosition.NEW_ONLY));
-      subscription.on('message', (msg: Message) => onEvent(subject, JSON.parse(String(msg.getData()))));
+      subscription.on('message', (msg: Message) => onEvent(subject, decodeWithTrace(String(msg.getData())).data));
       return subscription;
     });
     return {
@@ -113,10 +117,10 @@ export class NatsStreamingBus implements EventBus {
   private async deliver<S extends Subjects>(msg: Message, handler: MessageHandler<S>): Promise<void> {
     const subject = msg.getSubject();
     try {
-      const data = JSON.parse(String(msg.getData())) as EventData<S>;
+      const { data, trace } = decodeWithTrace<EventData<S>>(String(msg.getData()));
       const redelivered = msg.isRedelivered();
       const publishedAt = msg.getTimestamp().getTime();
-      await handler(data, { sequence: msg.getSequence(), redelivered, deliveries: deliveriesOf(msg), publishedAt });
+      await handler(data, { sequence: msg.getSequence(), redelivered, deliveries: deliveriesOf(msg), publishedAt, trace });
       msg.ack();
     } catch (err) {
       const deliveries = deliveriesOf(msg);

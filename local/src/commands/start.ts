@@ -18,7 +18,7 @@ const usage = `usage: npm start -- [options]
   --fresh         start with empty databases (wipes .data/)
   --no-client     run the API only (skips the Next.js build)
   --quiet         hide the services' own output
-  --observe       also start Prometheus, scraping every process's metrics (docs/operations.md)`;
+  --observe       also start Prometheus and a trace store (Jaeger), wired to every service (docs/operations.md)`;
 
 const parse = (args: string[]) =>
   parseArgs({
@@ -49,7 +49,7 @@ export const start = async (args: string[]): Promise<number> => {
   const options = parseOptions(usage, () => parse(args));
   if (typeof options === 'number') return options;
   // This process only supervises: the gateway and the services are processes of their own.
-  handleProcessFailures('ticketing');
+  handleProcessFailures('ticketing', { log: (line) => console.error(line) });
   const port = positiveInt(options.port, 'port');
   const expirationWindowSeconds = positiveInt(options.expiry, 'expiry');
   const replicas = positiveInt(options.replicas, 'replicas');
@@ -66,13 +66,14 @@ export const start = async (args: string[]): Promise<number> => {
     replicas,
     eventBus,
     client: !options['no-client'],
+    observe: options.observe,
+    prettyLogs: true,
     progress: (line) => console.log(`[ready] ${line}`),
     log: options.quiet ? undefined : (name, line) => console.log(`  ${name.padEnd(10)} | ${line}`),
     // Shown even with --quiet: a process that died must not go unnoticed.
     notice: (name, line) => console.error(`[supervisor] ${name} ${line}`),
     onEvent: options.events ? (subject, data) => console.log(`[event] ${subject} ${JSON.stringify(data)}`) : undefined,
     env: process.env,
-    observe: options.observe,
   });
   if (system.metricsUrl) console.log(`[ready] metrics ${system.metricsUrl}`);
 

@@ -1,11 +1,21 @@
 import { EventBusKind, eventBusKindOf } from '@ticketing/common';
-import { Server, ServerOptions, startFerretDB, startNatsJetStream, startNatsStreaming, startRedis, startStripeMock } from './servers';
+import {
+  Server,
+  ServerOptions,
+  startFerretDB,
+  startJaeger,
+  startNatsJetStream,
+  startNatsStreaming,
+  startRedis,
+  startStripeMock,
+} from './servers';
 
 /**
  * `nats` is the event broker EVENT_BUS names (nats-streaming-server, or nats-server -js);
- * `jetstream` is a nats-server -js beside it, for the bus suite that runs on both transports.
+ * `jetstream` is a nats-server -js beside it, for the bus suite that runs on both transports;
+ * `traces` is a trace store (Jaeger) the services export their spans to.
  */
-export type InfraPiece = 'mongo' | 'nats' | 'jetstream' | 'redis' | 'stripe';
+export type InfraPiece = 'mongo' | 'nats' | 'jetstream' | 'redis' | 'stripe' | 'traces';
 
 /** An environment variable that, when set, names a server to use instead of starting one. */
 const givenBy: Record<InfraPiece, string> = {
@@ -14,6 +24,7 @@ const givenBy: Record<InfraPiece, string> = {
   jetstream: 'JETSTREAM_URL',
   redis: 'REDIS_HOST',
   stripe: 'STRIPE_API_URL',
+  traces: 'OTEL_EXPORTER_OTLP_ENDPOINT',
 };
 
 const brokers: Record<EventBusKind, (options: ServerOptions) => Promise<Server>> = {
@@ -39,6 +50,8 @@ const starterOf = (piece: InfraPiece, eventBus: EventBusKind) => {
       return { folder: 'redis', start: startRedis, env: (server: Server) => server.env };
     case 'stripe':
       return { folder: 'stripe', start: startStripeMock, env: (server: Server) => server.env };
+    case 'traces':
+      return { folder: 'traces', start: startJaeger, env: (server: Server) => server.env };
   }
 };
 

@@ -38,8 +38,14 @@ export interface SystemOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Processes of each service (all are stateless), behind the gateway's round-robin; 1 when absent. */
   replicas?: number;
-  /** Start Prometheus too, scraping every process's metrics port (`npm start -- --observe`). */
+  /**
+   * Start the observability servers and wire every service to them: Prometheus scraping each process's metrics
+   * port, and a trace store (Jaeger) that each service sends its spans to, or the OTLP endpoint
+   * OTEL_EXPORTER_OTLP_ENDPOINT of `env` names (`npm start -- --observe`).
+   */
   observe?: boolean;
+  /** The services log readable lines (LOG_PRETTY) instead of JSON. */
+  prettyLogs?: boolean;
 }
 
 export interface System {
@@ -56,6 +62,8 @@ export interface System {
   env: Record<string, string>;
   /** Prometheus's web UI and HTTP API, with `observe`. */
   metricsUrl?: string;
+  /** The trace store's UI and query API, when `observe` started one. */
+  tracesUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -87,13 +95,16 @@ const gatewayProcess = ({
     notice,
   });
 
+/** What points a service's OpenTelemetry SDK at the trace store: spans sent every half second, not every five. */
+const tracingEnv = (endpoint: string) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '500' });
+
 /** Starts the whole system on this machine the way the cluster runs it, behind one gateway. */
 export const startSystem = async (options: SystemOptions = {}): Promise<System> => {
   const progress = options.progress ?? (() => {});
   const log = options.log ?? (() => {});
   const notice = options.notice ?? log;
   const eventBus = options.eventBus ?? eventBusKindOf(options.env?.EVENT_BUS ? options.env : process.env);
-  const infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], {
+  const infra = await startInfra(['mongo', 'nats', 'redis', 'stripe', ...(options.observe ? (['traces'] as const) : [])], {
     dataDir: options.dataDir,
     progress,
     env: options.env ?? {},
@@ -114,7 +125,11 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     // Every client here is 127.0.0.1, as if behind one NAT: room for the suites' and the bench's sign-ups.
     SIGNUP_RATE_LIMIT: options.env?.SIGNUP_RATE_LIMIT ?? '1000',
     EXPIRATION_WINDOW_SECONDS: String(options.expirationWindowSeconds ?? 15 * 60),
+    ...(options.observe ? tracingEnv(given('OTEL_EXPORTER_OTLP_ENDPOINT')) : {}),
+    ...(options.prettyLogs ? { LOG_PRETTY: 'true' } : {}),
   };
+  const tracesUrl = options.observe ? infra.env.TRACES_URL : undefined;
+  if (options.observe) progress(`traces ${tracesUrl ?? `sent to ${env.OTEL_EXPORTER_OTLP_ENDPOINT}`}`);
 
   // Only queue (signs) and orders (checks) hold the admission key, as in the cluster.
   const admission = { ADMISSION_KEY: devKey('admission-key', options.dataDir) };
@@ -166,6 +181,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
           HOST: '127.0.0.1',
           PORT: String(port),
           METRICS_PORT: String(metricsPort),
+          ...(options.observe ? { OTEL_SERVICE_NAME: name } : {}),
           ...ownEnv[name],
           ...options.serviceEnv?.[name],
         },
@@ -212,7 +228,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     await gateway.start();
     progress(`gateway: ready on ${url} (routes from infra/k8s/ingress-srv.yaml)`);
 
-    return { url, infra, services, replicas, client, gateway, env, metricsUrl: observability?.metricsUrl, stop };
+    return { url, infra, services, replicas, client, gateway, env, metricsUrl: observability?.metricsUrl, tracesUrl, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,5 +1,5 @@
 import type { Connection, Model, Types } from 'mongoose';
-import { logFailedPass, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
+import { logFailedPass, logger, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
 import { holdRepairIntervalMs } from '../config';
 import { abandonOrders, Order, OrderFields } from '../models/order';
 import { StockEntry, StockEntryFields } from '../models/stock-entry';
@@ -73,7 +73,7 @@ export class HoldRepairer {
 
   private async releaseLost(): Promise<number> {
     const released = (await this.releaseOrphanHolds()) + (await this.releaseCancelledOrders());
-    if (released > 0) console.log(`[orders] gave back the units of ${released} order(s) a crash left holding`);
+    if (released > 0) logger.info(`[orders] gave back the units of ${released} order(s) a crash left holding`);
     return released;
   }
 

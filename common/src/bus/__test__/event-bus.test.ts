@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import net from 'net';
-import { EventBus, InvalidMessageError, Listener, MessageInfo, Publisher, Subjects, TicketCreatedEvent } from '../..';
+import { EventBus, InvalidMessageError, Listener, logger, MessageInfo, Publisher, Subjects, TicketCreatedEvent } from '../..';
 import { sleep, ticketCreatedData, waitUntil } from '../../testing';
 import { ownBroker, transports } from './transports';
 
@@ -190,7 +190,7 @@ describe.each(transports)('on $kind', (transport) => {
   });
 
   it('parks poison messages after maxDeliveries, so that 20 of them do not stop the message behind them', async () => {
-    jest.spyOn(console, 'error').mockImplementation(() => {});
+    jest.spyOn(logger, 'error').mockImplementation(() => {});
     const bus = await open();
     const prefix = unique('poison');
     const parked: string[] = [];
@@ -214,7 +214,7 @@ describe.each(transports)('on $kind', (transport) => {
   });
 
   it('never parks a message whose handler fails for another reason than its verdict: it is handled once the failure ends', async () => {
-    jest.spyOn(console, 'error').mockImplementation(() => {});
+    jest.spyOn(logger, 'error').mockImplementation(() => {});
     const bus = await open();
     const prefix = unique('outage');
     const parked: string[] = [];

@@ -1,4 +1,4 @@
-import { OrderStatus } from '@ticketing/common';
+import { logger, OrderStatus } from '@ticketing/common';
 import { newId, useServiceTest } from '@ticketing/common/testing';
 import { orderOutbox } from '../../events/outbox';
 import { abandonOrders, Order } from '../../models/order';
@@ -16,7 +16,7 @@ const GRACE_MS = 60_000;
 const ageHolds = (ticketId: string, ago: number) =>
   StockEntry.updateMany({ ticketId, kind: 'hold' }, { $set: { createdAt: new Date(Date.now() - ago) } });
 
-beforeEach(() => jest.spyOn(console, 'log').mockImplementation(() => {}));
+beforeEach(() => jest.spyOn(logger, 'info').mockImplementation(() => {}));
 afterEach(() => jest.restoreAllMocks());
 
 it('gives back the units of a hold whose order was never stored (a crash between the writes), once past the grace', async () => {
