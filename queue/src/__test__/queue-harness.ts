@@ -64,6 +64,7 @@ export const listing = (ticketId: string, activeBuyers: number, extra: { version
   available: 300,
   onSaleAt: extra.onSaleAt ?? null,
   waitingRoom: { activeBuyers },
+  limitPerBuyer: 4,
 });
 
 export type TestSocket = SharedTestSocket<QueueStatusMessage>;
