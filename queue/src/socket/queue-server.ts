@@ -69,7 +69,7 @@ export class QueueServer implements UpgradeHandler, Worker {
     this.deps.statuses.find(ticketId, user.id).then(
       (status) => {
         if (!status) return refuseUpgrade(socket, 404, 'Not Found');
-        this.sockets.accept(req, socket, head, waiter, () => void this.push(waiter));
+        this.sockets.accept(req, socket, head, { group: waiter, onAccepted: () => void this.push(waiter) });
       },
       () => refuseUpgrade(socket, 503, 'Service Unavailable'),
     );
