@@ -13,7 +13,7 @@ const redis = new RedisConnection(redisFromEnv());
 const room = new WaitingRoom(redis.commands, config);
 const statuses = new QueueStatuses(room, config.admissionMs);
 const rounds = new AdmissionRounds(room, config.admitIntervalMs);
-const server = new QueueServer({ statuses, subscriber: redis.subscriber, channel: room.channel }, config);
+const server = new QueueServer({ statuses, commands: redis.commands, subscriber: redis.subscriber, channel: room.channel }, config);
 
 void runService({
   name: 'queue',

@@ -21,6 +21,8 @@ export interface SocketServerSettings {
 
 /** The owner of an upgrade the service accepted, and what to do once its socket is in the hub. */
 export interface AcceptedUpgrade<G> extends SocketOwner<G> {
+  /** Runs for the socket the upgrade made, before the hub takes or refuses it. */
+  onUpgraded?: (socket: WebSocket) => void;
   onAccepted?: (socket: WebSocket) => void;
 }
 
@@ -46,8 +48,9 @@ export class SocketServer<G> {
   }
 
   /** Completes the upgrade and adds the socket to the hub; `onAccepted` runs once it is in. */
-  accept(req: IncomingMessage, socket: Duplex, head: Buffer, { onAccepted, ...owner }: AcceptedUpgrade<G> = {}): void {
+  accept(req: IncomingMessage, socket: Duplex, head: Buffer, { onUpgraded, onAccepted, ...owner }: AcceptedUpgrade<G> = {}): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      onUpgraded?.(ws);
       if (this.admit(ws, owner)) onAccepted?.(ws);
     });
   }

@@ -7,6 +7,7 @@ import {
   sameOrigin,
   SocketHub,
   SocketServer,
+  TOO_MANY_SOCKETS,
   userOfCookie,
   type UpgradeHandler,
   type Worker,
@@ -15,6 +16,7 @@ import type { Redis } from 'ioredis';
 import type { QueueConfig } from '../config';
 import type { QueueStatuses } from '../services/queue-status';
 import { WaitingRoom } from '../services/waiting-room';
+import { UserSockets } from './user-sockets';
 
 /** GET /api/queue/:ticketId/ws, the listing id an ObjectId. */
 export const SOCKET_PATH = '/api/queue/:ticketId/ws';
@@ -29,8 +31,12 @@ interface Waiter {
 
 const keyOf = ({ ticketId, userId }: Waiter) => `${ticketId}/${userId}`;
 
+const TOO_MANY_REASON = 'too many queue sockets for this user';
+
 export interface QueueServerDeps {
   statuses: QueueStatuses;
+  /** The connection that counts each user's sockets across listings and processes. */
+  commands: Redis;
   /** The connection subscribed to the waiting rooms' change channel. */
   subscriber: Redis;
   channel: string;
@@ -43,6 +49,7 @@ export interface QueueServerDeps {
 export class QueueServer implements UpgradeHandler, Worker {
   private readonly hub: SocketHub<Waiter>;
   private readonly sockets: SocketServer<Waiter>;
+  private readonly userSockets: UserSockets;
   private pushTimer?: NodeJS.Timeout;
   private pushing = false;
 
@@ -50,11 +57,12 @@ export class QueueServer implements UpgradeHandler, Worker {
     private readonly deps: QueueServerDeps,
     private readonly config: Pick<
       QueueConfig,
-      'maxPayloadBytes' | 'pingIntervalMs' | 'pushIntervalMs' | 'maxSockets' | 'maxSocketsPerUser'
+      'maxPayloadBytes' | 'pingIntervalMs' | 'pushIntervalMs' | 'maxSockets' | 'maxSocketsPerUser' | 'socketLeaseMs' | 'keyPrefix'
     >,
   ) {
     this.hub = new SocketHub<Waiter>({ ...config, maxBufferedBytes: MAX_BUFFERED_BYTES }, keyOf);
-    this.sockets = new SocketServer(this.hub, { ...config, tooManyReason: 'too many queue sockets for this user' });
+    this.sockets = new SocketServer(this.hub, { ...config, tooManyReason: TOO_MANY_REASON });
+    this.userSockets = new UserSockets(deps.commands, { ...config, leaseMs: config.socketLeaseMs });
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -66,13 +74,19 @@ export class QueueServer implements UpgradeHandler, Worker {
     const user = userOfCookie(req.headers.cookie);
     if (!user) return refuseUpgrade(socket, 401, 'Unauthorized');
     const waiter = { ticketId, userId: user.id };
-    this.deps.statuses.find(ticketId, user.id).then(
-      (status) => {
-        if (!status) return refuseUpgrade(socket, 404, 'Not Found');
-        this.sockets.accept(req, socket, head, { group: waiter, onAccepted: () => void this.push(waiter) });
-      },
-      () => refuseUpgrade(socket, 503, 'Service Unavailable'),
-    );
+    this.admit(req, socket, head, waiter).catch(() => refuseUpgrade(socket, 503, 'Service Unavailable'));
+  }
+
+  /** Upgrades a known waiter's socket if the user may hold one more, across every listing and process. */
+  private async admit(req: IncomingMessage, socket: Duplex, head: Buffer, waiter: Waiter): Promise<void> {
+    if (!(await this.deps.statuses.find(waiter.ticketId, waiter.userId))) return refuseUpgrade(socket, 404, 'Not Found');
+    const lease = await this.userSockets.claim(waiter.userId);
+    if (!lease) return this.sockets.refuse(req, socket, head, TOO_MANY_SOCKETS, TOO_MANY_REASON);
+    this.sockets.accept(req, socket, head, {
+      group: waiter,
+      onUpgraded: (ws) => ws.once('close', () => this.userSockets.release(waiter.userId, lease)),
+      onAccepted: () => void this.push(waiter),
+    });
   }
 
   async start(): Promise<void> {
@@ -83,6 +97,7 @@ export class QueueServer implements UpgradeHandler, Worker {
     this.pushTimer = setInterval(() => void this.pushAll(), this.config.pushIntervalMs);
     this.pushTimer.unref();
     this.sockets.startHeartbeat();
+    this.userSockets.start();
   }
 
   stop(): Promise<void> {
@@ -91,6 +106,7 @@ export class QueueServer implements UpgradeHandler, Worker {
 
   close(): Promise<void> {
     clearInterval(this.pushTimer);
+    this.userSockets.stop();
     return this.sockets.close();
   }
 
