@@ -84,7 +84,10 @@ export class QueueServer implements UpgradeHandler, Worker {
     if (!lease) return this.sockets.refuse(req, socket, head, TOO_MANY_SOCKETS, TOO_MANY_REASON);
     this.sockets.accept(req, socket, head, {
       group: waiter,
-      onUpgraded: (ws) => ws.once('close', () => this.userSockets.release(waiter.userId, lease)),
+      onUpgraded: (ws) => {
+        this.userSockets.keep(waiter.userId, lease);
+        ws.once('close', () => this.userSockets.release(waiter.userId, lease));
+      },
       onAccepted: () => void this.push(waiter),
     });
   }

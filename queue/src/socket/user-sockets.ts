@@ -48,15 +48,21 @@ export class UserSockets {
     private readonly settings: UserSocketsSettings,
   ) {}
 
-  /** A lease for one more socket of the user, or undefined when the user holds as many as they may. */
+  /**
+   * A lease for one more socket of the user, or undefined when the user holds as many as they may. It is renewed
+   * only once `keep` says its socket is open: an upgrade that never completes leaves it to lapse.
+   */
   async claim(userId: string): Promise<string | undefined> {
     const id = crypto.randomUUID();
     const leased = await this.redis.eval(CLAIM, 1, this.keyOf(userId), this.settings.leaseMs, this.settings.maxSocketsPerUser, id);
-    if (leased !== 1) return undefined;
+    return leased === 1 ? id : undefined;
+  }
+
+  /** Renews the lease while its socket is open, until `release`. */
+  keep(userId: string, id: string): void {
     const own = this.held.get(userId) ?? new Set<string>();
     own.add(id);
     this.held.set(userId, own);
-    return id;
   }
 
   /** Gives the lease back; Redis being away only leaves it to lapse. */

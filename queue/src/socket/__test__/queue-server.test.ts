@@ -144,7 +144,7 @@ describe("a user's sockets across waiting rooms and queue processes", () => {
     const [ticketId, another] = [await openRoom(replica, 1), await openRoom(replica, 1)];
     const [user, crashed] = [testUser(), testUser()];
     const open = await connect(replica.origin, ticketId, cookieHeader(user));
-    // A process that died holding a socket of `crashed`: its lease is never renewed nor given back.
+    // A process that died holding a socket of `crashed`: its lease is never renewed nor given back (nothing keeps it).
     await new UserSockets(replica.redis.commands, { keyPrefix, maxSocketsPerUser: 1, leaseMs: 300 }).claim(crashed.id);
 
     await sleep(900);
