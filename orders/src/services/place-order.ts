@@ -46,6 +46,12 @@ export const placeOrder = async ({ userId, ticket, quantity, admissionId }: Orde
   const order = Order.build({ userId, ticket, quantity, admissionId, expiresAt: expiresAtFromNow() });
   const buyer = buyerKey(ticket.id, userId);
   if (admissionId) await useAdmission(admissionId, order);
+  // A sold-out listing refuses before the buyer's chain is written: a rush's refusals stay reads.
+  const room = await stock.fits(ticket.id, quantity, ticket.quantity);
+  if (!room.held) {
+    await giveAdmissionBack(admissionId, order);
+    throw new BadRequestError(refusal(room.available));
+  }
   const allowed = await buyerUnits.hold(buyer, order.id, quantity, ticket.limitPerBuyer);
   if (!allowed.held) {
     await giveAdmissionBack(admissionId, order);

@@ -52,6 +52,16 @@ export class Stock {
     });
   }
 
+  /**
+   * Whether `quantity` more units fit now, without holding them: no read while the step last seen leaves room
+   * (the hold decides), a read of the head before saying they do not, so that no refusal rests on a stale view.
+   */
+  async fits(ticketId: string, quantity: number, capacity: number): Promise<HoldResult> {
+    let head = this.heads.get(ticketId) ?? EMPTY;
+    if (head.held + quantity > capacity) head = await this.head(ticketId);
+    return head.held + quantity > capacity ? { held: false, available: Math.max(0, capacity - head.held) } : { held: true };
+  }
+
   /** Gives back the `quantity` units the order holds; idempotent, so every path that ends an order may call it. */
   release(ticketId: string, orderId: string, quantity: number): Promise<void> {
     return this.serially(ticketId, async () => {

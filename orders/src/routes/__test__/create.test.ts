@@ -6,7 +6,7 @@ import { buildApp } from '../../app';
 import { orderOutbox } from '../../events/outbox';
 import { Order } from '../../models/order';
 import { Ticket } from '../../models/ticket';
-import { buyerKey } from '../../models/buyer-entry';
+import { BuyerEntry, buyerKey } from '../../models/buyer-entry';
 import { buyerUnits, stock } from '../../services/stock';
 import { createOrder, createTicket } from '../../__test__/fixtures';
 
@@ -304,6 +304,15 @@ describe('the limit per buyer', () => {
     for (const res of results.filter((res) => res.status !== 201)) expect(res.body).toEqual(refusedForLimit);
     expect(await stock.held(ticket.id)).toBe(units);
     expect(await buyerUnits.held(buyerKey(ticket.id, id))).toBe(units);
+  });
+
+  it("refuses a sold-out listing without writing to the buyer's units", async () => {
+    const ticket = await createTicket({ quantity: 2, limitPerBuyer: 4 });
+    await placeOrder({ ticketId: ticket.id, quantity: 2 }).expect(201);
+    const { id, cookie } = buyer();
+
+    expect((await placeOrder({ ticketId: ticket.id }, cookie).expect(400)).body).toEqual({ errors: [{ message: 'Sold out' }] });
+    expect(await BuyerEntry.countDocuments({ ticketId: buyerKey(ticket.id, id) })).toBe(0);
   });
 
   it('gives the units back to the buyer when the listing has too few left', async () => {
