@@ -21,8 +21,10 @@ export interface QueueConfig {
   backOfLineEvery: number;
   /** Sockets this process holds at most. */
   maxSockets: number;
-  /** Sockets one user may hold open on one waiting room (tabs). */
+  /** Sockets one user may hold open across every waiting room and queue process (tabs). */
   maxSocketsPerUser: number;
+  /** How long a socket counts against its user without its process renewing it (a dead process's lapse). */
+  socketLeaseMs: number;
   /** Largest message a client may send (clients send nothing the service reads). */
   maxPayloadBytes: number;
   /** Each socket is pinged this often; one that has not answered the previous ping is dropped. */
@@ -41,6 +43,7 @@ export const defaultQueueConfig: QueueConfig = {
   backOfLineEvery: 5,
   maxSockets: 20_000,
   maxSocketsPerUser: 5,
+  socketLeaseMs: 30_000,
   maxPayloadBytes: 1024,
   pingIntervalMs: 30_000,
   keyPrefix: 'queue:',

@@ -15,7 +15,7 @@ const room = new WaitingRoom(redis.commands, config);
 const statuses = new QueueStatuses(room, config.admissionMs);
 const rounds = new AdmissionRounds(room, config.admitIntervalMs);
 watchWaitingRooms(room);
-const server = new QueueServer({ room, statuses, subscriber: redis.subscriber, channel: room.channel }, config);
+const server = new QueueServer({ room, statuses, commands: redis.commands, subscriber: redis.subscriber, channel: room.channel }, config);
 
 void runService({
   name: 'queue',

@@ -103,6 +103,7 @@ const listing = (id: string, version: number, activeBuyers: number, onSaleAt: st
   available: 10_000,
   onSaleAt,
   waitingRoom: { activeBuyers },
+  limitPerBuyer: 4,
 });
 
 /** The first status of `waiter` that arrived after `since` and satisfies `check`: its delay after `since`. */

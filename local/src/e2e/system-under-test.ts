@@ -15,6 +15,7 @@ export interface Listing {
   title: string;
   price: number;
   quantity?: number;
+  limitPerBuyer?: number;
 }
 
 /** The system's options; `env` is left out: the servers of `useSystem({ infra })`, else the system's own. */

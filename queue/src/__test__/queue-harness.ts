@@ -34,7 +34,7 @@ export const startReplica = async (overrides: Partial<QueueConfig> & { rounds?: 
   const statuses = new QueueStatuses(room, config.admissionMs);
   const rounds = new AdmissionRounds(room, config.admitIntervalMs);
   if (runRounds) rounds.start();
-  const server = new QueueServer({ room, statuses, subscriber: redis.subscriber, channel: room.channel }, config);
+  const server = new QueueServer({ room, statuses, commands: redis.commands, subscriber: redis.subscriber, channel: room.channel }, config);
   await server.start();
   const app = buildApp({ room, statuses, rounds }, () => redis.isReady());
   const bus = new RecordingBus();
@@ -68,6 +68,7 @@ export const listing = (
   available: extra.available ?? 300,
   onSaleAt: extra.onSaleAt ?? null,
   waitingRoom: { activeBuyers },
+  limitPerBuyer: 4,
 });
 
 export type TestSocket = SharedTestSocket<QueueStatusMessage>;

@@ -7,6 +7,7 @@ import {
   sameOrigin,
   SocketHub,
   SocketServer,
+  TOO_MANY_SOCKETS,
   userOfCookie,
   type UpgradeHandler,
   type Worker,
@@ -16,15 +17,19 @@ import type { QueueConfig } from '../config';
 import type { QueueStatuses } from '../services/queue-status';
 import { WaitingRoom } from '../services/waiting-room';
 import { keyOf, StatusPushes, type Waiter } from './status-pushes';
+import { UserSockets } from './user-sockets';
 
 /** GET /api/queue/:ticketId/ws, the listing id an ObjectId. */
 export const SOCKET_PATH = '/api/queue/:ticketId/ws';
 const SOCKET_PATH_PATTERN = /^\/api\/queue\/([0-9a-f]{24})\/ws$/i;
 const MAX_BUFFERED_BYTES = 16 * 1024;
+const TOO_MANY_REASON = 'too many queue sockets for this user';
 
 export interface QueueServerDeps {
   room: WaitingRoom;
   statuses: QueueStatuses;
+  /** The connection that counts each user's sockets across listings and processes. */
+  commands: Redis;
   /** The connection subscribed to the waiting rooms' change channel. */
   subscriber: Redis;
   channel: string;
@@ -39,6 +44,7 @@ export class QueueServer implements UpgradeHandler, Worker {
   private readonly hub: SocketHub<Waiter>;
   private readonly sockets: SocketServer<Waiter>;
   private readonly pushes: StatusPushes;
+  private readonly userSockets: UserSockets;
   private pushTimer?: NodeJS.Timeout;
   private pushing = false;
 
@@ -46,12 +52,21 @@ export class QueueServer implements UpgradeHandler, Worker {
     private readonly deps: QueueServerDeps,
     private readonly config: Pick<
       QueueConfig,
-      'maxPayloadBytes' | 'pingIntervalMs' | 'pushIntervalMs' | 'maxSockets' | 'maxSocketsPerUser' | 'frontOfLine' | 'backOfLineEvery'
+      | 'maxPayloadBytes'
+      | 'pingIntervalMs'
+      | 'pushIntervalMs'
+      | 'maxSockets'
+      | 'maxSocketsPerUser'
+      | 'frontOfLine'
+      | 'backOfLineEvery'
+      | 'socketLeaseMs'
+      | 'keyPrefix'
     >,
   ) {
     this.hub = new SocketHub<Waiter>({ ...config, maxBufferedBytes: MAX_BUFFERED_BYTES }, keyOf);
-    this.sockets = new SocketServer(this.hub, { ...config, tooManyReason: 'too many queue sockets for this user' });
+    this.sockets = new SocketServer(this.hub, { ...config, tooManyReason: TOO_MANY_REASON });
     this.pushes = new StatusPushes(deps.room, deps.statuses, config, (waiter, status) => this.send(waiter, status));
+    this.userSockets = new UserSockets(deps.commands, { ...config, leaseMs: config.socketLeaseMs });
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -63,13 +78,23 @@ export class QueueServer implements UpgradeHandler, Worker {
     const user = userOfCookie(req.headers.cookie);
     if (!user) return refuseUpgrade(socket, 401, 'Unauthorized');
     const waiter = { ticketId, userId: user.id };
-    this.deps.statuses.read(ticketId, user.id).then(
-      (read) => {
-        if (!read) return refuseUpgrade(socket, 404, 'Not Found');
-        this.sockets.accept(req, socket, head, waiter, () => this.pushes.adopt(waiter, read));
+    this.admit(req, socket, head, waiter).catch(() => refuseUpgrade(socket, 503, 'Service Unavailable'));
+  }
+
+  /** Upgrades a known waiter's socket if the user may hold one more, across every listing and process. */
+  private async admit(req: IncomingMessage, socket: Duplex, head: Buffer, waiter: Waiter): Promise<void> {
+    const read = await this.deps.statuses.read(waiter.ticketId, waiter.userId);
+    if (!read) return refuseUpgrade(socket, 404, 'Not Found');
+    const lease = await this.userSockets.claim(waiter.userId);
+    if (!lease) return this.sockets.refuse(req, socket, head, TOO_MANY_SOCKETS, TOO_MANY_REASON);
+    this.sockets.accept(req, socket, head, {
+      group: waiter,
+      onUpgraded: (ws) => {
+        this.userSockets.keep(waiter.userId, lease);
+        ws.once('close', () => this.userSockets.release(waiter.userId, lease));
       },
-      () => refuseUpgrade(socket, 503, 'Service Unavailable'),
-    );
+      onAccepted: () => this.pushes.adopt(waiter, read),
+    });
   }
 
   async start(): Promise<void> {
@@ -80,6 +105,7 @@ export class QueueServer implements UpgradeHandler, Worker {
     this.pushTimer = setInterval(() => void this.pushAll(), this.config.pushIntervalMs);
     this.pushTimer.unref();
     this.sockets.startHeartbeat();
+    this.userSockets.start();
   }
 
   stop(): Promise<void> {
@@ -88,6 +114,7 @@ export class QueueServer implements UpgradeHandler, Worker {
 
   close(): Promise<void> {
     clearInterval(this.pushTimer);
+    this.userSockets.stop();
     return this.sockets.close();
   }
 

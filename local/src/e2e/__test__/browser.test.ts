@@ -299,12 +299,14 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
     await page.getByTestId('ticket-title').fill(title);
     await page.getByTestId('ticket-price').fill('20');
     await page.getByTestId('ticket-quantity').fill(String(quantity));
+    await page.getByTestId('ticket-limit-per-buyer').fill('2');
     if (onSaleAt) await page.getByTestId('ticket-on-sale-at').fill(onSaleAt);
     await page.getByTestId('ticket-waiting-room').check();
     await page.getByTestId('ticket-active-buyers').fill('1');
     if (shot) await shoot(page, shot);
     await page.getByTestId('ticket-submit').click();
     await page.getByTestId('ticket-detail-title').filter({ hasText: title }).waitFor();
+    await page.getByTestId('ticket-limit-per-buyer').filter({ hasText: 'Up to 2 tickets per buyer.' }).waitFor();
     const ticketPath = new URL(page.url()).pathname;
     return { ticketPath, ticketId: ticketPath.split('/').pop() ?? '' };
   };

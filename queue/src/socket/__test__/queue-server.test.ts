@@ -12,6 +12,7 @@ import {
   waitForStatus,
   type Replica,
 } from '../../__test__/queue-harness';
+import { UserSockets } from '../user-sockets';
 
 const replicas: Replica[] = [];
 const start = async (options: Parameters<typeof startReplica>[0] = {}) => {
@@ -184,4 +185,41 @@ it('sends the front of the line its place every push, and those further back eve
   for (const count of back) expect(count).toBeGreaterThanOrEqual(1);
   for (const count of back) expect(count).toBeLessThanOrEqual(Math.ceil(Math.min(...front) / 5) + 1);
   for (const client of clients) client.socket.close();
+});
+
+describe("a user's sockets across waiting rooms and queue processes", () => {
+  it('are capped together: one more than maxSocketsPerUser, on any listing and any replica, is closed with 4008', async () => {
+    const keyPrefix = testPrefix();
+    const [one, two] = [await start({ keyPrefix, maxSocketsPerUser: 2 }), await start({ keyPrefix, maxSocketsPerUser: 2 })];
+    const [first, second] = [await openRoom(one, 1), await openRoom(one, 1)];
+    const user = testUser();
+    const a = await connect(one.origin, first, cookieHeader(user));
+    await connect(two.origin, second, cookieHeader(user));
+
+    const third = await connect(two.origin, first, cookieHeader(user));
+    expect(await third.closed).toBe(4008);
+    const other = await connect(one.origin, second, cookieHeader());
+
+    a.socket.close();
+    await waitUntil(async () => (await one.redis.commands.zcard(`${keyPrefix}sockets:${user.id}`)) === 1, 5_000, 'the lease given back');
+    const again = await connect(two.origin, second, cookieHeader(user));
+    await waitForStatus(again, () => true, 'a status on the socket that took the freed place');
+    other.socket.close();
+  });
+
+  it('keep counting while open (their process renews them), and stop once a dead process stops renewing', async () => {
+    const keyPrefix = testPrefix();
+    const replica = await start({ keyPrefix, maxSocketsPerUser: 1, socketLeaseMs: 300 });
+    const [ticketId, another] = [await openRoom(replica, 1), await openRoom(replica, 1)];
+    const [user, crashed] = [testUser(), testUser()];
+    const open = await connect(replica.origin, ticketId, cookieHeader(user));
+    // A process that died holding a socket of `crashed`: its lease is never renewed nor given back (nothing keeps it).
+    await new UserSockets(replica.redis.commands, { keyPrefix, maxSocketsPerUser: 1, leaseMs: 300 }).claim(crashed.id);
+
+    await sleep(900);
+    expect(await (await connect(replica.origin, another, cookieHeader(user))).closed).toBe(4008);
+    const revived = await connect(replica.origin, ticketId, cookieHeader(crashed));
+    await waitForStatus(revived, () => true, 'a status for the user whose dead socket lapsed');
+    open.socket.close();
+  });
 });
