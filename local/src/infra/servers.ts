@@ -182,7 +182,7 @@ export const startNatsJetStream = (options: NatsServerOptions = {}) =>
  */
 const LOCAL_REDIS_CONFIG = [
   ...['--appendonly', 'yes', '--appendfsync', 'always'],
-  ...['--maxmemory', '288mb', '--maxmemory-policy', 'noeviction'],
+  ...['--maxmemory', '320mb', '--maxmemory-policy', 'noeviction'],
 ];
 
 /**
