@@ -39,8 +39,11 @@ export interface QueueBenchRow {
 
 const CONNECT_BATCH = 50;
 
-/** A session cookie for a new user, signed with the system's key (the bench signs in 2,000 buyers at no cost). */
-const sessionOfNewUser = (index: number) => {
+/**
+ * A session cookie for a new user, signed with the system's key (JWT_KEY in this process's environment), as
+ * auth's sign-up would set it: the benches sign in thousands of buyers at no cost.
+ */
+export const sessionOfNewUser = (index: number) => {
   const jwt = signUserToken({ id: new Types.ObjectId().toHexString(), email: `queue-bench-${index}@example.com` });
   return `session=${Buffer.from(JSON.stringify({ jwt })).toString('base64')}`;
 };
@@ -68,7 +71,7 @@ const openSocket = (url: string, waiter: Waiter): Promise<WebSocket> =>
     socket.once('error', reject);
   });
 
-const stats = (values: number[]) => ({
+export const stats = (values: number[]) => ({
   p50: percentile(values, 50),
   p95: percentile(values, 95),
   max: percentile(values, 100),
