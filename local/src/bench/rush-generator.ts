@@ -39,7 +39,8 @@ interface Reply<T> {
 }
 
 const CONNECT_BATCH = 100;
-const RETRY_FOR_MS = 30_000;
+/** A loaded system may take this long to answer or to learn of an order (the short run shares CI's machine). */
+const RETRY_FOR_MS = 120_000;
 const MAX_ERRORS_REPORTED = 20;
 
 const send = (message: GeneratorMessage) => process.send?.(message);
@@ -66,7 +67,7 @@ const call = <T>(buyer: Buyer, url: string, method: string, body?: unknown): Pro
     req.end(payload);
   });
 
-/** Retries what a busy system answers for a moment (5xx, a reset) and what `retryIf` names, for up to 30 s. */
+/** Retries what a busy system answers for a moment (5xx, a reset) and what `retryIf` names, for up to RETRY_FOR_MS. */
 const persist = async <T>(attempt: () => Promise<Reply<T>>, retryIf: (reply: Reply<T>) => boolean = () => false): Promise<Reply<T>> => {
   const deadline = Date.now() + RETRY_FOR_MS;
   for (;;) {
@@ -171,7 +172,8 @@ class Generator {
 
   async connectAll() {
     let open = 0;
-    for (let i = 0; i < this.buyers.length; i += CONNECT_BATCH) {
+    const deadline = Date.now() + this.setup.connectForMs;
+    for (let i = 0; i < this.buyers.length && Date.now() < deadline; i += CONNECT_BATCH) {
       const batch = this.buyers.slice(i, i + CONNECT_BATCH).filter((buyer) => buyer.outcome === 'waiting');
       open += (await Promise.all(batch.map((buyer) => this.openSocket(buyer)))).filter(Boolean).length;
     }

@@ -14,6 +14,8 @@ export interface GeneratorSetup {
   joinsInFlight: number;
   /** Share of admitted buyers who order and never pay (their units expire and are sold again). */
   unpaidShare: number;
+  /** Sockets not open this long after the first are given up (counted failed): the run stops by itself. */
+  connectForMs: number;
   /** The queue's QUEUE_ADMISSION_MS: an admission's time is its token's expiry minus this. */
   admissionMs: number;
 }

@@ -213,6 +213,7 @@ export const runRush = async (options: RushOptions): Promise<RushReport> => {
               joinsInFlight: options.joinsInFlight,
               unpaidShare: options.unpaidShare,
               admissionMs: options.admissionMs,
+              connectForMs: options.saleDeadlineMs,
             },
           },
           'joined',
@@ -220,14 +221,17 @@ export const runRush = async (options: RushOptions): Promise<RushReport> => {
       ),
     );
     const joinSeconds = (Math.max(...joined.map((j) => j.endedAt)) - Math.min(...joined.map((j) => j.startedAt))) / 1000;
+    progress(`rush: ${options.buyers} joined in ${joinSeconds.toFixed(1)} s (${Math.round(options.buyers / joinSeconds)}/s)`);
 
-    progress('rush: every buyer opens their socket');
+    progress(`rush: every buyer opens their socket (given up after ${options.saleDeadlineMs / 1000} s)`);
+    const connectStart = Date.now();
     const connected = await Promise.all(generators.map((generator) => generator.ask<Connected>({ type: 'connect' }, 'connected')));
     const socketsOpen = connected.reduce((sum, c) => sum + c.open, 0);
+    const connectSeconds = (Date.now() - connectStart) / 1000;
     await sleep(2_000);
     const rssConnected = { queue: queuePids.reduce((sum, pid) => sum + rssBytes(pid), 0), gateway: rssWithChildren(gatewayPid) };
 
-    progress(`rush: ${socketsOpen} sockets waiting; the sale of ${options.units} units opens`);
+    progress(`rush: ${socketsOpen} sockets waiting, opened in ${connectSeconds.toFixed(1)} s; the sale of ${options.units} units opens`);
     const openedAt = Date.now();
     const sampler = sampleTimeline(system, ticketId, () => payments.paidAt.size, openedAt);
     await open();
