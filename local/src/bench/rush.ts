@@ -74,7 +74,7 @@ const pidOf = (process: { pid?: number }) => {
   return process.pid;
 };
 
-/** Pairs admitted in the opposite order to the one they joined in (merge sort: n log n for 50,000). */
+/** Pairs admitted in the opposite order to the one they joined in (merge sort: n log n for 50,000; sorts `values` in place). */
 export const countInversions = (values: number[]): number => {
   if (values.length < 2) return 0;
   const middle = values.length >> 1;
