@@ -57,8 +57,11 @@ const REDIS_WINDOW_MS = 5_000;
 /** How long each move is watched for: sockets far back are sent their place every 5 s. */
 const MOVE_SETTLE_MS = 7_500;
 
-/** A session cookie for a new user, signed with the system's key (the bench signs in 2,000 buyers at no cost). */
-const sessionOfNewUser = (index: number) => {
+/**
+ * A session cookie for a new user, signed with the system's key (JWT_KEY in this process's environment), as
+ * auth's sign-up would set it: the benches sign in thousands of buyers at no cost.
+ */
+export const sessionOfNewUser = (index: number) => {
   const jwt = signUserToken({ id: new Types.ObjectId().toHexString(), email: `queue-bench-${index}@example.com` });
   return `session=${Buffer.from(JSON.stringify({ jwt })).toString('base64')}`;
 };
@@ -86,7 +89,7 @@ const openSocket = (url: string, waiter: Waiter): Promise<WebSocket> =>
     socket.once('error', reject);
   });
 
-const stats = (values: number[]) => ({
+export const stats = (values: number[]) => ({
   p50: percentile(values, 50),
   p95: percentile(values, 95),
   max: percentile(values, 100),

@@ -1,9 +1,13 @@
 import os from 'os';
+import path from 'path';
 import { parseArgs } from 'util';
 import { formatTable, runBench } from '../bench/bench';
 import { formatLiveTable, runLiveBench } from '../bench/live';
 import { formatQueueTable, runQueueBench } from '../bench/queue';
 import { formatRawTable, measureRawDatabase } from '../bench/raw-database';
+import { runRush } from '../bench/rush';
+import { formatRushTable } from '../bench/rush-report';
+import { repoRoot } from '../infra/tools';
 import { startSystem, System } from '../system/system';
 import { parseOptions } from './options';
 
@@ -27,6 +31,18 @@ const usage = `usage: npm run bench -- [options]
   --waiters N        with --queue: buyers who join and wait (default 2000)
   --active N         with --queue: the waiting room's activeBuyers (default 50)
   --moves N          with --queue: slots freed one at a time, each moving every waiting buyer up (default 5)
+  --rush             instead: the rush end to end through the gateway (sign-in cookie, join, socket, admission,
+                     order with the token, payment); writes bench-results/rush.json and rush.svg (starts its own system)
+  --buyers N         with --rush: buyers in the crowd (default 50000)
+  --units N          with --rush: units of the one listing (default 5000)
+  --active N         with --rush: the waiting room's activeBuyers (default 500)
+  --unpaid SHARE     with --rush: share of admitted buyers who order and never pay (default 0.1)
+  --expiry S         with --rush: seconds an unpaid order holds its unit (default 30)
+  --queue-processes N   with --rush: queue processes (default one per 15,000 buyers: one holds at most 20,000 files)
+  --gateway-processes N with --rush: gateway processes sharing its port (default one per 8,000 buyers: two files a socket)
+  --generators N     with --rush: buyer processes (default one per 15,000 buyers)
+  --sources N        with --rush: loopback source addresses 127.0.0.2… (default 8)
+  --deadline S       with --rush: seconds the sale may take before the run stops (default 600)
 Without --url it starts the system as \`npm start\` does (API only, fresh temporary data) and stops it after.`;
 
 const parse = (args: string[]) =>
@@ -48,8 +64,18 @@ const parse = (args: string[]) =>
       rate: { type: 'string', default: '20' },
       queue: { type: 'boolean', default: false },
       waiters: { type: 'string', default: '2000' },
-      active: { type: 'string', default: '50' },
+      active: { type: 'string' },
       moves: { type: 'string', default: '5' },
+      rush: { type: 'boolean', default: false },
+      buyers: { type: 'string', default: '50000' },
+      units: { type: 'string', default: '5000' },
+      unpaid: { type: 'string', default: '0.1' },
+      expiry: { type: 'string', default: '30' },
+      'queue-processes': { type: 'string' },
+      'gateway-processes': { type: 'string' },
+      generators: { type: 'string' },
+      sources: { type: 'string', default: '8' },
+      deadline: { type: 'string', default: '600' },
       help: { type: 'boolean', default: false },
     },
   }).values;
@@ -68,6 +94,31 @@ const listingsPerLevel = (value: string, levels: number) => {
   return listings;
 };
 
+const share = (value: string, name: string) => {
+  const number = Number(value);
+  if (!(number >= 0 && number < 1)) throw new Error(`--${name} must be a share from 0 up to (not including) 1, got "${value}"`);
+  return number;
+};
+
+/** Processes needed so that none holds more than `perProcess` of `buyers`' sockets. */
+const processesFor = (buyers: number, perProcess: number) => Math.max(1, Math.ceil(buyers / perProcess));
+
+const rushSettingsOf = (options: ReturnType<typeof parse>) => {
+  const buyers = count(options.buyers, 'buyers');
+  return {
+    buyers,
+    units: count(options.units, 'units'),
+    activeBuyers: count(options.active ?? '500', 'active'),
+    unpaidShare: share(options.unpaid, 'unpaid'),
+    expirySeconds: count(options.expiry, 'expiry'),
+    queueProcesses: count(options['queue-processes'] ?? String(processesFor(buyers, 15_000)), 'queue-processes'),
+    gatewayProcesses: count(options['gateway-processes'] ?? String(processesFor(buyers, 8_000)), 'gateway-processes'),
+    generators: count(options.generators ?? String(processesFor(buyers, 15_000)), 'generators'),
+    sourceAddresses: count(options.sources, 'sources'),
+    saleDeadlineMs: count(options.deadline, 'deadline') * 1000,
+  };
+};
+
 const loopbackOnly = (url: string) => {
   const { hostname } = new URL(url);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) throw new Error(`--url must be on this machine (127.0.0.1), got ${url}`);
@@ -84,7 +135,9 @@ export const bench = async (args: string[]): Promise<number> => {
     const replicas = options.replicas.split(',').map((n) => count(n.trim(), 'replicas'));
     if (options.url && options.replicas !== '1') throw new Error('--replicas sizes the system the bench starts; it does not take --url');
     if (options.queue && options.url) throw new Error('--queue starts its own system; it does not take --url');
-    if (options.queue && options.live) throw new Error('--queue and --live are separate runs: pick one');
+    if ([options.queue, options.live, options.rush].filter(Boolean).length > 1)
+      throw new Error('--queue, --live and --rush are separate runs: pick one');
+    if (options.rush && options.url) throw new Error('--rush starts its own system; it does not take --url');
     const levels = options.levels
       .split(',')
       .map((level) => count(level.trim(), 'levels', 0))
@@ -104,13 +157,14 @@ export const bench = async (args: string[]): Promise<number> => {
     };
     const queueSettings = {
       waiters: count(options.waiters, 'waiters'),
-      activeBuyers: count(options.active, 'active'),
+      activeBuyers: count(options.active ?? '50', 'active'),
       moves: count(options.moves, 'moves'),
     };
-    return { ...options, replicas, settings, liveSettings, queueSettings };
+    return { ...options, replicas, settings, liveSettings, queueSettings, rushSettings: rushSettingsOf(options) };
   });
   if (typeof parsed === 'number') return parsed;
-  const { settings, liveSettings, queueSettings, replicas, ...options } = parsed;
+  const { settings, liveSettings, queueSettings, rushSettings, replicas, ...options } = parsed;
+  if (options.rush) return benchRush(rushSettings);
   if (options.live) return benchLive(liveSettings);
   if (options.queue) return benchQueue(queueSettings);
 
@@ -193,6 +247,38 @@ const benchQueue = async (settings: { waiters: number; activeBuyers: number; mov
     const row = await runQueueBench({ queueUrl: queue.url, queuePid: queue.pid, env: system.env, inFlight: 50, ...settings, progress });
     console.log(`\nQueue (${machine()}; one queue process, ${settings.activeBuyers} active buyers, 50 joins in flight):\n`);
     console.log(formatQueueTable(row));
+    return 0;
+  } finally {
+    await system.stop();
+  }
+};
+
+const RUSH_ADMISSION_MS = 60_000;
+
+/** `npm run bench -- --rush`: the rush through the gateway, several queue and gateway processes; a report and its picture. */
+const benchRush = async ({
+  queueProcesses,
+  gatewayProcesses,
+  expirySeconds,
+  ...settings
+}: ReturnType<typeof rushSettingsOf>): Promise<number> => {
+  const progress = (line: string) => console.log(`[bench] ${line}`);
+  progress(`starting the system (API only, ${queueProcesses} queue processes, ${gatewayProcesses} gateway processes)`);
+  const system = await startSystem({
+    expirationWindowSeconds: expirySeconds,
+    serviceReplicas: { queue: queueProcesses },
+    gatewayProcesses,
+    serviceEnv: { queue: { QUEUE_ADMISSION_MS: String(RUSH_ADMISSION_MS) } },
+    progress: (line) => progress(`ready: ${line}`),
+  });
+  try {
+    const outDir = path.join(repoRoot, 'bench-results');
+    const report = await runRush({ system, ...settings, joinsInFlight: 100, admissionMs: RUSH_ADMISSION_MS, outDir, progress });
+    console.log(
+      `\nThe rush (${machine()}; ${queueProcesses} queue and ${gatewayProcesses} gateway processes, ${settings.generators} buyer processes):\n`,
+    );
+    console.log(formatRushTable(report));
+    console.log(`\nWritten: ${path.join(outDir, 'rush.json')} and rush.svg`);
     return 0;
   } finally {
     await system.stop();

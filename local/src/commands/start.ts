@@ -15,6 +15,7 @@ const usage = `usage: npm start -- [options]
   --seed          create demo users, tickets and sales
   --expiry S      seconds an order holds its ticket (default 900)
   --replicas N    processes of each service behind the gateway's round-robin (default 1)
+  --gateway-processes N  processes of the gateway sharing its port (default 1; a process holds 20,000 files, two a socket)
   --fresh         start with empty databases (wipes .data/)
   --no-client     run the API only (skips the Next.js build)
   --quiet         hide the services' own output
@@ -30,6 +31,7 @@ const parse = (args: string[]) =>
       seed: { type: 'boolean', default: false },
       expiry: { type: 'string', default: '900' },
       replicas: { type: 'string', default: '1' },
+      'gateway-processes': { type: 'string', default: '1' },
       fresh: { type: 'boolean', default: false },
       'no-client': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -53,6 +55,7 @@ export const start = async (args: string[]): Promise<number> => {
   const port = positiveInt(options.port, 'port');
   const expirationWindowSeconds = positiveInt(options.expiry, 'expiry');
   const replicas = positiveInt(options.replicas, 'replicas');
+  const gatewayProcesses = positiveInt(options['gateway-processes'], 'gateway-processes');
   const eventBus = eventBusKindOf({ EVENT_BUS: options['event-bus'] });
 
   const dataDir = path.join(repoRoot, '.data');
@@ -64,6 +67,7 @@ export const start = async (args: string[]): Promise<number> => {
     dataDir,
     expirationWindowSeconds,
     replicas,
+    gatewayProcesses,
     eventBus,
     client: !options['no-client'],
     observe: options.observe,

@@ -46,6 +46,10 @@ export interface SystemOptions {
   observe?: boolean;
   /** The services log readable lines (LOG_PRETTY) instead of JSON. */
   prettyLogs?: boolean;
+  /** Processes of single services instead of `replicas` (the rush bench runs several queue processes, one of the rest). */
+  serviceReplicas?: Partial<Record<ServiceName, number>>;
+  /** Processes of the gateway sharing its port (node's cluster); 1 when absent. */
+  gatewayProcesses?: number;
 }
 
 export interface System {
@@ -81,15 +85,21 @@ const devKey = (name: string, dataDir?: string): string => {
 const gatewayProcess = ({
   port,
   upstreams,
+  processes,
   log,
   notice,
-}: { port: number; upstreams: Record<string, string[]> } & Pick<ServiceProcessOptions, 'log' | 'notice'>) =>
+}: { port: number; upstreams: Record<string, string[]>; processes: number } & Pick<ServiceProcessOptions, 'log' | 'notice'>) =>
   new ServiceProcess({
     name: 'gateway',
     command: process.execPath,
     args: [path.join(repoRoot, 'local/build/gateway/main.js')],
     cwd: repoRoot,
-    env: { PATH: process.env.PATH, GATEWAY_PORT: String(port), GATEWAY_UPSTREAMS: JSON.stringify(upstreams) },
+    env: {
+      PATH: process.env.PATH,
+      GATEWAY_PORT: String(port),
+      GATEWAY_UPSTREAMS: JSON.stringify(upstreams),
+      GATEWAY_PROCESSES: String(processes),
+    },
     port,
     log,
     notice,
@@ -161,8 +171,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       progress(`metrics: prometheus ready on ${observability.metricsUrl}`);
     }
 
-    const replicaCount = options.replicas ?? 1;
-    const replicaName = (name: ServiceName, replica: number) => (replicaCount === 1 ? name : `${name}-${replica}`);
+    const replicaCount = (name: ServiceName) => options.serviceReplicas?.[name] ?? options.replicas ?? 1;
+    const replicaName = (name: ServiceName, replica: number) => (replicaCount(name) === 1 ? name : `${name}-${replica}`);
     const startReplica = async (name: ServiceName, replica: number) => {
       const port = await freePort();
       const metricsPort = await freePort();
@@ -195,14 +205,14 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       observability?.addTarget({ address: `127.0.0.1:${metricsPort}`, app: name, pod: replicaName(name, replica) });
       return service;
     };
-    if (!Number.isInteger(replicaCount) || replicaCount < 1)
-      throw new Error(`replicas must be a whole number of at least 1, not ${replicaCount}`);
+    for (const count of [...serviceNames.map(replicaCount), options.gatewayProcesses ?? 1])
+      if (!Number.isInteger(count) || count < 1) throw new Error(`replicas must be a whole number of at least 1, not ${count}`);
     const replicas = Object.fromEntries(serviceNames.map((name) => [name, [] as ServiceProcess[]])) as Record<
       ServiceName,
       ServiceProcess[]
     >;
     for (const name of serviceNames) {
-      for (let replica = 1; replica <= replicaCount; replica++) {
+      for (let replica = 1; replica <= replicaCount(name); replica++) {
         const service = await startReplica(name, replica);
         replicas[name].push(service);
         progress(`${replicaName(name, replica)}: ready on ${service.url}`);
@@ -223,7 +233,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       serviceNames.map((name) => [`${name}-srv`, replicas[name].map((replica) => replica.url)]),
     );
     if (client) upstreams['client-srv'] = [client.url];
-    const gateway = gatewayProcess({ port: gatewayPort, upstreams, log, notice });
+    const gateway = gatewayProcess({ port: gatewayPort, upstreams, processes: options.gatewayProcesses ?? 1, log, notice });
     started.push(gateway);
     await gateway.start();
     progress(`gateway: ready on ${url} (routes from infra/k8s/ingress-srv.yaml)`);
