@@ -22,6 +22,8 @@ const usage = `usage: npm run bench -- [options]
   --rest N           events sent one at a time to time propagation at rest (default 30)
   --warm-up N        orders placed before the first measurement (default 1000; 0 measures a cold system)
   --replicas LIST    processes of each service in the system it starts, one whole run per entry (default 1; e.g. 1,3)
+  --tracing          each run twice: without observability, then as --observe runs it (every span to Jaeger,
+                     Prometheus scraping); prints what tracing costs in orders placed/s
   --live             instead: WebSockets on one live process, and event→socket latency (starts its own system)
   --sockets N        with --live: sockets to open (default 1000)
   --events N         with --live: ticket events to publish (default 200)
@@ -67,6 +69,7 @@ const parse = (args: string[]) =>
       active: { type: 'string' },
       moves: { type: 'string', default: '5' },
       rush: { type: 'boolean', default: false },
+      tracing: { type: 'boolean', default: false },
       buyers: { type: 'string', default: '50000' },
       units: { type: 'string', default: '5000' },
       unpaid: { type: 'string', default: '0.1' },
@@ -138,6 +141,7 @@ export const bench = async (args: string[]): Promise<number> => {
     if ([options.queue, options.live, options.rush].filter(Boolean).length > 1)
       throw new Error('--queue, --live and --rush are separate runs: pick one');
     if (options.rush && options.url) throw new Error('--rush starts its own system; it does not take --url');
+    if (options.tracing && options.url) throw new Error('--tracing starts its own systems; it does not take --url');
     const levels = options.levels
       .split(',')
       .map((level) => count(level.trim(), 'levels', 0))
@@ -169,14 +173,25 @@ export const bench = async (args: string[]): Promise<number> => {
   if (options.queue) return benchQueue(queueSettings);
 
   const placement: string[] = [];
+  const tracing: string[] = [];
   for (const [i, count] of replicas.entries()) {
     // The database server alone is measured once, with the first system.
-    const rate = await benchSystem({ url: options.url, mongoUri: options['mongo-uri'], replicas: count, settings, raw: i === 0 });
+    const run = { url: options.url, mongoUri: options['mongo-uri'], replicas: count, settings, raw: i === 0, observe: false };
+    const rate = await benchSystem(run);
     placement.push(`${count} replica${count === 1 ? '' : 's'}: ${rate.toFixed(0)}/s`);
+    if (!options.tracing) continue;
+    const traced = await benchSystem({ ...run, raw: false, observe: true });
+    tracing.push(
+      `${count} replica${count === 1 ? '' : 's'}: ${rate.toFixed(0)}/s off, ${traced.toFixed(0)}/s on (${costOf(rate, traced)})`,
+    );
   }
   if (!options.url) console.log(`\nOrders placed/s at the first level, per processes of each service: ${placement.join(', ')}`);
+  if (options.tracing) console.log(`Orders placed/s at the first level without and with tracing (--observe): ${tracing.join(', ')}`);
   return 0;
 };
+
+/** What turning tracing on cost, as a share of the rate without it. */
+const costOf = (off: number, on: number) => `${(((off - on) / off) * 100).toFixed(1)}% cost`;
 
 interface SystemBench {
   url?: string;
@@ -185,22 +200,25 @@ interface SystemBench {
   settings: Omit<Parameters<typeof runBench>[0], 'url' | 'mongoUri' | 'progress'>;
   /** Also measure the database server alone. */
   raw: boolean;
+  /** Start it as `npm start -- --observe` does: traces to Jaeger, Prometheus scraping. */
+  observe: boolean;
 }
 
 /** One whole run against one system (started here unless `url` names one); the first level's orders placed/s. */
-const benchSystem = async ({ url, mongoUri, replicas, settings, raw }: SystemBench): Promise<number> => {
+const benchSystem = async ({ url, mongoUri, replicas, settings, raw, observe }: SystemBench): Promise<number> => {
   let system: System | undefined;
   const progress = (line: string) => console.log(`[bench] ${line}`);
   try {
     if (!url) {
-      progress(`starting the system (API only, ${replicas} process${replicas === 1 ? '' : 'es'} of each service)`);
+      const traced = observe ? ', traced (--observe)' : '';
+      progress(`starting the system (API only, ${replicas} process${replicas === 1 ? '' : 'es'} of each service${traced})`);
       // Orders must outlive the run, or expiry would add its own load halfway through.
-      system = await startSystem({ expirationWindowSeconds: 6 * 3600, replicas, progress: (line) => progress(`ready: ${line}`) });
+      system = await startSystem({ expirationWindowSeconds: 6 * 3600, replicas, observe, progress: (line) => progress(`ready: ${line}`) });
     }
     const gateway = url ?? system!.url;
     const database = system?.env.MONGO_URI ?? mongoUri!;
     const rows = await runBench({ url: gateway, mongoUri: database, ...settings, progress });
-    const shape = system ? `; ${replicas} process${replicas === 1 ? '' : 'es'} of each service` : '';
+    const shape = system ? `; ${replicas} process${replicas === 1 ? '' : 'es'} of each service${observe ? '; traced' : ''}` : '';
     console.log(
       `\nThrough the gateway (${machine()}; ${settings.inFlight} requests in flight, rounds of ${settings.roundSize}${shape}):\n`,
     );

@@ -12,6 +12,7 @@ import {
   natsUrlVariableOf,
   randomPassword,
 } from './nats-config';
+import { localJaegerConfig, manifestJaegerConfig } from './jaeger-config';
 import { localPrometheusConfig, manifestPrometheusConfig } from './prometheus-config';
 import { ensureTool, Tool } from './tools';
 import { canConnect, freePort, ManagedProcess, startProcess, waitForPort } from './process';
@@ -239,49 +240,6 @@ export const startPrometheus = (options: ServerOptions & { targetsFile: string }
 export const JAEGER_UI_PORT = 16686;
 
 /**
- * Jaeger's configuration: OTLP over HTTP in, spans kept in memory, the query service (UI and /api) out,
- * every listener on 127.0.0.1; its own metrics off, for they would take a fixed port.
- */
-const jaegerConfig = ({ queryPort, queryGrpcPort, otlpPort }: { queryPort: number; queryGrpcPort: number; otlpPort: number }) =>
-  `service:
-  extensions: [jaeger_storage, jaeger_query]
-  pipelines:
-    traces:
-      receivers: [otlp]
-      processors: [batch]
-      exporters: [jaeger_storage_exporter]
-  telemetry:
-    metrics:
-      level: none
-    logs:
-      level: warn
-extensions:
-  jaeger_storage:
-    backends:
-      memory_store:
-        memory:
-          max_traces: 100000
-  jaeger_query:
-    storage:
-      traces: memory_store
-    http:
-      endpoint: 127.0.0.1:${queryPort}
-    grpc:
-      endpoint: 127.0.0.1:${queryGrpcPort}
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:${otlpPort}
-processors:
-  batch:
-    timeout: 200ms
-exporters:
-  jaeger_storage_exporter:
-    trace_storage: memory_store
-`;
-
-/**
  * Jaeger v2 as a trace store: services send it OTLP over HTTP (OTEL_EXPORTER_OTLP_ENDPOINT), and its query
  * service answers on TRACES_URL (the UI page, and the HTTP API the trace test reads: /api/traces/<id>).
  */
@@ -294,7 +252,7 @@ export const startJaeger = async (options: ServerOptions = {}): Promise<Server> 
       tool: 'jaeger',
       args: async (dir, queryPort) => {
         const file = path.join(dir, 'jaeger.yaml');
-        fs.writeFileSync(file, jaegerConfig({ queryPort, queryGrpcPort: await freePort(), otlpPort }));
+        fs.writeFileSync(file, localJaegerConfig(manifestJaegerConfig(), { queryPort, queryGrpcPort: await freePort(), otlpPort }));
         return ['--config', file];
       },
       env: (queryPort) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`, TRACES_URL: `http://127.0.0.1:${queryPort}` }),
