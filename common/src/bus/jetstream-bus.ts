@@ -74,6 +74,12 @@ const MAX_IN_FLIGHT = 16;
 const BROADCAST_INACTIVE_MS = 5 * MINUTE;
 /** Redeliveries wait ackWait, then 2×, 4×, 8× it, at most this long. */
 const MAX_REDELIVERY_DELAY_MS = MINUTE;
+/**
+ * How long one pull waits on the server; the server sends heartbeats at half of it, and the client pulls again
+ * when two are missed. A consumer whose leader dies with a pull pending stays silent: this bounds how long a
+ * subscription waits before asking again (nats.js's default, 30 s, stalled it that long after a broker restart).
+ */
+const PULL_EXPIRES_MS = 5_000;
 /** Wait before setting up a consumer again after it failed or vanished. */
 const RESUBSCRIBE_DELAY_MS = 1_000;
 
@@ -307,7 +313,7 @@ export class JetStreamBus implements EventBus {
       try {
         await this.ensureConsumer(config);
         const consumer = await this.js.consumers.get(STREAM_NAME, name);
-        running.messages = await consumer.consume({ max_messages: MAX_IN_FLIGHT });
+        running.messages = await consumer.consume({ max_messages: MAX_IN_FLIGHT, expires: PULL_EXPIRES_MS });
         if (running.closed) await running.messages.close();
         void this.restartWhenDeleted(running.messages, name);
         for await (const msg of running.messages) {
@@ -359,7 +365,7 @@ export class JetStreamBus implements EventBus {
             ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSequence + 1 }
             : { deliver_policy: DeliverPolicy.New };
           const consumer = await this.js.consumers.get(STREAM_NAME, { filter_subjects: subjects, ...start });
-          running.messages = await consumer.consume();
+          running.messages = await consumer.consume({ expires: PULL_EXPIRES_MS });
           if (running.closed) await running.messages.close();
           for await (const msg of running.messages) {
             lastSequence = msg.seq;
