@@ -31,9 +31,27 @@ type CountedMessage = Message & { getRedeliveryCount?: () => number };
 /** Deliveries so far, this one included; a server too old to count says only whether it redelivered. */
 const deliveriesOf = (msg: CountedMessage) => 1 + (msg.getRedeliveryCount?.() || (msg.isRedelivered() ? 1 : 0));
 
+type StanSubscription = ReturnType<Stan['subscribe']>;
+
 /** A broadcast subscription (no queue group, no durable name) starts at the new messages, or `replayMs` back. */
 const startAt = (options: SubscriptionOptions, replayMs?: number): SubscriptionOptions =>
   replayMs ? options.setStartAtTimeDelta(replayMs) : options.setStartAt(nats.StartPosition.NEW_ONLY);
+
+/**
+ * Closes (keeps a durable's position) or unsubscribes, and resolves on the server's answer, its refusal or the
+ * request's timeout: a subscription the server no longer knows (after a restart) must not hang or crash the caller.
+ */
+const endSubscription = (subscription: StanSubscription, how: 'close' | 'unsubscribe', log: (message: string) => void) =>
+  new Promise<void>((resolve) => {
+    const done = (err?: Error) => {
+      if (err) log(`[bus] ${how} of a subscription answered: ${err.message}`);
+      resolve();
+    };
+    subscription.once(how === 'close' ? 'closed' : 'unsubscribed', () => done());
+    subscription.once('error', done);
+    subscription.once('timeout', done);
+    subscription[how]();
+  });
 
 export class NatsStreamingBus implements EventBus {
   private constructor(
@@ -92,11 +110,7 @@ export class NatsStreamingBus implements EventBus {
     return {
       // Closing (not unsubscribing) keeps the durable queue group's position for the next start; a broadcast
       // subscription has no durable name, so the server forgets it either way.
-      close: () =>
-        new Promise<void>((resolve) => {
-          subscription.once('closed', () => resolve());
-          subscription.close();
-        }),
+      close: () => endSubscription(subscription, 'close', this.log),
     };
   }
 
@@ -104,12 +118,12 @@ export class NatsStreamingBus implements EventBus {
     const subscriptions = subjects.map((subject) => {
       const subscription = this.stan.subscribe(subject, this.stan.subscriptionOptions().setStartAt(nats.StartPosition.NEW_ONLY));
       subscription.on('message', (msg: Message) => onEvent(subject, decodeWithTrace(String(msg.getData())).data));
+      subscription.on('error', (err: Error) => this.log(`[bus] watch of ${subject} failed: ${err.message}`));
       return subscription;
     });
     return {
-      close: () => {
-        subscriptions.forEach((subscription) => subscription.unsubscribe());
-        return Promise.resolve();
+      close: async () => {
+        await Promise.all(subscriptions.map((subscription) => endSubscription(subscription, 'unsubscribe', this.log)));
       },
     };
   }
