@@ -63,6 +63,8 @@ const FILL_CHUNK = 1_000;
 const READ_DEADLINE_MS = 20_000;
 /** Units of each listing the bench creates, so that the buyers' orders leave it for sale. */
 const LISTING_UNITS = 10_000;
+/** The most units one buyer may hold of one listing (the API's maximum): the rush's buyers stay under it. */
+const LISTING_LIMIT_PER_BUYER = 10;
 
 /** When each replica learned a record, against when the client saw the record created. */
 class Propagation {
@@ -134,20 +136,33 @@ export const runBench = async (options: BenchOptions): Promise<BenchRow[]> => {
 
     const listingIds: string[] = [];
     const randomListing = () => listingIds[Math.floor(Math.random() * listingIds.length)];
+    /** Units each buyer holds of each listing, so that a rush order never meets the limit per buyer. */
+    const held = new Map<ApiClient, Map<string, number>>(buyers.map((buyer) => [buyer, new Map()]));
+    /** Each listing's limit per buyer, where it is not the bench's own. */
+    const limits = new Map<string, number>();
+    /** A listing the buyer may still order, or undefined once it holds the limit of every one. */
+    const listingFor = (buyer: ApiClient) => {
+      const holding = held.get(buyer)!;
+      const open = listingIds.filter((id) => (holding.get(id) ?? 0) < (limits.get(id) ?? LISTING_LIMIT_PER_BUYER));
+      const id = open[Math.floor(Math.random() * open.length)];
+      if (id) holding.set(id, (holding.get(id) ?? 0) + 1);
+      return id;
+    };
 
     /** Creates listings through the API until `target` are for sale, and waits for the orders replica to learn them. */
     const topUpListings = async (target: number) => {
       const missing = target - (await databases.count('tickets', 'tickets', { available: { $gt: 0 } }));
       if (missing <= 0 && listingIds.length === 0) {
         // A system measured with --url may hold enough listings already: the buyers order those.
-        const existing = await databases.find<{ _id: unknown }>('tickets', 'tickets', { available: { $gt: 0 } });
+        const existing = await databases.find<{ _id: unknown; limitPerBuyer: number }>('tickets', 'tickets', { available: { $gt: 0 } });
+        for (const listing of existing) limits.set(String(listing._id), listing.limitPerBuyer);
         listingIds.push(...existing.map((listing) => String(listing._id)));
       }
       if (missing <= 0) return;
       progress(`listing: adding ${missing} listings for sale (target ${target})`);
       const created = new Map<string, number>();
       await runLoad(missing, inFlight, () =>
-        seller.post<Ticket>('/api/tickets', { title: `Listing ${label++}`, price: 20, quantity: LISTING_UNITS }).then((res) => {
+        seller.post<Ticket>('/api/tickets', { title: `Listing ${label++}`, price: 20, quantity: LISTING_UNITS, limitPerBuyer: LISTING_LIMIT_PER_BUYER }).then((res) => {
           if (res.status === 201) created.set(res.body.id, Date.now());
           return res;
         }),
@@ -161,7 +176,7 @@ export const runBench = async (options: BenchOptions): Promise<BenchRow[]> => {
       let rushing = true;
       const orders: Awaited<ReturnType<typeof newOrder>>[] = [];
       const buyerRush = async (buyer: ApiClient) => {
-        while (rushing) orders.push(await newOrder(buyer, randomListing(), new Map()));
+        for (let id = listingFor(buyer); rushing && id; id = listingFor(buyer)) orders.push(await newOrder(buyer, id, new Map()));
       };
       const rush = Promise.all(buyers.map(buyerRush));
       try {
