@@ -162,10 +162,17 @@ export const runBench = async (options: BenchOptions): Promise<BenchRow[]> => {
       progress(`listing: adding ${missing} listings for sale (target ${target})`);
       const created = new Map<string, number>();
       await runLoad(missing, inFlight, () =>
-        seller.post<Ticket>('/api/tickets', { title: `Listing ${label++}`, price: 20, quantity: LISTING_UNITS, limitPerBuyer: LISTING_LIMIT_PER_BUYER }).then((res) => {
-          if (res.status === 201) created.set(res.body.id, Date.now());
-          return res;
-        }),
+        seller
+          .post<Ticket>('/api/tickets', {
+            title: `Listing ${label++}`,
+            price: 20,
+            quantity: LISTING_UNITS,
+            limitPerBuyer: LISTING_LIMIT_PER_BUYER,
+          })
+          .then((res) => {
+            if (res.status === 201) created.set(res.body.id, Date.now());
+            return res;
+          }),
       );
       await ticketReplica.measure(created);
       listingIds.push(...created.keys());

@@ -379,7 +379,12 @@ describe.each(transports)('on $kind', (transport) => {
       await waitUntil(() => watched.includes(`${prefix}-after`), 30_000, 'the watcher to see the message after the restart');
       // The durable group resumes after its last ack: nothing handled before the restart comes again.
       // (A publish that timed out in the restart and was retried may have stored `after` twice.)
-      expect(listener.titles().slice(beforeRestart).filter((title) => title !== `${prefix}-after`)).toEqual([]);
+      expect(
+        listener
+          .titles()
+          .slice(beforeRestart)
+          .filter((title) => title !== `${prefix}-after`),
+      ).toEqual([]);
     } finally {
       await Promise.all(buses.map((bus) => bus.close()));
       buses = [];

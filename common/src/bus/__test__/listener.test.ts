@@ -38,16 +38,19 @@ it('holds an early version in the process until the version before it is applied
 it.each([
   { ackWaitMs: 5_000, waitsMs: 1_000 },
   { ackWaitMs: 800, waitsMs: 200 },
-])('gives an early version back for redelivery once the one before it has not come within $waitsMs ms (ack wait $ackWaitMs ms)', async ({ ackWaitMs, waitsMs }) => {
-  const bus = new RecordingBus();
-  const listener = new InOrderListener(bus, ackWaitMs);
-  listener.listen('orders-service');
+])(
+  'gives an early version back for redelivery once the one before it has not come within $waitsMs ms (ack wait $ackWaitMs ms)',
+  async ({ ackWaitMs, waitsMs }) => {
+    const bus = new RecordingBus();
+    const listener = new InOrderListener(bus, ackWaitMs);
+    listener.listen('orders-service');
 
-  const started = Date.now();
-  expect(await bus.deliver(Subjects.TicketUpdated, ticketUpdatedData({ version: 3 }))).toBe('unacked');
+    const started = Date.now();
+    expect(await bus.deliver(Subjects.TicketUpdated, ticketUpdatedData({ version: 3 }))).toBe('unacked');
 
-  const waited = Date.now() - started;
-  expect(waited).toBeGreaterThanOrEqual(waitsMs - 100);
-  expect(waited).toBeLessThan(waitsMs + 500);
-  expect(listener.applied).toEqual([]);
-});
+    const waited = Date.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(waitsMs - 100);
+    expect(waited).toBeLessThan(waitsMs + 500);
+    expect(listener.applied).toEqual([]);
+  },
+);
