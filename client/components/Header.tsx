@@ -25,6 +25,9 @@ export async function Header() {
               <Link href="/tickets/new" className="nav-link" data-testid="nav-sell">
                 Sell a ticket
               </Link>
+              <Link href="/listings" className="nav-link" data-testid="nav-listings">
+                My listings
+              </Link>
               <Link href="/orders" className="nav-link" data-testid="nav-orders">
                 My orders
               </Link>

@@ -35,16 +35,17 @@ function useOrderRefresh(order: Order, setOrder: (order: Order) => void, waiting
   }, [order.id, order.status, setOrder, waiting]);
 }
 
-/** The order's status the moment it changes, pushed over the live socket; re-read after the socket was down. */
+/**
+ * The order's status the moment it changes, pushed over the live socket; re-read after the socket was down, and on
+ * a cancellation, whose push does not say why (expired, cancelled or rejected).
+ */
 function useLiveOrder(order: Order, setOrder: (order: Order) => void) {
-  useLive(
-    (message) => {
-      if (message.type === 'order:changed' && message.data.id === order.id) setOrder({ ...order, status: message.data.status });
-    },
-    () => {
-      void request<Order>('GET', `/api/orders/${order.id}`).then((result) => result.ok && setOrder(result.data));
-    },
-  );
+  const reload = () => void request<Order>('GET', `/api/orders/${order.id}`).then((result) => result.ok && setOrder(result.data));
+  useLive((message) => {
+    if (message.type !== 'order:changed' || message.data.id !== order.id) return;
+    if (message.data.status === 'cancelled') reload();
+    else setOrder({ ...order, status: message.data.status });
+  }, reload);
 }
 
 interface OrderViewProps {
@@ -68,7 +69,7 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
 
   async function cancelOrder() {
     const result = await cancel.send();
-    if (result.ok) setOrder({ ...order, status: 'cancelled' });
+    if (result.ok) setOrder({ ...order, status: 'cancelled', cancelReason: 'buyer' });
   }
 
   return (
@@ -76,7 +77,7 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
       <header className="order-header">
         <div className="order-header-top">
           <p className="eyebrow">Order</p>
-          <StatusBadge status={order.status} testId="order-status" />
+          <StatusBadge order={order} testId="order-status" />
         </div>
         <h1 data-testid="order-ticket-title">{order.ticket.title}</h1>
         <p className="price" data-testid="order-price">
@@ -100,7 +101,7 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
       {paid || order.status === 'complete' ? (
         <Paid quantity={order.quantity} />
       ) : order.status === 'cancelled' ? (
-        <Cancelled ticketId={order.ticket.id} />
+        <Cancelled order={order} />
       ) : (
         <>
           <Countdown msLeft={msLeft} />
@@ -144,12 +145,19 @@ function Paid({ quantity }: { quantity: number }) {
   );
 }
 
-function Cancelled({ ticketId }: { ticketId: string }) {
+const CANCELLED_BECAUSE = {
+  expired: { title: 'This order expired', detail: 'It was not paid in time, so the ticket went back on sale.' },
+  rejected: { title: 'This order was cancelled', detail: 'The seller changed the listing while it was being placed.' },
+  buyer: { title: 'This order was cancelled', detail: 'The ticket was released and may still be available.' },
+};
+
+function Cancelled({ order }: { order: Order }) {
+  const { title, detail } = CANCELLED_BECAUSE[order.cancelReason ?? 'buyer'];
   return (
     <div className="alert alert-neutral" role="status" data-testid="order-cancelled">
-      <strong>This order was cancelled</strong>
-      <span>The ticket was released and may still be available.</span>
-      <Link href={`/tickets/${ticketId}`}>See the ticket</Link>
+      <strong>{title}</strong>
+      <span>{detail}</span>
+      <Link href={`/tickets/${order.ticket.id}`}>See the ticket</Link>
     </div>
   );
 }

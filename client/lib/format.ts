@@ -1,4 +1,4 @@
-import type { OrderStatus } from '@ticketing/common/api';
+import type { Order } from '@ticketing/common/api';
 
 const currency = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
@@ -20,11 +20,16 @@ const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeSty
 /** An ISO timestamp for people; UTC, as pages render on the server, which does not know the reader's zone. */
 export const formatDateTime = (iso: string): string => `${dateTime.format(new Date(iso))} UTC`;
 
-export const STATUS_LABELS: Record<OrderStatus, string> = {
-  created: 'Reserved',
-  complete: 'Paid',
-  cancelled: 'Cancelled',
+/** An order's status for people: a cancelled one by why it was cancelled. */
+export const orderStatusLabel = ({ status, cancelReason }: Pick<Order, 'status' | 'cancelReason'>): string => {
+  if (status === 'created') return 'Reserved';
+  if (status === 'complete') return 'Paid';
+  if (cancelReason === 'expired') return 'Expired';
+  return cancelReason === 'rejected' ? 'Rejected' : 'Cancelled';
 };
+
+/** "1 ticket", "3 tickets". */
+export const formatUnits = (units: number): string => (units === 1 ? '1 ticket' : `${units} tickets`);
 
 /** Milliseconds as m:ss, never negative. */
 export function formatCountdown(ms: number): string {

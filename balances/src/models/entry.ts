@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import type { SaleItem } from '@ticketing/common';
 
 export enum EntryKind {
   /** payment:created: the buyer's money, due to the seller. */
@@ -11,7 +12,7 @@ export enum EntryKind {
  * One line of a seller's ledger. Its _id is the event that caused it (`payment:created:<paymentId>`),
  * so a redelivered or replayed event finds its entry already there and adds nothing.
  */
-export interface EntryFields {
+export interface EntryFields extends SaleItem {
   _id: string;
   sellerId: string;
   /** The entry's place in its seller's ledger, from 1; the balance holds entries 1..seq. */
@@ -35,6 +36,9 @@ const entrySchema = new mongoose.Schema<EntryFields>(
     currency: { type: String, required: true },
     paymentId: { type: String, required: true },
     orderId: { type: String, required: true },
+    // What was sold, from the event (absent from events published before they carried it).
+    ticket: { type: new mongoose.Schema({ id: String, title: String }, { _id: false }) },
+    quantity: { type: Number },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
@@ -52,5 +56,7 @@ export const entryView = (entry: EntryFields) => ({
   currency: entry.currency,
   paymentId: entry.paymentId,
   orderId: entry.orderId,
+  ...(entry.ticket && { ticket: { id: entry.ticket.id, title: entry.ticket.title } }),
+  ...(entry.quantity !== undefined && { quantity: entry.quantity }),
   createdAt: entry.createdAt.toISOString(),
 });

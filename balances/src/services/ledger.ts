@@ -1,8 +1,8 @@
-import { InvalidMessageError, isDuplicateKey, PaymentAmount } from '@ticketing/common';
+import { InvalidMessageError, isDuplicateKey, PaymentAmount, SaleItem } from '@ticketing/common';
 import { Balance, BalanceFields } from '../models/balance';
 import { Entry, EntryFields, EntryKind } from '../models/entry';
 
-export interface LedgerEvent extends PaymentAmount {
+export interface LedgerEvent extends PaymentAmount, SaleItem {
   /** The event's own key, `<subject>:<paymentId>`: one entry per event, however often it arrives. */
   key: string;
   kind: EntryKind;
@@ -38,6 +38,8 @@ const appendEntry = async (event: LedgerEvent): Promise<void> => {
         currency: event.currency,
         paymentId: event.paymentId,
         orderId: event.orderId,
+        ...(event.ticket && { ticket: event.ticket }),
+        ...(event.quantity !== undefined && { quantity: event.quantity }),
       });
       return;
     } catch (err) {

@@ -52,7 +52,7 @@ export default async function Orders() {
                     : formatCents(order.totalCents, 'usd')}
                 </span>
               </div>
-              <StatusBadge status={order.status} testId="order-row-status" />
+              <StatusBadge order={order} testId="order-row-status" />
             </li>
           ))}
         </ul>

@@ -4,7 +4,7 @@ import type { ApiError, Balance, BalanceEntry } from '@ticketing/common/api';
 import { ErrorState } from '@/components/ErrorState';
 import { SalesRefresh } from '@/components/SalesRefresh';
 import { serverFetch } from '@/lib/api';
-import { formatCents, formatDateTime } from '@/lib/format';
+import { formatCents, formatDateTime, formatUnits } from '@/lib/format';
 import { requireUser } from '@/lib/session';
 
 export const metadata: Metadata = { title: 'My sales' };
@@ -55,14 +55,21 @@ export default async function Sales() {
           {entries.data.map((entry) => (
             <li key={entry.id} className="card order-row" data-testid="sales-entry" data-kind={entry.kind} data-order-id={entry.orderId}>
               <div className="order-row-main">
-                <span className="order-row-title">{entry.kind === 'sale' ? 'Sale' : 'Refund'}</span>
-                {/* Entries name the order and payment, not the ticket: the buyer's order is not the seller's to open. */}
-                <span className="muted">
-                  Order <code>{entry.orderId}</code> · payment <code>{entry.paymentId}</code>
+                {entry.ticket ? (
+                  <Link href={`/tickets/${entry.ticket.id}`} className="order-row-title" data-testid="sales-entry-title">
+                    {entry.ticket.title}
+                  </Link>
+                ) : (
+                  <span className="order-row-title" data-testid="sales-entry-title">
+                    A ticket
+                  </span>
+                )}
+                <span className="muted" data-testid="sales-entry-detail">
+                  {entry.kind === 'sale' ? 'Sold' : 'Refunded'}
+                  {entry.quantity !== undefined && <span data-testid="sales-entry-units"> · {formatUnits(entry.quantity)}</span>}
+                  {' · '}
+                  <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
                 </span>
-                <time className="muted" dateTime={entry.createdAt}>
-                  {formatDateTime(entry.createdAt)}
-                </time>
               </div>
               <span className={`sales-amount sales-amount-${entry.kind}`} data-testid="sales-entry-amount">
                 {formatCents(entry.amountCents, entry.currency)}

@@ -4,7 +4,7 @@
  * that a browser bundle importing it pulls in no server code.
  */
 import type { SerializedError } from '../errors/custom-error';
-import type { OrderStatus as OrderStatusEnum } from '../events/order-status';
+import type { CancelReason as CancelReasonEnum, OrderStatus as OrderStatusEnum } from '../events/order-status';
 
 /** One entry of every error response; `field` names the input at fault, if there is one. */
 export type ApiError = SerializedError;
@@ -52,6 +52,9 @@ export interface Ticket {
 /** The status values as JSON carries them. */
 export type OrderStatus = `${OrderStatusEnum}`;
 
+/** Why a cancelled order was cancelled: by its buyer, not paid in time, or refused for the seller's change. */
+export type CancelReason = `${CancelReasonEnum}`;
+
 export interface Order {
   id: string;
   userId: string;
@@ -67,6 +70,16 @@ export interface Order {
   totalCents: number;
   /** The ticket as it is listed now. */
   ticket: Pick<Ticket, 'id' | 'title' | 'price'>;
+  /** With status "cancelled": why (absent on orders cancelled before orders recorded it). */
+  cancelReason?: CancelReason;
+}
+
+/** GET /api/tickets/mine: one of the caller's listings, with what became of its units. */
+export interface MyListing extends Ticket {
+  /** Units an unpaid order holds: reserved, back on sale if not paid in time. */
+  held: number;
+  /** Units paid for. `available` + `held` + `sold` = `quantity`. */
+  sold: number;
 }
 
 export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'refunded' | 'refundFailed';
@@ -107,6 +120,9 @@ export interface BalanceEntry {
   currency: string;
   paymentId: string;
   orderId: string;
+  /** The listing sold, with its title when the order was placed, and the units (absent on entries of older events). */
+  ticket?: { id: string; title: string };
+  quantity?: number;
   /** ISO timestamp. */
   createdAt: string;
 }

@@ -52,7 +52,7 @@ const replayableSubjects = everySubject.filter((subject) => subject !== 'deadlet
 
 /** Each service that uses the event bus, as docs/design.md's events table has them, and the read-only watcher. */
 export const natsUsers: NatsUser[] = [
-  service('tickets', ['ticket:created', 'ticket:updated', 'reservation:rejected'], ['order:created', 'order:cancelled']),
+  service('tickets', ['ticket:created', 'ticket:updated', 'reservation:rejected'], ['order:created', 'order:cancelled', 'payment:created']),
   service(
     'orders',
     ['order:created', 'order:cancelled', 'refund:requested'],

@@ -37,9 +37,10 @@ export interface OrderCreatedEvent {
     /**
      * `sellerId`: the ticket's owner, who is paid for it. `price`: one unit's price when the order was placed.
      * `version`: the listing's version the order was placed against, so that tickets can refuse an order that
-     * counted on units the seller has since taken off sale.
+     * counted on units the seller has since taken off sale. `title`: the listing's title then, which payments
+     * passes on to the seller's ledger.
      */
-    ticket: { id: string; price: number; sellerId: string; version: number };
+    ticket: { id: string; price: number; sellerId: string; version: number; title: string };
     /** Units ordered (1–4). */
     quantity: number;
     /** What the buyer pays, quantity × price in exact integer cents. */
@@ -67,10 +68,19 @@ export interface PaymentAmount {
   currency: string;
 }
 
+/**
+ * What a payment paid for: the listing (its title when the order was placed) and the units. Absent from the events
+ * of a payment claimed before events carried them.
+ */
+export interface SaleItem {
+  ticket?: { id: string; title: string };
+  quantity?: number;
+}
+
 export interface PaymentCreatedEvent {
   subject: Subjects.PaymentCreated;
   /** `admissionId`: the waiting-room admission the order was placed with, if its listing has a waiting room. */
-  data: { id: string; orderId: string; stripeId: string; admissionId?: string } & PaymentAmount;
+  data: { id: string; orderId: string; stripeId: string; admissionId?: string } & PaymentAmount & SaleItem;
 }
 
 /** The card was declined (or the order ended before it was charged): nothing was charged, the order stays as it is. */
@@ -82,7 +92,7 @@ export interface PaymentFailedEvent {
 /** The charge of an order cancelled while it was paid for went back to the buyer. */
 export interface PaymentRefundedEvent {
   subject: Subjects.PaymentRefunded;
-  data: { id: string; orderId: string; stripeId: string } & PaymentAmount;
+  data: { id: string; orderId: string; stripeId: string } & PaymentAmount & SaleItem;
 }
 
 /** Tickets refused to reserve for an order priced from an older version of the ticket; orders cancels it. */

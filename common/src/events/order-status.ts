@@ -9,3 +9,13 @@ export enum OrderStatus {
 
 /** Statuses in which an order still holds its ticket. */
 export const activeOrderStatuses = [OrderStatus.Created] as const;
+
+/** Why a cancelled order was cancelled. */
+export enum CancelReason {
+  /** The buyer cancelled it (DELETE /api/orders/:id). */
+  Buyer = 'buyer',
+  /** It was not paid in time (expiration:complete, or orders' sweep for overdue orders). */
+  Expired = 'expired',
+  /** Tickets refused it: the seller changed the listing while it was being placed (reservation:rejected). */
+  Rejected = 'rejected',
+}

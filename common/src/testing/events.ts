@@ -18,7 +18,7 @@ type Overrides<T extends { ticket: object }> = Partial<Omit<T, 'ticket'>> & { ti
 
 /** The payloads services publish, with fresh ids and plausible values; pass what a test cares about. */
 export const orderCreatedData = ({ ticket, ...fields }: Overrides<OrderCreatedEvent['data']> = {}): OrderCreatedEvent['data'] => {
-  const placed = { id: newId(), price: 20, sellerId: newId(), version: 0, ...ticket };
+  const placed = { id: newId(), price: 20, sellerId: newId(), version: 0, title: 'Concert', ...ticket };
   const quantity = fields.quantity ?? 1;
   return {
     id: newId(),
@@ -66,6 +66,8 @@ export const paymentCreatedData = (fields: Partial<PaymentCreatedEvent['data']> 
   sellerId: newId(),
   amountCents: 2000,
   currency: 'usd',
+  ticket: { id: newId(), title: 'Concert' },
+  quantity: 1,
   ...fields,
 });
 

@@ -142,7 +142,7 @@ const moveLine = async (bus: EventBus, ticketId: string, waiters: Waiter[], admi
     status: OrderStatus.Created,
     userId: orderId,
     expiresAt: new Date(Date.now() + 60_000).toISOString(),
-    ticket: { id: ticketId, price: 10, sellerId: ticketId, version: 0 },
+    ticket: { id: ticketId, price: 10, sellerId: ticketId, version: 0, title: 'Bench listing' },
     quantity: 1,
     totalCents: 1_000,
     admissionId: `${ticketId}.${admissionNumber}`,

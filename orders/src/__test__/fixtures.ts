@@ -1,4 +1,4 @@
-import { OrderStatus } from '@ticketing/common';
+import { CancelReason, OrderStatus } from '@ticketing/common';
 import { newId } from '@ticketing/common/testing';
 import { Order } from '../models/order';
 import { Ticket, TicketFields } from '../models/ticket';
@@ -36,7 +36,7 @@ export const createOrder = async ({
   await order.save();
   if (status === OrderStatus.Created) return { order, ticket };
 
-  const changed = await (status === OrderStatus.Cancelled ? Order.cancel(order) : Order.complete(order));
+  const changed = await (status === OrderStatus.Cancelled ? Order.cancel(order, CancelReason.Buyer) : Order.complete(order));
   if (!changed) throw new Error(`could not make the test order ${status}`);
   await releaseUnits(changed);
   return { order: changed, ticket };

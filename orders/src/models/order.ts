@@ -2,6 +2,7 @@ import mongoose, { HydratedDocument, Types } from 'mongoose';
 import {
   activeOrderStatuses,
   apiJSONWithout,
+  CancelReason,
   HasOutbox,
   isDuplicateKey,
   InvalidMessageError,
@@ -19,6 +20,8 @@ import type { TicketDoc } from './ticket';
 export interface OrderFields extends HasOutbox {
   userId: string;
   status: OrderStatus;
+  /** Set with status cancelled: by the buyer, expired, or rejected for the seller's change. */
+  cancelReason?: CancelReason;
   expiresAt: Date;
   version: number;
   /** One unit's price when the order was placed, whatever the ticket costs later. */
@@ -55,8 +58,8 @@ interface OrderAttrs {
 interface OrderModel extends mongoose.Model<OrderFields> {
   /** A new order for `quantity` units of `ticket`, its order:created event stored with it. */
   build(attrs: OrderAttrs): OrderDoc;
-  /** Cancelled and order:cancelled queued, in one write; its units then go back with releaseUnits. */
-  cancel(order: OrderDoc): Promise<OrderDoc | null>;
+  /** Cancelled for `reason` and order:cancelled queued, in one write; its units then go back with releaseUnits. */
+  cancel(order: OrderDoc, reason: CancelReason): Promise<OrderDoc | null>;
   /** Paid; the order keeps holding its ticket. */
   complete(order: OrderDoc): Promise<OrderDoc | null>;
   /**
@@ -70,6 +73,7 @@ const orderSchema = new mongoose.Schema<OrderFields, OrderModel>(
   {
     userId: { type: String, required: true, index: true },
     status: { type: String, required: true, enum: Object.values(OrderStatus), default: OrderStatus.Created },
+    cancelReason: { type: String, enum: Object.values(CancelReason) },
     expiresAt: { type: Date, required: true },
     version: { type: Number, required: true, default: 0 },
     price: { type: Number, required: true },
@@ -112,7 +116,7 @@ orderSchema.statics.build = ({ userId, ticket, expiresAt, quantity = 1, admissio
       status: order.status,
       userId,
       expiresAt: expiresAt.toISOString(),
-      ticket: { id: ticket.id, price: order.price, sellerId: ticket.userId, version: ticket.version },
+      ticket: { id: ticket.id, price: order.price, sellerId: ticket.userId, version: ticket.version, title: ticket.title },
       quantity,
       totalCents,
       ...(admissionId && { admissionId }),
@@ -121,7 +125,7 @@ orderSchema.statics.build = ({ userId, ticket, expiresAt, quantity = 1, admissio
   return order;
 };
 
-orderSchema.statics.cancel = (order: OrderDoc) => {
+orderSchema.statics.cancel = (order: OrderDoc, reason: CancelReason) => {
   const cancelled: OrderCancelledEvent['data'] = {
     id: order.id,
     version: order.version + 1,
@@ -129,7 +133,7 @@ orderSchema.statics.cancel = (order: OrderDoc) => {
     ...(order.admissionId && { admissionId: order.admissionId }),
   };
   return updateIfCurrent(Order, order, {
-    update: { $set: { status: OrderStatus.Cancelled } },
+    update: { $set: { status: OrderStatus.Cancelled, cancelReason: reason } },
     event: outboxEntry(Subjects.OrderCancelled, cancelled),
   });
 };
@@ -186,7 +190,7 @@ export const cancelUnlessCancelled = (orderId: string) =>
   retryOnConflict(async () => {
     const order = await Order.findById(orderId);
     if (!order) throw new InvalidMessageError(`unknown order ${orderId}`);
-    return order.status === OrderStatus.Cancelled ? order : Order.cancel(order);
+    return order.status === OrderStatus.Cancelled ? order : Order.cancel(order, CancelReason.Rejected);
   });
 
 /**

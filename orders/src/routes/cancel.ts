@@ -1,5 +1,5 @@
 import express, { Request, Response } from 'express';
-import { BadRequestError, objectIdParam, OrderStatus, requireAuth, retryOnConflict, signedInUser } from '@ticketing/common';
+import { BadRequestError, CancelReason, objectIdParam, OrderStatus, requireAuth, retryOnConflict, signedInUser } from '@ticketing/common';
 import { orderOutbox } from '../events/outbox';
 import { Order } from '../models/order';
 import { findOwnOrder } from '../services/own-order';
@@ -15,7 +15,7 @@ router.delete('/api/orders/:id', requireAuth, objectIdParam('id'), async (req: R
     const order = await findOwnOrder(req.params.id, userId);
     if (order.status === OrderStatus.Complete) throw new BadRequestError('Cannot cancel an order that is paid');
     if (order.status === OrderStatus.Cancelled) return order;
-    return Order.cancel(order);
+    return Order.cancel(order, CancelReason.Buyer);
   });
   orderOutbox.kick(cancelled);
   await releaseUnits(cancelled);

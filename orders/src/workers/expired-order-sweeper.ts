@@ -1,5 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import { logFailedPass, logger, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
+import { CancelReason, logFailedPass, logger, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
 import { orderOutbox } from '../events/outbox';
 import { changeActiveOrder, Order, OrderFields } from '../models/order';
 import { releaseUnits } from '../services/release-units';
@@ -56,7 +56,7 @@ export class ExpiredOrderSweeper {
       .lean();
     let cancelled = 0;
     for (const { _id } of overdue) {
-      const order = await changeActiveOrder(String(_id), (active) => Order.cancel(active));
+      const order = await changeActiveOrder(String(_id), (active) => Order.cancel(active, CancelReason.Expired));
       if (order.status === OrderStatus.Cancelled) cancelled += 1;
       orderOutbox.kick(order);
       await releaseUnits(order);

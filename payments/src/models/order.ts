@@ -1,11 +1,11 @@
 import mongoose, { HydratedDocument } from 'mongoose';
-import { apiJSON, OrderStatus } from '@ticketing/common';
+import { apiJSON, OrderStatus, SaleItem } from '@ticketing/common';
 
 /**
  * What payments knows of an order, kept from order:created and order:cancelled and
  * versioned as the orders service writes them. Its _id is the order's id there.
  */
-export interface OrderFields {
+export interface OrderFields extends SaleItem {
   version: number;
   userId: string;
   /** The ticket's seller, named in payment:created and payment:refunded for their balance. */
@@ -19,7 +19,20 @@ export interface OrderFields {
   expiresAt: Date;
   /** The waiting-room admission the order was placed with, named in payment:created so the queue frees its slot. */
   admissionId?: string;
+  // SaleItem: the listing (its title when the order was placed) and the units, which the payment's events name.
 }
+
+/** What a payment's events say it paid for, kept on the order replica and the payment alike. */
+export const saleItemFields = {
+  ticket: { type: new mongoose.Schema({ id: String, title: String }, { _id: false }) },
+  quantity: { type: Number },
+};
+
+/** The listing and units of a record that has them (one replicated before events carried them has not). */
+export const saleItemOf = ({ ticket, quantity }: SaleItem): SaleItem => ({
+  ...(ticket && { ticket: { id: ticket.id, title: ticket.title } }),
+  ...(quantity !== undefined && { quantity }),
+});
 
 const orderSchema = new mongoose.Schema<OrderFields>(
   {
@@ -31,6 +44,7 @@ const orderSchema = new mongoose.Schema<OrderFields>(
     status: { type: String, enum: Object.values(OrderStatus), required: true },
     expiresAt: { type: Date, required: true },
     admissionId: { type: String },
+    ...saleItemFields,
   },
   // replicatedAt says when order:created arrived (for `npm run bench`).
   { timestamps: { createdAt: 'replicatedAt', updatedAt: false }, toJSON: apiJSON },

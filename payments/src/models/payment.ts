@@ -1,5 +1,6 @@
 import mongoose, { HydratedDocument } from 'mongoose';
-import { HasOutbox, outboxField, PaymentAmount } from '@ticketing/common';
+import { HasOutbox, outboxField, PaymentAmount, SaleItem } from '@ticketing/common';
+import { saleItemFields, saleItemOf } from './order';
 
 export enum PaymentStatus {
   /** Claimed and queued: the current attempt is being charged (or retried). */
@@ -22,7 +23,8 @@ export interface ChargeRequest {
   metadata: { orderId: string; paymentId: string; attempt: string };
 }
 
-export interface PaymentFields extends HasOutbox {
+/** SaleItem: what the order paid for, copied from it, which payment:created and payment:refunded name. */
+export interface PaymentFields extends HasOutbox, SaleItem {
   orderId: mongoose.Types.ObjectId;
   userId: string;
   /** The ticket's seller, from the order: payment:created and payment:refunded name them. */
@@ -78,6 +80,7 @@ const paymentSchema = new mongoose.Schema<PaymentFields>(
     failureMessage: { type: String },
     refundFailureReason: { type: String },
     orderCancelled: { type: Boolean, required: true, default: false },
+    ...saleItemFields,
     outbox: outboxField,
   },
   { timestamps: { createdAt: true, updatedAt: false } },
@@ -88,11 +91,12 @@ paymentSchema.index({ status: 1, orderCancelled: 1, createdAt: 1 });
 
 export const Payment = mongoose.model<PaymentFields>('Payment', paymentSchema);
 
-/** Who the payment pays and how much, as payment:created and payment:refunded carry it. */
-export const paymentAmount = (payment: PaymentFields): PaymentAmount => ({
+/** Who the payment pays, how much and for what, as payment:created and payment:refunded carry it. */
+export const paymentAmount = (payment: PaymentFields): PaymentAmount & SaleItem => ({
   sellerId: payment.sellerId,
   amountCents: payment.charge.amount,
   currency: payment.charge.currency,
+  ...saleItemOf(payment),
 });
 
 /** A payment as GET /api/payments/:id shows it. */

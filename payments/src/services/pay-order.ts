@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { BadRequestError, isDuplicateKey, logger, NotAuthorizedError, NotFoundError, OrderStatus } from '@ticketing/common';
-import { Order, OrderFields } from '../models/order';
+import { Order, OrderFields, saleItemOf } from '../models/order';
 import { ChargeRequest, Payment, PaymentStatus, type StoredPayment } from '../models/payment';
 import { ChargeQueue, enqueueCharge } from '../workers/charge-queue';
 
@@ -39,6 +39,7 @@ const claimAttempt = async (orderId: string, userId: string, order: OrderFields,
       userId,
       sellerId: order.sellerId,
       ...(order.admissionId && { admissionId: order.admissionId }),
+      ...saleItemOf(order),
       status: PaymentStatus.Pending,
       attempt: 1,
       charge: chargeRequest(orderId, String(_id), 1, order.totalCents, token),

@@ -86,6 +86,9 @@ const ticketSchema = new mongoose.Schema<TicketFields, TicketModel>(
   { toJSON: apiJSONWithout('holds', 'quantityVersion') },
 );
 
+// My listings: a seller's listings, newest first.
+ticketSchema.index({ userId: 1, _id: -1 });
+
 /** The units the order holds, if any. */
 export const holdOf = (ticket: TicketDoc, orderId: string): Hold | undefined => ticket.holds.find((hold) => hold.orderId === orderId);
 
@@ -186,6 +189,12 @@ const PAGE_FIELDS = { outbox: 0, holds: 0, cancelledOrderIds: 0, quantityVersion
  */
 export const forSalePage = (limit: number, cursor?: string) =>
   Ticket.find({ available: { $gt: 0 }, ...(cursor && { _id: { $lt: cursor } }) }, PAGE_FIELDS)
+    .sort({ _id: -1 })
+    .limit(limit);
+
+/** The seller's listings, sold-out ones included, newest first, older than the ticket `cursor` names; holds and all. */
+export const sellerPage = (userId: string, limit: number, cursor?: string) =>
+  Ticket.find({ userId, ...(cursor && { _id: { $lt: cursor } }) })
     .sort({ _id: -1 })
     .limit(limit);
 

@@ -1,17 +1,13 @@
 import express, { Request, Response } from 'express';
-import { matchedData, query } from 'express-validator';
-import { DEFAULT_PAGE_SIZE, pageLimit, validateRequest } from '@ticketing/common';
+import { matchedData } from 'express-validator';
+import { DEFAULT_PAGE_SIZE, validateRequest } from '@ticketing/common';
 import { forSalePage } from '../models/ticket';
+import { pageQuery } from '../validators/page-query';
 
 const router = express.Router();
 
-const pageQuery = [
-  pageLimit(),
-  query('cursor', 'cursor must be a ticket id from X-Next-Cursor').optional().not().isArray().bail().isMongoId(),
-];
-
 /** Listings with units for sale, newest first; `X-Next-Cursor` names where the next page starts, if there is one. */
-router.get('/api/tickets', pageQuery, validateRequest, async (req: Request, res: Response) => {
+router.get('/api/tickets', pageQuery(), validateRequest, async (req: Request, res: Response) => {
   const { limit = DEFAULT_PAGE_SIZE, cursor } = matchedData<{ limit?: number; cursor?: string }>(req, { locations: ['query'] });
   const found = await forSalePage(limit + 1, cursor);
 

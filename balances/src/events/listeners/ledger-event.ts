@@ -3,7 +3,11 @@ import { EntryKind } from '../../models/entry';
 
 type PaymentData = PaymentCreatedEvent['data'] | PaymentRefundedEvent['data'];
 
-export const ledgerEvent = (subject: Subjects, kind: EntryKind, { id, orderId, sellerId, amountCents, currency }: PaymentData) => ({
+export const ledgerEvent = (
+  subject: Subjects,
+  kind: EntryKind,
+  { id, orderId, sellerId, amountCents, currency, ticket, quantity }: PaymentData,
+) => ({
   key: `${subject}:${id}`,
   kind,
   paymentId: id,
@@ -11,4 +15,6 @@ export const ledgerEvent = (subject: Subjects, kind: EntryKind, { id, orderId, s
   sellerId,
   amountCents,
   currency,
+  ...(ticket && { ticket: { id: ticket.id, title: ticket.title } }),
+  ...(quantity !== undefined && { quantity }),
 });

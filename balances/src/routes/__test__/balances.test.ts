@@ -1,9 +1,9 @@
 import request from 'supertest';
-import { MAX_PAGE_SIZE } from '@ticketing/common';
+import { MAX_PAGE_SIZE, Subjects } from '@ticketing/common';
 import type * as Api from '@ticketing/common/api';
-import { newId, signinCookie, useTestDatabase } from '@ticketing/common/testing';
+import { newId, paymentCreatedData, signinCookie, useTestDatabase } from '@ticketing/common/testing';
 import { buildApp } from '../../app';
-import { balancesBus, deliverAll, refundOf, sale } from '../../__test__/events';
+import { balancesBus, Delivered, deliverAll, refundOf, sale } from '../../__test__/events';
 
 const app = buildApp();
 
@@ -55,8 +55,34 @@ it("shows the caller's own balance and entries, never another seller's", async (
     currency: 'usd',
     paymentId: sold.data.id,
     orderId: sold.data.orderId,
+    ticket: sold.data.ticket,
+    quantity: 1,
     createdAt: expect.any(String),
   });
+});
+
+it('names what each entry sold, the listing and its units, as the payment events carry them', async () => {
+  const userId = newId();
+  const ticket = { id: newId(), title: 'Opera night' };
+  const sold: Delivered = { subject: Subjects.PaymentCreated, data: paymentCreatedData({ sellerId: userId, ticket, quantity: 3 }) };
+  await deliverAll(bus, [sold, refundOf(sold)]);
+
+  const entries = (await listEntries(signinCookie({ id: userId })).expect(200)).body as Api.BalanceEntry[];
+
+  expect(entries.map(({ kind, ticket, quantity }) => ({ kind, ticket, quantity }))).toEqual([
+    { kind: 'refund', ticket, quantity: 3 },
+    { kind: 'sale', ticket, quantity: 3 },
+  ]);
+});
+
+it('shows an entry of an event that named no listing without one', async () => {
+  const userId = newId();
+  await bus.deliver(Subjects.PaymentCreated, paymentCreatedData({ sellerId: userId, ticket: undefined, quantity: undefined }));
+
+  const [entry] = (await listEntries(signinCookie({ id: userId })).expect(200)).body as Api.BalanceEntry[];
+
+  expect(entry).not.toHaveProperty('ticket');
+  expect(entry).not.toHaveProperty('quantity');
 });
 
 it('pages through the entries, newest first, with limit and X-Next-Cursor', async () => {

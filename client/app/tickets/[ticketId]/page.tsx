@@ -8,7 +8,7 @@ import { JoinQueueButton } from '@/components/JoinQueueButton';
 import { LiveRefresh } from '@/components/LiveRefresh';
 import { OnSaleGate } from '@/components/OnSaleGate';
 import { OrderForm } from '@/components/OrderForm';
-import { formatPrice } from '@/lib/format';
+import { formatDateTime, formatPrice } from '@/lib/format';
 import { getTicket } from '@/lib/queries';
 import { getCurrentUser } from '@/lib/session';
 
@@ -64,6 +64,12 @@ export default async function TicketPage({ params }: TicketPageProps) {
   );
 }
 
+/** When the seller's listing goes (or went) on sale, as of this render. */
+const onSaleText = (onSaleAt: string | null): string => {
+  if (onSaleAt === null) return 'On sale since it was listed.';
+  return `${Date.parse(onSaleAt) > Date.now() ? 'Goes on sale' : 'On sale since'} ${formatDateTime(onSaleAt)}.`;
+};
+
 /**
  * What the visitor can do with the ticket: its owner edits it; anyone else signed in buys it while units are
  * left, once it is on sale, through the waiting room if it has one.
@@ -84,6 +90,9 @@ function TicketActions({ ticket, user }: { ticket: Ticket; user: CurrentUser | n
     return (
       <div className="stack">
         <p className="muted">You are selling this ticket.</p>
+        <p className="muted" data-testid="ticket-owner-on-sale-at">
+          {onSaleText(ticket.onSaleAt)}
+        </p>
         <Link href={`/tickets/${ticket.id}/edit`} className="button button-secondary button-large" data-testid="edit-link">
           Edit ticket
         </Link>

@@ -17,6 +17,7 @@ const endpoints = [
   'GET /api/users/currentuser',
   'POST /api/tickets',
   'GET /api/tickets',
+  'GET /api/tickets/mine',
   'GET /api/tickets/:id',
   'PUT /api/tickets/:id',
   'POST /api/orders',

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { sleep } from '@ticketing/common/testing';
-import type { ApiErrors, Order, Ticket } from '@ticketing/common/api';
+import type { ApiErrors, BalanceEntry, MyListing, Order, Ticket } from '@ticketing/common/api';
 import { ApiClient, eventually, waitUntil } from '../api-client';
 import { useSystem } from '../system-under-test';
 
@@ -51,6 +51,20 @@ it('sells a ticket: order, pay, order complete, ticket no longer available', asy
   const again = await buyer.post<ApiErrors>('/api/payments', { orderId: order.body.id, token: 'tok_visa' });
   expect(again.status).toBe(400);
 
+  // The seller sees the unit sold on My listings (tickets counts payment:created) and the sale by its listing.
+  const listing = await eventually(async () => {
+    const [mine] = (await seller.get<MyListing[]>('/api/tickets/mine')).body;
+    return mine?.sold === 1 ? mine : undefined;
+  });
+  expect(listing).toMatchObject({ id: ticket.id, available: 0, held: 0, sold: 1 });
+  const entries = await eventually(async () => {
+    const found = (await seller.get<BalanceEntry[]>('/api/balances/me/entries')).body;
+    return found.length > 0 ? found : undefined;
+  });
+  expect(entries).toEqual([
+    expect.objectContaining({ kind: 'sale', amountCents: 1999, ticket: { id: ticket.id, title: 'Concert' }, quantity: 1 }),
+  ]);
+
   // A complete order keeps the ticket, even after its expiry window has passed.
   await sleep(EXPIRY_SECONDS * 1000 + 1500);
   expect(await orderStatus(buyer, order.body.id)).toBe('complete');
@@ -70,6 +84,7 @@ it('expires an unpaid order, frees the ticket, and lets someone else buy it', as
 
   await waitUntil(async () => (await orderStatus(slowBuyer, order.body.id)) === 'cancelled', 30_000, 'expiry');
   expect(Date.now() - placedAt).toBeGreaterThanOrEqual(EXPIRY_SECONDS * 1000 - 1000);
+  expect((await slowBuyer.get<Order>(`/api/orders/${order.body.id}`)).body.cancelReason).toBe('expired');
   await waitUntil(async () => await isAvailable(seller, ticket.id), 15_000, 'the ticket to be released');
 
   // Once payments has seen order:cancelled too, paying is refused before any charge.
@@ -95,7 +110,7 @@ it('frees the ticket when the buyer cancels', async () => {
 
   const order = await orderWhenReplicated(buyer, ticket.id);
   expect((await buyer.delete(`/api/orders/${order.body.id}`)).status).toBe(204);
-  expect(await orderStatus(buyer, order.body.id)).toBe('cancelled');
+  expect((await buyer.get<Order>(`/api/orders/${order.body.id}`)).body).toMatchObject({ status: 'cancelled', cancelReason: 'buyer' });
 
   const other = await signUp('other');
   expect((await other.post('/api/orders', { ticketId: ticket.id })).status).toBe(201);

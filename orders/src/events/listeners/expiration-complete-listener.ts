@@ -1,4 +1,4 @@
-import { ExpirationCompleteEvent, Listener, Subjects } from '@ticketing/common';
+import { CancelReason, ExpirationCompleteEvent, Listener, Subjects } from '@ticketing/common';
 import { changeActiveOrder, Order } from '../../models/order';
 import { releaseUnits } from '../../services/release-units';
 import { orderOutbox } from '../outbox';
@@ -8,7 +8,7 @@ export class ExpirationCompleteListener extends Listener<ExpirationCompleteEvent
   readonly subject = Subjects.ExpirationComplete;
 
   async onMessage({ orderId }: ExpirationCompleteEvent['data']): Promise<void> {
-    const order = await changeActiveOrder(orderId, (active) => Order.cancel(active));
+    const order = await changeActiveOrder(orderId, (active) => Order.cancel(active, CancelReason.Expired));
     orderOutbox.kick(order);
     await releaseUnits(order);
   }

@@ -31,6 +31,15 @@ it('cancels the order: 204, status cancelled, version bumped', async () => {
   expect(await Order.findById(order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
 });
 
+it('shows the order as cancelled by its buyer', async () => {
+  const { order, owner } = await ownOrder();
+  await cancel(order.id, owner).expect(204);
+
+  const res = await request(app).get(`/api/orders/${order.id}`).set('Cookie', owner).expect(200);
+
+  expect(res.body).toMatchObject({ status: 'cancelled', cancelReason: 'buyer' });
+});
+
 it('publishes order:cancelled naming the ticket', async () => {
   const { order, ticket, owner } = await ownOrder();
   await cancel(order.id, owner).expect(204);

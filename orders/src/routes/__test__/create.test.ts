@@ -63,7 +63,7 @@ it('publishes order:created with what was stored', async () => {
       status: OrderStatus.Created,
       userId,
       expiresAt: order.expiresAt,
-      ticket: { id: ticket.id, price: 19.99, sellerId: ticket.userId, version: 0 },
+      ticket: { id: ticket.id, price: 19.99, sellerId: ticket.userId, version: 0, title: ticket.title },
       quantity: 1,
       totalCents: 1999,
     },

@@ -29,6 +29,7 @@ it("lists the caller's orders only, newest first, each with its ticket", async (
       id: second.order.id,
       userId,
       status: OrderStatus.Cancelled,
+      cancelReason: 'buyer',
       expiresAt: second.order.expiresAt.toISOString(),
       version: 1,
       price: 20,

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { logger, OrderStatus, Subjects } from '@ticketing/common';
+import { CancelReason, logger, OrderStatus, Subjects } from '@ticketing/common';
 import { useServiceTest, waitUntil } from '@ticketing/common/testing';
 import { orderOutbox } from '../../events/outbox';
 import { Order } from '../../models/order';
@@ -29,7 +29,7 @@ it('cancels the unpaid orders past expiresAt and the grace, releasing their tick
 
   expect(await new ExpiredOrderSweeper({ graceMs: GRACE_MS }).sweep()).toBe(1);
 
-  expect(await Order.findById(lost.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
+  expect((await Order.findById(lost.id))!.toJSON()).toMatchObject({ status: 'cancelled', cancelReason: 'expired', version: 1 });
   for (const order of [withinGrace, fresh]) expect((await Order.findById(order.id))!.status).toBe(OrderStatus.Created);
   expect((await Order.findById(paid.id))!.status).toBe(OrderStatus.Complete);
   expect(await published(Subjects.OrderCancelled)).toEqual([expect.objectContaining({ id: lost.id, version: 1 })]);
@@ -38,7 +38,7 @@ it('cancels the unpaid orders past expiresAt and the grace, releasing their tick
 
 it('leaves an order the expiration service cancelled meanwhile as it is', async () => {
   const lost = await orderExpired(GRACE_MS + 5_000);
-  await Order.cancel(lost);
+  await Order.cancel(lost, CancelReason.Buyer);
   await discardPublished();
 
   expect(await new ExpiredOrderSweeper({ graceMs: GRACE_MS }).sweep()).toBe(0);

@@ -1,4 +1,4 @@
-import { logger, OrderStatus } from '@ticketing/common';
+import { CancelReason, logger, OrderStatus } from '@ticketing/common';
 import { newId, useServiceTest } from '@ticketing/common/testing';
 import { orderOutbox } from '../../events/outbox';
 import { abandonOrders, Order } from '../../models/order';
@@ -63,7 +63,7 @@ it('leaves a hold within the grace alone: its order may still be on its way', as
 it('gives back the units of a cancelled order that still holds them (a crash after the cancel)', async () => {
   const ticket = await createTicket({ quantity: 10 });
   const { order } = await createOrder({ ticket, quantity: 4 });
-  const cancelled = await Order.cancel(order);
+  const cancelled = await Order.cancel(order, CancelReason.Buyer);
   expect(cancelled!.holding).toBe(true);
 
   expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(1);
@@ -97,7 +97,7 @@ it('releases every cancelled order still holding in one pass, batch after batch'
   const ticket = await createTicket({ quantity: 100 });
   for (let i = 0; i < 12; i++) {
     const { order } = await createOrder({ ticket });
-    await Order.cancel(order);
+    await Order.cancel(order, CancelReason.Buyer);
   }
 
   expect(await new HoldRepairer({ graceMs: GRACE_MS, batch: 5 }).repair()).toBe(12);

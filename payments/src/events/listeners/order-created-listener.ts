@@ -16,6 +16,8 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
       status: data.status,
       expiresAt: new Date(data.expiresAt),
       ...(data.admissionId && { admissionId: data.admissionId }),
+      ticket: { id: data.ticket.id, title: data.ticket.title },
+      quantity: data.quantity,
     });
   }
 }

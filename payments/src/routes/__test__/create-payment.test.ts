@@ -74,6 +74,13 @@ it("keeps the order's waiting-room admission on the payment", async () => {
   expect(await Payment.findById((res.body as PaymentJSON).id).lean()).toMatchObject({ admissionId: 'listing.3' });
 });
 
+it("keeps what the order is for, the listing's id and title and the units, for the payment's events", async () => {
+  const ticket = { id: newId(), title: 'Opera night' };
+  const order = await createOrder({ ticket, quantity: 2, totalCents: 3998 });
+  const res = await pay({ orderId: order.id, token: 'tok_visa' }, signinCookie({ id: order.userId })).expect(202);
+  expect(await Payment.findById((res.body as PaymentJSON).id).lean()).toMatchObject({ ticket, quantity: 2 });
+});
+
 it('answers 401 to a caller who is not signed in', async () => {
   const { order } = await orderToPay();
   await pay({ orderId: order.id, token: 'tok_visa' }).expect(401);

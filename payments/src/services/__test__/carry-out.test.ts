@@ -110,6 +110,21 @@ it('resends an attempt already sent even though its order was cancelled since, a
   ]);
 });
 
+it('names what was paid for, the listing and the units, in payment:created and payment:refunded', async () => {
+  spyOnStripe();
+  const ticket = { id: newId(), title: 'Opera night' };
+  const { paymentId } = await orderWithPayment(
+    { ticket, quantity: 2, chargeSentAt: new Date(), orderCancelled: true },
+    { ticket, quantity: 2, status: OrderStatus.Cancelled },
+  );
+
+  await carryOut(await readPayment(paymentId));
+  await refunds.settle();
+
+  expect(await published(Subjects.PaymentCreated)).toEqual([expect.objectContaining({ ticket, quantity: 2 })]);
+  expect(await published(Subjects.PaymentRefunded)).toEqual([expect.objectContaining({ ticket, quantity: 2 })]);
+});
+
 it('refunds a charge whose order was cancelled while Stripe was charging it', async () => {
   const stripeCharges = stripe().charges;
   const realCreate = stripeCharges.create.bind(stripeCharges);

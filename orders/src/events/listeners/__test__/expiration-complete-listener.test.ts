@@ -25,6 +25,22 @@ it('cancels an unpaid order, releasing its ticket, and acks', async () => {
   expect(await stock.held(ticket.id)).toBe(0);
 });
 
+it('says the order expired, in the JSON the API sends, apart from one its buyer cancelled', async () => {
+  const { order } = await orderThat(OrderStatus.Created);
+
+  await listener.onMessage({ orderId: order.id });
+
+  expect((await Order.findById(order.id))!.toJSON()).toMatchObject({ status: 'cancelled', cancelReason: 'expired' });
+});
+
+it('keeps the reason of an order its buyer cancelled before it expired', async () => {
+  const { order } = await orderThat(OrderStatus.Cancelled);
+
+  await listener.onMessage({ orderId: order.id });
+
+  expect((await Order.findById(order.id))!.toJSON()).toMatchObject({ status: 'cancelled', cancelReason: 'buyer' });
+});
+
 it('gives all the units of a multi-unit order back', async () => {
   const ticket = await createTicket({ quantity: 10 });
   const { order } = await createOrder({ ticket, quantity: 4 });

@@ -24,7 +24,7 @@ it('cancels the rejected order, releasing its ticket, and acks', async () => {
 
   expect(await bus.deliver(Subjects.ReservationRejected, rejectionOf(created))).toBe('acked');
 
-  expect(await Order.findById(created.order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 1 });
+  expect((await Order.findById(created.order.id))!.toJSON()).toMatchObject({ status: 'cancelled', cancelReason: 'rejected', version: 1 });
   expect(await published(Subjects.OrderCancelled)).toEqual([{ id: created.order.id, version: 1, ticket: { id: created.ticket.id } }]);
   expect(await stock.held(created.ticket.id)).toBe(0);
   expect((await Order.findById(created.order.id))!.holding).toBeUndefined();
@@ -35,7 +35,7 @@ it('cancels a rejected order even once paid, so that payments refunds it', async
 
   expect(await bus.deliver(Subjects.ReservationRejected, rejectionOf(created))).toBe('acked');
 
-  expect(await Order.findById(created.order.id)).toMatchObject({ status: OrderStatus.Cancelled, version: 2 });
+  expect((await Order.findById(created.order.id))!.toJSON()).toMatchObject({ status: 'cancelled', cancelReason: 'rejected', version: 2 });
   expect(await published(Subjects.OrderCancelled)).toEqual([{ id: created.order.id, version: 2, ticket: { id: created.ticket.id } }]);
 });
 

@@ -37,6 +37,12 @@ it('keeps the waiting-room admission the order was placed with, for payment:crea
   expect(await Order.findById(data.id).lean()).toMatchObject({ admissionId: 'listing.7' });
 });
 
+it('keeps the listing (its title when the order was placed) and the units, which payment:created names for the seller', async () => {
+  const data = orderCreatedData({ quantity: 2, ticket: { title: 'Opera night' } });
+  await listener.onMessage(data);
+  expect(await Order.findById(data.id).lean()).toMatchObject({ ticket: { id: data.ticket.id, title: 'Opera night' }, quantity: 2 });
+});
+
 it('treats a redelivered order:created as a harmless duplicate', async () => {
   const data = orderCreated();
   await listener.onMessage(data);

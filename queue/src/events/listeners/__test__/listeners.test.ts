@@ -22,7 +22,7 @@ const orderCreated = (ticketId: string, orderId: string, admissionId?: string) =
   status: OrderStatus.Created,
   userId: 'buyer',
   expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
-  ticket: { id: ticketId, price: 50, sellerId: 'seller', version: 0 },
+  ticket: { id: ticketId, price: 50, sellerId: 'seller', version: 0, title: 'Concert' },
   quantity: 2,
   totalCents: 10_000,
   admissionId,
