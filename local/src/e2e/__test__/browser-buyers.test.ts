@@ -55,16 +55,20 @@ const joinInBrowser = async (page: Page) => {
   await page.waitForURL(/\/waiting-room$/, { timeout: 5_000 });
 };
 
-/** Another buyer's admission, through the API: joins until the queue knows the listing, then waits for the turn. */
-const admissionViaApi = (buyer: ApiClient, ticketId: string) =>
+/** Another buyer in line through the API: joins (again keeps the place) until the queue knows the listing and `until` holds. */
+const joinViaApi = (buyer: ApiClient, ticketId: string, until: (status: QueueStatus) => boolean = () => true) =>
   eventually(
     async () => {
       const res = await buyer.post<QueueStatus>(`/api/queue/${ticketId}/join`, {});
-      return res.status === 200 && res.body.admitted ? res.body.admissionToken : undefined;
+      return res.status === 200 && until(res.body) ? res.body : undefined;
     },
     30_000,
-    'the other buyer to be admitted',
+    'the queue to know the listing and the other buyer',
   );
+
+/** Another buyer's admission token, once it is their turn. */
+const admissionViaApi = async (buyer: ApiClient, ticketId: string) =>
+  (await joinViaApi(buyer, ticketId, (status) => status.admitted)).admissionToken;
 
 /** Another buyer's order through the API, once orders knows the listing. */
 const orderViaApi = (buyer: ApiClient, ticketId: string, quantity: number, admission?: string) =>
@@ -108,6 +112,31 @@ it("follows what is left in an admitted buyer's view, live: another buyer's two 
   await visitor.goto(`/tickets/${ticket.id}`);
   expect(await visitor.getByTestId('ticket-availability').textContent()).toBe('1 of 3 left');
 }, 180_000);
+
+it('counts down to the sale, then says "estimating…" until the line has moved, and then the wait it measured', async () => {
+  const ticket = await listWithRoom({ title: 'Estimate Gig', quantity: 5, onSaleAt: new Date(Date.now() + 8_000).toISOString() }, 1);
+  const [first, second] = [await sut.signUp('estimate-first'), await sut.signUp('estimate-second')];
+  for (const buyer of [first, second]) await joinViaApi(buyer, ticket.id);
+  const page = await pageFor(await sut.signUp('estimate-third'));
+  await page.goto(`/tickets/${ticket.id}`);
+  await joinInBrowser(page);
+  await page.locator('[data-testid="queue-position"][data-position="3"]').waitFor();
+  expect(await page.getByTestId('queue-opens-in').textContent()).toMatch(/^The sale opens in 0:0\d; the line starts moving then\.$/);
+
+  // The sale opens: its first round admits the first buyer, which measures nothing yet.
+  const admission = await admissionViaApi(first, ticket.id);
+  await page.locator('[data-testid="queue-position"][data-position="2"]').waitFor({ timeout: 10_000 });
+  expect(await page.getByTestId('queue-eta').textContent()).toBe('Estimated wait: estimating… (measured once the line starts moving).');
+
+  // The first buyer's turn ends with a cancelled order and the second is let in: one admission measured.
+  const order = await orderViaApi(first, ticket.id, 1, admission);
+  expect((await first.delete(`/api/orders/${order.id}`)).status).toBe(204);
+  await page.locator('[data-testid="queue-position"][data-position="1"]').waitFor({ timeout: 10_000 });
+  await page.locator('[data-testid="queue-eta"][data-eta]').waitFor({ timeout: 5_000 });
+  expect(await page.getByTestId('queue-eta').textContent()).toMatch(
+    /^Estimated wait: about \d+ (seconds|minutes?)\. The line lets in about \d+ buyers? (a minute|every \d+ minutes)\.$/,
+  );
+}, 120_000);
 
 it('offers "Resume your turn", not "Join the waiting room", on the ticket page to a buyer whose turn it is', async () => {
   const ticket = await listWithRoom({ title: 'Resume Turn Gig', quantity: 5 }, 1);
