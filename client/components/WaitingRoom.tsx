@@ -1,25 +1,32 @@
 'use client';
 
 import type { QueueStatus, Ticket } from '@ticketing/common/api';
-import { formatEta, formatTimeLeft } from '@/lib/format';
+import { formatAdmissionRate, formatEta, formatTimeLeft } from '@/lib/format';
+import { useLiveRemaining } from '@/lib/use-live-remaining';
 import { useQueueStatus, type QueueState } from '@/lib/use-queue-status';
+import { Availability } from './Availability';
 import { useNow } from './Countdown';
 import { FormErrors } from './FormErrors';
 import { JoinQueueButton } from './JoinQueueButton';
 import { OrderForm } from './OrderForm';
 
 interface WaitingRoomProps {
-  ticket: Pick<Ticket, 'id' | 'price' | 'available'>;
+  ticket: Pick<Ticket, 'id' | 'price' | 'available' | 'quantity' | 'version'>;
   /** The place the page could read while rendering; null if it could not. */
   initialStatus: QueueStatus | null;
 }
 
-/** A listing's waiting room: the buyer's place in line, kept live, and the order form once it is their turn. */
+/**
+ * A listing's waiting room: what is left and the buyer's place in line, both kept live, and the order form once
+ * it is their turn (offering no more than is left).
+ */
 export function WaitingRoom({ ticket, initialStatus }: WaitingRoomProps) {
   const { status, startPosition, wasAdmitted, connection, errors, update } = useQueueStatus(ticket.id, initialStatus);
+  const available = useLiveRemaining(ticket);
 
   return (
     <div className="stack waiting-room">
+      <Availability ticket={{ available, quantity: ticket.quantity }} />
       {connection === 'down' && (
         <p className="live-indicator queue-polling" role="status" data-testid="queue-polling">
           Live updates are paused; checking your place every 2 seconds.
@@ -33,7 +40,7 @@ export function WaitingRoom({ ticket, initialStatus }: WaitingRoomProps) {
       ) : status.soldOut && !status.admitted ? (
         <SoldOut status={status} onJoined={update} />
       ) : status.admitted && status.admissionToken ? (
-        <Admitted ticket={ticket} status={status} admission={status.admissionToken} onJoined={update} />
+        <Admitted ticket={{ ...ticket, available }} status={status} admission={status.admissionToken} onJoined={update} />
       ) : status.position > 0 ? (
         <InLine status={status} startPosition={startPosition} />
       ) : (
@@ -98,10 +105,34 @@ function InLine({ status, startPosition }: { status: QueueStatus; startPosition:
       >
         <div className="progress-bar" style={{ width: `${percent}%` }} />
       </div>
-      <p className="muted" data-testid="queue-eta">
-        Estimated wait: {formatEta(status.etaSeconds)}. Keep this page open; it moves on by itself when it is your turn.
-      </p>
+      <Estimate status={status} />
+      <p className="muted">Keep this page open; it moves on by itself when it is your turn.</p>
     </section>
+  );
+}
+
+/**
+ * Before the sale: a countdown to it. After: the wait the queue estimates from how fast it has let buyers in so
+ * far, "estimating…" until it has seen the line move.
+ */
+function Estimate({ status }: { status: QueueStatus }) {
+  const opensAt = status.onSaleAt === null ? null : Date.parse(status.onSaleAt);
+  const now = useNow(opensAt !== null);
+  if (opensAt !== null && (now === null || now < opensAt)) {
+    return (
+      <p className="queue-opens" data-testid="queue-opens-in" aria-busy={now === null ? true : undefined}>
+        The sale opens in <span className="countdown-value">{now === null ? '–:––' : formatTimeLeft(opensAt - now)}</span>; the line starts
+        moving then.
+      </p>
+    );
+  }
+  const { etaSeconds, admissionsPerMinute } = status;
+  return (
+    <p className="muted" data-testid="queue-eta" data-eta={etaSeconds ?? undefined}>
+      {etaSeconds === null || admissionsPerMinute === null
+        ? 'Estimated wait: estimating… (measured once the line starts moving).'
+        : `Estimated wait: ${formatEta(etaSeconds)}. The line lets in ${formatAdmissionRate(admissionsPerMinute)}.`}
+    </p>
   );
 }
 
@@ -117,6 +148,14 @@ function Admitted({ ticket, status, admission, onJoined }: AdmittedProps) {
   const now = useNow(expiresAt !== null);
   const msLeft = expiresAt === null || now === null ? null : expiresAt - now;
   if (msLeft !== null && msLeft <= 0) return <TurnEnded ticketId={ticket.id} onJoined={onJoined} />;
+  if (ticket.available <= 0) {
+    return (
+      <div className="alert alert-neutral" role="status" data-testid="queue-admitted-sold-out">
+        <strong>Sold out</strong>
+        <span>Every ticket is reserved or sold. Any that are not paid for in time go back on sale, and your turn still holds.</span>
+      </div>
+    );
+  }
   return (
     <section className="stack" data-testid="queue-admitted">
       <div className="alert alert-success" role="status">

@@ -50,12 +50,21 @@ export function formatTimeLeft(ms: number): string {
   return hours > 0 ? `${hours}:${clock}` : clock;
 }
 
-/** A waiting room's estimate for people: rounded up to whole minutes, since it is only an estimate. */
+/** A waiting room's estimate for people: rounded up to 10 seconds, then to whole minutes, since it is only an estimate. */
 export function formatEta(seconds: number): string {
   if (seconds <= 0) return 'any moment now';
-  if (seconds < 60) return 'less than a minute';
+  if (seconds < 60) return `about ${Math.ceil(seconds / 10) * 10} seconds`;
   const minutes = Math.ceil(seconds / 60);
   return minutes === 1 ? 'about 1 minute' : `about ${minutes} minutes`;
+}
+
+/** How fast a waiting room lets buyers in, as measured: "about 12 buyers a minute", "about 1 buyer every 4 minutes". */
+export function formatAdmissionRate(perMinute: number): string {
+  if (perMinute >= 1) {
+    const rounded = Math.round(perMinute);
+    return rounded === 1 ? 'about 1 buyer a minute' : `about ${rounded} buyers a minute`;
+  }
+  return `about 1 buyer every ${Math.round(1 / perMinute)} minutes`;
 }
 
 /**

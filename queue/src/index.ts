@@ -12,7 +12,7 @@ import { QueueServer } from './socket/queue-server';
 const config = queueConfigFromEnv();
 const redis = new RedisConnection(redisFromEnv());
 const room = new WaitingRoom(redis.commands, config);
-const statuses = new QueueStatuses(room, config.admissionMs);
+const statuses = new QueueStatuses(room);
 const rounds = new AdmissionRounds(room, config.admitIntervalMs);
 watchWaitingRooms(room);
 const server = new QueueServer({ room, statuses, commands: redis.commands, subscriber: redis.subscriber, channel: room.channel }, config);

@@ -135,7 +135,15 @@ export interface QueueStatus {
   ticketId: string;
   position: number;
   ahead: number;
-  etaSeconds: number;
+  /**
+   * While in line, the estimated wait: the time to `onSaleAt`, then position ÷ `admissionsPerMinute`; null
+   * ("estimating") until that pace is measured. 0 when not in line.
+   */
+  etaSeconds: number | null;
+  /** Admissions per minute the waiting room measured on the listing after its opening round; null before one. */
+  admissionsPerMinute: number | null;
+  /** ISO time the sale opens at (the queue admits no one before); null: on sale now. */
+  onSaleAt: string | null;
   admitted: boolean;
   /** No unit left to sell: the line waits (keeping its order) and no one is admitted until units come back. */
   soldOut: boolean;

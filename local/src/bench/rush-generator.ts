@@ -218,7 +218,7 @@ class Generator {
       // Orders may learn of the opening a moment after the queue does.
       (reply) => reply.status === 400 && errorOf(reply) === 'Not on sale yet',
     );
-    if (order.status === 400 && ['Sold out', 'Not enough tickets'].includes(errorOf(order)))
+    if (order.status === 400 && /^(Sold out|Not enough tickets: \d+ left)$/.test(errorOf(order)))
       return void (buyer.outcome = 'refused: sold out');
     if (order.status !== 201) return this.fail(buyer, `order ${errorOf(order)}`);
     buyer.admitted!.orderId = order.body.id;

@@ -17,6 +17,8 @@ export interface Listing {
   price: number;
   quantity?: number;
   limitPerBuyer?: number;
+  waitingRoom?: { activeBuyers: number } | null;
+  onSaleAt?: string | null;
 }
 
 /** The system's options; `env` is left out: the servers of `useSystem({ infra })`, else the system's own. */

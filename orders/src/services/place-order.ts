@@ -15,8 +15,8 @@ export interface OrderRequest {
   admissionId?: string;
 }
 
-/** Why the stock had no room for the order. */
-const refusal = (available: number) => (available === 0 ? 'Sold out' : 'Not enough tickets');
+/** Why the stock had no room for the order; a short one says what is left, so the buyer can ask for that. */
+const refusal = (available: number) => (available === 0 ? 'Sold out' : `Not enough tickets: ${available} left`);
 
 /** Marks the admission used by this order; a second order with it is refused before it holds anything. */
 const useAdmission = async (admissionId: string, order: OrderDoc) => {

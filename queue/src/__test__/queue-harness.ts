@@ -31,7 +31,7 @@ export const startReplica = async (overrides: Partial<QueueConfig> & { rounds?: 
   const redis = new RedisConnection(redisFromEnv());
   await redis.start();
   const room = new WaitingRoom(redis.commands, config);
-  const statuses = new QueueStatuses(room, config.admissionMs);
+  const statuses = new QueueStatuses(room);
   const rounds = new AdmissionRounds(room, config.admitIntervalMs);
   if (runRounds) rounds.start();
   const server = new QueueServer({ room, statuses, commands: redis.commands, subscriber: redis.subscriber, channel: room.channel }, config);

@@ -1,16 +1,31 @@
 import { signAdmissionToken } from '@ticketing/common';
 import type { QueueStatus } from '@ticketing/common/api';
-import type { ListingRules, Standing, WaitingRoom } from './waiting-room';
+import type { AdmissionPace, ListingRules, Standing, WaitingRoom } from './waiting-room';
+
+/** The admissions per minute measured on the listing after its opening round; null until one was made. */
+export const admissionsPerMinute = ({ admissions, elapsedMs }: AdmissionPace): number | null =>
+  admissions > 0 && elapsedMs > 0 ? (admissions * 60_000) / elapsedMs : null;
 
 /**
- * A guess, not a promise: the buyers ahead leave a slot each about every `holdMs` (the listing's average so
- * far, or the admission window before any admission ended), activeBuyers at a time, after the sale opens.
+ * A guess from what was measured, not a promise: the line moves at the listing's pace so far, so the waiter
+ * `rank` places from the head leaves it after rank + 1 more admissions, counted from the sale's opening.
+ * Null ("estimating") until the pace is measured.
  */
-const etaSeconds = (rank: number, rules: ListingRules, admissionMs: number, now: number) => {
+const etaSeconds = (rank: number, rules: ListingRules, now: number): number | null => {
+  const perMinute = admissionsPerMinute(rules.pace);
+  if (perMinute === null) return null;
   const untilOnSale = Math.max(0, rules.onSaleAt - now);
-  const rounds = Math.ceil((rank + 1) / rules.activeBuyers);
-  const hold = rules.holdMs > 0 ? rules.holdMs : admissionMs;
-  return Math.ceil((untilOnSale + rounds * hold) / 1000);
+  return Math.ceil((untilOnSale + ((rank + 1) / perMinute) * 60_000) / 1000);
+};
+
+/** The listing's part of every status: what is measured and when it opens. */
+const listingPart = (rules: ListingRules) => {
+  const perMinute = admissionsPerMinute(rules.pace);
+  return {
+    soldOut: rules.soldOut,
+    onSaleAt: rules.onSaleAt > 0 ? new Date(rules.onSaleAt).toISOString() : null,
+    admissionsPerMinute: perMinute === null ? null : Math.round(perMinute * 10) / 10,
+  };
 };
 
 /** The status of a user who is neither in line nor admitted. */
@@ -20,15 +35,15 @@ const outsideStatus = (ticketId: string, rules: ListingRules): QueueStatus => ({
   ahead: 0,
   etaSeconds: 0,
   admitted: false,
-  soldOut: rules.soldOut,
+  ...listingPart(rules),
 });
 
 /** The status of a user `rank` places from the head of the line (0: next). */
-export const waitingStatus = (ticketId: string, rank: number, rules: ListingRules, admissionMs: number, now = Date.now()): QueueStatus => ({
+export const waitingStatus = (ticketId: string, rank: number, rules: ListingRules, now = Date.now()): QueueStatus => ({
   ...outsideStatus(ticketId, rules),
   position: rank + 1,
   ahead: rank,
-  etaSeconds: etaSeconds(rank, rules, admissionMs, now),
+  etaSeconds: etaSeconds(rank, rules, now),
 });
 
 /** The JSON of GET /api/queue/:ticketId/me (and of the socket's queue:status) for a known listing. */
@@ -36,11 +51,10 @@ export const queueStatusOf = (
   ticketId: string,
   userId: string,
   standing: Exclude<Standing, { kind: 'unknown' }>,
-  admissionMs: number,
   now = Date.now(),
 ): QueueStatus => {
   if (standing.kind === 'outside') return outsideStatus(ticketId, standing.rules);
-  if (standing.kind === 'waiting') return waitingStatus(ticketId, standing.rank, standing.rules, admissionMs, now);
+  if (standing.kind === 'waiting') return waitingStatus(ticketId, standing.rank, standing.rules, now);
   const expiresAt = new Date(standing.expiresAt);
   return {
     ...outsideStatus(ticketId, standing.rules),
@@ -61,10 +75,7 @@ export interface StatusRead {
 
 /** Reads a user's QueueStatus on a listing; undefined when the listing has no waiting room (or is unknown). */
 export class QueueStatuses {
-  constructor(
-    private readonly room: WaitingRoom,
-    readonly admissionMs: number,
-  ) {}
+  constructor(private readonly room: WaitingRoom) {}
 
   async find(ticketId: string, userId: string): Promise<QueueStatus | undefined> {
     return (await this.read(ticketId, userId))?.status;
@@ -74,7 +85,7 @@ export class QueueStatuses {
     const now = Date.now();
     const standing = await this.room.standing(ticketId, userId);
     if (standing.kind === 'unknown') return undefined;
-    const status = queueStatusOf(ticketId, userId, standing, this.admissionMs, now);
+    const status = queueStatusOf(ticketId, userId, standing, now);
     if (standing.kind === 'waiting') return { status, sequence: standing.sequence };
     if (standing.kind === 'admitted' && !standing.ordered) return { status, lapsesAt: standing.expiresAt };
     return { status };

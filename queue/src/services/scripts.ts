@@ -17,18 +17,9 @@ local function clockMs()
 end
 `;
 
-/** Folds how long an admission held its slot into the listing's running average (for etaSeconds). */
-const FOLD_HOLD = `
-local function foldHold(listing, sample)
-  local hold = tonumber(redis.call('HGET', listing, 'holdMs'))
-  if hold then sample = math.floor(hold * 0.8 + sample * 0.2) end
-  redis.call('HSET', listing, 'holdMs', sample)
-end
-`;
-
 /** Frees admission `id`'s slot and forgets it (and its user's and order's pointers to it). */
 const RELEASE = `
-local function release(listing, held, admissions, holders, orders, id, now)
+local function release(held, admissions, holders, orders, id)
   redis.call('ZREM', held, id)
   local raw = redis.call('HGET', admissions, id)
   if not raw then return nil end
@@ -36,7 +27,6 @@ local function release(listing, held, admissions, holders, orders, id, now)
   redis.call('HDEL', admissions, id)
   if redis.call('HGET', holders, record.u) == id then redis.call('HDEL', holders, record.u) end
   if record.o then redis.call('HDEL', orders, record.o) end
-  foldHold(listing, now - record.a)
   return record.u
 end
 `;
@@ -93,66 +83,76 @@ redis.call('PUBLISH', ARGV[3], cjson.encode({t = ARGV[2], u = {ARGV[1]}}))
 return 1
 `;
 
-/** Reads the listing's rules into `rules` ({0} when it has no waiting room). */
+/**
+ * Reads the listing's rules: {activeBuyers, onSaleAt, soldOut (0/1), admissions since its opening round, ms since
+ * that round} (nil when it has no waiting room). The opening round admits a whole cap at once; the admissions
+ * after it are the pace at which the line moves (see etaSeconds).
+ */
 const RULES = `
-local function rulesOf(listing)
-  local fields = redis.call('HMGET', listing, 'activeBuyers', 'onSaleAt', 'holdMs', 'soldOut')
+local function rulesOf(listing, now)
+  local fields = redis.call('HMGET', listing, 'activeBuyers', 'onSaleAt', 'soldOut', 'admitted', 'openedAt', 'opening')
   if not fields[1] then return nil end
-  return {tonumber(fields[1]), tonumber(fields[2] or '0'), tonumber(fields[3] or '0'), tonumber(fields[4] or '0')}
+  local admissions, elapsed = 0, 0
+  if fields[5] then
+    admissions = tonumber(fields[4] or '0') - tonumber(fields[6] or '0')
+    elapsed = now - tonumber(fields[5])
+  end
+  return {tonumber(fields[1]), tonumber(fields[2] or '0'), tonumber(fields[3] or '0'), admissions, elapsed}
 end
 `;
 
 /**
  * KEYS: listing, line, holders, admissions. ARGV: userId.
  * Returns {0} for a listing without a waiting room, else
- * {1, rank in line (-1: not in line), admissionId ('' if none), token expiry, ordered (0/1), activeBuyers,
- *  onSaleAt, average hold (ms, 0 before the first admission ended), soldOut (0/1), join sequence number (0: not in line)}.
+ * {1, rank in line (-1: not in line), admissionId ('' if none), token expiry, ordered (0/1), join sequence
+ *  number (0: not in line), then the listing's rules (RULES)}.
  */
 export const STATUS = `${CLOCK}${RULES}
-local rules = rulesOf(KEYS[1])
+local now = clockMs()
+local rules = rulesOf(KEYS[1], now)
 if not rules then return {0} end
 local id = redis.call('HGET', KEYS[3], ARGV[1])
 if id then
   local raw = redis.call('HGET', KEYS[4], id)
   if raw then
     local record = cjson.decode(raw)
-    if record.o or record.e > clockMs() then
-      return {1, -1, id, record.e, record.o and 1 or 0, rules[1], rules[2], rules[3], rules[4], 0}
-    end
+    if record.o or record.e > now then return {1, -1, id, record.e, record.o and 1 or 0, 0, unpack(rules)} end
   end
 end
 local rank = redis.call('ZRANK', KEYS[2], ARGV[1])
 local seq = redis.call('ZSCORE', KEYS[2], ARGV[1])
-return {1, rank or -1, '', 0, 0, rules[1], rules[2], rules[3], rules[4], tonumber(seq or '0')}
+return {1, rank or -1, '', 0, 0, tonumber(seq or '0'), unpack(rules)}
 `;
 
 /**
  * KEYS: listing, line.
  * Returns {0} for a listing without a waiting room, else {1, the sequence number at the head of the line (the
- * join counter + 1 when the line is empty), activeBuyers, onSaleAt, average hold, soldOut (0/1)}. Only the head
+ * join counter + 1 when the line is empty), then the listing's rules (RULES)}. Only the head
  * is popped from the line and each join takes the next number, so the line holds every number from its head
  * to the join counter: a waiter's rank is their number minus the head's, whatever the line's length.
  */
-export const LINE_HEAD = `${RULES}
-local rules = rulesOf(KEYS[1])
+export const LINE_HEAD = `${CLOCK}${RULES}
+local rules = rulesOf(KEYS[1], clockMs())
 if not rules then return {0} end
 local head = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 local first = head[2] and tonumber(head[2]) or tonumber(redis.call('HGET', KEYS[1], 'joined') or '0') + 1
-return {1, first, rules[1], rules[2], rules[3], rules[4]}
+return {1, first, unpack(rules)}
 `;
 
 /**
  * KEYS: listing, line, held, admissions, holders, pending, orders.
  * ARGV: ticketId, admissionMs, admissionGraceMs, channel.
  * One admission round: frees the slots whose deadline passed, then (once on sale, unless sold out) gives each free slot to
- * the first in line, in join order, never more than activeBuyers held at once. Publishes the users whose
- * status changed on `channel`, so that every replica pushes it to their sockets. Returns how many changed.
+ * the first in line, in join order, never more than activeBuyers held at once. The first round that admits
+ * anyone is the listing's opening: its time and count are kept, to measure the pace of the admissions after it.
+ * Publishes the users whose status changed on `channel`, so that every replica pushes it to their sockets.
+ * Returns how many changed.
  */
-export const ADMIT = `${CLOCK}${FOLD_HOLD}${RELEASE}
+export const ADMIT = `${CLOCK}${RELEASE}
 local now = clockMs()
 local changed = {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)) do
-  local user = release(KEYS[1], KEYS[3], KEYS[4], KEYS[5], KEYS[7], id, now)
+  local user = release(KEYS[3], KEYS[4], KEYS[5], KEYS[7], id)
   if user then table.insert(changed, user) end
 end
 local rules = redis.call('HMGET', KEYS[1], 'activeBuyers', 'onSaleAt', 'soldOut')
@@ -160,6 +160,7 @@ local cap = tonumber(rules[1])
 -- Sold out: nothing to admit anyone to; the line keeps its order until units come back.
 if cap and now >= tonumber(rules[2] or '0') and rules[3] ~= '1' then
   local free = cap - redis.call('ZCARD', KEYS[3])
+  local opened = 0
   while free > 0 do
     local first = redis.call('ZPOPMIN', KEYS[2])
     if #first == 0 then break end
@@ -170,8 +171,10 @@ if cap and now >= tonumber(rules[2] or '0') and rules[3] ~= '1' then
     redis.call('HSET', KEYS[4], id, cjson.encode({u = user, a = now, e = expiresAt}))
     redis.call('HSET', KEYS[5], user, id)
     table.insert(changed, user)
+    opened = opened + 1
     free = free - 1
   end
+  if opened > 0 and redis.call('HSETNX', KEYS[1], 'openedAt', now) == 1 then redis.call('HSET', KEYS[1], 'opening', opened) end
 end
 if redis.call('ZCARD', KEYS[2]) == 0 and redis.call('ZCARD', KEYS[3]) == 0 then
   redis.call('SREM', KEYS[6], ARGV[1])
@@ -206,12 +209,12 @@ return 1
  * order:created was handled yet (an admission used by another order is left alone).
  * Returns 1 if it was held, 0 if already free.
  */
-export const ORDER_ENDED = `${CLOCK}${FOLD_HOLD}${RELEASE}
+export const ORDER_ENDED = `${RELEASE}
 local raw = redis.call('HGET', KEYS[3], ARGV[1])
 if not raw then return 0 end
 local order = cjson.decode(raw).o
 if order and order ~= ARGV[2] then return 0 end
-local user = release(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[1], clockMs())
+local user = release(KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[1])
 redis.call('PUBLISH', ARGV[3], cjson.encode({t = ARGV[4], u = {user}}))
 return 1
 `;

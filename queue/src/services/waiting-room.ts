@@ -18,9 +18,14 @@ export interface ListingSettings {
   soldOut?: boolean;
 }
 
+/** What the waiting room measured of a listing's line: the admissions after its opening round, and the time since it. */
+export interface AdmissionPace {
+  admissions: number;
+  elapsedMs: number;
+}
+
 export interface ListingRules extends Required<ListingSettings> {
-  /** Average time an admission held its slot so far (0 before the first ended). */
-  holdMs: number;
+  pace: AdmissionPace;
 }
 
 /** The head of a listing's line and its rules: enough to rank every waiter whose join sequence number is known. */
@@ -46,16 +51,12 @@ export interface WaitingRoomSettings {
 
 type Reply = (string | number)[];
 
-const rulesOf = (
-  activeBuyers: string | number,
-  onSaleAt: string | number,
-  holdMs: string | number,
-  soldOut: string | number,
-): ListingRules => ({
+/** The listing's rules as the scripts' RULES reads them, at the end of a reply. */
+const rulesOf = ([activeBuyers, onSaleAt, soldOut, admissions, elapsedMs]: Reply): ListingRules => ({
   activeBuyers: Number(activeBuyers),
   onSaleAt: Number(onSaleAt),
-  holdMs: Number(holdMs),
   soldOut: Number(soldOut) === 1,
+  pace: { admissions: Number(admissions), elapsedMs: Number(elapsedMs) },
 });
 
 /** The sequence number of an admission (`<ticketId>.<n>`: the listing's n-th admission) and its listing. */
@@ -109,9 +110,9 @@ export class WaitingRoom {
       this.key('admissions', ticketId),
     ];
     const reply = (await this.run('queueStatus', keys, [userId])) as Reply;
-    const [known, rank, admissionId, expiresAt, ordered, activeBuyers, onSaleAt, holdMs, soldOut, sequence] = reply;
+    const [known, rank, admissionId, expiresAt, ordered, sequence] = reply;
     if (known !== 1) return { kind: 'unknown' };
-    const rules = rulesOf(activeBuyers, onSaleAt, holdMs, soldOut);
+    const rules = rulesOf(reply.slice(6));
     if (admissionId)
       return { kind: 'admitted', admissionId: String(admissionId), expiresAt: Number(expiresAt), ordered: ordered === 1, rules };
     if (Number(rank) < 0) return { kind: 'outside', rules };
@@ -121,9 +122,9 @@ export class WaitingRoom {
   /** The head of the listing's line and its rules, in one command whatever the line's length; undefined without a waiting room. */
   async lineHead(ticketId: string): Promise<LineHead | undefined> {
     const reply = (await this.run('queueLineHead', [this.key('listing', ticketId), this.key('line', ticketId)], [])) as Reply;
-    const [known, headSequence, activeBuyers, onSaleAt, holdMs, soldOut] = reply;
+    const [known, headSequence] = reply;
     if (known !== 1) return undefined;
-    return { headSequence: Number(headSequence), rules: rulesOf(activeBuyers, onSaleAt, holdMs, soldOut) };
+    return { headSequence: Number(headSequence), rules: rulesOf(reply.slice(2)) };
   }
 
   /** One admission round for the listing (lapsed slots freed, free slots given out in join order). */

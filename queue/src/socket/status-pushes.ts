@@ -105,7 +105,7 @@ export class StatusPushes {
     // Past the head: popped by an admission round, whose published change may not have arrived yet.
     if (sequence < head.headSequence) return void this.refresh(waiter);
     const rank = sequence - head.headSequence;
-    if (everyone || this.due(rank, known)) this.send(waiter, waitingStatus(waiter.ticketId, rank, head.rules, this.statuses.admissionMs));
+    if (everyone || this.due(rank, known)) this.send(waiter, waitingStatus(waiter.ticketId, rank, head.rules));
   }
 
   private due(rank: number, known: Known): boolean {

@@ -1,13 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import type { CurrentUser, Ticket } from '@ticketing/common/api';
+import type { CurrentUser, QueueStatus, Ticket } from '@ticketing/common/api';
 import { Availability } from '@/components/Availability';
 import { ErrorState } from '@/components/ErrorState';
 import { JoinQueueButton } from '@/components/JoinQueueButton';
 import { LiveRefresh } from '@/components/LiveRefresh';
 import { OnSaleGate } from '@/components/OnSaleGate';
 import { OrderForm } from '@/components/OrderForm';
+import { serverFetch } from '@/lib/api';
 import { formatDateTime, formatPrice } from '@/lib/format';
 import { getTicket } from '@/lib/queries';
 import { getCurrentUser } from '@/lib/session';
@@ -24,11 +25,20 @@ export async function generateMetadata({ params }: TicketPageProps): Promise<Met
   return { title: ticket.ok ? ticket.data.title : 'Ticket' };
 }
 
+/** The visitor's place in the listing's waiting room, for a buyer of a listing that has one; null otherwise or if unreadable. */
+const placeInWaitingRoom = async (ticket: Ticket, user: CurrentUser | null): Promise<QueueStatus | null> => {
+  if (!ticket.waitingRoom || !user || user.id === ticket.userId) return null;
+  const status = await serverFetch<QueueStatus>(`/api/queue/${encodeURIComponent(ticket.id)}/me`);
+  return status.ok ? status.data : null;
+};
+
 export default async function TicketPage({ params }: TicketPageProps) {
   const { ticketId } = await params;
   const [ticket, user] = await Promise.all([getTicket(ticketId), getCurrentUser()]);
   if (!ticket.ok && ticket.status === 404) notFound();
   if (!ticket.ok) return <ErrorState title="This ticket could not be loaded" errors={ticket.errors} />;
+  const currentUser = user.ok ? user.data : null;
+  const place = await placeInWaitingRoom(ticket.data, currentUser);
 
   const { title, price, waitingRoom, limitPerBuyer } = ticket.data;
   return (
@@ -55,7 +65,7 @@ export default async function TicketPage({ params }: TicketPageProps) {
             pay; everyone else waits their turn in line.
           </p>
         )}
-        <TicketActions ticket={ticket.data} user={user.ok ? user.data : null} />
+        <TicketActions ticket={ticket.data} user={currentUser} place={place} />
       </article>
       <p className="back-link">
         <Link href="/">← All tickets</Link>
@@ -70,11 +80,30 @@ const onSaleText = (onSaleAt: string | null): string => {
   return `${Date.parse(onSaleAt) > Date.now() ? 'Goes on sale' : 'On sale since'} ${formatDateTime(onSaleAt)}.`;
 };
 
+const SOLD_OUT_NOTE = 'Every ticket is reserved or sold. Any that are not paid for in time go back on sale.';
+
+interface TicketActionsProps {
+  ticket: Ticket;
+  user: CurrentUser | null;
+  /** The signed-in buyer's place in the listing's waiting room, if it has one. */
+  place: QueueStatus | null;
+}
+
 /**
  * What the visitor can do with the ticket: its owner edits it; anyone else signed in buys it while units are
- * left, once it is on sale, through the waiting room if it has one.
+ * left, once it is on sale, through the waiting room if it has one (back to their turn or place if they hold one).
  */
-function TicketActions({ ticket, user }: { ticket: Ticket; user: CurrentUser | null }) {
+function TicketActions({ ticket, user, place }: TicketActionsProps) {
+  if (!user && ticket.available <= 0) {
+    return (
+      <div className="stack">
+        <button type="button" className="button button-secondary button-large" disabled data-testid="ticket-sold-out">
+          Sold out
+        </button>
+        <p className="muted">{SOLD_OUT_NOTE}</p>
+      </div>
+    );
+  }
   if (!user) {
     return (
       <Link
@@ -103,11 +132,26 @@ function TicketActions({ ticket, user }: { ticket: Ticket; user: CurrentUser | n
     return <p className="muted">Someone is paying for this ticket right now. If they do not finish in time, it goes back on sale.</p>;
   }
   if (ticket.available <= 0) {
-    return <p className="muted">Every ticket is reserved or sold. Any that are not paid for in time go back on sale.</p>;
+    return <p className="muted">{SOLD_OUT_NOTE}</p>;
   }
   return (
     <OnSaleGate onSaleAt={ticket.onSaleAt} openEarly={ticket.waitingRoom !== null}>
-      {ticket.waitingRoom ? <JoinQueueButton ticketId={ticket.id} /> : <OrderForm ticket={ticket} />}
+      {ticket.waitingRoom ? <WaitingRoomAction ticketId={ticket.id} place={place} /> : <OrderForm ticket={ticket} />}
     </OnSaleGate>
+  );
+}
+
+/** Into the waiting room: back to the buyer's turn or place when they hold one, else joining the line. */
+function WaitingRoomAction({ ticketId, place }: { ticketId: string; place: QueueStatus | null }) {
+  const label = place?.admitted
+    ? 'Resume your turn'
+    : place && place.position > 0
+      ? `Back to your place in line (#${place.position})`
+      : null;
+  if (!label) return <JoinQueueButton ticketId={ticketId} />;
+  return (
+    <Link href={`/tickets/${ticketId}/waiting-room`} className="button button-primary button-large" data-testid="resume-queue">
+      {label}
+    </Link>
   );
 }

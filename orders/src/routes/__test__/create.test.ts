@@ -210,12 +210,12 @@ describe('listings with a quantity', () => {
     await placeOrder({ ticketId: ticket.id, quantity: 4 }).expect(201);
   });
 
-  it('answers "Not enough tickets" when fewer are left than asked, and "Sold out" when none are', async () => {
+  it('answers "Not enough tickets" with how many are left when fewer are left than asked, and "Sold out" when none are', async () => {
     const ticket = await createTicket({ quantity: 5 });
     await placeOrder({ ticketId: ticket.id, quantity: 3 }).expect(201);
 
     const short = await placeOrder({ ticketId: ticket.id, quantity: 3 }).expect(400);
-    expect(short.body).toEqual({ errors: [{ message: 'Not enough tickets' }] });
+    expect(short.body).toEqual({ errors: [{ message: 'Not enough tickets: 2 left' }] });
     await placeOrder({ ticketId: ticket.id, quantity: 2 }).expect(201);
     const none = await placeOrder({ ticketId: ticket.id }).expect(400);
     expect(none.body).toEqual({ errors: [{ message: 'Sold out' }] });
@@ -320,7 +320,7 @@ describe('the limit per buyer', () => {
     const { id, cookie } = buyer();
 
     expect((await placeOrder({ ticketId: ticket.id, quantity: 2 }, cookie).expect(400)).body).toEqual({
-      errors: [{ message: 'Not enough tickets' }],
+      errors: [{ message: 'Not enough tickets: 1 left' }],
     });
     expect(await buyerUnits.held(buyerKey(ticket.id, id))).toBe(0);
   });
@@ -423,6 +423,6 @@ it('lets an admission refused for want of units place an order later', async () 
   const admission = signAdmissionToken({ admissionId: newId(), userId, ticketId: ticket.id, expiresAt: new Date(Date.now() + 60_000) });
 
   const tooMany = await placeOrder({ ticketId: ticket.id, quantity: 3, admission }, signinCookie({ id: userId })).expect(400);
-  expect(tooMany.body).toEqual({ errors: [{ message: 'Not enough tickets' }] });
+  expect(tooMany.body).toEqual({ errors: [{ message: 'Not enough tickets: 2 left' }] });
   await placeOrder({ ticketId: ticket.id, quantity: 2, admission }, signinCookie({ id: userId })).expect(201);
 });

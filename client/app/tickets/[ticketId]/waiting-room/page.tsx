@@ -2,7 +2,6 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import type { QueueStatus } from '@ticketing/common/api';
-import { Availability } from '@/components/Availability';
 import { ErrorState } from '@/components/ErrorState';
 import { WaitingRoom } from '@/components/WaitingRoom';
 import { serverFetch } from '@/lib/api';
@@ -31,11 +30,11 @@ export default async function WaitingRoomPage({ params }: WaitingRoomPageProps) 
 
   return (
     <div className="narrow">
-      {/* No LiveRefresh here: in a rush every order changes the listing, and each change would re-render every waiting page. */}
+      {/* No LiveRefresh here: in a rush every order changes the listing, and each change would re-render every waiting page
+          on the server; the waiting room follows what is left in the browser instead. */}
       <article className="card waiting-room-card">
         <p className="eyebrow">Waiting room</p>
         <h1 data-testid="waiting-room-title">{ticket.data.title}</h1>
-        <Availability ticket={ticket.data} />
         <WaitingRoom ticket={ticket.data} initialStatus={status.ok ? status.data : null} />
       </article>
       <p className="back-link">
