@@ -8,7 +8,7 @@ import { CountingProxy } from '../counting-proxy';
 import { figure } from '../figures';
 import { ordersDuringRestart } from '../order-burst';
 import { numberedListings, range, useSystem } from '../system-under-test';
-import { TcpProxy } from '../tcp-proxy';
+import { firstServer, TcpProxy } from '../tcp-proxy';
 
 // The guarantees of docs/design.md with every service at three processes behind the gateway's
 // round-robin: real processes, one of them killed, the broker restarted. One `[figure]` line each.
@@ -27,13 +27,14 @@ const sut = useSystem({
   startTimeoutMs: 300_000,
   system: async ({ infra, closeAtEnd }) => {
     stripe = closeAtEnd(await CountingProxy.start(infra.env.STRIPE_API_URL));
-    ordersToBroker = closeAtEnd(await TcpProxy.start(Number(new URL(infra.env.NATS_URL).port)));
+    // With a cluster of brokers (`--brokers 3`), the first of them.
+    ordersToBroker = closeAtEnd(await TcpProxy.start(Number(new URL(firstServer(infra.env.NATS_URL)).port)));
     return {
       replicas: REPLICAS,
       expirationWindowSeconds: EXPIRY_SECONDS,
       serviceEnv: {
         payments: { STRIPE_API_URL: stripe.url },
-        orders: { NATS_URL: ordersToBroker.urlFor(infra.env.NATS_URL_ORDERS) },
+        orders: { NATS_URL: ordersToBroker.urlFor(firstServer(infra.env.NATS_URL_ORDERS)) },
       },
       onEvent: (subject, data) => events.push({ subject, data: data as Record<string, unknown>, at: Date.now() }),
     };
