@@ -16,6 +16,8 @@ const usage = `usage: npm run bench -- [options]
   --rest N           events sent one at a time to time propagation at rest (default 30)
   --warm-up N        orders placed before the first measurement (default 1000; 0 measures a cold system)
   --replicas LIST    processes of each service in the system it starts, one whole run per entry (default 1; e.g. 1,3)
+  --brokers LIST     nats-servers of its event bus, one whole run per entry (default 1; 1,3 with EVENT_BUS=jetstream
+                     compares one broker with a cluster of three at R3)
   --live             instead: WebSockets on one live process, and event→socket latency (starts its own system)
   --sockets N        with --live: sockets to open (default 1000)
   --events N         with --live: ticket events to publish (default 200)
@@ -39,6 +41,7 @@ const parse = (args: string[]) =>
       rest: { type: 'string', default: '30' },
       'warm-up': { type: 'string', default: '1000' },
       replicas: { type: 'string', default: '1' },
+      brokers: { type: 'string', default: '1' },
       live: { type: 'boolean', default: false },
       sockets: { type: 'string', default: '1000' },
       events: { type: 'string', default: '200' },
@@ -72,6 +75,8 @@ export const bench = async (args: string[]): Promise<number> => {
     if (options.live && options.url) throw new Error('--live starts its own system; it does not take --url');
     const replicas = options.replicas.split(',').map((n) => count(n.trim(), 'replicas'));
     if (options.url && options.replicas !== '1') throw new Error('--replicas sizes the system the bench starts; it does not take --url');
+    const brokers = options.brokers.split(',').map((n) => count(n.trim(), 'brokers'));
+    if (options.url && options.brokers !== '1') throw new Error('--brokers sizes the system the bench starts; it does not take --url');
     if (options.queue && options.url) throw new Error('--queue starts its own system; it does not take --url');
     if (options.queue && options.live) throw new Error('--queue and --live are separate runs: pick one');
     const settings = {
@@ -94,18 +99,27 @@ export const bench = async (args: string[]): Promise<number> => {
       activeBuyers: count(options.active, 'active'),
       moves: count(options.moves, 'moves'),
     };
-    return { ...options, replicas, settings, liveSettings, queueSettings };
+    return { ...options, replicas, brokers, settings, liveSettings, queueSettings };
   });
   if (typeof parsed === 'number') return parsed;
-  const { settings, liveSettings, queueSettings, replicas, ...options } = parsed;
+  const { settings, liveSettings, queueSettings, replicas, brokers, ...options } = parsed;
   if (options.live) return benchLive(liveSettings);
   if (options.queue) return benchQueue(queueSettings);
 
   const placement: string[] = [];
-  for (const [i, count] of replicas.entries()) {
+  const shapes = brokers.flatMap((brokerCount) => replicas.map((replicaCount) => ({ brokerCount, replicaCount })));
+  for (const [i, { brokerCount, replicaCount }] of shapes.entries()) {
     // The database server alone is measured once, with the first system.
-    const rate = await benchSystem({ url: options.url, mongoUri: options['mongo-uri'], replicas: count, settings, raw: i === 0 });
-    placement.push(`${count} replica${count === 1 ? '' : 's'}: ${rate.toFixed(0)}/s`);
+    const rate = await benchSystem({
+      url: options.url,
+      mongoUri: options['mongo-uri'],
+      replicas: replicaCount,
+      brokers: brokerCount,
+      settings,
+      raw: i === 0,
+    });
+    const brokerLabel = brokers.length > 1 ? `, ${brokerCount} broker${brokerCount === 1 ? '' : 's'}` : '';
+    placement.push(`${replicaCount} replica${replicaCount === 1 ? '' : 's'}${brokerLabel}: ${rate.toFixed(0)}/s`);
   }
   if (!options.url) console.log(`\nOrders placed/s at the first level, per processes of each service: ${placement.join(', ')}`);
   return 0;
@@ -115,25 +129,26 @@ interface SystemBench {
   url?: string;
   mongoUri?: string;
   replicas: number;
+  brokers: number;
   settings: Omit<Parameters<typeof runBench>[0], 'url' | 'mongoUri' | 'progress'>;
   /** Also measure the database server alone. */
   raw: boolean;
 }
 
 /** One whole run against one system (started here unless `url` names one); the first level's orders placed/s. */
-const benchSystem = async ({ url, mongoUri, replicas, settings, raw }: SystemBench): Promise<number> => {
+const benchSystem = async ({ url, mongoUri, replicas, brokers, settings, raw }: SystemBench): Promise<number> => {
   let system: System | undefined;
   const progress = (line: string) => console.log(`[bench] ${line}`);
   try {
     if (!url) {
-      progress(`starting the system (API only, ${replicas} process${replicas === 1 ? '' : 'es'} of each service)`);
+      progress(`starting the system (API only, ${replicas} process${replicas === 1 ? '' : 'es'} of each service, ${brokers} broker(s))`);
       // Orders must outlive the run, or expiry would add its own load halfway through.
-      system = await startSystem({ expirationWindowSeconds: 6 * 3600, replicas, progress: (line) => progress(`ready: ${line}`) });
+      system = await startSystem({ expirationWindowSeconds: 6 * 3600, replicas, brokers, progress: (line) => progress(`ready: ${line}`) });
     }
     const gateway = url ?? system!.url;
     const database = system?.env.MONGO_URI ?? mongoUri!;
     const rows = await runBench({ url: gateway, mongoUri: database, ...settings, progress });
-    const shape = system ? `; ${replicas} process${replicas === 1 ? '' : 'es'} of each service` : '';
+    const shape = system ? `; ${replicas} process${replicas === 1 ? '' : 'es'} of each service, ${brokers} broker(s)` : '';
     console.log(
       `\nThrough the gateway (${machine()}; ${settings.inFlight} requests in flight, rounds of ${settings.roundSize}${shape}):\n`,
     );

@@ -43,7 +43,10 @@ const sut = useSystem({
 const { signUp } = sut;
 
 // The transport is EVENT_BUS's (nats-streaming unless set; `npm test -- local:jetstream` sets jetstream).
-const replicasFigure = (line: string) => figure(`${sut.system.env.EVENT_BUS}, ${REPLICAS} replicas: ${line}`);
+const replicasFigure = (line: string) => {
+  const brokers = sut.infra.brokers.length;
+  figure(`${sut.system.env.EVENT_BUS}${brokers > 1 ? ` (${brokers} brokers)` : ''}, ${REPLICAS} replicas: ${line}`);
+};
 const objectIds = (ids: string[]) => ids.map((id) => new Types.ObjectId(id));
 
 /** A few at a time: each sign-up is a deliberately slow hash. */
