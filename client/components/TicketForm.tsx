@@ -9,6 +9,7 @@ import { Field } from './Field';
 import { FormErrors } from './FormErrors';
 
 const DEFAULT_ACTIVE_BUYERS = '50';
+const DEFAULT_LIMIT_PER_BUYER = 4;
 
 /** A decimal the user typed becomes a number; anything else goes as typed, so the API's validation message is the one shown. */
 const toPrice = (text: string): number | string => (/^\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text.trim());
@@ -33,7 +34,7 @@ const toOnSaleAt = (text: string): string | null => {
 
 interface TicketFormProps {
   /** Present when editing. */
-  ticket?: Pick<Ticket, 'id' | 'title' | 'price' | 'quantity' | 'onSaleAt' | 'waitingRoom'>;
+  ticket?: Pick<Ticket, 'id' | 'title' | 'price' | 'quantity' | 'onSaleAt' | 'waitingRoom' | 'limitPerBuyer'>;
 }
 
 /** Creates a listing (POST /api/tickets) or, given one, updates it (PUT /api/tickets/:id). */
@@ -42,6 +43,7 @@ export function TicketForm({ ticket }: TicketFormProps) {
   const [title, setTitle] = useState(ticket?.title ?? '');
   const [price, setPrice] = useState(ticket ? ticket.price.toFixed(2) : '');
   const [quantity, setQuantity] = useState(String(ticket?.quantity ?? 1));
+  const [limitPerBuyer, setLimitPerBuyer] = useState(String(ticket?.limitPerBuyer ?? DEFAULT_LIMIT_PER_BUYER));
   // null until edited: the listing's own time is shown in the reader's zone, which only the browser knows.
   const [onSaleText, setOnSaleText] = useState<string | null>(ticket?.onSaleAt ? null : '');
   const [hasWaitingRoom, setHasWaitingRoom] = useState(Boolean(ticket?.waitingRoom));
@@ -49,7 +51,14 @@ export function TicketForm({ ticket }: TicketFormProps) {
   const hydrated = useHydrated();
   const onSaleValue = onSaleText ?? (hydrated && ticket?.onSaleAt ? toLocalInput(ticket.onSaleAt) : '');
 
-  const fields = ['title', 'price', 'quantity', 'onSaleAt', ...(hasWaitingRoom ? ['waitingRoom', 'waitingRoom.activeBuyers'] : [])];
+  const fields = [
+    'title',
+    'price',
+    'quantity',
+    'limitPerBuyer',
+    'onSaleAt',
+    ...(hasWaitingRoom ? ['waitingRoom', 'waitingRoom.activeBuyers'] : []),
+  ];
   const { send, pending, errors } = useRequest<Ticket>(
     ticket ? 'PUT' : 'POST',
     ticket ? `/api/tickets/${ticket.id}` : '/api/tickets',
@@ -62,6 +71,7 @@ export function TicketForm({ ticket }: TicketFormProps) {
       title,
       price: toPrice(price),
       quantity: toCount(quantity),
+      limitPerBuyer: toCount(limitPerBuyer),
       onSaleAt: toOnSaleAt(onSaleValue),
       waitingRoom: hasWaitingRoom ? { activeBuyers: toCount(activeBuyers) } : null,
     });
@@ -113,6 +123,21 @@ export function TicketForm({ ticket }: TicketFormProps) {
         onChange={(e) => setQuantity(e.target.value)}
         error={errors.field('quantity')}
         hint="1 to 10,000. Buyers take up to 4 per order."
+        required
+      />
+      <Field
+        id="limitPerBuyer"
+        label="Most tickets one buyer may hold"
+        testId="ticket-limit-per-buyer"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={10}
+        step={1}
+        value={limitPerBuyer}
+        onChange={(e) => setLimitPerBuyer(e.target.value)}
+        error={errors.field('limitPerBuyer')}
+        hint="1 to 10, across all of a buyer's open and paid orders."
         required
       />
       <Field

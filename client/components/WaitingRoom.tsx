@@ -30,6 +30,8 @@ export function WaitingRoom({ ticket, initialStatus }: WaitingRoomProps) {
         <p className="muted" aria-busy="true" data-testid="queue-loading">
           Finding your place in line…
         </p>
+      ) : status.soldOut && !status.admitted ? (
+        <SoldOut status={status} onJoined={update} />
       ) : status.admitted && status.admissionToken ? (
         <Admitted ticket={ticket} status={status} admission={status.admissionToken} onJoined={update} />
       ) : status.position > 0 ? (
@@ -38,6 +40,23 @@ export function WaitingRoom({ ticket, initialStatus }: WaitingRoomProps) {
         <NotInLine ticketId={ticket.id} wasAdmitted={wasAdmitted} onJoined={update} />
       )}
     </div>
+  );
+}
+
+/** Nothing left to sell: the buyer keeps their place, which shows again if units come back. */
+function SoldOut({ status, onJoined }: { status: QueueStatus; onJoined: (status: QueueStatus) => void }) {
+  return (
+    <section className="stack" data-testid="queue-sold-out">
+      <div className="alert alert-neutral" role="status">
+        <strong>Sold out</strong>
+        <span>
+          {status.position > 0
+            ? `Every ticket is taken for now. You keep your place (#${status.position}): if an order is cancelled or expires, the line moves on again.`
+            : 'Every ticket is taken for now. Line up to be first in line should an order be cancelled or expire.'}
+        </span>
+      </div>
+      {status.position === 0 && <JoinQueueButton ticketId={status.ticketId} label="Line up anyway" onJoined={onJoined} />}
+    </section>
   );
 }
 

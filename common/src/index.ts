@@ -1,3 +1,6 @@
+// First: tracing hooks `require` before express, mongoose and ioredis load (observability/tracing.ts).
+import './observability/start-tracing';
+
 export * from './errors/custom-error';
 export * from './errors/bad-request-error';
 export * from './errors/not-found-error';
@@ -54,3 +57,8 @@ export * from './service/run-service';
 export * from './service/request-path';
 export * from './service/process-failures';
 export * from './service/periodic-task';
+
+export * from './observability/trace-context';
+export * from './observability/tracing';
+export * from './observability/logger';
+export * from './observability/service-name';

@@ -69,3 +69,40 @@ describe('the observability profile (Prometheus scraping every service)', () => 
     expect(kinds).not.toContain('ClusterRoleBinding');
   });
 });
+
+describe('the observability profile (the trace store)', () => {
+  const cluster = loadCluster('observability');
+  const jaeger = cluster.workloads.filter(isDeployment).find((workload) => nameOf(workload) === 'jaeger-depl');
+  const configMap = (name: string) =>
+    manifests.find(({ object }) => object.kind === 'ConfigMap' && (object.metadata as { name?: string }).name === name)?.object
+      .data as Record<string, string>;
+
+  it("has every service send its spans to the trace store's OTLP port, through a ConfigMap that only this profile deploys", () => {
+    const endpoint = new URL(configMap('observability-config').OTEL_EXPORTER_OTLP_ENDPOINT);
+    const service = manifests.find(
+      ({ object }) => object.kind === 'Service' && (object.metadata as { name?: string }).name === endpoint.hostname,
+    );
+    const servicePorts = (service?.object.spec as { ports: { port: number }[] }).ports.map((port) => port.port);
+    expect(servicePorts).toContain(Number(endpoint.port));
+    expect(configMap('jaeger-config')['jaeger.yaml']).toContain(`endpoint: 0.0.0.0:${endpoint.port}`);
+    const deployments: IDeployment[] = loadCluster().workloads.filter(isDeployment);
+    for (const name of services) {
+      const refs = deployments
+        .find((workload) => nameOf(workload) === `${name}-depl`)
+        ?.spec?.template.spec?.containers.flatMap((container) => container.envFrom ?? [])
+        .map((source) => source.configMapRef);
+      expect({ name, ref: refs?.find((ref) => ref?.name === 'observability-config') }).toEqual({
+        name,
+        ref: { name: 'observability-config', optional: true },
+      });
+    }
+  });
+
+  it('lets the services alone reach its OTLP port', () => {
+    if (!jaeger) throw new Error('no Deployment jaeger-depl');
+    for (const app of services)
+      expect({ app, allowed: allows(cluster, { description: app, labels: { app } }, jaeger, 4318) }).toEqual({ app, allowed: true });
+    expect(allows(cluster, { description: 'a stranger', labels: { app: 'stranger' } }, jaeger, 4318)).toBe(false);
+    expect(allows(cluster, { description: 'orders', labels: { app: 'orders' } }, jaeger, 16686)).toBe(false);
+  });
+});

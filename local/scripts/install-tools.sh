@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the no-cluster infrastructure that is missing: Go binaries into
 # .tools/bin (git-ignored, reused when present), Redis and Chromium from Debian.
-# Usage: install-tools.sh [ferretdb|nats-streaming-server|nats-server|stripe-mock|prometheus|redis|chromium]...
+# Usage: install-tools.sh [ferretdb|nats-streaming-server|nats-server|stripe-mock|prometheus|jaeger|redis|chromium]...
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -13,8 +13,14 @@ FERRETDB_VERSION=v1.24.2
 # so SQLite never uses the index and every find, update and delete by _id scans the whole table;
 # it also ignores the _id of a filter with more than one field. The first patch fixes both. Its updates
 # read and then write, so two connections' compare-and-sets on one document could both win (FerretDB#3040):
-# the second patch makes update, findAndModify and delete atomic across connections.
-FERRETDB_PATCHES=("$ROOT/local/scripts/ferretdb-sqlite-id-index.patch" "$ROOT/local/scripts/ferretdb-sqlite-atomic-writes.patch")
+# the second patch makes update, findAndModify and delete atomic across connections. A sort other than
+# $natural is done in memory after reading every document, so a page of a listing scans the table: the
+# third patch has a find sorted by _id read the _id index in that order up to its limit, from a cursor's bound.
+FERRETDB_PATCHES=(
+  "$ROOT/local/scripts/ferretdb-sqlite-id-index.patch"
+  "$ROOT/local/scripts/ferretdb-sqlite-atomic-writes.patch"
+  "$ROOT/local/scripts/ferretdb-sqlite-id-order.patch"
+)
 FERRETDB_BUILD="$FERRETDB_VERSION+$(cat "${FERRETDB_PATCHES[@]}" | sha256sum | cut -c1-12)"
 NATS_STREAMING_VERSION=v0.25.6
 # NATS with JetStream, for EVENT_BUS=jetstream.
@@ -22,6 +28,10 @@ NATS_SERVER_VERSION=v2.15.2
 STRIPE_MOCK_VERSION=v0.203.0
 # Prometheus 3.16 (its Go module numbers v3.16.0 as v0.316.0), for `npm start -- --observe`.
 PROMETHEUS_VERSION=v0.316.0
+# Jaeger v2 (cmd/jaeger, an OpenTelemetry Collector build) for `npm start -- --observe` and the trace test.
+# A module build embeds only the UI's placeholder page (its assets come from the jaeger-ui repository's
+# release build): the query service's HTTP API (/api/traces, /api/services) is all there is here.
+JAEGER_VERSION=v1.75.0
 
 log() { echo "[tools] $*" >&2; }
 
@@ -29,16 +39,24 @@ need_go() {
   command -v go >/dev/null || { log "Go is required to build $1 (https://go.dev/dl)"; exit 1; }
 }
 
+# A writable copy of a module's source, in a new temporary folder whose path it prints: for builds that
+# `go install` cannot do (a patch, a generated file, `replace` directives in go.mod).
+module_source() {
+  local dir tmp
+  dir="$(GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')"
+  tmp="$(mktemp -d)"
+  cp -r "$dir/." "$tmp"
+  chmod -R u+w "$tmp"
+  echo "$tmp"
+}
+
 install_ferretdb() {
   [[ -x "$BIN/ferretdb" && "$(cat "$BIN/ferretdb.build" 2>/dev/null)" == "$FERRETDB_BUILD" ]] && return
   need_go ferretdb
   log "building ferretdb $FERRETDB_BUILD (first time only, takes a few minutes)"
-  local dir tmp
+  local tmp
+  tmp="$(module_source "github.com/FerretDB/FerretDB@$FERRETDB_VERSION")"
   # A plain `go install` misses the generated build/version/version.txt (FerretDB#2982).
-  dir="$(GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')"
-  tmp="$(mktemp -d)"
-  cp -r "$dir/." "$tmp"
-  chmod -R u+w "$tmp"
   echo "$FERRETDB_VERSION" > "$tmp/build/version/version.txt"
   local patch
   for patch in "${FERRETDB_PATCHES[@]}"; do (cd "$tmp" && git apply -p1 "$patch"); done
@@ -46,6 +64,18 @@ install_ferretdb() {
   echo "$FERRETDB_BUILD" > "$BIN/ferretdb.build"
   rm -rf "$tmp"
   log "ferretdb installed"
+}
+
+# go install refuses jaeger (its go.mod has replace directives): build it from the module's source instead.
+install_jaeger() {
+  [[ -x "$BIN/jaeger" ]] && return
+  need_go jaeger
+  log "building jaeger $JAEGER_VERSION (first time only, takes several minutes)"
+  local tmp
+  tmp="$(module_source "github.com/jaegertracing/jaeger@$JAEGER_VERSION")"
+  (cd "$tmp" && GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath -o "$BIN/jaeger" ./cmd/jaeger)
+  rm -rf "$tmp"
+  log "jaeger installed"
 }
 
 install_go_binary() {
@@ -77,6 +107,7 @@ install_one() {
     stripe-mock) install_go_binary stripe-mock "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" ;;
     # Service discovery: files (local) and Kubernetes (the manifest's) only; the cloud SDKs would triple the build.
     prometheus) install_go_binary prometheus "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION" -tags remove_all_sd,enable_kubernetes_sd ;;
+    jaeger) install_jaeger ;;
     redis) apt_install redis-server redis-server ;;
     chromium) apt_install chromium chromium ;;
     *) log "unknown tool: $1"; exit 2 ;;
@@ -84,6 +115,6 @@ install_one() {
 }
 
 if [[ $# -eq 0 ]]; then
-  set -- ferretdb nats-streaming-server nats-server stripe-mock redis chromium
+  set -- ferretdb nats-streaming-server nats-server stripe-mock jaeger redis chromium
 fi
 for tool in "$@"; do install_one "$tool"; done

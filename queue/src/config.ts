@@ -13,12 +13,18 @@ export interface QueueConfig {
   orderGraceMs: number;
   /** Each replica admits from every open waiting room this often (atomic in Redis, so replicas never race). */
   admitIntervalMs: number;
-  /** A waiting socket is sent its position this often (the contract: at least every 2 s). */
+  /** A waiting socket near the head of the line is sent its position this often (the contract: at least every 2 s). */
   pushIntervalMs: number;
+  /** Waiters fewer than this many places from the head are sent their place every push; those behind, less often. */
+  frontOfLine: number;
+  /** Waiters further back are sent their place every this many pushes (the contract: at least every 10 s). */
+  backOfLineEvery: number;
   /** Sockets this process holds at most. */
   maxSockets: number;
-  /** Sockets one user may hold open on one waiting room (tabs). */
+  /** Sockets one user may hold open across every waiting room and queue process (tabs). */
   maxSocketsPerUser: number;
+  /** How long a socket counts against its user without its process renewing it (a dead process's lapse). */
+  socketLeaseMs: number;
   /** Largest message a client may send (clients send nothing the service reads). */
   maxPayloadBytes: number;
   /** Each socket is pinged this often; one that has not answered the previous ping is dropped. */
@@ -33,8 +39,11 @@ export const defaultQueueConfig: QueueConfig = {
   orderGraceMs: 60_000,
   admitIntervalMs: 200,
   pushIntervalMs: 1_000,
+  frontOfLine: 1_000,
+  backOfLineEvery: 5,
   maxSockets: 20_000,
   maxSocketsPerUser: 5,
+  socketLeaseMs: 30_000,
   maxPayloadBytes: 1024,
   pingIntervalMs: 30_000,
   keyPrefix: 'queue:',

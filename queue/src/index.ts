@@ -6,6 +6,7 @@ import { AdmissionRounds } from './services/admission-rounds';
 import { QueueStatuses } from './services/queue-status';
 import { RedisConnection } from './services/redis-connection';
 import { WaitingRoom } from './services/waiting-room';
+import { watchWaitingRooms } from './services/waiting-room-metrics';
 import { QueueServer } from './socket/queue-server';
 
 const config = queueConfigFromEnv();
@@ -13,7 +14,8 @@ const redis = new RedisConnection(redisFromEnv());
 const room = new WaitingRoom(redis.commands, config);
 const statuses = new QueueStatuses(room, config.admissionMs);
 const rounds = new AdmissionRounds(room, config.admitIntervalMs);
-const server = new QueueServer({ statuses, subscriber: redis.subscriber, channel: room.channel }, config);
+watchWaitingRooms(room);
+const server = new QueueServer({ room, statuses, commands: redis.commands, subscriber: redis.subscriber, channel: room.channel }, config);
 
 void runService({
   name: 'queue',

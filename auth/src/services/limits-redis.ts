@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { redisFromEnv } from '@ticketing/common';
+import { logger, redisFromEnv } from '@ticketing/common';
 
 /**
  * The Redis that holds auth's limits, so that every replica counts against one total. A command
@@ -11,7 +11,7 @@ export const connectLimitsRedis = (env: NodeJS.ProcessEnv = process.env): Redis 
     maxRetriesPerRequest: 1,
   });
   // An EventEmitter without an 'error' listener would crash the process on a Redis hiccup.
-  redis.on('error', (err: Error) => console.error(`[auth] redis: ${err.message}`));
+  redis.on('error', (err: Error) => logger.error(`[auth] redis: ${err.message}`));
   return redis;
 };
 

@@ -45,6 +45,8 @@ export interface Ticket {
   onSaleAt: string | null;
   /** Orders need an admission from the queue service (403 without one); null: no waiting room. */
   waitingRoom: { activeBuyers: number } | null;
+  /** Units one buyer may hold across their open and paid orders on it (1–10; 400 "Limit per buyer reached" beyond). */
+  limitPerBuyer: number;
 }
 
 /** The status values as JSON carries them. */
@@ -119,6 +121,8 @@ export interface QueueStatus {
   ahead: number;
   etaSeconds: number;
   admitted: boolean;
+  /** No unit left to sell: the line waits (keeping its order) and no one is admitted until units come back. */
+  soldOut: boolean;
   admissionExpiresAt?: string;
   admissionToken?: string;
 }

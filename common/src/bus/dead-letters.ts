@@ -2,6 +2,7 @@ import type { DeadLetterEvent } from '../events/events';
 import { Subjects } from '../events/subjects';
 import type { EventBus } from './event-bus';
 import { positiveIntegerFromEnv } from '../service/env';
+import { logger } from '../observability/logger';
 
 let parked = 0;
 
@@ -12,7 +13,7 @@ export const parkedMessageCount = (): number => parked;
 export const parkDeadLetter = async (bus: EventBus, letter: DeadLetterEvent['data']): Promise<void> => {
   await bus.publish(Subjects.DeadLetter, letter);
   parked += 1;
-  console.error(
+  logger.error(
     `[deadletter] ${letter.subject} #${letter.sequence} parked for ${letter.queueGroup} after ${letter.deliveries} deliveries: ${letter.error}`,
   );
 };

@@ -1,5 +1,6 @@
 import type { EventData } from '../events/events';
 import type { Subjects } from '../events/subjects';
+import type { TraceCarrier } from '../observability/trace-context';
 
 export interface SubscribeOptions {
   /** Durable queue group: replicas of one service share the messages and resume where it left off. */
@@ -21,6 +22,11 @@ export interface PublishOptions {
    * retried after a lost ack is not delivered twice. NATS Streaming has no dedupe and ignores it.
    */
   msgId?: string;
+  /**
+   * The trace context the message carries (docs/design.md, Events): the outbox passes the one its entry stored
+   * in the request; without it, the active span's, if any.
+   */
+  trace?: TraceCarrier;
 }
 
 export interface MessageInfo {
@@ -30,6 +36,8 @@ export interface MessageInfo {
   deliveries: number;
   /** When the server stored the message (ms since the epoch), for consumers that tell replayed messages from new ones. */
   publishedAt?: number;
+  /** The trace context the publisher sent with the message, if any: the consumer's span continues it. */
+  trace?: TraceCarrier;
 }
 
 /** Resolve to acknowledge; reject (or throw) to leave the message for redelivery. */

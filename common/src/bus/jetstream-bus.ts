@@ -19,8 +19,10 @@ import type { EventData } from '../events/events';
 import { Subjects } from '../events/subjects';
 import { EventBus, isLoggedFailure, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
 import { inboxPrefixOf } from './nats-users';
+import { traceFromHeaders, traceHeaders, traceToSend } from './message-trace';
 import { uniqueClientId } from './nats-streaming-bus';
 import { optionalPositiveIntegerFromEnv } from '../service/env';
+import { logger } from '../observability/logger';
 
 export interface JetStreamOptions {
   /** Names the connection in the server's monitoring; broadcast consumers are named after it too. */
@@ -77,7 +79,8 @@ const MAX_REDELIVERY_DELAY_MS = MINUTE;
 /**
  * How long one pull waits on the server; the server sends heartbeats at half of it, and the client pulls again
  * when two are missed. A consumer whose leader dies with a pull pending stays silent: this bounds how long a
- * subscription waits before asking the consumer's new leader (nats.js's default, 30 s, stalled it that long).
+ * subscription waits before asking again, the consumer's new leader after an election (nats.js's default, 30 s,
+ * stalled it that long after a broker restart).
  */
 const PULL_EXPIRES_MS = 5_000;
 /** Wait before setting up a consumer again after it failed or vanished. */
@@ -206,7 +209,7 @@ export class JetStreamBus implements EventBus {
     publishAckTimeoutMs = PUBLISH_ACK_TIMEOUT_MS,
     maxBytes = STREAM_LIMITS.maxBytes,
     replicas = 1,
-    log = console.log,
+    log = (message) => logger.warn(message),
   }: JetStreamOptions): Promise<JetStreamBus> {
     const clientId = uniqueClientId(clientName);
     const nc = await connect({
@@ -260,8 +263,14 @@ export class JetStreamBus implements EventBus {
     });
   }
 
-  async publish<S extends Subjects>(subject: S, data: EventData<S>, { msgId }: PublishOptions = {}): Promise<void> {
-    await this.js.publish(subject, JSON.stringify(data), { timeout: this.publishAckTimeoutMs, ...(msgId ? { msgID: msgId } : {}) });
+  /** The trace context travels as the W3C headers `traceparent` and `tracestate`. */
+  async publish<S extends Subjects>(subject: S, data: EventData<S>, { msgId, trace }: PublishOptions = {}): Promise<void> {
+    const headers = traceHeaders(traceToSend(trace));
+    await this.js.publish(subject, JSON.stringify(data), {
+      timeout: this.publishAckTimeoutMs,
+      ...(msgId ? { msgID: msgId } : {}),
+      ...(headers ? { headers } : {}),
+    });
   }
 
   subscribe<S extends Subjects>(subject: S, options: SubscribeOptions, handler: MessageHandler<S>): Subscription {
@@ -418,7 +427,13 @@ export class JetStreamBus implements EventBus {
     try {
       const data = msg.json<EventData<S>>();
       const publishedAt = Math.floor(msg.info.timestampNanos / 1e6);
-      await handler(data, { sequence: msg.seq, redelivered: msg.redelivered, deliveries, publishedAt });
+      await handler(data, {
+        sequence: msg.seq,
+        redelivered: msg.redelivered,
+        deliveries,
+        publishedAt,
+        trace: traceFromHeaders(msg.headers),
+      });
       handled = true;
     } catch (err) {
       if (isLoggedFailure(deliveries))

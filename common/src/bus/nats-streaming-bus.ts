@@ -3,7 +3,9 @@ import os from 'os';
 import nats, { Message, Stan, SubscriptionOptions } from 'node-nats-streaming';
 import type { EventData } from '../events/events';
 import type { Subjects } from '../events/subjects';
-import { EventBus, isLoggedFailure, MessageHandler, SubscribeOptions, Subscription } from './event-bus';
+import { EventBus, isLoggedFailure, MessageHandler, PublishOptions, SubscribeOptions, Subscription } from './event-bus';
+import { decodeWithTrace, encodeWithTrace, traceToSend } from './message-trace';
+import { logger } from '../observability/logger';
 
 export interface NatsStreamingOptions {
   clusterId: string;
@@ -29,9 +31,27 @@ type CountedMessage = Message & { getRedeliveryCount?: () => number };
 /** Deliveries so far, this one included; a server too old to count says only whether it redelivered. */
 const deliveriesOf = (msg: CountedMessage) => 1 + (msg.getRedeliveryCount?.() || (msg.isRedelivered() ? 1 : 0));
 
+type StanSubscription = ReturnType<Stan['subscribe']>;
+
 /** A broadcast subscription (no queue group, no durable name) starts at the new messages, or `replayMs` back. */
 const startAt = (options: SubscriptionOptions, replayMs?: number): SubscriptionOptions =>
   replayMs ? options.setStartAtTimeDelta(replayMs) : options.setStartAt(nats.StartPosition.NEW_ONLY);
+
+/**
+ * Closes (keeps a durable's position) or unsubscribes, and resolves on the server's answer, its refusal or the
+ * request's timeout: a subscription the server no longer knows (after a restart) must not hang or crash the caller.
+ */
+const endSubscription = (subscription: StanSubscription, how: 'close' | 'unsubscribe', log: (message: string) => void) =>
+  new Promise<void>((resolve) => {
+    const done = (err?: Error) => {
+      if (err) log(`[bus] ${how} of a subscription answered: ${err.message}`);
+      resolve();
+    };
+    subscription.once(how === 'close' ? 'closed' : 'unsubscribed', () => done());
+    subscription.once('error', done);
+    subscription.once('timeout', done);
+    subscription[how]();
+  });
 
 export class NatsStreamingBus implements EventBus {
   private constructor(
@@ -44,7 +64,7 @@ export class NatsStreamingBus implements EventBus {
     clientName,
     url,
     publishAckTimeoutMs = PUBLISH_ACK_TIMEOUT_MS,
-    log = console.log,
+    log = (message) => logger.warn(message),
   }: NatsStreamingOptions): Promise<NatsStreamingBus> {
     const stan = nats.connect(clusterId, uniqueClientId(clientName), {
       url,
@@ -68,9 +88,11 @@ export class NatsStreamingBus implements EventBus {
     this.stan.on('connection_lost', listener);
   }
 
-  publish<S extends Subjects>(subject: S, data: EventData<S>): Promise<void> {
+  /** The message has no headers: the trace context travels in the event's envelope (message-trace.ts). */
+  publish<S extends Subjects>(subject: S, data: EventData<S>, { trace }: PublishOptions = {}): Promise<void> {
+    const message = encodeWithTrace(data, traceToSend(trace));
     return new Promise((resolve, reject) => {
-      this.stan.publish(subject, JSON.stringify(data), (err) => (err ? reject(err) : resolve()));
+      this.stan.publish(subject, message, (err) => (err ? reject(err) : resolve()));
     });
   }
 
@@ -88,24 +110,20 @@ export class NatsStreamingBus implements EventBus {
     return {
       // Closing (not unsubscribing) keeps the durable queue group's position for the next start; a broadcast
       // subscription has no durable name, so the server forgets it either way.
-      close: () =>
-        new Promise<void>((resolve) => {
-          subscription.once('closed', () => resolve());
-          subscription.close();
-        }),
+      close: () => endSubscription(subscription, 'close', this.log),
     };
   }
 
   watch(subjects: Subjects[], onEvent: (subject: Subjects, data: unknown) => void): Subscription {
     const subscriptions = subjects.map((subject) => {
       const subscription = this.stan.subscribe(subject, this.stan.subscriptionOptions().setStartAt(nats.StartPosition.NEW_ONLY));
-      subscription.on('message', (msg: Message) => onEvent(subject, JSON.parse(String(msg.getData()))));
+      subscription.on('message', (msg: Message) => onEvent(subject, decodeWithTrace(String(msg.getData())).data));
+      subscription.on('error', (err: Error) => this.log(`[bus] watch of ${subject} failed: ${err.message}`));
       return subscription;
     });
     return {
-      close: () => {
-        subscriptions.forEach((subscription) => subscription.unsubscribe());
-        return Promise.resolve();
+      close: async () => {
+        await Promise.all(subscriptions.map((subscription) => endSubscription(subscription, 'unsubscribe', this.log)));
       },
     };
   }
@@ -113,10 +131,10 @@ export class NatsStreamingBus implements EventBus {
   private async deliver<S extends Subjects>(msg: Message, handler: MessageHandler<S>): Promise<void> {
     const subject = msg.getSubject();
     try {
-      const data = JSON.parse(String(msg.getData())) as EventData<S>;
+      const { data, trace } = decodeWithTrace<EventData<S>>(String(msg.getData()));
       const redelivered = msg.isRedelivered();
       const publishedAt = msg.getTimestamp().getTime();
-      await handler(data, { sequence: msg.getSequence(), redelivered, deliveries: deliveriesOf(msg), publishedAt });
+      await handler(data, { sequence: msg.getSequence(), redelivered, deliveries: deliveriesOf(msg), publishedAt, trace });
       msg.ack();
     } catch (err) {
       const deliveries = deliveriesOf(msg);

@@ -11,6 +11,8 @@ export interface ListingFields {
   onSaleAt: string | null;
   /** Buyers must be admitted by the queue service, at most `activeBuyers` at once; null: no waiting room. */
   waitingRoom: { activeBuyers: number } | null;
+  /** Units one buyer may hold at most across their open and paid orders on the listing (1–10). */
+  limitPerBuyer: number;
 }
 
 export interface TicketCreatedEvent {

@@ -3,6 +3,7 @@ import { CustomError } from '../errors/custom-error';
 import { BadRequestError } from '../errors/bad-request-error';
 import { ClientError } from '../errors/client-error';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error';
+import { logger } from '../observability/logger';
 
 interface LibraryError {
   /** body-parser's kind of error. */
@@ -39,6 +40,6 @@ export const errorHandler = (err: unknown, _req: Request, res: Response, _next: 
     res.status(known.statusCode).send({ errors: known.serializeErrors() });
     return;
   }
-  console.error('Unexpected error', err);
+  logger.error({ err }, 'Unexpected error');
   res.status(500).send({ errors: [{ message: 'Something went wrong' }] });
 };

@@ -5,27 +5,35 @@ import type { EventData } from '../events/events';
 import { scrapedGauge } from '../observability/metrics';
 import { modelOn, PeriodicTask } from '../service/periodic-task';
 import type { Subjects } from '../events/subjects';
+import { currentTrace, TraceCarrier } from '../observability/trace-context';
+import { logger } from '../observability/logger';
 
 /** An event stored in the same document write as the change it describes. */
 export interface OutboxEntry {
   id: string;
   subject: Subjects;
   data: unknown;
+  /** The trace context of the request (or job) that wrote it: the relay publishes the event with it. */
+  trace?: TraceCarrier;
 }
 
 export const outboxSchema = new Schema<OutboxEntry>(
-  { id: { type: String, required: true }, subject: { type: String, required: true }, data: Schema.Types.Mixed },
+  {
+    id: { type: String, required: true },
+    subject: { type: String, required: true },
+    data: Schema.Types.Mixed,
+    trace: Schema.Types.Mixed,
+  },
   { _id: false },
 );
 
 /** The schema field a model with an outbox declares. */
 export const outboxField = { type: [outboxSchema], default: [] };
 
-export const outboxEntry = <S extends Subjects>(subject: S, data: EventData<S>): OutboxEntry => ({
-  id: crypto.randomUUID(),
-  subject,
-  data,
-});
+export const outboxEntry = <S extends Subjects>(subject: S, data: EventData<S>): OutboxEntry => {
+  const trace = currentTrace();
+  return { id: crypto.randomUUID(), subject, data, ...(trace ? { trace } : {}) };
+};
 
 export interface HasOutbox {
   outbox: OutboxEntry[];
@@ -96,7 +104,7 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
       concurrency = 64,
       retryMs = 250,
       maxRetryMs = 5_000,
-      log = (message) => console.error(message),
+      log = (message) => logger.error(message),
     }: OutboxRelayOptions = {},
   ) {
     this.sweepModel = model;
@@ -206,7 +214,7 @@ export class OutboxRelay<T extends HasOutbox = HasOutbox> {
     for (const entry of outbox) {
       if (this.relayed.has(entry.id)) continue;
       // The entry's id names the message: a publish retried after a lost ack is stored once (within the dedupe window).
-      await this.bus.publish(entry.subject, entry.data as EventData<typeof entry.subject>, { msgId: entry.id });
+      await this.bus.publish(entry.subject, entry.data as EventData<typeof entry.subject>, { msgId: entry.id, trace: entry.trace });
       // Pop the head only if it is still the entry just published: another relay may have done it.
       await this.model.updateOne({ _id: id, 'outbox.0.id': entry.id }, { $pop: { outbox: -1 } });
       this.remember(entry.id);

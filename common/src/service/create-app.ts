@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors/not-found-error';
 import { currentUser } from '../middlewares/current-user';
 import { errorHandler } from '../middlewares/error-handler';
 import { httpRequestDuration } from '../observability/metrics';
+import { requestContext } from '../middlewares/request-context';
 import { trustProxyFromEnv } from './env';
 import { unhandledRejectionCount } from './process-failures';
 
@@ -43,6 +44,7 @@ export const createApp = (routers: Router[], { bodyLimit = '16kb', isReady = () 
   // The proxies whose X-Forwarded-For entries name the client (docs/configuration.md: TRUST_PROXY); a client cannot spoof past them.
   app.set('trust proxy', trustProxyFromEnv());
   app.use(recordRequestMetrics);
+  app.use(requestContext);
   app.use(helmet());
   app.use(express.json({ limit: bodyLimit }));
   app.use(

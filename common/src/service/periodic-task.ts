@@ -1,4 +1,5 @@
 import type { Connection, Model } from 'mongoose';
+import { logger } from '../observability/logger';
 
 export interface PeriodicTaskOptions<R> {
   intervalMs: number;
@@ -48,6 +49,6 @@ export const modelOn = <T>(connection: Connection | undefined, model: Model<T>):
 export const logFailedPass =
   <R>(what: string, result: R) =>
   (err: Error): R => {
-    console.error(`${what} failed: ${err.message}`);
+    logger.error(`${what} failed: ${err.message}`);
     return result;
   };

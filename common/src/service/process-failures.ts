@@ -1,4 +1,5 @@
 import { inspect } from 'util';
+import { logger } from '../observability/logger';
 
 let unhandledRejections = 0;
 
@@ -19,7 +20,7 @@ export interface FailureHandling {
  */
 export const handleProcessFailures = (
   name: string,
-  { events = process, exit = (code) => process.exit(code), log = (line) => console.error(line) }: FailureHandling = {},
+  { events = process, exit = (code) => process.exit(code), log = (line) => logger.error(line) }: FailureHandling = {},
 ): void => {
   events.on('uncaughtException', (err: unknown) => {
     log(`[${name}] uncaught exception, exiting for a clean restart: ${inspect(err)}`);

@@ -10,8 +10,10 @@ import { eventBus } from '../bus/process-event-bus';
 import { ensureIndexes } from '../models/ensure-indexes';
 import type { OutboxRelay } from '../outbox/outbox';
 import { collectRuntimeMetrics, startMetricsServer } from '../observability/metrics';
+import { stopTracing } from '../observability/tracing';
 import { requireEnv } from './env';
 import { handleProcessFailures } from './process-failures';
+import { logger } from '../observability/logger';
 
 export interface ServiceDefinition {
   name: string;
@@ -53,7 +55,7 @@ export const stopWorkers = async (workers: Worker[]): Promise<void> => {
   for (const worker of [...workers].reverse()) await worker.stop();
 };
 
-const log = (name: string, message: string) => console.log(`[${name}] ${message}`);
+const log = (name: string, message: string) => logger.info(`[${name}] ${message}`);
 
 /**
  * Installs the failure policy, checks the environment, connects to Mongo and the event bus, starts listeners and the
@@ -66,7 +68,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
   try {
     env = requireEnv(...(service.env ?? []), ...(service.mongo ? ['MONGO_URI'] : []), ...(usesEventBus(service) ? eventBusEnvOf() : []));
   } catch (err) {
-    console.error(`[${name}] cannot start: ${(err as Error).message}`);
+    logger.error(`[${name}] cannot start: ${(err as Error).message}`);
     process.exit(1);
   }
 
@@ -81,7 +83,7 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
     if (usesEventBus(service)) {
       await eventBus.connect(name);
       eventBus.onConnectionLost((err) => {
-        console.error(`[${name}] event bus connection lost (${err.message}); exiting so the supervisor restarts us`);
+        logger.error(`[${name}] event bus connection lost (${err.message}); exiting so the supervisor restarts us`);
         process.exit(1);
       });
       log(name, 'connected to the event bus');
@@ -115,9 +117,10 @@ export const runService = async (service: ServiceDefinition): Promise<void> => {
       await Promise.all(subscriptions.map((subscription) => subscription.close()));
       if (usesEventBus(service)) await eventBus.close();
       if (service.mongo) await mongoose.disconnect();
+      await stopTracing();
     });
   } catch (err) {
-    console.error(`[${name}] failed to start:`, err);
+    logger.error({ err }, `[${name}] failed to start`);
     process.exit(1);
   }
 };
@@ -147,7 +150,7 @@ const onShutdown = (name: string, shutdown: () => Promise<void>) => {
     shutdown()
       .then(() => process.exit(0))
       .catch((err) => {
-        console.error(`[${name}] unclean shutdown:`, err);
+        logger.error({ err }, `[${name}] unclean shutdown`);
         process.exit(1);
       });
   };

@@ -1,22 +1,29 @@
 import WebSocket from 'ws';
 import { scrapedGauge } from '../observability/metrics';
 
-interface Client<G> {
-  socket: WebSocket;
-  /** Whose the socket is (a user, a user on a listing); none for an anonymous one. */
+/** Who opened a socket: its group (a user, a user on a listing), or none for an anonymous one, and from where. */
+export interface SocketOwner<G> {
   group?: G;
+  /** The client address, as the proxies in front of the service forward it (clientAddressOf). */
+  address?: string;
+}
+
+interface Client<G> extends SocketOwner<G> {
+  socket: WebSocket;
   /** Answered the last ping. */
   alive: boolean;
 }
 
 /** What became of a socket offered to a hub. */
-export type SocketGrant = 'accepted' | 'too-many-for-user' | 'full';
+export type SocketGrant = 'accepted' | 'too-many-for-user' | 'too-many-from-address' | 'full';
 
 export interface SocketLimits {
   /** Sockets this process holds at most. */
   maxSockets: number;
   /** Sockets one group (one user) may hold at once; one more is refused. */
   maxSocketsPerUser: number;
+  /** Anonymous sockets one client address may hold at once; one more is refused. Unset: no such cap. */
+  maxAnonymousSocketsPerAddress?: number;
   /** Bytes queued for one socket beyond which it is a slow consumer and is disconnected. */
   maxBufferedBytes: number;
 }
@@ -35,6 +42,8 @@ export interface SocketHubStats {
 export class SocketHub<G> {
   private readonly clients = new Set<Client<G>>();
   private readonly groups = new Map<string, { group: G; clients: Set<Client<G>> }>();
+  /** Anonymous sockets per client address. */
+  private readonly anonymousByAddress = new Map<string, number>();
   private dropped = 0;
 
   constructor(
@@ -44,17 +53,22 @@ export class SocketHub<G> {
     hubs.add(this);
   }
 
-  /** Takes an open socket (of `group`, if it has one) unless a limit is reached; it leaves the hub when it closes. */
-  add(socket: WebSocket, group?: G): SocketGrant {
+  /** Takes an open socket (of its owner's group, if it has one) unless a limit is reached; it leaves the hub when it closes. */
+  add(socket: WebSocket, { group, address }: SocketOwner<G> = {}): SocketGrant {
     if (this.clients.size >= this.limits.maxSockets) return 'full';
     const own = group === undefined ? undefined : this.clientsOf(group);
     if (own && own.clients.size >= this.limits.maxSocketsPerUser) return 'too-many-for-user';
-    const client: Client<G> = { socket, group, alive: true };
+    const anonymousFrom = own ? undefined : address;
+    if (anonymousFrom !== undefined && this.anonymousFrom(anonymousFrom) >= (this.limits.maxAnonymousSocketsPerAddress ?? Infinity)) {
+      return 'too-many-from-address';
+    }
+    const client: Client<G> = { socket, group, address: anonymousFrom, alive: true };
     this.clients.add(client);
     if (own) {
       own.clients.add(client);
       this.groups.set(this.keyOf(own.group), own);
     }
+    if (anonymousFrom !== undefined) this.anonymousByAddress.set(anonymousFrom, this.anonymousFrom(anonymousFrom) + 1);
     socket.on('pong', () => (client.alive = true));
     socket.once('close', () => this.remove(client));
     return 'accepted';
@@ -126,8 +140,17 @@ export class SocketHub<G> {
     return this.groups.get(this.keyOf(group)) ?? { group, clients: new Set<Client<G>>() };
   }
 
+  private anonymousFrom(address: string): number {
+    return this.anonymousByAddress.get(address) ?? 0;
+  }
+
   private remove(client: Client<G>): void {
-    this.clients.delete(client);
+    if (!this.clients.delete(client)) return;
+    if (client.address !== undefined) {
+      const left = this.anonymousFrom(client.address) - 1;
+      if (left > 0) this.anonymousByAddress.set(client.address, left);
+      else this.anonymousByAddress.delete(client.address);
+    }
     if (client.group === undefined) return;
     const key = this.keyOf(client.group);
     const own = this.groups.get(key);

@@ -3,7 +3,7 @@ import type { Duplex } from 'stream';
 import { Router } from 'express';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { TooManySocketsCloseCode } from '../api/live';
-import type { SocketHub } from './socket-hub';
+import type { SocketHub, SocketOwner } from './socket-hub';
 
 export const TOO_MANY_SOCKETS: TooManySocketsCloseCode = 4008;
 /** "Try again later": the process holds as many sockets as it may. */
@@ -17,6 +17,13 @@ export interface SocketServerSettings {
   pingIntervalMs: number;
   /** The close reason of a socket refused as its user's one too many, e.g. 'too many live sockets for this user'. */
   tooManyReason: string;
+}
+
+/** The owner of an upgrade the service accepted, and what to do once its socket is in the hub. */
+export interface AcceptedUpgrade<G> extends SocketOwner<G> {
+  /** Runs for the socket the upgrade made, before the hub takes or refuses it. */
+  onUpgraded?: (socket: WebSocket) => void;
+  onAccepted?: (socket: WebSocket) => void;
 }
 
 /**
@@ -41,9 +48,18 @@ export class SocketServer<G> {
   }
 
   /** Completes the upgrade and adds the socket to the hub; `onAccepted` runs once it is in. */
-  accept(req: IncomingMessage, socket: Duplex, head: Buffer, group: G | undefined, onAccepted?: () => void): void {
+  accept(req: IncomingMessage, socket: Duplex, head: Buffer, { onUpgraded, onAccepted, ...owner }: AcceptedUpgrade<G> = {}): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (this.admit(ws, group)) onAccepted?.();
+      onUpgraded?.(ws);
+      if (this.admit(ws, owner)) onAccepted?.(ws);
+    });
+  }
+
+  /** Completes the upgrade only to close the socket at once with `code`: a refusal the client can read. */
+  refuse(req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
+      ws.close(code, reason);
     });
   }
 
@@ -58,11 +74,12 @@ export class SocketServer<G> {
     return Promise.resolve();
   }
 
-  private admit(ws: WebSocket, group: G | undefined): boolean {
+  private admit(ws: WebSocket, owner: SocketOwner<G>): boolean {
     // Clients only listen; what they send (up to maxPayload) is ignored, and a protocol error ends the socket.
     ws.on('error', () => ws.terminate());
-    const grant = this.hub.add(ws, group);
+    const grant = this.hub.add(ws, owner);
     if (grant === 'too-many-for-user') ws.close(TOO_MANY_SOCKETS, this.settings.tooManyReason);
+    if (grant === 'too-many-from-address') ws.close(TOO_MANY_SOCKETS, 'too many sockets from this address');
     if (grant === 'full') ws.close(SERVER_FULL, 'server full, try again later');
     return grant === 'accepted';
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
+import proxyAddr from 'proxy-addr';
 import { UserPayload, verifyUserToken } from '../session/user-token';
 
 /** The value of cookie `name` in a Cookie header. */
@@ -49,3 +50,13 @@ export const sameOrigin = (req: IncomingMessage): boolean => {
 export const refuseUpgrade = (socket: Duplex, status: number, reason: string): void => {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 };
+
+/** Express's reading of a `trust proxy` setting (a hop count, or the trusted proxies' addresses and subnets). */
+const trustOf = (trust: number | string): ((address: string, hop: number) => boolean) =>
+  typeof trust === 'number' ? (_address, hop) => hop < trust : proxyAddr.compile(trust.split(',').map((entry) => entry.trim()));
+
+/**
+ * The client address of an upgrade request as Express's `req.ip` reads it with the same `trust proxy`
+ * (TRUST_PROXY): the X-Forwarded-For entry the trusted proxies appended, never one the client wrote itself.
+ */
+export const clientAddressOf = (req: IncomingMessage, trust: number | string): string => proxyAddr(req, trustOf(trust));

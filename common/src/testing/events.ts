@@ -50,6 +50,7 @@ export const ticketCreatedData = (fields: Partial<TicketCreatedEvent['data']> = 
   available: 1,
   onSaleAt: null,
   waitingRoom: null,
+  limitPerBuyer: 4,
   ...fields,
 });
 

@@ -1,5 +1,5 @@
 import type { Job } from 'bull';
-import { eventBus, processJobs } from '@ticketing/common';
+import { eventBus, logger, processJobs } from '@ticketing/common';
 import { ExpirationCompletePublisher } from '../events/publishers/expiration-complete-publisher';
 import { ExpirationJob, ExpirationQueue, scheduleExpiration } from './expiration-queue';
 
@@ -32,10 +32,10 @@ export class ExpirationWorker {
         retried++;
       } catch (err) {
         // Most likely a replica starting at the same time retried it first.
-        console.error(`[expiration] order ${job.data.orderId}: could not retry the failed job: ${(err as Error).message}`);
+        logger.error(`[expiration] order ${job.data.orderId}: could not retry the failed job: ${(err as Error).message}`);
       }
     }
-    console.log(`[expiration] retried ${retried} of ${failed.length} failed expiration job(s)`);
+    logger.info(`[expiration] retried ${retried} of ${failed.length} failed expiration job(s)`);
   }
 
   /**
@@ -44,6 +44,6 @@ export class ExpirationWorker {
    */
   private async retry(job: Job<ExpirationJob>): Promise<void> {
     await job.remove();
-    await scheduleExpiration(this.queue, job.data.orderId, new Date().toISOString());
+    await scheduleExpiration(this.queue, job.data.orderId, new Date().toISOString(), job.data.trace);
   }
 }

@@ -19,7 +19,13 @@ it('reads its limits from the environment, and refuses nonsense', () => {
   expect(liveConfigFromEnv({ LIVE_MAX_SOCKETS_PER_USER: '3', LIVE_ORDER_ROUTE_MINUTES: '2' })).toMatchObject({
     maxSocketsPerUser: 3,
     maxSockets: 10_000,
+    maxAnonymousSocketsPerAddress: 50,
+    trustProxy: 1,
     orderRouteMs: 120_000,
+  });
+  expect(liveConfigFromEnv({ LIVE_MAX_ANONYMOUS_SOCKETS_PER_ADDRESS: '3', TRUST_PROXY: '2' })).toMatchObject({
+    maxAnonymousSocketsPerAddress: 3,
+    trustProxy: 2,
   });
   expect(() => liveConfigFromEnv({ LIVE_MAX_BUFFERED_BYTES: '-1' })).toThrow(
     'LIVE_MAX_BUFFERED_BYTES must be a positive integer, not "-1"',

@@ -229,6 +229,25 @@ it("refuses a user's socket beyond the per-user limit with 4008, and not another
   expect(live.hub.stats()).toMatchObject({ sockets: 6, users: 2 });
 });
 
+it('refuses an anonymous socket beyond the per-address limit with 4008, counting the address the gateway forwarded', async () => {
+  await live.close();
+  live = await startLive({ maxAnonymousSocketsPerAddress: 2 });
+  const first = await open(live.url, { forwardedFor: '203.0.113.7' });
+  await open(live.url, { forwardedFor: '203.0.113.7' });
+  // A client may write its own X-Forwarded-For; the gateway appends the address it saw, which is the one counted.
+  const spoofed = await open(live.url, { forwardedFor: '198.51.100.1, 203.0.113.7' });
+
+  expect(await spoofed.closed).toBe(4008);
+  await open(live.url, { forwardedFor: '203.0.113.8' });
+  await open(live.url, { forwardedFor: '203.0.113.7', cookie: signinCookie()[0] });
+  expect(live.hub.stats()).toMatchObject({ sockets: 4, users: 1 });
+
+  first.socket.close();
+  await waitUntil(() => live.hub.stats().sockets === 3, 5_000, 'the first socket gone');
+  await open(live.url, { forwardedFor: '203.0.113.7' });
+  expect(live.hub.stats().sockets).toBe(4);
+});
+
 it('refuses sockets beyond the process limit with 1013', async () => {
   await live.close();
   live = await startLive({ maxSockets: 2 });

@@ -11,6 +11,8 @@ import { LIVE_PATH, LiveServer } from '../socket/live-server';
 const testConfig: LiveConfig = {
   maxSocketsPerUser: 5,
   maxSockets: 100,
+  maxAnonymousSocketsPerAddress: 100,
+  trustProxy: 1,
   maxBufferedBytes: 64 * 1024,
   maxPayloadBytes: 1024,
   pingIntervalMs: 60_000,
@@ -40,11 +42,15 @@ export const startLive = async (overrides: Partial<LiveConfig> = {}) => {
 
 export type TestSocket = SharedTestSocket<LiveMessage>;
 
-/** A real client socket that records what it is sent; `cookie` signs it in. */
-export const connect = (url: string, { cookie, origin }: { cookie?: string; origin?: string } = {}): Promise<TestSocket> => {
+/** A real client socket that records what it is sent; `cookie` signs it in, `forwardedFor` is what a gateway added. */
+export const connect = (
+  url: string,
+  { cookie, origin, forwardedFor }: { cookie?: string; origin?: string; forwardedFor?: string } = {},
+): Promise<TestSocket> => {
   const headers: Record<string, string> = {};
   if (cookie) headers.Cookie = cookie;
   if (origin) headers.Origin = origin;
+  if (forwardedFor) headers['X-Forwarded-For'] = forwardedFor;
   return connectTestSocket<LiveMessage>(url, headers);
 };
 

@@ -11,6 +11,8 @@ export interface BenchOptions {
   mongoUri: string;
   /** Stored orders at which to measure, ascending; a level below what is already stored measures at once. */
   levels: number[];
+  /** Listings for sale at each level (one per level): the bench creates listings until that many are for sale. */
+  listings: number[];
   /**
    * Orders placed before the first measurement, so that no round measures a cold system:
    * the JIT, connection pools and caches of every process warm up on the real order path.
@@ -34,6 +36,7 @@ export interface Lag {
 
 export interface BenchRow {
   storedOrders: number;
+  listingsForSale: number;
   ticketsPerSecond: number;
   ordersPerSecond: number;
   orderP50: number;
@@ -42,17 +45,26 @@ export interface BenchRow {
   orderNotFound: number;
   /** Any other answer that was not a success. */
   failures: number;
+  /** The first page of `GET /api/tickets`, read while buyers place orders. */
   listPerSecond: number;
   listP50: number;
   listP99: number;
+  /** `GET /api/tickets/:id` of listings for sale, read while buyers place orders. */
+  ticketPagePerSecond: number;
+  ticketPageP50: number;
+  ticketPageP99: number;
   ticketToOrders: { rest: Lag; load: Lag };
   orderToPayments: { rest: Lag; load: Lag };
 }
 
 const REPLICA_WAIT_MS = 60_000;
 const FILL_CHUNK = 1_000;
-/** Listing scans the collection on FerretDB (SQLite); past this the round stops early. */
-const LIST_DEADLINE_MS = 20_000;
+/** A slow page (a scan, as FerretDB did before its _id-order patch) stops its round early past this. */
+const READ_DEADLINE_MS = 20_000;
+/** Units of each listing the bench creates, so that the buyers' orders leave it for sale. */
+const LISTING_UNITS = 10_000;
+/** The most units one buyer may hold of one listing (the API's maximum): the rush's buyers stay under it. */
+const LISTING_LIMIT_PER_BUYER = 10;
 
 /** When each replica learned a record, against when the client saw the record created. */
 class Propagation {
@@ -80,11 +92,12 @@ class Propagation {
 
 /**
  * Measures, at each level of stored orders: ticket creation/s, order placement/s
- * with p50/p99, ticket listing/s, and how long ticket:created takes to reach the
- * orders replica and order:created the payments replica, at rest and under load.
+ * with p50/p99, the listing's first page/s and a ticket's page/s with p50/p99 while
+ * buyers place orders, and how long ticket:created takes to reach the orders
+ * replica and order:created the payments replica, at rest and under load.
  */
 export const runBench = async (options: BenchOptions): Promise<BenchRow[]> => {
-  const { url, levels, roundSize, inFlight, restSamples, warmUpOrders, progress = () => {} } = options;
+  const { url, levels, listings, roundSize, inFlight, restSamples, warmUpOrders, progress = () => {} } = options;
   const databases = new Databases(options.mongoUri);
   const ticketReplica = new Propagation(databases, { service: 'orders', collection: 'tickets' });
   const orderReplica = new Propagation(databases, { service: 'payments', collection: 'orders' });
@@ -121,13 +134,73 @@ export const runBench = async (options: BenchOptions): Promise<BenchRow[]> => {
       }
     };
 
+    const listingIds: string[] = [];
+    const randomListing = () => listingIds[Math.floor(Math.random() * listingIds.length)];
+    /** Units each buyer holds of each listing, so that a rush order never meets the limit per buyer. */
+    const held = new Map<ApiClient, Map<string, number>>(buyers.map((buyer) => [buyer, new Map()]));
+    /** Each listing's limit per buyer, where it is not the bench's own. */
+    const limits = new Map<string, number>();
+    /** A listing the buyer may still order, or undefined once it holds the limit of every one. */
+    const listingFor = (buyer: ApiClient) => {
+      const holding = held.get(buyer)!;
+      const open = listingIds.filter((id) => (holding.get(id) ?? 0) < (limits.get(id) ?? LISTING_LIMIT_PER_BUYER));
+      const id = open[Math.floor(Math.random() * open.length)];
+      if (id) holding.set(id, (holding.get(id) ?? 0) + 1);
+      return id;
+    };
+
+    /** Creates listings through the API until `target` are for sale, and waits for the orders replica to learn them. */
+    const topUpListings = async (target: number) => {
+      const missing = target - (await databases.count('tickets', 'tickets', { available: { $gt: 0 } }));
+      if (missing <= 0 && listingIds.length === 0) {
+        // A system measured with --url may hold enough listings already: the buyers order those.
+        const existing = await databases.find<{ _id: unknown; limitPerBuyer: number }>('tickets', 'tickets', { available: { $gt: 0 } });
+        for (const listing of existing) limits.set(String(listing._id), listing.limitPerBuyer);
+        listingIds.push(...existing.map((listing) => String(listing._id)));
+      }
+      if (missing <= 0) return;
+      progress(`listing: adding ${missing} listings for sale (target ${target})`);
+      const created = new Map<string, number>();
+      await runLoad(missing, inFlight, () =>
+        seller
+          .post<Ticket>('/api/tickets', {
+            title: `Listing ${label++}`,
+            price: 20,
+            quantity: LISTING_UNITS,
+            limitPerBuyer: LISTING_LIMIT_PER_BUYER,
+          })
+          .then((res) => {
+            if (res.status === 201) created.set(res.body.id, Date.now());
+            return res;
+          }),
+      );
+      await ticketReplica.measure(created);
+      listingIds.push(...created.keys());
+    };
+
+    /** `roundSize` reads, `inFlight` at a time, while as many buyers keep placing orders on the listings. */
+    const duringRush = async <T>(read: () => Promise<T>) => {
+      let rushing = true;
+      const orders: Awaited<ReturnType<typeof newOrder>>[] = [];
+      const buyerRush = async (buyer: ApiClient) => {
+        for (let id = listingFor(buyer); rushing && id; id = listingFor(buyer)) orders.push(await newOrder(buyer, id, new Map()));
+      };
+      const rush = Promise.all(buyers.map(buyerRush));
+      try {
+        return { reads: await runLoad(roundSize, inFlight, read, READ_DEADLINE_MS), orders: { results: orders } };
+      } finally {
+        rushing = false;
+        await rush;
+      }
+    };
+
     // Measured cold, the first round of orders ran at 111/s, the next identical rounds at 142 and 153/s:
     // warm every process up on the real order path first, and report the orders that stores.
     progress(`warming up: ${warmUpOrders} orders`);
     await fillTo(warmUpOrders);
 
     const rows: BenchRow[] = [];
-    for (const level of levels) {
+    for (const [levelIndex, level] of levels.entries()) {
       await fillTo(level);
       const storedOrders = await databases.count('orders', 'orders');
       progress(`measuring at ${storedOrders} stored orders`);
@@ -154,20 +227,29 @@ export const runBench = async (options: BenchOptions): Promise<BenchRow[]> => {
       const loadOrders = new Map<string, number>();
       const placement = await runLoad(ticketIds.length, inFlight, (i) => newOrder(buyers[i % inFlight], ticketIds[i], loadOrders));
       const orderLoad = await orderReplica.measure(loadOrders);
-      const listing = await runLoad(roundSize, inFlight, () => seller.get<Ticket[]>('/api/tickets'), LIST_DEADLINE_MS);
+      await topUpListings(listings[levelIndex]);
+      const listingsForSale = await databases.count('tickets', 'tickets', { available: { $gt: 0 } });
+      const listing = await duringRush(() => seller.get<Ticket[]>('/api/tickets'));
+      const ticketPage = await duringRush(() => seller.get<Ticket>(`/api/tickets/${randomListing()}`));
 
-      const statuses = [...creation.results, ...placement.results, ...listing.results].map((res) => res.status);
+      const statuses = [creation, placement, listing.reads, listing.orders, ticketPage.reads, ticketPage.orders].flatMap(
+        (load: { results: { status: number }[] }) => load.results.map((res) => res.status),
+      );
       const row: BenchRow = {
         storedOrders,
+        listingsForSale,
         ticketsPerSecond: creation.perSecond,
         ordersPerSecond: placement.perSecond,
         orderP50: percentile(placement.latenciesMs, 50),
         orderP99: percentile(placement.latenciesMs, 99),
         orderNotFound: placement.results.filter((res) => res.status === 404).length,
         failures: statuses.filter((status) => status >= 300 && status !== 404).length,
-        listPerSecond: listing.perSecond,
-        listP50: percentile(listing.latenciesMs, 50),
-        listP99: percentile(listing.latenciesMs, 99),
+        listPerSecond: listing.reads.perSecond,
+        listP50: percentile(listing.reads.latenciesMs, 50),
+        listP99: percentile(listing.reads.latenciesMs, 99),
+        ticketPagePerSecond: ticketPage.reads.perSecond,
+        ticketPageP50: percentile(ticketPage.reads.latenciesMs, 50),
+        ticketPageP99: percentile(ticketPage.reads.latenciesMs, 99),
         ticketToOrders: { rest: ticketRest, load: ticketLoad },
         orderToPayments: { rest: orderRest, load: orderLoad },
       };
@@ -186,6 +268,7 @@ const lag = ({ p50, p99, missing }: Lag) => `${ms(p50)} / ${ms(p99)}${missing ? 
 const formatRow = (row: BenchRow) =>
   [
     row.storedOrders,
+    row.listingsForSale,
     row.ticketsPerSecond.toFixed(0),
     row.ordersPerSecond.toFixed(0),
     `${ms(row.orderP50)} / ${ms(row.orderP99)}`,
@@ -193,6 +276,8 @@ const formatRow = (row: BenchRow) =>
     row.failures,
     row.listPerSecond.toFixed(0),
     `${ms(row.listP50)} / ${ms(row.listP99)}`,
+    row.ticketPagePerSecond.toFixed(0),
+    `${ms(row.ticketPageP50)} / ${ms(row.ticketPageP99)}`,
     lag(row.ticketToOrders.rest),
     lag(row.ticketToOrders.load),
     lag(row.orderToPayments.rest),
@@ -202,7 +287,7 @@ const formatRow = (row: BenchRow) =>
 /** The result as one Markdown table, ready for docs/benchmarks.md. */
 export const formatTable = (rows: BenchRow[]): string =>
   [
-    '| stored orders | tickets created/s | orders placed/s | order p50 / p99 ms | order 404s | other errors | GET /api/tickets/s | list p50 / p99 ms | ticket:created → orders p50 / p99 ms, at rest | under load | order:created → payments p50 / p99 ms, at rest | under load |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| stored orders | listings for sale | tickets created/s | orders placed/s | order p50 / p99 ms | order 404s | other errors | GET /api/tickets/s, in a rush | list p50 / p99 ms | GET /api/tickets/:id/s, in a rush | ticket page p50 / p99 ms | ticket:created → orders p50 / p99 ms, at rest | under load | order:created → payments p50 / p99 ms, at rest | under load |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${formatRow(row)} |`),
   ].join('\n');

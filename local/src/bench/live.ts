@@ -96,6 +96,7 @@ export const runLiveBench = async (options: LiveBenchOptions): Promise<LiveBench
         available: 1,
         onSaleAt: null,
         waitingRoom: null,
+        limitPerBuyer: 4,
       });
     }
     const deadline = performance.now() + 15_000;

@@ -1,4 +1,5 @@
 import { performance } from 'perf_hooks';
+import { Redis } from 'ioredis';
 import { connectEventBus, EventBus, OrderStatus, signUserToken, Subjects } from '@ticketing/common';
 import type { QueueStatus, QueueStatusMessage } from '@ticketing/common/api';
 import { Types } from 'mongoose';
@@ -10,7 +11,10 @@ export interface QueueBenchOptions {
   queueUrl: string;
   /** Its pid, to read its resident memory. */
   queuePid: number;
-  /** NATS_URL, NATS_CLUSTER_ID and JWT_KEY of its system: listings and order ends are published as the services would. */
+  /**
+   * NATS_URL, NATS_CLUSTER_ID and JWT_KEY of its system: listings and order ends are published as the services
+   * would; REDIS_HOST and REDIS_PORT: the queue's commands on the listing are counted there.
+   */
   env: Record<string, string>;
   /** Buyers who join and then wait with a socket open. */
   waiters: number;
@@ -20,27 +24,44 @@ export interface QueueBenchOptions {
   moves: number;
   /** Joins in flight. */
   inFlight: number;
+  /** The queue process's frontOfLine: position updates are reported apart for these first places and the rest. */
+  frontOfLine?: number;
   progress?: (line: string) => void;
 }
 
 export interface QueueBenchRow {
   waiters: number;
+  frontOfLine: number;
   joinsPerSecond: number;
   joinP95: number;
   /** From ticket:updated opening the sale to each of the first activeBuyers sockets receiving its admission. */
   admission: { p50: number; p95: number; max: number; count: number };
-  /** From an order:cancelled that frees a slot to each waiting socket receiving its new position. */
-  position: { p50: number; p95: number; max: number; count: number; missing: number };
+  /** From an order:cancelled that frees a slot to each waiting socket among the first frontOfLine receiving its new position. */
+  positionFront: PositionStats;
+  /** The same for the sockets further back (sent their place less often). */
+  positionBack: PositionStats;
+  /** Calls (a script is one) the queue made to Redis on the listing per second while everyone waited (its admission rounds, 5 a second, included). */
+  redisPerSecond: number;
   rssBeforeMb: number;
   rssConnectedMb: number;
   /** Resident memory the joins and the open sockets added, per buyer (an upper bound: garbage not yet collected counts). */
   kbPerSocket: number;
 }
 
-const CONNECT_BATCH = 50;
+type PositionStats = ReturnType<typeof stats> & { missing: number };
 
-/** A session cookie for a new user, signed with the system's key (the bench signs in 2,000 buyers at no cost). */
-const sessionOfNewUser = (index: number) => {
+const CONNECT_BATCH = 50;
+const DEFAULT_FRONT_OF_LINE = 1_000;
+/** How long the bench counts the queue's Redis commands while the line stands still. */
+const REDIS_WINDOW_MS = 5_000;
+/** How long each move is watched for: sockets far back are sent their place every 5 s. */
+const MOVE_SETTLE_MS = 7_500;
+
+/**
+ * A session cookie for a new user, signed with the system's key (JWT_KEY in this process's environment), as
+ * auth's sign-up would set it: the benches sign in thousands of buyers at no cost.
+ */
+export const sessionOfNewUser = (index: number) => {
   const jwt = signUserToken({ id: new Types.ObjectId().toHexString(), email: `queue-bench-${index}@example.com` });
   return `session=${Buffer.from(JSON.stringify({ jwt })).toString('base64')}`;
 };
@@ -68,7 +89,7 @@ const openSocket = (url: string, waiter: Waiter): Promise<WebSocket> =>
     socket.once('error', reject);
   });
 
-const stats = (values: number[]) => ({
+export const stats = (values: number[]) => ({
   p50: percentile(values, 50),
   p95: percentile(values, 95),
   max: percentile(values, 100),
@@ -85,6 +106,7 @@ const listing = (id: string, version: number, activeBuyers: number, onSaleAt: st
   available: 10_000,
   onSaleAt,
   waitingRoom: { activeBuyers },
+  limitPerBuyer: 4,
 });
 
 /** The first status of `waiter` that arrived after `since` and satisfies `check`: its delay after `since`. */
@@ -129,11 +151,34 @@ const moveLine = async (bus: EventBus, ticketId: string, waiters: Waiter[], admi
   await sleep(500 + Math.random() * 1_000);
   const freedAt = performance.now();
   await bus.publish(Subjects.OrderCancelled, { id: orderId, version: 1, ticket: { id: ticketId } });
-  await sleep(2_500);
+  await sleep(MOVE_SETTLE_MS);
   return waiting.map(({ waiter, position }) => {
     const at = delayAfter(waiter, freedAt, (status) => status.position > 0 && status.position < position);
-    return at === undefined ? undefined : at - freedAt;
+    return { position, delay: at === undefined ? undefined : at - freedAt };
   });
+};
+
+/** Calls on the listing that Redis receives per second for `windowMs` (MONITOR, filtered to the listing's keys). */
+const redisCommandsPerSecond = async (env: Record<string, string>, ticketId: string, windowMs: number) => {
+  const redis = new Redis({ host: env.REDIS_HOST, port: Number(env.REDIS_PORT), maxRetriesPerRequest: 1 });
+  try {
+    const monitor = await redis.monitor();
+    let count = 0;
+    // A script's own commands show as from 'lua': one script is one call, as the design counts them.
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source !== 'lua' && args.some((arg) => arg.includes(ticketId))) count += 1;
+    });
+    await sleep(windowMs);
+    monitor.disconnect();
+    return (count * 1000) / windowMs;
+  } finally {
+    redis.disconnect();
+  }
+};
+
+const positionStats = (delays: (number | undefined)[]): PositionStats => {
+  const delivered = delays.filter((delay): delay is number => delay !== undefined);
+  return { ...stats(delivered), missing: delays.length - delivered.length };
 };
 
 /**
@@ -166,6 +211,8 @@ export const runQueueBench = async (options: QueueBenchOptions): Promise<QueueBe
     }
     await sleep(2_000);
     const rssConnected = rssBytes(queuePid);
+    progress(`queue: counting the queue's Redis calls on the listing for ${REDIS_WINDOW_MS / 1000} s, ${count} waiting`);
+    const redisPerSecond = await redisCommandsPerSecond(options.env, ticketId, REDIS_WINDOW_MS);
 
     progress(`queue: opening the sale (${activeBuyers} admitted at once)`);
     const openedAt = performance.now();
@@ -178,16 +225,20 @@ export const runQueueBench = async (options: QueueBenchOptions): Promise<QueueBe
       .map((at) => at - openedAt);
 
     progress(`queue: ${moves} slots freed one at a time, ${count - activeBuyers} sockets waiting`);
-    const positions: (number | undefined)[] = [];
+    const positions: { position: number; delay?: number }[] = [];
     for (let move = 1; move <= moves; move += 1) positions.push(...(await moveLine(bus, ticketId, waiters, move)));
     for (const waiter of waiters) waiter.socket?.terminate();
-    const delivered = positions.filter((delay): delay is number => delay !== undefined);
+    const frontOfLine = options.frontOfLine ?? DEFAULT_FRONT_OF_LINE;
+    const delaysWhere = (front: boolean) => positions.filter(({ position }) => position <= frontOfLine === front).map(({ delay }) => delay);
     return {
       waiters: count,
+      frontOfLine,
       joinsPerSecond: Math.round(joins.perSecond),
       joinP95: joins.p95,
       admission: stats(admissions),
-      position: { ...stats(delivered), missing: positions.length - delivered.length },
+      positionFront: positionStats(delaysWhere(true)),
+      positionBack: positionStats(delaysWhere(false)),
+      redisPerSecond: Math.round(redisPerSecond),
       rssBeforeMb: mb(rssBefore),
       rssConnectedMb: mb(rssConnected),
       kbPerSocket: Math.round((rssConnected - rssBefore) / count / 1024),
@@ -200,11 +251,14 @@ export const runQueueBench = async (options: QueueBenchOptions): Promise<QueueBe
 
 const ms = (value: number) => (Number.isFinite(value) ? String(Math.round(value)) : '–');
 
+const positionCell = ({ p50, p95, max, count, missing }: PositionStats) =>
+  `${ms(p50)} / ${ms(p95)} / ${ms(max)} (${missing} of ${count + missing})`;
+
 export const formatQueueTable = (row: QueueBenchRow): string =>
   [
-    '| waiting sockets | joins/s (p95 ms) | admission→socket p50 / p95 / max ms | position update p50 / p95 / max ms (missing) | queue RSS before joins / with sockets MB | KB per waiting buyer |',
-    '|---|---|---|---|---|---|',
+    `| waiting sockets | joins/s (p95 ms) | admission→socket p50 / p95 / max ms | position update, first ${row.frontOfLine.toLocaleString('en-US')} in line, p50 / p95 / max ms (missing) | position update, further back | queue's Redis calls/s on the listing while waiting | queue RSS before joins / with sockets MB | KB per waiting buyer |`,
+    '|---|---|---|---|---|---|---|---|',
     `| ${row.waiters} | ${row.joinsPerSecond} (${ms(row.joinP95)}) | ${ms(row.admission.p50)} / ${ms(row.admission.p95)} / ${ms(row.admission.max)} | ` +
-      `${ms(row.position.p50)} / ${ms(row.position.p95)} / ${ms(row.position.max)} (${row.position.missing} of ${row.position.count + row.position.missing}) | ` +
+      `${positionCell(row.positionFront)} | ${positionCell(row.positionBack)} | ${row.redisPerSecond} | ` +
       `${row.rssBeforeMb} / ${row.rssConnectedMb} | ${row.kbPerSocket} |`,
   ].join('\n');

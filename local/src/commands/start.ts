@@ -16,10 +16,11 @@ const usage = `usage: npm start -- [options]
   --seed          create demo users, tickets and sales
   --expiry S      seconds an order holds its ticket (default 900)
   --replicas N    processes of each service behind the gateway's round-robin (default 1)
+  --gateway-processes N  processes of the gateway sharing its port (default 1; a process holds 20,000 files, two a socket)
   --fresh         start with empty databases (wipes .data/)
   --no-client     run the API only (skips the Next.js build)
   --quiet         hide the services' own output
-  --observe       also start Prometheus, scraping every process's metrics (docs/operations.md)`;
+  --observe       also start Prometheus and a trace store (Jaeger), wired to every service (docs/operations.md)`;
 
 const parse = (args: string[]) =>
   parseArgs({
@@ -32,6 +33,7 @@ const parse = (args: string[]) =>
       expiry: { type: 'string', default: '900' },
       replicas: { type: 'string', default: '1' },
       brokers: { type: 'string', default: '1' },
+      'gateway-processes': { type: 'string', default: '1' },
       fresh: { type: 'boolean', default: false },
       'no-client': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -51,10 +53,11 @@ export const start = async (args: string[]): Promise<number> => {
   const options = parseOptions(usage, () => parse(args));
   if (typeof options === 'number') return options;
   // This process only supervises: the gateway and the services are processes of their own.
-  handleProcessFailures('ticketing');
+  handleProcessFailures('ticketing', { log: (line) => console.error(line) });
   const port = positiveInt(options.port, 'port');
   const expirationWindowSeconds = positiveInt(options.expiry, 'expiry');
   const replicas = positiveInt(options.replicas, 'replicas');
+  const gatewayProcesses = positiveInt(options['gateway-processes'], 'gateway-processes');
   const eventBus = eventBusKindOf({ EVENT_BUS: options['event-bus'] });
 
   const dataDir = path.join(repoRoot, '.data');
@@ -66,16 +69,18 @@ export const start = async (args: string[]): Promise<number> => {
     dataDir,
     expirationWindowSeconds,
     replicas,
+    gatewayProcesses,
     eventBus,
     brokers: positiveInt(options.brokers, 'brokers'),
     client: !options['no-client'],
+    observe: options.observe,
+    prettyLogs: true,
     progress: (line) => console.log(`[ready] ${line}`),
     log: options.quiet ? undefined : (name, line) => console.log(`  ${name.padEnd(10)} | ${line}`),
     // Shown even with --quiet: a process that died must not go unnoticed.
     notice: (name, line) => console.error(`[supervisor] ${name} ${line}`),
     onEvent: options.events ? (subject, data) => console.log(`[event] ${subject} ${JSON.stringify(data)}`) : undefined,
     env: process.env,
-    observe: options.observe,
   });
   if (system.metricsUrl) console.log(`[ready] metrics ${system.metricsUrl}`);
 

@@ -72,7 +72,8 @@ interface JestTotals {
 const runJest = (pkg: string, env: NodeJS.ProcessEnv, extraArgs: string[]): Promise<JestTotals | undefined> => {
   const outputFile = path.join(os.tmpdir(), `ticketing-jest-${pkg}-${process.pid}-${crypto.randomBytes(4).toString('hex')}.json`);
   const jestBin = path.join(repoRoot, 'node_modules/jest/bin/jest.js');
-  const child = spawn(process.execPath, [jestBin, '--ci', '--json', `--outputFile=${outputFile}`, ...extraArgs], {
+  // --forceExit: a handle a suite left open must not hang the run until CI's cut-off.
+  const child = spawn(process.execPath, [jestBin, '--ci', '--forceExit', '--json', `--outputFile=${outputFile}`, ...extraArgs], {
     cwd: path.join(repoRoot, pkg),
     env,
     stdio: 'inherit',

@@ -6,13 +6,19 @@ export { eventually, waitUntil } from '@ticketing/common/testing';
 /** A signed-in (or anonymous) user of the API through the gateway, as a browser would be. */
 export class ApiClient {
   private cookie = '';
+  /** Headers sent with every request besides the cookie (a W3C traceparent, say). */
+  private readonly extraHeaders: Record<string, string> = {};
 
   constructor(private readonly baseUrl: string) {}
 
   async request<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(this.cookie ? { Cookie: this.cookie } : {}) },
+      headers: {
+        ...this.extraHeaders,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(this.cookie ? { Cookie: this.cookie } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const cookies = res.headers.getSetCookie();
@@ -36,6 +42,12 @@ export class ApiClient {
   /** Signs this client in as `other` is, to call another address (a second replica) as the same user. */
   withCookieOf(other: ApiClient): this {
     this.cookie = other.cookie;
+    return this;
+  }
+
+  /** Sends `value` as header `name` with every request from now on. */
+  withHeader(name: string, value: string): this {
+    this.extraHeaders[name] = value;
     return this;
   }
 

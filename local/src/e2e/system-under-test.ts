@@ -1,3 +1,4 @@
+import fs from 'fs';
 import { Types } from 'mongoose';
 import type { Ticket } from '@ticketing/common/api';
 import { Infra, InfraPiece, startInfra } from '../infra/start-infra';
@@ -15,6 +16,7 @@ export interface Listing {
   title: string;
   price: number;
   quantity?: number;
+  limitPerBuyer?: number;
 }
 
 /** The system's options; `env` is left out: the servers of `useSystem({ infra })`, else the system's own. */
@@ -63,6 +65,10 @@ const started = <T>(value: T | undefined, what: string): T => {
   return value;
 };
 
+/** SYSTEM_LOG=<file>: every process's lines, appended there, for reading a failed run afterwards. */
+const logToFile = (file = process.env.SYSTEM_LOG): SystemOptions['log'] =>
+  file ? (name, line) => fs.appendFileSync(file, `${new Date().toISOString()} ${name} ${line}\n`) : undefined;
+
 /** The whole system for one test file: started in beforeAll, everything closed in afterAll. */
 export const useSystem = (options: SystemUnderTestOptions = {}): SystemUnderTest => {
   let infra: Infra | undefined;
@@ -107,7 +113,7 @@ export const useSystem = (options: SystemUnderTestOptions = {}): SystemUnderTest
       sut.closeAtEnd({ close: () => infra?.stop() });
     }
     const setup = typeof options.system === 'function' ? await options.system(sut) : (options.system ?? {});
-    system = await startSystem({ ...setup, env: infra?.env ?? {} });
+    system = await startSystem({ log: logToFile(), ...setup, env: infra?.env ?? {} });
     sut.closeAtEnd({ close: () => system?.stop() });
     databases = sut.closeAtEnd(new Databases(system.env.MONGO_URI));
     await options.connect?.(sut);

@@ -1,7 +1,6 @@
 import crypto from 'crypto';
-import fs from 'fs';
 import path from 'path';
-import YAML from 'yaml';
+import { configMapFile } from './manifest-config';
 import { repoRoot } from './tools';
 
 /** The manifests whose ConfigMap nats-server-config holds each NATS server's nats.conf. */
@@ -10,20 +9,8 @@ export const natsManifests = {
   jetstream: path.join(repoRoot, 'infra/k8s-jetstream/nats.yaml'),
 } as const;
 
-interface ConfigMapDoc {
-  kind?: string;
-  metadata?: { name?: string };
-  data?: Record<string, string>;
-}
-
 /** The nats.conf of a manifest's ConfigMap nats-server-config, as the cluster's server reads it. */
-export const manifestNatsConf = (file: string): string => {
-  const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => doc.toJS() as ConfigMapDoc);
-  const configMap = docs.find((doc) => doc?.kind === 'ConfigMap' && doc.metadata?.name === 'nats-server-config');
-  const text = configMap?.data?.['nats.conf'];
-  if (text === undefined) throw new Error(`${file} has no ConfigMap nats-server-config with a nats.conf`);
-  return text;
-};
+export const manifestNatsConf = (file: string): string => configMapFile(file, 'nats-server-config', 'nats.conf');
 
 /** The `$NAME`s a nats.conf takes from the server's environment. */
 export const natsConfVariables = (text: string): string[] => [...new Set([...text.matchAll(/\$([A-Za-z_]\w*)/g)].map((match) => match[1]))];

@@ -1,16 +1,11 @@
 import fs from 'fs';
 import path from 'path';
 import YAML from 'yaml';
+import { configMapFile } from './manifest-config';
 import { repoRoot } from './tools';
 
 /** The manifest whose ConfigMap prometheus-config holds the cluster's prometheus.yml. */
 export const prometheusManifest = path.join(repoRoot, 'infra/k8s-observability/prometheus.yaml');
-
-interface ConfigMapDoc {
-  kind?: string;
-  metadata?: { name?: string };
-  data?: Record<string, string>;
-}
 
 interface ScrapeConfig {
   job_name: string;
@@ -20,12 +15,7 @@ interface ScrapeConfig {
 }
 
 /** The prometheus.yml of the manifest's ConfigMap prometheus-config, as the cluster's server reads it. */
-export const manifestPrometheusConfig = (file = prometheusManifest): string => {
-  const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => doc.toJS() as ConfigMapDoc);
-  const text = docs.find((doc) => doc?.kind === 'ConfigMap' && doc.metadata?.name === 'prometheus-config')?.data?.['prometheus.yml'];
-  if (text === undefined) throw new Error(`${file} has no ConfigMap prometheus-config with a prometheus.yml`);
-  return text;
-};
+export const manifestPrometheusConfig = (file = prometheusManifest): string => configMapFile(file, 'prometheus-config', 'prometheus.yml');
 
 /**
  * The manifest's prometheus.yml for a local server: the same intervals and jobs, each job's targets read from

@@ -14,9 +14,10 @@ import {
   natsUrlVariableOf,
   randomPassword,
 } from './nats-config';
+import { localJaegerConfig, manifestJaegerConfig } from './jaeger-config';
 import { localPrometheusConfig, manifestPrometheusConfig } from './prometheus-config';
 import { ensureTool, Tool } from './tools';
-import { freePort, ManagedProcess, startProcess } from './process';
+import { canConnect, freePort, ManagedProcess, startProcess, waitForPort } from './process';
 import { waitForJetStream } from '@ticketing/common/testing';
 
 export interface Server {
@@ -239,7 +240,7 @@ export const startNatsJetStreamCluster = async ({
  */
 const LOCAL_REDIS_CONFIG = [
   ...['--appendonly', 'yes', '--appendfsync', 'always'],
-  ...['--maxmemory', '288mb', '--maxmemory-policy', 'noeviction'],
+  ...['--maxmemory', '320mb', '--maxmemory-policy', 'noeviction'],
 ];
 
 /**
@@ -291,3 +292,34 @@ export const startPrometheus = (options: ServerOptions & { targetsFile: string }
     },
     options,
   );
+
+/** Jaeger's own port for its UI and query API, taken when free. */
+export const JAEGER_UI_PORT = 16686;
+
+/**
+ * Jaeger v2 as a trace store: services send it OTLP over HTTP (OTEL_EXPORTER_OTLP_ENDPOINT), and its query
+ * service answers on TRACES_URL (the UI page, and the HTTP API the trace test reads: /api/traces/<id>).
+ */
+export const startJaeger = async (options: ServerOptions = {}): Promise<Server> => {
+  const otlpPort = await freePort();
+  const port = options.port ?? ((await canConnect(JAEGER_UI_PORT)) ? undefined : JAEGER_UI_PORT);
+  const server = await launch(
+    {
+      name: 'jaeger',
+      tool: 'jaeger',
+      args: async (dir, queryPort) => {
+        const file = path.join(dir, 'jaeger.yaml');
+        fs.writeFileSync(file, localJaegerConfig(manifestJaegerConfig(), { queryPort, queryGrpcPort: await freePort(), otlpPort }));
+        return ['--config', file];
+      },
+      env: (queryPort) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`, TRACES_URL: `http://127.0.0.1:${queryPort}` }),
+    },
+    { ...options, port },
+  );
+  // The receivers start after the query service: ready once spans can be sent too.
+  await waitForPort(otlpPort, 30_000).catch(async (err: Error) => {
+    await server.stop();
+    throw err;
+  });
+  return server;
+};

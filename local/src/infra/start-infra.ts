@@ -5,6 +5,7 @@ import {
   ServerCluster,
   ServerOptions,
   startFerretDB,
+  startJaeger,
   startNatsJetStream,
   startNatsJetStreamCluster,
   startNatsStreaming,
@@ -14,9 +15,10 @@ import {
 
 /**
  * `nats` is the event broker EVENT_BUS names (nats-streaming-server, or nats-server -js);
- * `jetstream` is a nats-server -js beside it, for the bus suite that runs on both transports.
+ * `jetstream` is a nats-server -js beside it, for the bus suite that runs on both transports;
+ * `traces` is a trace store (Jaeger) the services export their spans to.
  */
-export type InfraPiece = 'mongo' | 'nats' | 'jetstream' | 'redis' | 'stripe';
+export type InfraPiece = 'mongo' | 'nats' | 'jetstream' | 'redis' | 'stripe' | 'traces';
 
 /** An environment variable that, when set, names a server to use instead of starting one. */
 const givenBy: Record<InfraPiece, string> = {
@@ -25,6 +27,7 @@ const givenBy: Record<InfraPiece, string> = {
   jetstream: 'JETSTREAM_URL',
   redis: 'REDIS_HOST',
   stripe: 'STRIPE_API_URL',
+  traces: 'OTEL_EXPORTER_OTLP_ENDPOINT',
 };
 
 const brokers: Record<EventBusKind, (options: ServerOptions) => Promise<Server>> = {
@@ -61,6 +64,8 @@ const starterOf = (piece: InfraPiece, eventBus: EventBusKind, brokerCount: numbe
       return { folder: 'redis', start: startRedis, env: (server: Server) => server.env };
     case 'stripe':
       return { folder: 'stripe', start: startStripeMock, env: (server: Server) => server.env };
+    case 'traces':
+      return { folder: 'traces', start: startJaeger, env: (server: Server) => server.env };
   }
 };
 

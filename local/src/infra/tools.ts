@@ -5,7 +5,7 @@ import path from 'path';
 export const repoRoot = path.resolve(__dirname, '../../..');
 export const toolsBin = process.env.TICKETING_TOOLS_BIN ?? path.join(repoRoot, '.tools/bin');
 
-export type Tool = 'ferretdb' | 'nats-streaming-server' | 'nats-server' | 'stripe-mock' | 'prometheus' | 'redis' | 'chromium';
+export type Tool = 'ferretdb' | 'nats-streaming-server' | 'nats-server' | 'stripe-mock' | 'prometheus' | 'jaeger' | 'redis' | 'chromium';
 
 const onPath = (command: string): string | undefined =>
   (process.env.PATH ?? '')
@@ -19,6 +19,7 @@ const binaryOf: Record<Tool, () => string | undefined> = {
   'nats-server': () => existing(path.join(toolsBin, 'nats-server')),
   'stripe-mock': () => existing(path.join(toolsBin, 'stripe-mock')),
   prometheus: () => existing(path.join(toolsBin, 'prometheus')),
+  jaeger: () => existing(path.join(toolsBin, 'jaeger')),
   redis: () => onPath('redis-server'),
   chromium: () => onPath('chromium'),
 };

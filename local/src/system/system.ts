@@ -40,8 +40,18 @@ export interface SystemOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Processes of each service (all are stateless), behind the gateway's round-robin; 1 when absent. */
   replicas?: number;
-  /** Start Prometheus too, scraping every process's metrics port (`npm start -- --observe`). */
+  /**
+   * Start the observability servers and wire every service to them: Prometheus scraping each process's metrics
+   * port, and a trace store (Jaeger) that each service sends its spans to, or the OTLP endpoint
+   * OTEL_EXPORTER_OTLP_ENDPOINT of `env` names (`npm start -- --observe`).
+   */
   observe?: boolean;
+  /** The services log readable lines (LOG_PRETTY) instead of JSON. */
+  prettyLogs?: boolean;
+  /** Processes of single services instead of `replicas` (the rush bench runs several queue processes, one of the rest). */
+  serviceReplicas?: Partial<Record<ServiceName, number>>;
+  /** Processes of the gateway sharing its port (node's cluster); 1 when absent. */
+  gatewayProcesses?: number;
 }
 
 export interface System {
@@ -58,6 +68,8 @@ export interface System {
   env: Record<string, string>;
   /** Prometheus's web UI and HTTP API, with `observe`. */
   metricsUrl?: string;
+  /** The trace store's UI and query API, when `observe` started one. */
+  tracesUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -75,19 +87,28 @@ const devKey = (name: string, dataDir?: string): string => {
 const gatewayProcess = ({
   port,
   upstreams,
+  processes,
   log,
   notice,
-}: { port: number; upstreams: Record<string, string[]> } & Pick<ServiceProcessOptions, 'log' | 'notice'>) =>
+}: { port: number; upstreams: Record<string, string[]>; processes: number } & Pick<ServiceProcessOptions, 'log' | 'notice'>) =>
   new ServiceProcess({
     name: 'gateway',
     command: process.execPath,
     args: [path.join(repoRoot, 'local/build/gateway/main.js')],
     cwd: repoRoot,
-    env: { PATH: process.env.PATH, GATEWAY_PORT: String(port), GATEWAY_UPSTREAMS: JSON.stringify(upstreams) },
+    env: {
+      PATH: process.env.PATH,
+      GATEWAY_PORT: String(port),
+      GATEWAY_UPSTREAMS: JSON.stringify(upstreams),
+      GATEWAY_PROCESSES: String(processes),
+    },
     port,
     log,
     notice,
   });
+
+/** What points a service's OpenTelemetry SDK at the trace store: spans sent every half second, not every five. */
+const tracingEnv = (endpoint: string) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '500' });
 
 /** Starts the whole system on this machine the way the cluster runs it, behind one gateway. */
 export const startSystem = async (options: SystemOptions = {}): Promise<System> => {
@@ -95,7 +116,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
   const log = options.log ?? (() => {});
   const notice = options.notice ?? log;
   const eventBus = options.eventBus ?? eventBusKindOf(options.env?.EVENT_BUS ? options.env : process.env);
-  const infra = await startInfra(['mongo', 'nats', 'redis', 'stripe'], {
+  const infra = await startInfra(['mongo', 'nats', 'redis', 'stripe', ...(options.observe ? (['traces'] as const) : [])], {
     dataDir: options.dataDir,
     progress,
     env: options.env ?? {},
@@ -118,7 +139,11 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     // Every client here is 127.0.0.1, as if behind one NAT: room for the suites' and the bench's sign-ups.
     SIGNUP_RATE_LIMIT: options.env?.SIGNUP_RATE_LIMIT ?? '1000',
     EXPIRATION_WINDOW_SECONDS: String(options.expirationWindowSeconds ?? 15 * 60),
+    ...(options.observe ? tracingEnv(given('OTEL_EXPORTER_OTLP_ENDPOINT')) : {}),
+    ...(options.prettyLogs ? { LOG_PRETTY: 'true' } : {}),
   };
+  const tracesUrl = options.observe ? infra.env.TRACES_URL : undefined;
+  if (options.observe) progress(`traces ${tracesUrl ?? `sent to ${env.OTEL_EXPORTER_OTLP_ENDPOINT}`}`);
 
   // Only queue (signs) and orders (checks) hold the admission key, as in the cluster.
   const admission = { ADMISSION_KEY: devKey('admission-key', options.dataDir) };
@@ -150,8 +175,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       progress(`metrics: prometheus ready on ${observability.metricsUrl}`);
     }
 
-    const replicaCount = options.replicas ?? 1;
-    const replicaName = (name: ServiceName, replica: number) => (replicaCount === 1 ? name : `${name}-${replica}`);
+    const replicaCount = (name: ServiceName) => options.serviceReplicas?.[name] ?? options.replicas ?? 1;
+    const replicaName = (name: ServiceName, replica: number) => (replicaCount(name) === 1 ? name : `${name}-${replica}`);
     const startReplica = async (name: ServiceName, replica: number) => {
       const port = await freePort();
       const metricsPort = await freePort();
@@ -170,6 +195,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
           HOST: '127.0.0.1',
           PORT: String(port),
           METRICS_PORT: String(metricsPort),
+          ...(options.observe ? { OTEL_SERVICE_NAME: name } : {}),
           ...ownEnv[name],
           ...options.serviceEnv?.[name],
         },
@@ -183,14 +209,14 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       observability?.addTarget({ address: `127.0.0.1:${metricsPort}`, app: name, pod: replicaName(name, replica) });
       return service;
     };
-    if (!Number.isInteger(replicaCount) || replicaCount < 1)
-      throw new Error(`replicas must be a whole number of at least 1, not ${replicaCount}`);
+    for (const count of [...serviceNames.map(replicaCount), options.gatewayProcesses ?? 1])
+      if (!Number.isInteger(count) || count < 1) throw new Error(`replicas must be a whole number of at least 1, not ${count}`);
     const replicas = Object.fromEntries(serviceNames.map((name) => [name, [] as ServiceProcess[]])) as Record<
       ServiceName,
       ServiceProcess[]
     >;
     for (const name of serviceNames) {
-      for (let replica = 1; replica <= replicaCount; replica++) {
+      for (let replica = 1; replica <= replicaCount(name); replica++) {
         const service = await startReplica(name, replica);
         replicas[name].push(service);
         progress(`${replicaName(name, replica)}: ready on ${service.url}`);
@@ -211,12 +237,12 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
       serviceNames.map((name) => [`${name}-srv`, replicas[name].map((replica) => replica.url)]),
     );
     if (client) upstreams['client-srv'] = [client.url];
-    const gateway = gatewayProcess({ port: gatewayPort, upstreams, log, notice });
+    const gateway = gatewayProcess({ port: gatewayPort, upstreams, processes: options.gatewayProcesses ?? 1, log, notice });
     started.push(gateway);
     await gateway.start();
     progress(`gateway: ready on ${url} (routes from infra/k8s/ingress-srv.yaml)`);
 
-    return { url, infra, services, replicas, client, gateway, env, metricsUrl: observability?.metricsUrl, stop };
+    return { url, infra, services, replicas, client, gateway, env, metricsUrl: observability?.metricsUrl, tracesUrl, stop };
   } catch (err) {
     await stop();
     throw err;

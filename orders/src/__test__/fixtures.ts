@@ -3,7 +3,8 @@ import { newId } from '@ticketing/common/testing';
 import { Order } from '../models/order';
 import { Ticket, TicketFields } from '../models/ticket';
 import { releaseUnits } from '../services/release-units';
-import { stock } from '../services/stock';
+import { buyerKey } from '../models/buyer-entry';
+import { buyerUnits, stock } from '../services/stock';
 
 /** A ticket replica, as ticket:created leaves it: one unit, on sale, no waiting room unless said otherwise. */
 export const createTicket = (fields: Partial<TicketFields> = {}) =>
@@ -28,6 +29,8 @@ export const createOrder = async ({
 } = {}) => {
   const ticket = given ?? (await createTicket({ quantity }));
   const order = Order.build({ userId, ticket, quantity, admissionId, expiresAt: new Date(Date.now() + 60_000) });
+  const allowed = await buyerUnits.hold(buyerKey(ticket.id, userId), order.id, quantity, ticket.limitPerBuyer);
+  if (!allowed.held) throw new Error('the test buyer has reached the limit per buyer');
   const hold = await stock.hold(ticket.id, order.id, quantity, ticket.quantity);
   if (!hold.held) throw new Error('the test ticket has no units left');
   await order.save();

@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import { isDuplicateKey } from '@ticketing/common';
+import { BuyerEntry } from '../models/buyer-entry';
 import { holdOp, releaseOp, StockEntry, StockEntryFields, stockEntryId, StockEntryKind } from '../models/stock-entry';
 
 /** The last step of a listing's stock as this process last saw it. */
@@ -12,6 +13,9 @@ const EMPTY: Head = { seq: 0, held: 0 };
 
 /** Steps appended by other processes between a read and a write, at most, before giving up. */
 const MAX_ATTEMPTS = 200;
+
+/** Chains whose last step a process remembers; beyond it the oldest is forgotten (and found again by reads). */
+const MAX_REMEMBERED_HEADS = 100_000;
 
 export type HoldResult = { held: true } | { held: false; available: number };
 
@@ -48,6 +52,16 @@ export class Stock {
     });
   }
 
+  /**
+   * Whether `quantity` more units fit now, without holding them: no read while the step last seen leaves room
+   * (the hold decides), a read of the head before saying they do not, so that no refusal rests on a stale view.
+   */
+  async fits(ticketId: string, quantity: number, capacity: number): Promise<HoldResult> {
+    let head = this.heads.get(ticketId) ?? EMPTY;
+    if (head.held + quantity > capacity) head = await this.head(ticketId);
+    return head.held + quantity > capacity ? { held: false, available: Math.max(0, capacity - head.held) } : { held: true };
+  }
+
   /** Gives back the `quantity` units the order holds; idempotent, so every path that ends an order may call it. */
   release(ticketId: string, orderId: string, quantity: number): Promise<void> {
     return this.serially(ticketId, async () => {
@@ -58,6 +72,11 @@ export class Stock {
       }
       throw new Error(`could not release units of listing ${ticketId}: the stock kept changing`);
     });
+  }
+
+  /** As release, for an order that may never have held here (placed before the chain existed): then nothing. */
+  async releaseIfHeld(ticketId: string, orderId: string, quantity: number): Promise<void> {
+    if (await this.model.exists({ op: holdOp(orderId) })) await this.release(ticketId, orderId, quantity);
   }
 
   /** Inserts step head+1; 'lost' when another writer took that step, 'done' when the op was already stored. */
@@ -75,7 +94,7 @@ export class Stock {
     }
     try {
       await this.model.create({ _id: stockEntryId(ticketId, seq), ticketId, seq, held, ...step });
-      this.heads.set(ticketId, { seq, held });
+      this.remember(ticketId, { seq, held });
       return 'appended';
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -100,8 +119,15 @@ export class Stock {
       if (found) last = found;
       else missing = middle;
     }
-    this.heads.set(ticketId, last);
+    this.remember(ticketId, last);
     return last;
+  }
+
+  /** Keeps the last step seen, the most recent last, so that the map stays bounded by dropping the oldest. */
+  private remember(ticketId: string, head: Head): void {
+    this.heads.delete(ticketId);
+    this.heads.set(ticketId, head);
+    if (this.heads.size > MAX_REMEMBERED_HEADS) this.heads.delete(this.heads.keys().next().value!);
   }
 
   private async step(ticketId: string, seq: number): Promise<Head | null> {
@@ -123,3 +149,6 @@ export class Stock {
 
 /** The process's stock, on the default connection. */
 export const stock = new Stock();
+
+/** Each buyer's units per listing (chains keyed by buyerKey, capacity the listing's limitPerBuyer). */
+export const buyerUnits = new Stock(BuyerEntry);

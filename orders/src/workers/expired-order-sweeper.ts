@@ -1,5 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import { logFailedPass, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
+import { logFailedPass, logger, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
 import { orderOutbox } from '../events/outbox';
 import { changeActiveOrder, Order, OrderFields } from '../models/order';
 import { releaseUnits } from '../services/release-units';
@@ -61,7 +61,7 @@ export class ExpiredOrderSweeper {
       orderOutbox.kick(order);
       await releaseUnits(order);
     }
-    if (cancelled > 0) console.log(`[orders] cancelled ${cancelled} order(s) past expiresAt that expiration had not`);
+    if (cancelled > 0) logger.info(`[orders] cancelled ${cancelled} order(s) past expiresAt that expiration had not`);
     return cancelled;
   }
 }

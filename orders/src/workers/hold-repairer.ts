@@ -1,10 +1,11 @@
 import type { Connection, Model, Types } from 'mongoose';
-import { logFailedPass, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
+import { logFailedPass, logger, modelOn, OrderStatus, PeriodicTask } from '@ticketing/common';
 import { holdRepairIntervalMs } from '../config';
 import { abandonOrders, Order, OrderFields } from '../models/order';
+import { BuyerEntry } from '../models/buyer-entry';
 import { StockEntry, StockEntryFields } from '../models/stock-entry';
 import { releaseUnits } from '../services/release-units';
-import { stock } from '../services/stock';
+import { buyerUnits, Stock, stock } from '../services/stock';
 
 /** Batches of holds one pass checks at most: a backlog larger than that is left to the next pass. */
 const MAX_BATCHES_PER_PASS = 40;
@@ -12,6 +13,12 @@ const MAX_BATCHES_PER_PASS = 40;
 const RELEASES_AT_ONCE = 16;
 
 type UncheckedHold = Pick<StockEntryFields, '_id' | 'ticketId' | 'orderId' | 'change'>;
+
+/** A chain of holds the pass checks: the entries it scans, and the chains that release them. */
+interface Ledger {
+  entries: Model<StockEntryFields>;
+  chains: Stock;
+}
 
 /** Runs `task` over `items`, at most `limit` at once. */
 const inParallel = async <T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> => {
@@ -42,7 +49,11 @@ export class HoldRepairer {
   private readonly batch: number;
   /** Its scans run off the request path when the service gives it a connection of its own. */
   private orders: Model<OrderFields> = Order;
-  private entries: Model<StockEntryFields> = StockEntry;
+  /** The listings' stock, and each buyer's units per listing. */
+  private ledgers: Ledger[] = [
+    { entries: StockEntry, chains: stock },
+    { entries: BuyerEntry, chains: buyerUnits },
+  ];
 
   constructor({ intervalMs = holdRepairIntervalMs(), graceMs = 60_000, batch = 500 }: HoldRepairerOptions = {}) {
     this.passes = new PeriodicTask({
@@ -57,7 +68,7 @@ export class HoldRepairer {
   start({ sweepConnection }: { sweepConnection?: Connection } = {}): void {
     if (sweepConnection) {
       this.orders = modelOn<OrderFields>(sweepConnection, Order);
-      this.entries = modelOn(sweepConnection, StockEntry);
+      this.ledgers = this.ledgers.map(({ entries, chains }) => ({ entries: modelOn(sweepConnection, entries), chains }));
     }
     this.passes.start();
   }
@@ -73,20 +84,27 @@ export class HoldRepairer {
 
   private async releaseLost(): Promise<number> {
     const released = (await this.releaseOrphanHolds()) + (await this.releaseCancelledOrders());
-    if (released > 0) console.log(`[orders] gave back the units of ${released} order(s) a crash left holding`);
+    if (released > 0) logger.info(`[orders] gave back the units of ${released} order(s) a crash left holding`);
     return released;
   }
 
-  /** Batch after batch of unchecked holds past the grace, until a batch comes back short or the pass has done its share. */
+  /** The orders whose holds were orphans, in the stock or in a buyer's units (a crash may leave either, or both). */
   private async releaseOrphanHolds(): Promise<number> {
-    let released = 0;
+    const released = new Set<string>();
+    for (const ledger of this.ledgers) for (const orderId of await this.releaseOrphansOf(ledger)) released.add(orderId);
+    return released.size;
+  }
+
+  /** Batch after batch of unchecked holds past the grace, until a batch comes back short or the pass has done its share. */
+  private async releaseOrphansOf(ledger: Ledger): Promise<string[]> {
+    const released: string[] = [];
     for (let batches = 0; batches < MAX_BATCHES_PER_PASS; batches++) {
-      const unchecked = await this.entries
+      const unchecked = await ledger.entries
         .find({ kind: 'hold', checked: { $ne: true }, createdAt: { $lt: new Date(Date.now() - this.graceMs) } })
         .select('_id ticketId orderId change')
         .limit(this.batch)
         .lean<UncheckedHold[]>();
-      released += await this.checkHolds(unchecked);
+      released.push(...(await this.checkHolds(ledger, unchecked)));
       if (unchecked.length < this.batch) break;
     }
     return released;
@@ -96,8 +114,8 @@ export class HoldRepairer {
    * One read for the orders of the whole batch; the orphans' order ids taken by placeholders in one write (so that
    * a late save of one fails), their units released side by side; one write to mark the batch checked.
    */
-  private async checkHolds(holds: UncheckedHold[]): Promise<number> {
-    if (holds.length === 0) return 0;
+  private async checkHolds({ entries, chains }: Ledger, holds: UncheckedHold[]): Promise<string[]> {
+    if (holds.length === 0) return [];
     const orders = await this.orders
       .find({ _id: { $in: holds.map((hold) => hold.orderId) } })
       .select('_id abandoned')
@@ -105,9 +123,9 @@ export class HoldRepairer {
     const placed = new Set(orders.filter((order) => !order.abandoned).map((order) => String(order._id)));
     const abandoned = await abandonOrders(holds.filter((hold) => !placed.has(hold.orderId)).map((hold) => hold.orderId));
     const orphans = holds.filter((hold) => abandoned.has(hold.orderId));
-    await inParallel(orphans, RELEASES_AT_ONCE, ({ ticketId, orderId, change }) => stock.release(ticketId, orderId, change));
-    await StockEntry.updateMany({ _id: { $in: holds.map((hold) => hold._id) } }, { $set: { checked: true } });
-    return orphans.length;
+    await inParallel(orphans, RELEASES_AT_ONCE, ({ ticketId, orderId, change }) => chains.release(ticketId, orderId, change));
+    await entries.updateMany({ _id: { $in: holds.map((hold) => hold._id) } }, { $set: { checked: true } });
+    return orphans.map((hold) => hold.orderId);
   }
 
   /** Batch after batch of cancelled orders still holding (each released leaves the query), until one comes back short. */

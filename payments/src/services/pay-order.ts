@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { BadRequestError, isDuplicateKey, NotAuthorizedError, NotFoundError, OrderStatus } from '@ticketing/common';
+import { BadRequestError, isDuplicateKey, logger, NotAuthorizedError, NotFoundError, OrderStatus } from '@ticketing/common';
 import { Order, OrderFields } from '../models/order';
 import { ChargeRequest, Payment, PaymentStatus, type StoredPayment } from '../models/payment';
 import { ChargeQueue, enqueueCharge } from '../workers/charge-queue';
@@ -85,7 +85,7 @@ export const payOrder = async (queue: ChargeQueue, orderId: string, userId: stri
   try {
     await enqueueCharge(queue, String(payment._id), payment.attempt);
   } catch (err) {
-    console.error(`[payments] payment ${String(payment._id)}: could not queue its charge, the reconciler will: ${(err as Error).message}`);
+    logger.error(`[payments] payment ${String(payment._id)}: could not queue its charge, the reconciler will: ${(err as Error).message}`);
   }
   return payment;
 };

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { outboxEntry, Subjects } from '@ticketing/common';
+import { logger, outboxEntry, Subjects } from '@ticketing/common';
 import { paymentOutbox } from '../events/outbox';
 import { Payment, paymentAmount, PaymentStatus, type StoredPayment } from '../models/payment';
 import { stripe } from '../stripe';
@@ -56,7 +56,7 @@ const recordRefusal = async (payment: StoredPayment, reason: string): Promise<vo
   );
   if (!recorded) return;
   refused += 1;
-  console.error(`[payments] Stripe refuses for good to refund payment ${String(payment._id)} (charge ${payment.stripeId}): ${reason}`);
+  logger.error(`[payments] Stripe refuses for good to refund payment ${String(payment._id)} (charge ${payment.stripeId}): ${reason}`);
 };
 
 /**
@@ -107,7 +107,7 @@ class RefundRunner {
   /** Refunds in the background; a failure is logged and left to the reconciler. */
   kick(payment: StoredPayment): void {
     this.run(payment).catch((err: Error) =>
-      console.error(`[payments] refund of payment ${String(payment._id)} failed, the reconciler retries it: ${err.message}`),
+      logger.error(`[payments] refund of payment ${String(payment._id)} failed, the reconciler retries it: ${err.message}`),
     );
   }
 

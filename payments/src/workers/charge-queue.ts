@@ -1,7 +1,7 @@
 import type { Queue } from 'bull';
-import { createBullQueue, jobRetention, QueueConnection } from '@ticketing/common';
+import { createBullQueue, jobRetention, QueueConnection, TracedJob, withTrace } from '@ticketing/common';
 
-export interface ChargeJob {
+export interface ChargeJob extends TracedJob {
   paymentId: string;
   attempt: number;
 }
@@ -17,13 +17,10 @@ export const CHARGE_JOB_ATTEMPTS = 8;
 
 /** Queues the attempt's charge; queuing the same attempt again is a no-op. */
 export const enqueueCharge = async (queue: ChargeQueue, paymentId: string, attempt: number): Promise<void> => {
-  await queue.add(
-    { paymentId, attempt },
-    {
-      jobId: `${paymentId}-${attempt}`,
-      attempts: CHARGE_JOB_ATTEMPTS,
-      backoff: { type: 'exponential', delay: 1_000 },
-      ...jobRetention,
-    },
-  );
+  await queue.add(withTrace({ paymentId, attempt }), {
+    jobId: `${paymentId}-${attempt}`,
+    attempts: CHARGE_JOB_ATTEMPTS,
+    backoff: { type: 'exponential', delay: 1_000 },
+    ...jobRetention,
+  });
 };

@@ -1,5 +1,5 @@
 import type { Connection, QueryFilter, Model } from 'mongoose';
-import { modelOn, PeriodicTask } from '@ticketing/common';
+import { logger, modelOn, PeriodicTask } from '@ticketing/common';
 import { Payment, PaymentFields, PaymentStatus, type StoredPayment } from '../models/payment';
 import { carryOut } from '../services/carry-out';
 import { refunds } from '../services/refund';
@@ -31,7 +31,7 @@ export class Reconciler {
   private readonly log: (message: string) => void;
 
   constructor(private readonly options: ReconcilerOptions) {
-    this.log = options.log ?? ((message) => console.error(message));
+    this.log = options.log ?? ((message) => logger.error(message));
     this.passes = new PeriodicTask({
       intervalMs: options.intervalMs,
       pass: () => this.reconcile(),

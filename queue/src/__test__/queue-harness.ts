@@ -34,7 +34,7 @@ export const startReplica = async (overrides: Partial<QueueConfig> & { rounds?: 
   const statuses = new QueueStatuses(room, config.admissionMs);
   const rounds = new AdmissionRounds(room, config.admitIntervalMs);
   if (runRounds) rounds.start();
-  const server = new QueueServer({ statuses, subscriber: redis.subscriber, channel: room.channel }, config);
+  const server = new QueueServer({ room, statuses, commands: redis.commands, subscriber: redis.subscriber, channel: room.channel }, config);
   await server.start();
   const app = buildApp({ room, statuses, rounds }, () => redis.isReady());
   const bus = new RecordingBus();
@@ -54,16 +54,21 @@ export const startReplica = async (overrides: Partial<QueueConfig> & { rounds?: 
 };
 
 /** A ticket:created with a waiting room, as tickets publishes it. */
-export const listing = (ticketId: string, activeBuyers: number, extra: { version?: number; onSaleAt?: string | null } = {}) => ({
+export const listing = (
+  ticketId: string,
+  activeBuyers: number,
+  extra: { version?: number; onSaleAt?: string | null; available?: number } = {},
+) => ({
   id: ticketId,
   version: extra.version ?? 0,
   title: 'Hot show',
   price: 50,
   userId: 'seller',
   quantity: 300,
-  available: 300,
+  available: extra.available ?? 300,
   onSaleAt: extra.onSaleAt ?? null,
   waitingRoom: { activeBuyers },
+  limitPerBuyer: 4,
 });
 
 export type TestSocket = SharedTestSocket<QueueStatusMessage>;

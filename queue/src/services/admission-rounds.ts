@@ -1,5 +1,6 @@
 import type { Worker } from '@ticketing/common';
 import type { WaitingRoom } from './waiting-room';
+import { logger } from '@ticketing/common';
 
 /**
  * Runs admission rounds: every `intervalMs` for each waiting room with someone in line or holding a slot
@@ -27,7 +28,7 @@ export class AdmissionRounds implements Worker {
 
   /** A round for one listing now; a failure (Redis away) is left to the next timed round. */
   async kick(ticketId: string): Promise<void> {
-    await this.room.admit(ticketId).catch((err: Error) => console.error(`[queue] admission round for ${ticketId} failed: ${err.message}`));
+    await this.room.admit(ticketId).catch((err: Error) => logger.error(`[queue] admission round for ${ticketId} failed: ${err.message}`));
   }
 
   private async everyRoom(): Promise<void> {
@@ -38,7 +39,7 @@ export class AdmissionRounds implements Worker {
       const listings = await this.room.pendingListings();
       await Promise.all(listings.map((ticketId) => this.kick(ticketId)));
     } catch (err) {
-      console.error(`[queue] admission rounds failed: ${(err as Error).message}`);
+      logger.error(`[queue] admission rounds failed: ${(err as Error).message}`);
     } finally {
       this.running = false;
     }

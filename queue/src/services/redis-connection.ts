@@ -1,7 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Worker } from '@ticketing/common';
+import { logger } from '@ticketing/common';
 
-const log = (message: string) => console.log(`[queue] ${message}`);
+const log = (message: string) => logger.info(`[queue] ${message}`);
 
 const whenReady = (client: Redis): Promise<void> =>
   client.status === 'ready' ? Promise.resolve() : new Promise((resolve) => client.once('ready', () => resolve()));
@@ -29,7 +30,7 @@ export class RedisConnection implements Worker {
       ['subscriber', this.subscriber],
     ] as const) {
       // An EventEmitter without an 'error' listener would crash the process on a Redis hiccup.
-      client.on('error', (err: Error) => console.error(`[queue] redis (${name}): ${err.message}`));
+      client.on('error', (err: Error) => logger.error(`[queue] redis (${name}): ${err.message}`));
       client.on('ready', () => log(`redis (${name}) ready`));
     }
   }

@@ -1,10 +1,11 @@
 import type { Redis } from 'ioredis';
-import { ADMIT, JOIN, ORDER_ENDED, ORDER_PLACED, SET_LISTING, STATUS } from './scripts';
+import { ADMIT, JOIN, LINE_HEAD, ORDER_ENDED, ORDER_PLACED, SET_LISTING, STATUS } from './scripts';
 
 const SCRIPTS = {
   queueSetListing: SET_LISTING,
   queueJoin: JOIN,
   queueStatus: STATUS,
+  queueLineHead: LINE_HEAD,
   queueAdmit: ADMIT,
   queueOrderPlaced: ORDER_PLACED,
   queueOrderEnded: ORDER_ENDED,

@@ -45,15 +45,18 @@ end
 export const LISTING_WITHOUT_ROOM_SECONDS = 24 * 60 * 60;
 
 /**
- * KEYS: listing, pending. ARGV: version, activeBuyers ('' = no waiting room), onSaleAt (ms, 0 = now), ticketId.
+ * KEYS: listing, pending. ARGV: version, activeBuyers ('' = no waiting room), onSaleAt (ms, 0 = now), ticketId,
+ * soldOut ('1': no unit left to sell, '0'), channel.
  * Applies a listing's rules unless a newer version of them is already stored. A listing without a waiting
  * room that no one ever joined expires (its version is needed only against a late, older message); one
  * with a join counter is kept, so that a waiting room given back never reuses a sequence or admission id.
+ * A waiting room that sells out, or gets units back, tells every socket of the listing at once (`all`).
  */
 export const SET_LISTING = `
 local stored = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
 if tonumber(ARGV[1]) <= stored then return 0 end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'onSaleAt', ARGV[3])
+local wasSoldOut = redis.call('HGET', KEYS[1], 'soldOut') or '0'
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'onSaleAt', ARGV[3], 'soldOut', ARGV[5])
 if ARGV[2] == '' then
   redis.call('HDEL', KEYS[1], 'activeBuyers')
   if redis.call('HEXISTS', KEYS[1], 'joined') == 0 then redis.call('EXPIRE', KEYS[1], ${LISTING_WITHOUT_ROOM_SECONDS}) end
@@ -61,14 +64,16 @@ else
   redis.call('HSET', KEYS[1], 'activeBuyers', ARGV[2])
   redis.call('PERSIST', KEYS[1])
   redis.call('SADD', KEYS[2], ARGV[4])
+  if wasSoldOut ~= ARGV[5] then redis.call('PUBLISH', ARGV[6], cjson.encode({t = ARGV[4], all = true})) end
 end
 return 1
 `;
 
 /**
- * KEYS: listing, line, holders, admissions, pending. ARGV: userId, ticketId.
+ * KEYS: listing, line, holders, admissions, pending. ARGV: userId, ticketId, channel.
  * Returns -1 for a listing without a waiting room, 0 when the user holds an admission, 1 when in line:
- * a user already in line keeps the place (the score is the join's sequence number).
+ * a user already in line keeps the place (the score is the join's sequence number). A user put in line is
+ * published, so that a socket they already have open learns their sequence number.
  */
 export const JOIN = `${CLOCK}
 if not redis.call('HGET', KEYS[1], 'activeBuyers') then return -1 end
@@ -84,37 +89,62 @@ if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 1 end
 local seq = redis.call('HINCRBY', KEYS[1], 'joined', 1)
 redis.call('ZADD', KEYS[2], seq, ARGV[1])
 redis.call('SADD', KEYS[5], ARGV[2])
+redis.call('PUBLISH', ARGV[3], cjson.encode({t = ARGV[2], u = {ARGV[1]}}))
 return 1
+`;
+
+/** Reads the listing's rules into `rules` ({0} when it has no waiting room). */
+const RULES = `
+local function rulesOf(listing)
+  local fields = redis.call('HMGET', listing, 'activeBuyers', 'onSaleAt', 'holdMs', 'soldOut')
+  if not fields[1] then return nil end
+  return {tonumber(fields[1]), tonumber(fields[2] or '0'), tonumber(fields[3] or '0'), tonumber(fields[4] or '0')}
+end
 `;
 
 /**
  * KEYS: listing, line, holders, admissions. ARGV: userId.
  * Returns {0} for a listing without a waiting room, else
  * {1, rank in line (-1: not in line), admissionId ('' if none), token expiry, ordered (0/1), activeBuyers,
- *  onSaleAt, average hold (ms, 0 before the first admission ended)}.
+ *  onSaleAt, average hold (ms, 0 before the first admission ended), soldOut (0/1), join sequence number (0: not in line)}.
  */
-export const STATUS = `${CLOCK}
-local listing = redis.call('HMGET', KEYS[1], 'activeBuyers', 'onSaleAt', 'holdMs')
-if not listing[1] then return {0} end
-local cap, onSaleAt, hold = tonumber(listing[1]), tonumber(listing[2] or '0'), tonumber(listing[3] or '0')
+export const STATUS = `${CLOCK}${RULES}
+local rules = rulesOf(KEYS[1])
+if not rules then return {0} end
 local id = redis.call('HGET', KEYS[3], ARGV[1])
 if id then
   local raw = redis.call('HGET', KEYS[4], id)
   if raw then
     local record = cjson.decode(raw)
     if record.o or record.e > clockMs() then
-      return {1, -1, id, record.e, record.o and 1 or 0, cap, onSaleAt, hold}
+      return {1, -1, id, record.e, record.o and 1 or 0, rules[1], rules[2], rules[3], rules[4], 0}
     end
   end
 end
 local rank = redis.call('ZRANK', KEYS[2], ARGV[1])
-return {1, rank or -1, '', 0, 0, cap, onSaleAt, hold}
+local seq = redis.call('ZSCORE', KEYS[2], ARGV[1])
+return {1, rank or -1, '', 0, 0, rules[1], rules[2], rules[3], rules[4], tonumber(seq or '0')}
+`;
+
+/**
+ * KEYS: listing, line.
+ * Returns {0} for a listing without a waiting room, else {1, the sequence number at the head of the line (the
+ * join counter + 1 when the line is empty), activeBuyers, onSaleAt, average hold, soldOut (0/1)}. Only the head
+ * is popped from the line and each join takes the next number, so the line holds every number from its head
+ * to the join counter: a waiter's rank is their number minus the head's, whatever the line's length.
+ */
+export const LINE_HEAD = `${RULES}
+local rules = rulesOf(KEYS[1])
+if not rules then return {0} end
+local head = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+local first = head[2] and tonumber(head[2]) or tonumber(redis.call('HGET', KEYS[1], 'joined') or '0') + 1
+return {1, first, rules[1], rules[2], rules[3], rules[4]}
 `;
 
 /**
  * KEYS: listing, line, held, admissions, holders, pending, orders.
  * ARGV: ticketId, admissionMs, admissionGraceMs, channel.
- * One admission round: frees the slots whose deadline passed, then (once on sale) gives each free slot to
+ * One admission round: frees the slots whose deadline passed, then (once on sale, unless sold out) gives each free slot to
  * the first in line, in join order, never more than activeBuyers held at once. Publishes the users whose
  * status changed on `channel`, so that every replica pushes it to their sockets. Returns how many changed.
  */
@@ -125,9 +155,10 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)) do
   local user = release(KEYS[1], KEYS[3], KEYS[4], KEYS[5], KEYS[7], id, now)
   if user then table.insert(changed, user) end
 end
-local rules = redis.call('HMGET', KEYS[1], 'activeBuyers', 'onSaleAt')
+local rules = redis.call('HMGET', KEYS[1], 'activeBuyers', 'onSaleAt', 'soldOut')
 local cap = tonumber(rules[1])
-if cap and now >= tonumber(rules[2] or '0') then
+-- Sold out: nothing to admit anyone to; the line keeps its order until units come back.
+if cap and now >= tonumber(rules[2] or '0') and rules[3] ~= '1' then
   local free = cap - redis.call('ZCARD', KEYS[3])
   while free > 0 do
     local first = redis.call('ZPOPMIN', KEYS[2])

@@ -1,25 +1,40 @@
 import type { Redis } from 'ioredis';
 import { defineScriptCommands, type ScriptCommands, type ScriptName } from './script-commands';
+import { admissionsMade, type Occupancy } from './waiting-room-metrics';
 
 /** What the waiting room stores about one user on one listing, before it becomes a QueueStatus. */
 export type Standing =
   | { kind: 'unknown' }
-  | { kind: 'admitted'; admissionId: string; expiresAt: number; ordered: boolean }
-  | { kind: 'waiting'; rank: number; rules: ListingRules }
-  | { kind: 'outside' };
+  | { kind: 'admitted'; admissionId: string; expiresAt: number; ordered: boolean; rules: ListingRules }
+  | { kind: 'waiting'; rank: number; sequence: number; rules: ListingRules }
+  | { kind: 'outside'; rules: ListingRules };
 
-export interface ListingRules {
+/** A listing's waiting-room rules as ticket:created/updated carry them. */
+export interface ListingSettings {
   activeBuyers: number;
   /** Epoch ms; 0: on sale now. */
   onSaleAt: number;
+  /** No unit left to sell (the event's `available` is 0); absent: some are. */
+  soldOut?: boolean;
+}
+
+export interface ListingRules extends Required<ListingSettings> {
   /** Average time an admission held its slot so far (0 before the first ended). */
   holdMs: number;
 }
 
-/** A user whose status changed on a listing, as the scripts publish it. */
+/** The head of a listing's line and its rules: enough to rank every waiter whose join sequence number is known. */
+export interface LineHead {
+  /** The join sequence number at the head of the line: a waiter's rank is their number minus this one. */
+  headSequence: number;
+  rules: ListingRules;
+}
+
+/** Users whose status changed on a listing, as the scripts publish it; `everyone` when the whole listing's did. */
 export interface Change {
   ticketId: string;
   userIds: string[];
+  everyone: boolean;
 }
 
 export interface WaitingRoomSettings {
@@ -30,6 +45,18 @@ export interface WaitingRoomSettings {
 }
 
 type Reply = (string | number)[];
+
+const rulesOf = (
+  activeBuyers: string | number,
+  onSaleAt: string | number,
+  holdMs: string | number,
+  soldOut: string | number,
+): ListingRules => ({
+  activeBuyers: Number(activeBuyers),
+  onSaleAt: Number(onSaleAt),
+  holdMs: Number(holdMs),
+  soldOut: Number(soldOut) === 1,
+});
 
 /** The sequence number of an admission (`<ticketId>.<n>`: the listing's n-th admission) and its listing. */
 export const parseAdmissionId = (admissionId: string): { ticketId: string; sequence: number } | undefined => {
@@ -53,11 +80,11 @@ export class WaitingRoom {
   }
 
   /** A listing's rules as ticket:created/updated carry them; an older version than the stored one is ignored. */
-  async setListing(ticketId: string, version: number, rules: { activeBuyers: number; onSaleAt: number } | null): Promise<void> {
+  async setListing(ticketId: string, version: number, rules: ListingSettings | null): Promise<void> {
     await this.run(
       'queueSetListing',
       [this.key('listing', ticketId), this.key('pending')],
-      [version, rules?.activeBuyers ?? '', rules?.onSaleAt ?? 0, ticketId],
+      [version, rules?.activeBuyers ?? '', rules?.onSaleAt ?? 0, ticketId, rules?.soldOut ? 1 : 0, this.channel],
     );
   }
 
@@ -70,7 +97,7 @@ export class WaitingRoom {
       this.key('admissions', ticketId),
       this.key('pending'),
     ];
-    const result = (await this.run('queueJoin', keys, [userId, ticketId])) as number;
+    const result = (await this.run('queueJoin', keys, [userId, ticketId, this.channel])) as number;
     return result >= 0;
   }
 
@@ -81,17 +108,22 @@ export class WaitingRoom {
       this.key('holders', ticketId),
       this.key('admissions', ticketId),
     ];
-    const [known, rank, admissionId, expiresAt, ordered, activeBuyers, onSaleAt, holdMs] = (await this.run('queueStatus', keys, [
-      userId,
-    ])) as Reply;
+    const reply = (await this.run('queueStatus', keys, [userId])) as Reply;
+    const [known, rank, admissionId, expiresAt, ordered, activeBuyers, onSaleAt, holdMs, soldOut, sequence] = reply;
     if (known !== 1) return { kind: 'unknown' };
-    if (admissionId) return { kind: 'admitted', admissionId: String(admissionId), expiresAt: Number(expiresAt), ordered: ordered === 1 };
-    if (Number(rank) < 0) return { kind: 'outside' };
-    return {
-      kind: 'waiting',
-      rank: Number(rank),
-      rules: { activeBuyers: Number(activeBuyers), onSaleAt: Number(onSaleAt), holdMs: Number(holdMs) },
-    };
+    const rules = rulesOf(activeBuyers, onSaleAt, holdMs, soldOut);
+    if (admissionId)
+      return { kind: 'admitted', admissionId: String(admissionId), expiresAt: Number(expiresAt), ordered: ordered === 1, rules };
+    if (Number(rank) < 0) return { kind: 'outside', rules };
+    return { kind: 'waiting', rank: Number(rank), sequence: Number(sequence), rules };
+  }
+
+  /** The head of the listing's line and its rules, in one command whatever the line's length; undefined without a waiting room. */
+  async lineHead(ticketId: string): Promise<LineHead | undefined> {
+    const reply = (await this.run('queueLineHead', [this.key('listing', ticketId), this.key('line', ticketId)], [])) as Reply;
+    const [known, headSequence, activeBuyers, onSaleAt, holdMs, soldOut] = reply;
+    if (known !== 1) return undefined;
+    return { headSequence: Number(headSequence), rules: rulesOf(activeBuyers, onSaleAt, holdMs, soldOut) };
   }
 
   /** One admission round for the listing (lapsed slots freed, free slots given out in join order). */
@@ -106,12 +138,23 @@ export class WaitingRoom {
       this.key('orders'),
     ];
     const { admissionMs, admissionGraceMs } = this.settings;
-    return (await this.run('queueAdmit', keys, [ticketId, admissionMs, admissionGraceMs, this.channel])) as number;
+    const admitted = (await this.run('queueAdmit', keys, [ticketId, admissionMs, admissionGraceMs, this.channel])) as number;
+    admissionsMade.inc(admitted);
+    return admitted;
   }
 
   /** The listings with someone in line or holding a slot: the ones admission rounds are for. */
   pendingListings(): Promise<string[]> {
     return this.redis.smembers(this.key('pending'));
+  }
+
+  /** Each pending listing's line and admitted buyers holding a slot: two counts a listing, in one round trip. */
+  async occupancy(): Promise<Occupancy[]> {
+    const listings = await this.pendingListings();
+    const pipeline = this.redis.pipeline();
+    for (const ticketId of listings) pipeline.zcard(this.key('line', ticketId)).zcard(this.key('held', ticketId));
+    const counts = ((await pipeline.exec()) ?? []).map(([, count]) => Number(count));
+    return listings.map((ticketId, i) => ({ ticketId, waiting: counts[2 * i], admitted: counts[2 * i + 1] }));
   }
 
   /** The keys ORDER_PLACED and ORDER_ENDED read and write a listing's slots through, in their order. */
@@ -161,9 +204,11 @@ export class WaitingRoom {
   /** Reads a change published by the scripts; undefined for anything else. */
   static parseChange(message: string): Change | undefined {
     try {
-      const body = JSON.parse(message) as { t?: unknown; u?: unknown };
-      if (typeof body.t !== 'string' || !Array.isArray(body.u)) return undefined;
-      return { ticketId: body.t, userIds: body.u.filter((user): user is string => typeof user === 'string') };
+      const body = JSON.parse(message) as { t?: unknown; u?: unknown; all?: unknown };
+      if (typeof body.t !== 'string') return undefined;
+      if (body.all === true) return { ticketId: body.t, userIds: [], everyone: true };
+      if (!Array.isArray(body.u)) return undefined;
+      return { ticketId: body.t, userIds: body.u.filter((user): user is string => typeof user === 'string'), everyone: false };
     } catch {
       return undefined;
     }

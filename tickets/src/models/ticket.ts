@@ -10,6 +10,9 @@ import {
   updateIfCurrent,
 } from '@ticketing/common';
 
+/** A listing's limit per buyer when the seller names none. */
+export const DEFAULT_LIMIT_PER_BUYER = 4;
+
 /** What a seller sets on a listing. */
 export interface ListingAttrs {
   title: string;
@@ -21,6 +24,8 @@ export interface ListingAttrs {
   onSaleAt: Date | null;
   /** Buyers go through the queue service's waiting room; null: none. */
   waitingRoom: { activeBuyers: number } | null;
+  /** Units one buyer may hold across their open and paid orders (orders enforces it). */
+  limitPerBuyer: number;
 }
 
 export interface TicketAttrs extends Pick<ListingAttrs, 'title' | 'price'>, Partial<Omit<ListingAttrs, 'title' | 'price'>> {
@@ -38,10 +43,8 @@ export interface TicketFields extends ListingAttrs, HasOutbox {
   version: number;
   /** Units not held by an order: quantity − Σ holds. A view of orders' stock, which decides; see docs/design.md. */
   available: number;
-  /** The orders holding units, active or paid; a cancellation removes its order's. */
+  /** The orders holding units, active or paid (at most `quantity`); a cancellation removes its order's. */
   holds: Hold[];
-  /** Orders seen cancelled: their order:created, should it arrive late or again, must not reserve the ticket. */
-  cancelledOrderIds: string[];
   /** The version that last changed `quantity`: an order placed against an older one may count on units gone. */
   quantityVersion: number;
 }
@@ -61,9 +64,7 @@ interface TicketModel extends mongoose.Model<TicketFields> {
   edit(ticket: TicketDoc, changes: Partial<ListingAttrs>): Promise<TicketDoc | null>;
   reserve(ticket: TicketDoc, hold: Hold): Promise<TicketDoc | null>;
   release(ticket: TicketDoc, orderId: string): Promise<TicketDoc | null>;
-  /** Notes a cancelled order that does not hold the ticket; no version change, nothing to publish. */
-  rememberCancelled(ticket: TicketDoc, orderId: string): Promise<TicketDoc | null>;
-  /** Refuses an order placed against an older version: remembered as cancelled, reservation:rejected queued. */
+  /** Refuses an order placed against an older version: reservation:rejected queued (the caller then remembers it cancelled). */
   rejectOrder(ticket: TicketDoc, order: { id: string; price: number }): Promise<TicketDoc | null>;
 }
 
@@ -77,12 +78,12 @@ const ticketSchema = new mongoose.Schema<TicketFields, TicketModel>(
     available: { type: Number, required: true },
     onSaleAt: { type: Date, default: null },
     waitingRoom: { type: new mongoose.Schema({ activeBuyers: { type: Number, required: true } }, { _id: false }), default: null },
+    limitPerBuyer: { type: Number, required: true, default: DEFAULT_LIMIT_PER_BUYER },
     holds: { type: [new mongoose.Schema<Hold>({ orderId: String, quantity: Number }, { _id: false })], default: [] },
-    cancelledOrderIds: { type: [String], default: [] },
     quantityVersion: { type: Number, default: 0 },
     outbox: outboxField,
   },
-  { toJSON: apiJSONWithout('cancelledOrderIds', 'holds', 'quantityVersion') },
+  { toJSON: apiJSONWithout('holds', 'quantityVersion') },
 );
 
 /** The units the order holds, if any. */
@@ -93,13 +94,14 @@ export const heldUnits = (ticket: TicketDoc) => ticket.quantity - ticket.availab
 
 /** The data of ticket:created / ticket:updated for the ticket at `version`, with `changes` applied. */
 const eventData = (ticket: TicketDoc, version: number, changes: TicketChanges = {}): TicketUpdatedEvent['data'] => {
-  const { title, price, quantity, available, onSaleAt, waitingRoom } = {
+  const { title, price, quantity, available, onSaleAt, waitingRoom, limitPerBuyer } = {
     title: ticket.title,
     price: ticket.price,
     quantity: ticket.quantity,
     available: ticket.available,
     onSaleAt: ticket.onSaleAt,
     waitingRoom: ticket.waitingRoom,
+    limitPerBuyer: ticket.limitPerBuyer,
     ...changes,
   };
   return {
@@ -112,6 +114,7 @@ const eventData = (ticket: TicketDoc, version: number, changes: TicketChanges = 
     available,
     onSaleAt: onSaleAt ? onSaleAt.toISOString() : null,
     waitingRoom: waitingRoom ? { activeBuyers: waitingRoom.activeBuyers } : null,
+    limitPerBuyer,
   };
 };
 
@@ -135,8 +138,8 @@ ticketSchema.statics.build = (attrs: TicketAttrs) => {
 };
 
 ticketSchema.statics.edit = (ticket: TicketDoc, changes: Partial<ListingAttrs>) => {
-  const { title, price, quantity, onSaleAt, waitingRoom } = ticket;
-  const listing: ListingAttrs = { title, price, quantity, onSaleAt, waitingRoom, ...changes };
+  const { title, price, quantity, onSaleAt, waitingRoom, limitPerBuyer } = ticket;
+  const listing: ListingAttrs = { title, price, quantity, onSaleAt, waitingRoom, limitPerBuyer, ...changes };
   const available = listing.quantity - heldUnits(ticket);
   const quantityVersion = listing.quantity === ticket.quantity ? ticket.quantityVersion : ticket.version + 1;
   return updateTicket(ticket, { ...listing, available }, { $set: { ...listing, available, quantityVersion } });
@@ -144,12 +147,7 @@ ticketSchema.statics.edit = (ticket: TicketDoc, changes: Partial<ListingAttrs>) 
 
 ticketSchema.statics.reserve = (ticket: TicketDoc, { orderId, quantity }: Hold) => {
   const available = ticket.available - quantity;
-  return updateTicket(
-    ticket,
-    { available },
-    { $set: { available }, $push: { holds: { orderId, quantity } } },
-    { cancelledOrderIds: { $ne: orderId } },
-  );
+  return updateTicket(ticket, { available }, { $set: { available }, $push: { holds: { orderId, quantity } } });
 };
 
 ticketSchema.statics.release = (ticket: TicketDoc, orderId: string) => {
@@ -162,18 +160,8 @@ ticketSchema.statics.release = (ticket: TicketDoc, orderId: string) => {
       $set: { available },
       // The whole element: FerretDB's $pull matches values, not conditions.
       ...(hold && { $pull: { holds: { orderId: hold.orderId, quantity: hold.quantity } } }),
-      $addToSet: { cancelledOrderIds: orderId },
     },
   );
-};
-
-ticketSchema.statics.rememberCancelled = async (ticket: TicketDoc, orderId: string) => {
-  // Only on the version read, where the order holds nothing; if its reservation landed meanwhile, the caller reads again and releases.
-  const { matchedCount } = await Ticket.updateOne(
-    { _id: ticket._id, version: ticket.version },
-    { $addToSet: { cancelledOrderIds: orderId } },
-  );
-  return matchedCount === 1 ? ticket : null;
 };
 
 ticketSchema.statics.rejectOrder = (ticket: TicketDoc, order: { id: string; price: number }) => {
@@ -181,9 +169,25 @@ ticketSchema.statics.rejectOrder = (ticket: TicketDoc, order: { id: string; pric
   // On the version read: an edit landing meanwhile makes the caller read again and decide anew.
   return Ticket.findOneAndUpdate(
     { _id: ticket._id, version: ticket.version },
-    { $addToSet: { cancelledOrderIds: order.id }, $push: { outbox: outboxEntry(Subjects.ReservationRejected, rejected) } },
+    { $push: { outbox: outboxEntry(Subjects.ReservationRejected, rejected) } },
     { returnDocument: 'after' },
   );
 };
 
 export const Ticket = mongoose.model<TicketFields, TicketModel>('Ticket', ticketSchema);
+
+/** What a page shows: the bookkeeping (outbox, holds, cancelled orders) stays in the database. */
+const PAGE_FIELDS = { outbox: 0, holds: 0, cancelledOrderIds: 0, quantityVersion: 0 };
+
+/**
+ * Listings with units for sale, newest first, older than the ticket `cursor` names: read along the _id
+ * index, never sorted in memory (MongoDB's `_id_`; FerretDB's with local/scripts/ferretdb-sqlite-id-order.patch).
+ * Sold-out listings newer than the page's last one are read and passed over.
+ */
+export const forSalePage = (limit: number, cursor?: string) =>
+  Ticket.find({ available: { $gt: 0 }, ...(cursor && { _id: { $lt: cursor } }) }, PAGE_FIELDS)
+    .sort({ _id: -1 })
+    .limit(limit);
+
+/** One listing by id, from the _id index. */
+export const ticketPage = (id: string) => Ticket.findById(id, PAGE_FIELDS);

@@ -1,7 +1,7 @@
 import express, { Request, Response } from 'express';
 import { matchedData, query } from 'express-validator';
 import { DEFAULT_PAGE_SIZE, pageLimit, validateRequest } from '@ticketing/common';
-import { Ticket } from '../models/ticket';
+import { forSalePage } from '../models/ticket';
 
 const router = express.Router();
 
@@ -13,9 +13,7 @@ const pageQuery = [
 /** Listings with units for sale, newest first; `X-Next-Cursor` names where the next page starts, if there is one. */
 router.get('/api/tickets', pageQuery, validateRequest, async (req: Request, res: Response) => {
   const { limit = DEFAULT_PAGE_SIZE, cursor } = matchedData<{ limit?: number; cursor?: string }>(req, { locations: ['query'] });
-  const found = await Ticket.find({ available: { $gt: 0 }, ...(cursor && { _id: { $lt: cursor } }) })
-    .sort({ _id: -1 })
-    .limit(limit + 1);
+  const found = await forSalePage(limit + 1, cursor);
 
   const page = found.slice(0, limit);
   if (found.length > limit) res.set('X-Next-Cursor', page[page.length - 1].id);

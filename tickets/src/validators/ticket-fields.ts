@@ -1,9 +1,11 @@
 import { body } from 'express-validator';
 import { isMoneyAmount, MAX_PRICE, MIN_PRICE } from '@ticketing/common';
+import { DEFAULT_LIMIT_PER_BUYER } from '../models/ticket';
 
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_QUANTITY = 10_000;
 export const MAX_ACTIVE_BUYERS = 10_000;
+export const MAX_LIMIT_PER_BUYER = 10;
 
 /** The body of POST and PUT /api/tickets; the listing fields may be left out. */
 export interface TicketInput {
@@ -12,6 +14,7 @@ export interface TicketInput {
   quantity?: number;
   onSaleAt?: string | null;
   waitingRoom?: { activeBuyers: number } | null;
+  limitPerBuyer?: number;
 }
 
 const isWholeNumberIn = (value: unknown, min: number, max: number) =>
@@ -54,15 +57,20 @@ export const ticketFields = () => [
         isWholeNumberIn((room as { activeBuyers?: unknown }).activeBuyers, 1, MAX_ACTIVE_BUYERS),
     )
     .withMessage(`waitingRoom must be {activeBuyers} with a whole number from 1 to ${MAX_ACTIVE_BUYERS}, or null`),
+  body('limitPerBuyer')
+    .optional()
+    .custom((limit: unknown) => isWholeNumberIn(limit, 1, MAX_LIMIT_PER_BUYER))
+    .withMessage(`limitPerBuyer must be a whole number from 1 to ${MAX_LIMIT_PER_BUYER}`),
 ];
 
 /** The listing a valid body describes, taking what it leaves out from `current` (or the defaults for a new one). */
 export const listingOf = (
   input: TicketInput,
-  current: { quantity: number; onSaleAt: Date | null; waitingRoom: { activeBuyers: number } | null } = {
+  current: { quantity: number; onSaleAt: Date | null; waitingRoom: { activeBuyers: number } | null; limitPerBuyer: number } = {
     quantity: 1,
     onSaleAt: null,
     waitingRoom: null,
+    limitPerBuyer: DEFAULT_LIMIT_PER_BUYER,
   },
 ) => ({
   title: input.title,
@@ -71,4 +79,5 @@ export const listingOf = (
   onSaleAt: input.onSaleAt === undefined ? current.onSaleAt : input.onSaleAt === null ? null : new Date(input.onSaleAt),
   waitingRoom:
     input.waitingRoom === undefined ? current.waitingRoom : input.waitingRoom && { activeBuyers: input.waitingRoom.activeBuyers },
+  limitPerBuyer: input.limitPerBuyer ?? current.limitPerBuyer,
 });

@@ -30,7 +30,7 @@ export default async function TicketPage({ params }: TicketPageProps) {
   if (!ticket.ok && ticket.status === 404) notFound();
   if (!ticket.ok) return <ErrorState title="This ticket could not be loaded" errors={ticket.errors} />;
 
-  const { title, price, waitingRoom } = ticket.data;
+  const { title, price, waitingRoom, limitPerBuyer } = ticket.data;
   return (
     <div className="narrow">
       <LiveRefresh ticketIds={[ticketId]} />
@@ -46,6 +46,9 @@ export default async function TicketPage({ params }: TicketPageProps) {
             Reserved
           </p>
         )}
+        <p className="muted" data-testid="ticket-limit-per-buyer">
+          {limitPerBuyer === 1 ? 'One ticket per buyer.' : `Up to ${limitPerBuyer} tickets per buyer.`}
+        </p>
         {waitingRoom && (
           <p className="muted" data-testid="ticket-waiting-room">
             A waiting room lets {waitingRoom.activeBuyers === 1 ? 'one buyer' : `${waitingRoom.activeBuyers} buyers`} at a time choose and

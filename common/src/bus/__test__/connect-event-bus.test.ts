@@ -12,6 +12,7 @@ const ticket = {
   available: 1,
   onSaleAt: null,
   waitingRoom: null,
+  limitPerBuyer: 4,
 };
 
 it('takes the transport from EVENT_BUS, NATS Streaming unless set, and refuses any other name', () => {

@@ -1,5 +1,5 @@
 import crypto from 'crypto';
-import { EventBus, parkDeadLetter, readDeadLetters, runDeadLettersCommand, Subjects, TicketCreatedEvent } from '../..';
+import { EventBus, logger, parkDeadLetter, readDeadLetters, runDeadLettersCommand, Subjects, TicketCreatedEvent } from '../..';
 import { ticketCreatedData, waitUntil } from '../../testing';
 import { transports } from './transports';
 
@@ -14,7 +14,7 @@ describe.each(transports)('on $kind', (transport) => {
 
   afterAll(() => bus.close());
 
-  beforeEach(() => jest.spyOn(console, 'error').mockImplementation(() => {}));
+  beforeEach(() => jest.spyOn(logger, 'error').mockImplementation(() => {}));
   afterEach(() => jest.restoreAllMocks());
 
   const park = (data: TicketCreatedEvent['data']) =>

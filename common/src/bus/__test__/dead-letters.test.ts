@@ -5,6 +5,7 @@ import {
   InvalidMessageError,
   isLoggedFailure,
   Listener,
+  logger,
   maxDeliveriesFromEnv,
   OrderCancelledEvent,
   parkedMessageCount,
@@ -41,7 +42,7 @@ beforeEach(() => {
   bus.recover();
   bus.forgetPublished();
   outage.down = true;
-  jest.spyOn(console, 'error').mockImplementation(() => {});
+  jest.spyOn(logger, 'error').mockImplementation(() => {});
 });
 
 afterEach(() => jest.restoreAllMocks());
@@ -73,7 +74,7 @@ it('leaves an invalid message for redelivery until the handler found it invalid 
   ]);
   expect(parkedMessageCount()).toBe(before + 1);
   expect(failingMessages()[Subjects.OrderCancelled]).toBeUndefined();
-  expect(console.error).toHaveBeenCalledWith(
+  expect(logger.error).toHaveBeenCalledWith(
     expect.stringMatching(/^\[deadletter\] order:cancelled #\d+ parked for tickets-service after 3 deliveries/),
   );
 });

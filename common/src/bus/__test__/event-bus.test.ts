@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import net from 'net';
-import { EventBus, InvalidMessageError, Listener, MessageInfo, Publisher, Subjects, TicketCreatedEvent } from '../..';
+import { EventBus, InvalidMessageError, Listener, logger, MessageInfo, Publisher, Subjects, TicketCreatedEvent } from '../..';
 import { sleep, ticketCreatedData, waitUntil } from '../../testing';
 import { ownBroker, transports } from './transports';
 
@@ -190,7 +190,7 @@ describe.each(transports)('on $kind', (transport) => {
   });
 
   it('parks poison messages after maxDeliveries, so that 20 of them do not stop the message behind them', async () => {
-    jest.spyOn(console, 'error').mockImplementation(() => {});
+    jest.spyOn(logger, 'error').mockImplementation(() => {});
     const bus = await open();
     const prefix = unique('poison');
     const parked: string[] = [];
@@ -214,7 +214,7 @@ describe.each(transports)('on $kind', (transport) => {
   });
 
   it('never parks a message whose handler fails for another reason than its verdict: it is handled once the failure ends', async () => {
-    jest.spyOn(console, 'error').mockImplementation(() => {});
+    jest.spyOn(logger, 'error').mockImplementation(() => {});
     const bus = await open();
     const prefix = unique('outage');
     const parked: string[] = [];
@@ -368,13 +368,23 @@ describe.each(transports)('on $kind', (transport) => {
       }
       await publisher.publish(ticket(`${prefix}-before`));
       await waitFor(() => listener.titles().includes(`${prefix}-before`), 'the message before the restart');
+      // Past the 1 s ack wait, so that the ack is stored (or, on a slow machine, the redelivery already counted).
+      await new Promise((r) => setTimeout(r, 2_500));
+      const beforeRestart = listener.titles().length;
 
       await broker.restart();
       await publishUntilStored(publisher, ticket(`${prefix}-after`));
 
       await waitUntil(() => listener.titles().includes(`${prefix}-after`), 30_000, 'the message after the restart');
       await waitUntil(() => watched.includes(`${prefix}-after`), 30_000, 'the watcher to see the message after the restart');
-      expect(listener.titles().filter((title) => title === `${prefix}-before`)).toHaveLength(1);
+      // The durable group resumes after its last ack: nothing handled before the restart comes again.
+      // (A publish that timed out in the restart and was retried may have stored `after` twice.)
+      expect(
+        listener
+          .titles()
+          .slice(beforeRestart)
+          .filter((title) => title !== `${prefix}-after`),
+      ).toEqual([]);
     } finally {
       await Promise.all(buses.map((bus) => bus.close()));
       buses = [];

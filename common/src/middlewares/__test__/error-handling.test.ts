@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { BadRequestError, createApp, NotAuthorizedError, objectIdParam, requireAuth } from '../..';
+import { BadRequestError, createApp, logger, NotAuthorizedError, objectIdParam, requireAuth } from '../..';
 import { signinCookie } from '../../testing';
 
 const router = express.Router();
@@ -26,7 +26,7 @@ router.get('/things/:id', objectIdParam(), (req: express.Request, res: express.R
 
 const app = createApp([router]);
 
-beforeAll(() => jest.spyOn(console, 'error').mockImplementation(() => {}));
+beforeAll(() => jest.spyOn(logger, 'error').mockImplementation(() => {}));
 
 it('answers an unexpected error with a bare 500, never the message or stack', async () => {
   for (const path of ['/boom', '/async-boom']) {
@@ -56,7 +56,7 @@ it('answers an id that is not an ObjectId with 404, not 500', async () => {
 });
 
 it('answers a URL whose percent-escapes do not decode with 400 in the one shape, not 500', async () => {
-  const log = jest.mocked(console.error);
+  const log = jest.mocked(logger.error);
   log.mockClear();
   for (const path of ['/things/%E0', '/anything%E0', '/things/%']) {
     const res = await request(app).get(path).expect(400);

@@ -1,3 +1,4 @@
+import { logger } from '../../observability/logger';
 import { logFailedPass, PeriodicTask } from '../periodic-task';
 
 /** A pass that waits until `finish` is called, counting how many passes started. */
@@ -62,7 +63,7 @@ describe('PeriodicTask', () => {
   });
 
   it('logs a failed pass with logFailedPass and resolves it to the result given', async () => {
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const logged = jest.spyOn(logger, 'error').mockImplementation(() => {});
     try {
       const task = new PeriodicTask({
         intervalMs: 60_000,

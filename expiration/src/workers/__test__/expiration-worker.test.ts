@@ -1,4 +1,4 @@
-import { eventBus, Subjects } from '@ticketing/common';
+import { eventBus, logger, Subjects } from '@ticketing/common';
 import { RecordingBus, waitUntil } from '@ticketing/common/testing';
 import { scheduleExpiration } from '../expiration-queue';
 import { ExpirationWorker } from '../expiration-worker';
@@ -46,7 +46,7 @@ it('fires a job scheduled before the service restarted', async () => {
 it('retries a publish that failed until it succeeds', async () => {
   const queue = testQueue();
   const publish = jest.spyOn(bus, 'publish');
-  const log = jest.spyOn(console, 'error').mockImplementation(() => {});
+  const log = jest.spyOn(logger, 'error').mockImplementation(() => {});
   bus.fail();
   await new ExpirationWorker(queue).start();
 
@@ -82,8 +82,8 @@ it('lets the job in progress finish before it stops', async () => {
 it('gives a job that failed every attempt all its attempts again when it starts', async () => {
   const prefix = uniquePrefix();
   const publish = jest.spyOn(bus, 'publish');
-  const failures = jest.spyOn(console, 'error').mockImplementation(() => {});
-  const info = jest.spyOn(console, 'log').mockImplementation(() => {});
+  const failures = jest.spyOn(logger, 'error').mockImplementation(() => {});
+  const info = jest.spyOn(logger, 'info').mockImplementation(() => {});
   // NATS is down through both attempts of the job, which lands in the failed set.
   const before = testQueue(prefix);
   const worker = new ExpirationWorker(before);
@@ -107,7 +107,7 @@ it('gives a job that failed every attempt all its attempts again when it starts'
 
 it('leaves the jobs that did not fail alone when it starts', async () => {
   const prefix = uniquePrefix();
-  const info = jest.spyOn(console, 'log').mockImplementation(() => {});
+  const info = jest.spyOn(logger, 'info').mockImplementation(() => {});
   const before = testQueue(prefix);
   const worker = new ExpirationWorker(before);
   await worker.start();

@@ -20,19 +20,24 @@ it('measures every figure at each level of stored orders, with no failed request
   const rows = await runBench({
     url: system.url,
     mongoUri: system.env.MONGO_URI,
-    levels: [0, 60],
+    levels: [0, 150],
+    listings: [5, 30],
     roundSize: 20,
     inFlight: 4,
     restSamples: 3,
     warmUpOrders: 10,
   });
 
-  // The warm-up's orders stay stored; a round adds its own 3 + 20, and the fill tops up to 60.
-  expect(rows.map((row) => row.storedOrders)).toEqual([10, 60]);
+  // The warm-up's orders stay stored; a round adds its own 3 + 20 and the buyers' rush some more; the fill tops up to 150.
+  expect(rows[0].storedOrders).toBe(10);
+  expect(rows[1].storedOrders).toBeGreaterThanOrEqual(150);
+  expect(rows.map((row) => row.listingsForSale)).toEqual([5, 30]);
   for (const row of rows) {
     expect(row.orderNotFound).toBe(0);
     expect(row.failures).toBe(0);
-    for (const rate of [row.ticketsPerSecond, row.ordersPerSecond, row.listPerSecond]) expect(rate).toBeGreaterThan(0);
+    for (const rate of [row.ticketsPerSecond, row.ordersPerSecond, row.listPerSecond, row.ticketPagePerSecond])
+      expect(rate).toBeGreaterThan(0);
+    for (const latency of [row.listP99, row.ticketPageP99]) expect(Number.isFinite(latency)).toBe(true);
     for (const lag of [row.ticketToOrders.rest, row.ticketToOrders.load, row.orderToPayments.rest, row.orderToPayments.load]) {
       expect(lag.missing).toBe(0);
       expect(Number.isFinite(lag.p99)).toBe(true);
@@ -40,7 +45,7 @@ it('measures every figure at each level of stored orders, with no failed request
   }
   const table = formatTable(rows).split('\n');
   expect(table).toHaveLength(4);
-  expect(table[2]).toMatch(/^\| 10 \| \d+ \| \d+ \| \d+ \/ \d+ \| 0 \| 0 \|/);
+  expect(table[2]).toMatch(/^\| 10 \| 5 \| \d+ \| \d+ \| \d+ \/ \d+ \| 0 \| 0 \| \d+ \| \d+ \/ \d+ \| \d+ \| \d+ \/ \d+ \|/);
 }, 180_000);
 
 it('measures the database server alone at each size', async () => {
@@ -48,7 +53,13 @@ it('measures the database server alone at each size', async () => {
 
   expect(rows.map((row) => row.documents)).toEqual([0, 500]);
   for (const row of rows) {
-    for (const rate of [row.insertsPerSecond, row.findsByIdPerSecond, row.versionedUpdatesPerSecond, row.scansPerSecond]) {
+    for (const rate of [
+      row.insertsPerSecond,
+      row.findsByIdPerSecond,
+      row.versionedUpdatesPerSecond,
+      row.scansPerSecond,
+      row.listingPagesPerSecond,
+    ]) {
       expect(rate).toBeGreaterThan(0);
     }
   }
@@ -79,9 +90,15 @@ it('measures joins/s, admission and position pushes on the queue process (--queu
 
   expect(row.joinsPerSecond).toBeGreaterThan(0);
   expect(row.admission.count).toBe(5);
-  // Two slots freed, each moving the 24 buyers still waiting behind position 1 (then 23).
-  expect(row.position).toMatchObject({ count: 24 + 23, missing: 0 });
-  for (const figure of [row.admission.p95, row.position.p50, row.position.p95, row.position.max])
+  // Two slots freed, each moving the 24 buyers still waiting behind position 1 (then 23), all in the front of the line.
+  expect(row.positionFront).toMatchObject({ count: 24 + 23, missing: 0 });
+  expect(row.positionBack).toMatchObject({ count: 0, missing: 0 });
+  for (const figure of [row.admission.p95, row.positionFront.p50, row.positionFront.p95, row.positionFront.max])
     expect(Number.isFinite(figure)).toBe(true);
-  expect(formatQueueTable(row).split('\n')[2]).toMatch(/^\| 30 \| \d+ \(\d+\) \| \d+ \/ \d+ \/ \d+ \| \d+ \/ \d+ \/ \d+ \(0 of 47\) \|/);
+  // While everyone waits: the admission rounds (5 a second) and one push cycle a second, not a command per waiter.
+  expect(row.redisPerSecond).toBeGreaterThan(0);
+  expect(row.redisPerSecond).toBeLessThan(15);
+  expect(formatQueueTable(row).split('\n')[2]).toMatch(
+    /^\| 30 \| \d+ \(\d+\) \| \d+ \/ \d+ \/ \d+ \| \d+ \/ \d+ \/ \d+ \(0 of 47\) \| – \/ – \/ – \(0 of 0\) \| \d+ \|/,
+  );
 }, 60_000);

@@ -299,12 +299,14 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
     await page.getByTestId('ticket-title').fill(title);
     await page.getByTestId('ticket-price').fill('20');
     await page.getByTestId('ticket-quantity').fill(String(quantity));
+    await page.getByTestId('ticket-limit-per-buyer').fill('2');
     if (onSaleAt) await page.getByTestId('ticket-on-sale-at').fill(onSaleAt);
     await page.getByTestId('ticket-waiting-room').check();
     await page.getByTestId('ticket-active-buyers').fill('1');
     if (shot) await shoot(page, shot);
     await page.getByTestId('ticket-submit').click();
     await page.getByTestId('ticket-detail-title').filter({ hasText: title }).waitFor();
+    await page.getByTestId('ticket-limit-per-buyer').filter({ hasText: 'Up to 2 tickets per buyer.' }).waitFor();
     const ticketPath = new URL(page.url()).pathname;
     return { ticketPath, ticketId: ticketPath.split('/').pop() ?? '' };
   };
@@ -336,9 +338,9 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
       'the first buyer to be admitted',
     );
 
-  /** Ends the other buyer's turn the way a buyer would: an order placed with the admission, then cancelled. */
-  const orderAndCancelViaApi = async (buyer: ApiClient, ticketId: string, admission: string) => {
-    const order = await retry(
+  /** Another buyer's order of one unit, placed with their admission. */
+  const orderViaApi = (buyer: ApiClient, ticketId: string, admission: string) =>
+    retry(
       async () => {
         // Orders hears of the listing (and of its new sale time) by event: 404 and "Not on sale yet" until then.
         const res = await buyer.post<Order>('/api/orders', { ticketId, quantity: 1, admission });
@@ -347,6 +349,10 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
       20_000,
       "orders to take the first buyer's order",
     );
+
+  /** Ends the other buyer's turn the way a buyer would: an order placed with the admission, then cancelled. */
+  const orderAndCancelViaApi = async (buyer: ApiClient, ticketId: string, admission: string) => {
+    const order = await orderViaApi(buyer, ticketId, admission);
     expect((await buyer.delete(`/api/orders/${order.id}`)).status).toBe(204);
   };
 
@@ -497,5 +503,33 @@ describe('a hot on-sale: countdown, waiting room, admission, order and payment',
     await orderTwoAndPay(buyer.page);
     await waitForAvailability(seller.page, ticketPath, 'Sold out');
     await shoot(seller.page, '21-onsale-sold-out');
+  }, 180_000);
+
+  it('shows "Sold out" in the waiting room while nothing is left, keeping the place, and the place again once a unit is back', async () => {
+    const seller = await newUser('soldout-seller');
+    const buyer = await newUser('soldout-buyer');
+    const first = await sut.signUp('soldout-first');
+    const second = await sut.signUp('soldout-second');
+    const { ticketPath, ticketId } = await listWithWaitingRoom(seller.page, { title: 'Last Unit Gig', quantity: 1, onSaleAt: null });
+    // On sale now: the first buyer is admitted; the second, then the browser's buyer, wait behind them.
+    await joinViaApi(first, ticketId);
+    const admission = await admissionOf(first, ticketId);
+    await joinViaApi(second, ticketId);
+    // Straight to the waiting room, which offers to join in place.
+    await buyer.page.goto(`${ticketPath}/waiting-room`);
+    await buyer.page.getByTestId('join-queue').click();
+    await buyer.page.locator('[data-testid="queue-position"][data-position="2"]').waitFor();
+
+    // The first buyer's order takes the only unit: the page says so at once, and keeps the buyer's place.
+    const order = await orderViaApi(first, ticketId, admission);
+    await buyer.page.getByTestId('queue-sold-out').waitFor({ timeout: 10_000 });
+    expect(await buyer.page.getByTestId('queue-sold-out').textContent()).toContain('Sold out');
+    expect(await buyer.page.getByTestId('queue-sold-out').textContent()).toContain('#2');
+    await shoot(buyer.page, '22-onsale-waiting-sold-out');
+
+    // The order is cancelled: the unit is back, the second buyer is admitted, and the page shows the place again.
+    expect((await first.delete(`/api/orders/${order.id}`)).status).toBe(204);
+    await buyer.page.locator('[data-testid="queue-position"][data-position="1"]').waitFor({ timeout: 15_000 });
+    expect(await buyer.page.getByTestId('queue-sold-out').count()).toBe(0);
   }, 180_000);
 });

@@ -663,7 +663,8 @@ describe('payments through the worker queue', () => {
   it('two replicas of payments on the same queue: no double charge', async () => {
     const first = sut.system.services.payments;
     const port = await freePort();
-    const second = new ServiceProcess({ ...first.options, port, env: { ...first.options.env, PORT: String(port) } });
+    const env = { ...first.options.env, PORT: String(port), METRICS_PORT: String(await freePort()) };
+    const second = new ServiceProcess({ ...first.options, port, env });
     await second.start();
     try {
       const seller = await signUp('seller');

@@ -39,7 +39,8 @@ const unitsHeld = async (ticketId: string) => {
 it('sells exactly 100 units of a 100-unit listing to 1,000 concurrent order requests, and sells units again once returned', async () => {
   const seller = await signUp('seller');
   const buyers = await Promise.all(range(100).map((i) => signUp(`buyer${i}`)));
-  const ticket = await sut.list(seller, { title: 'Stadium', price: 25, quantity: 100 });
+  // Each buyer sends 10 of the requests: a limit of 10 keeps every refusal a "Sold out".
+  const ticket = await sut.list(seller, { title: 'Stadium', price: 25, quantity: 100, limitPerBuyer: 10 });
 
   const startedAt = Date.now();
   const attempts = await race(buyers, ticket.id, 1000);
@@ -79,6 +80,48 @@ it('sells exactly 100 units of a 100-unit listing to 1,000 concurrent order requ
       `${unpaid} sold again of 150 requests; never more than 100 units held`,
   );
 }, 400_000);
+
+it("never lets one buyer's concurrent orders take more units of a listing than its limit per buyer", async () => {
+  const seller = await signUp('seller');
+  const [buyer, other] = [await signUp('hoarder'), await signUp('fan')];
+  const ticket = await sut.list(seller, { title: 'Arena', price: 30, quantity: 100, limitPerBuyer: 3 });
+  const unitsOf = async (client: ApiClient) => {
+    const mine = (await client.get<Order[]>('/api/orders')).body.filter((order) => order.ticket.id === ticket.id);
+    return mine.filter((order) => order.status !== 'cancelled').reduce((sum, order) => sum + order.quantity, 0);
+  };
+
+  const startedAt = Date.now();
+  const attempts = await Promise.all(
+    range(40).map((i) => buyer.post<Order | ApiErrors>('/api/orders', { ticketId: ticket.id, quantity: (i % 2) + 1 })),
+  );
+  const raceMs = Date.now() - startedAt;
+
+  const placed = attempts.filter((res) => res.status === 201).map((res) => res.body as Order);
+  const refused = attempts.filter((res) => res.status !== 201);
+  for (const res of refused) expect(res).toMatchObject({ status: 400, body: { errors: [{ message: 'Limit per buyer reached' }] } });
+  const units = placed.reduce((sum, order) => sum + order.quantity, 0);
+  expect(units).toBeLessThanOrEqual(3);
+  expect(units).toBeGreaterThanOrEqual(2);
+  expect(await unitsHeld(ticket.id)).toBe(units);
+  expect(await unitsOf(buyer)).toBe(units);
+  expect((await other.post<Order>('/api/orders', { ticketId: ticket.id, quantity: 3 })).status).toBe(201);
+
+  // A paid order keeps counting; a cancelled one gives its units back to the buyer's limit.
+  const [kept, ...rest] = placed;
+  expect((await buyer.payWhenKnown(kept.id)).status).toBe(202);
+  for (const order of rest) expect((await buyer.delete(`/api/orders/${order.id}`)).status).toBe(204);
+  const more = 3 - kept.quantity;
+  expect((await buyer.post<Order>('/api/orders', { ticketId: ticket.id, quantity: more })).status).toBe(201);
+  expect((await buyer.post<ApiErrors>('/api/orders', { ticketId: ticket.id })).body).toEqual({
+    errors: [{ message: 'Limit per buyer reached' }],
+  });
+  expect(await unitsOf(buyer)).toBe(3);
+
+  figure(
+    `40 concurrent orders of 1–2 units by one buyer on a listing with a limit of 3 per buyer in ${raceMs} ms -> ` +
+      `${placed.length} × 201 (${units} units), ${refused.length} × 400 "Limit per buyer reached"; never above 3`,
+  );
+}, 120_000);
 
 it('charges a multi-unit order its total in exact cents, and the seller sees it in their balance', async () => {
   const seller = await signUp('seller');

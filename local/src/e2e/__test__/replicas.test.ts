@@ -180,6 +180,23 @@ it('no oversell: 1,000 simultaneous orders for 20 tickets sell 20', async () => 
   );
 }, 300_000);
 
+it("the limit per buyer holds across the orders processes: one buyer's 30 simultaneous orders never pass it", async () => {
+  const seller = await signUp('seller');
+  const buyer = await signUp('hoarder');
+  const listed = await seller.post<Ticket>('/api/tickets', { title: 'Limited', price: 15, quantity: 100, limitPerBuyer: 4 });
+  await waitUntil(async () => (await replicaCount('orders', 'tickets', [listed.body.id])) === 1, 30_000, 'orders to replicate it');
+
+  const attempts = await Promise.all(range(30).map(() => buyer.post<Order>('/api/orders', { ticketId: listed.body.id })));
+
+  const statuses = attempts.reduce<Record<number, number>>((acc, res) => ({ ...acc, [res.status]: (acc[res.status] ?? 0) + 1 }), {});
+  expect(statuses).toEqual({ 201: 4, 400: 26 });
+  const stored = await sut.databases.find<{ status: string }>('orders', 'orders', { ticket: new Types.ObjectId(listed.body.id) });
+  expect(stored.filter((order) => order.status !== 'cancelled')).toHaveLength(4);
+  replicasFigure(
+    `limit per buyer: 30 simultaneous one-unit orders by one buyer, limit 4, over ${REPLICAS} orders processes -> ${JSON.stringify(statuses)}`,
+  );
+}, 120_000);
+
 it('no lost event: one orders process SIGKILLed mid-burst, with events it stored and never published', async () => {
   const seller = await signUp('seller');
   const tickets = await listTickets(seller, 60, 'Kill');

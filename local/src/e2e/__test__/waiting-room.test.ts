@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import WebSocket from 'ws';
 import type { ApiErrors, Order, QueueStatus, QueueStatusMessage, Ticket } from '@ticketing/common/api';
-import { signinCookie } from '@ticketing/common/testing';
+import { signinCookie, sleep } from '@ticketing/common/testing';
 import { ApiClient, eventually, waitUntil } from '../api-client';
 import { figure } from '../figures';
 import { range, useSystem } from '../system-under-test';
@@ -252,20 +252,19 @@ it('sells exactly 300 units to 2,000 buyers through a waiting room of 50, admitt
   );
 }, 600_000);
 
+/** A listing on sale now, and `count` buyers who joined one after another: the first `activeBuyers` admitted as they join, the others waiting in join order. */
+const linedUp = async (title: string, quantity: number, activeBuyers: number, count: number) => {
+  const seller = await sut.signUp('seller');
+  const ticket = await createListing(seller, { title, price: 15, quantity, onSaleAt: null, waitingRoom: { activeBuyers } });
+  const buyers = crowd(count);
+  for (const buyer of buyers) await join(buyer, ticket.id);
+  return { ticket, buyers };
+};
+
 it('keeps every place and admission, and the cap, when the queue service and Redis are killed mid-sale', async () => {
   const BUYERS = 200;
   const ACTIVE = 10;
-  const seller = await sut.signUp('restart-seller');
-  const ticket = await createListing(seller, {
-    title: 'Restart on-sale',
-    price: 15,
-    quantity: 100,
-    onSaleAt: null,
-    waitingRoom: { activeBuyers: ACTIVE },
-  });
-  const buyers = crowd(BUYERS);
-  // One after another: the first ACTIVE are admitted as they join, the others wait in join order.
-  for (const buyer of buyers) await join(buyer, ticket.id);
+  const { ticket, buyers } = await linedUp('Restart on-sale', 100, ACTIVE, BUYERS);
   await waitUntil(async () => (await redis.zcard(heldKey(ticket.id))) === ACTIVE, 10_000, 'the first admissions');
   const before = await Promise.all(buyers.map((buyer) => me(buyer, ticket.id)));
   const admissionOf = (status: QueueStatus) => (status.admissionToken ? admissionNumber(status.admissionToken) : undefined);
@@ -312,5 +311,62 @@ it('keeps every place and admission, and the cap, when the queue service and Red
     `waiting room restart: queue service and Redis killed (SIGKILL) with ${ACTIVE} admitted and ${BUYERS - ACTIVE} waiting, back in ${restartSeconds.toFixed(1)} s; ` +
       `0 places or admissions lost, then ${ACTIVE} more admitted in order; active admissions max ${held.max()} of ${ACTIVE} over ` +
       `${held.samples.length} samples (${held.failed()} failed while Redis was down)`,
+  );
+}, 300_000);
+
+it('tells every waiting buyer "sold out" within 2 s of the last unit going, admits no one meanwhile, and resumes the line in join order when an order is cancelled', async () => {
+  const BUYERS = 300;
+  const ACTIVE = 2;
+  const { ticket, buyers } = await linedUp('Sell-out', ACTIVE, ACTIVE, BUYERS);
+  const pushed = new Map<Buyer, { at: number; status: QueueStatus }[]>(buyers.map((buyer) => [buyer, []]));
+  const pushesTo = (buyer: Buyer) => pushed.get(buyer) ?? [];
+  const latest = (buyer: Buyer) => pushesTo(buyer).at(-1)?.status;
+  await inBatches(buyers, 50, async (buyer) => {
+    await openQueueSocket(buyer, ticket.id, (status) => pushesTo(buyer).push({ at: Date.now(), status }));
+  });
+  const [admitted, waiting] = [buyers.slice(0, ACTIVE), buyers.slice(ACTIVE)];
+  const places = () => waiting.map((buyer) => latest(buyer)?.position);
+  await waitUntil(() => places().every((position, i) => position === i + 1), 20_000, 'every waiting socket to show its place');
+
+  // The two admitted buyers take both units; the first will pay, the second's order stays open.
+  const orders = await Promise.all(
+    admitted.map(async (buyer) => {
+      const token = (await me(buyer, ticket.id)).admissionToken ?? '';
+      const res = await order(buyer, ticket.id, 1, token);
+      expect(res.status).toBe(201);
+      return { res, at: Date.now() };
+    }),
+  );
+  const soldAt = Math.max(...orders.map(({ at }) => at));
+  const firstSoldOut = (buyer: Buyer) => pushesTo(buyer).find(({ status }) => status.soldOut)?.at;
+  await waitUntil(() => waiting.every((buyer) => firstSoldOut(buyer) !== undefined), 20_000, 'every waiting buyer told sold out');
+  const delays = waiting.map((buyer) => (firstSoldOut(buyer) ?? Infinity) - soldAt).sort((a, b) => a - b);
+  expect(places()).toEqual(range(waiting.length).map((i) => i + 1));
+  expect(await me(waiting[4], ticket.id)).toMatchObject({ position: 5, soldOut: true, admitted: false });
+  expect(await join(waiting[4], ticket.id)).toMatchObject({ position: 5, soldOut: true });
+
+  // The first order is paid: its admission ends and frees a slot, which no one is given while nothing is left.
+  expect((await admitted[0].client.payWhenKnown(orders[0].res.body.id)).status).toBe(202);
+  await waitUntil(async () => !(await me(admitted[0], ticket.id)).admitted, 30_000, 'the paid admission to end');
+  await sleep(1_500);
+  expect(await redis.zcard(heldKey(ticket.id))).toBe(1);
+  expect(waiting.some((buyer) => pushesTo(buyer).some(({ status }) => status.admitted))).toBe(false);
+
+  // The second order is cancelled: its unit is back, and the head of the line is admitted, in join order.
+  expect((await admitted[1].client.delete(`/api/orders/${orders[1].res.body.id}`)).status).toBe(204);
+  const cancelledAt = Date.now();
+  await waitUntil(() => [0, 1].every((i) => latest(waiting[i])?.admitted === true), 20_000, 'the head of the line admitted');
+  const resumeSeconds = (Date.now() - cancelledAt) / 1000;
+  expect([0, 1].map((i) => admissionNumber(latest(waiting[i])?.admissionToken ?? ''))).toEqual([ACTIVE + 1, ACTIVE + 2]);
+  await waitUntil(
+    () => waiting.slice(2).every((buyer, i) => latest(buyer)?.position === i + 1 && latest(buyer)?.soldOut === false),
+    20_000,
+    'the rest of the line to move up two places',
+  );
+  expect(delays.at(-1)).toBeLessThanOrEqual(2_000);
+  figure(
+    `waiting room sell-out: ${waiting.length} waiting sockets told "sold out" ${delays[0]}–${delays.at(-1)} ms after the last unit's order ` +
+      `(p95 ${delays[Math.ceil(delays.length * 0.95) - 1]} ms); no admission while sold out; after a cancellation the next ${ACTIVE} in line admitted in join order in ` +
+      `${resumeSeconds.toFixed(1)} s, the other ${waiting.length - ACTIVE} moved up ${ACTIVE} places`,
   );
 }, 300_000);

@@ -61,3 +61,47 @@ it('applies conditional updates atomically across connections', async () => {
     await Promise.all(racers.map((racer) => racer.close()));
   }
 });
+
+// A page of a listing (filter, sort by _id, limit, cursor) must read the _id index in order, not sort every document.
+describe('a find sorted by _id', () => {
+  const shuffled = <T>(items: T[]) =>
+    items
+      .map((item) => ({ item, key: Math.random() }))
+      .sort((a, b) => a.key - b.key)
+      .map(({ item }) => item);
+  const ids = Array.from({ length: 200 }, () => new Types.ObjectId()).sort((a, b) => a.toHexString().localeCompare(b.toHexString()));
+  const forSale = (i: number) => i % 3 !== 0;
+  let pages: mongoose.mongo.Collection<{ _id: Types.ObjectId; available: number }>;
+
+  beforeAll(async () => {
+    pages = connection.collection('pages');
+    // Inserted out of _id order, so that the table's own order is not the answer.
+    await pages.insertMany(shuffled(ids.map((_id, i) => ({ _id, available: forSale(i) ? 1 : 0 }))));
+  });
+
+  const expected = (direction: 1 | -1, keep: (i: number) => boolean, limit: number) => {
+    const matching = ids.filter((_id, i) => forSale(i) && keep(i));
+    return (direction === 1 ? matching : matching.reverse()).slice(0, limit).map(String);
+  };
+
+  it.each([
+    ['newest first, first page', -1, {}, () => true],
+    ['newest first, after a cursor', -1, { $lt: ids[120] }, (i: number) => i < 120],
+    ['oldest first, after a cursor', 1, { $gt: ids[50] }, (i: number) => i > 50],
+    ['between two bounds', 1, { $gte: ids[30], $lte: ids[90] }, (i: number) => i >= 30 && i <= 90],
+  ] as const)('answers %s in order, as an in-memory sort would', async (_case, direction, bounds, keep) => {
+    const filter = { available: { $gt: 0 }, ...(Object.keys(bounds).length && { _id: bounds }) };
+    const found = await pages.find(filter).sort({ _id: direction }).limit(25).toArray();
+    expect(found.map((doc) => String(doc._id))).toEqual(expected(direction, keep, 25));
+
+    const explained = await connection.db!.command({ explain: { find: 'pages', filter, sort: { _id: direction }, limit: 25 } });
+    expect(explained.sortPushdown).toBe(true);
+    expect(JSON.stringify(explained.queryPlanner)).toMatch(/USING INDEX \S+__id_/);
+    expect(JSON.stringify(explained.queryPlanner)).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('still sorts in memory by any other field', async () => {
+    const found = await pages.find({ available: 0 }).sort({ available: 1, _id: -1 }).limit(3).toArray();
+    expect(found.map((doc) => String(doc._id))).toEqual([ids[198], ids[195], ids[192]].map(String));
+  });
+});

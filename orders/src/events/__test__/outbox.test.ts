@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Subjects } from '@ticketing/common';
+import { logger, Subjects } from '@ticketing/common';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { buildApp } from '../../app';
 import { Order } from '../../models/order';
@@ -15,7 +15,7 @@ it('keeps a cancellation whose publish failed and publishes it on the next relay
   const { order, ticket } = await createOrder({ userId });
   await discardPublished();
 
-  const log = jest.spyOn(console, 'error').mockImplementation(() => {});
+  const log = jest.spyOn(logger, 'error').mockImplementation(() => {});
   bus.fail(); // the event bus is unreachable
   await request(app)
     .delete(`/api/orders/${order.id}`)

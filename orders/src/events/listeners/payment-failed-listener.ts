@@ -1,4 +1,4 @@
-import { Listener, PaymentFailedEvent, Subjects } from '@ticketing/common';
+import { Listener, logger, PaymentFailedEvent, Subjects } from '@ticketing/common';
 
 /**
  * A charge was declined. The order stays as it is, active until it expires, so that the buyer
@@ -8,7 +8,7 @@ export class PaymentFailedListener extends Listener<PaymentFailedEvent> {
   readonly subject = Subjects.PaymentFailed;
 
   onMessage({ orderId, reason }: PaymentFailedEvent['data']): Promise<void> {
-    console.log(`[orders] payment for order ${orderId} failed, the order stays open: ${reason}`);
+    logger.info(`[orders] payment for order ${orderId} failed, the order stays open: ${reason}`);
     return Promise.resolve();
   }
 }

@@ -3,6 +3,7 @@ import { ensureIndexes } from '@ticketing/common';
 import { useServiceTest } from '@ticketing/common/testing';
 import { orderOutbox } from '../../events/outbox';
 import '../admission-use';
+import '../buyer-entry';
 import '../order';
 import '../stock-entry';
 import '../ticket';
@@ -13,4 +14,6 @@ it('builds every index the models declare, as the service does before it listens
   await expect(ensureIndexes(mongoose.connection)).resolves.toBeUndefined();
   const stockIndexes = await mongoose.connection.collection('stockentries').indexes();
   expect(stockIndexes).toEqual(expect.arrayContaining([expect.objectContaining({ key: { op: 1 }, unique: true })]));
+  const buyerIndexes = await mongoose.connection.collection('buyerentries').indexes();
+  expect(buyerIndexes).toEqual(expect.arrayContaining([expect.objectContaining({ key: { op: 1 }, unique: true })]));
 });

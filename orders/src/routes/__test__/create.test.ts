@@ -6,7 +6,8 @@ import { buildApp } from '../../app';
 import { orderOutbox } from '../../events/outbox';
 import { Order } from '../../models/order';
 import { Ticket } from '../../models/ticket';
-import { stock } from '../../services/stock';
+import { BuyerEntry, buyerKey } from '../../models/buyer-entry';
+import { buyerUnits, stock } from '../../services/stock';
 import { createOrder, createTicket } from '../../__test__/fixtures';
 
 const app = buildApp();
@@ -249,6 +250,79 @@ describe('listings with a quantity', () => {
     for (const res of refused) expect(res.body).toEqual({ errors: [{ message: 'Sold out' }] });
     expect(await Order.countDocuments({ ticket: ticket._id })).toBe(10);
     expect(await stock.held(ticket.id)).toBe(10);
+  });
+});
+
+describe('the limit per buyer', () => {
+  const buyer = () => {
+    const id = newId();
+    return { id, cookie: signinCookie({ id }) };
+  };
+  const refusedForLimit = { errors: [{ message: 'Limit per buyer reached' }] };
+
+  it("refuses with 400 an order that would take a buyer's units on the listing over it, holding nothing for it", async () => {
+    const ticket = await createTicket({ quantity: 100, limitPerBuyer: 4 });
+    const { id, cookie } = buyer();
+    await placeOrder({ ticketId: ticket.id, quantity: 3 }, cookie).expect(201);
+
+    const over = await placeOrder({ ticketId: ticket.id, quantity: 2 }, cookie).expect(400);
+    expect(over.body).toEqual(refusedForLimit);
+    await placeOrder({ ticketId: ticket.id, quantity: 1 }, cookie).expect(201);
+    expect((await placeOrder({ ticketId: ticket.id }, cookie).expect(400)).body).toEqual(refusedForLimit);
+
+    expect(await Order.countDocuments({ userId: id })).toBe(2);
+    expect(await stock.held(ticket.id)).toBe(4);
+    expect(await buyerUnits.held(buyerKey(ticket.id, id))).toBe(4);
+    await placeOrder({ ticketId: ticket.id, quantity: 4 }, buyer().cookie).expect(201);
+  });
+
+  it('counts paid orders, and gives a cancelled order its units back', async () => {
+    const ticket = await createTicket({ quantity: 100, limitPerBuyer: 2 });
+    const { id, cookie } = buyer();
+    await createOrder({ ticket, userId: id, status: OrderStatus.Complete });
+    const open = (await placeOrder({ ticketId: ticket.id }, cookie).expect(201)).body as Api.Order;
+    await placeOrder({ ticketId: ticket.id }, cookie).expect(400);
+
+    await request(app).delete(`/api/orders/${open.id}`).set('Cookie', cookie).expect(204);
+
+    await placeOrder({ ticketId: ticket.id }, cookie).expect(201);
+    expect(await buyerUnits.held(buyerKey(ticket.id, id))).toBe(2);
+  });
+
+  it("holds whatever number of one buyer's orders race: never above it", async () => {
+    const ticket = await createTicket({ quantity: 100, limitPerBuyer: 4 });
+    const { id, cookie } = buyer();
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => placeOrder({ ticketId: ticket.id, quantity: (i % 2) + 1 }, cookie)),
+    );
+
+    const placed = results.filter((res) => res.status === 201).map((res) => res.body as Api.Order);
+    const units = placed.reduce((sum, order) => sum + order.quantity, 0);
+    expect(units).toBeLessThanOrEqual(4);
+    expect(units).toBeGreaterThanOrEqual(3);
+    for (const res of results.filter((res) => res.status !== 201)) expect(res.body).toEqual(refusedForLimit);
+    expect(await stock.held(ticket.id)).toBe(units);
+    expect(await buyerUnits.held(buyerKey(ticket.id, id))).toBe(units);
+  });
+
+  it("refuses a sold-out listing without writing to the buyer's units", async () => {
+    const ticket = await createTicket({ quantity: 2, limitPerBuyer: 4 });
+    await placeOrder({ ticketId: ticket.id, quantity: 2 }).expect(201);
+    const { id, cookie } = buyer();
+
+    expect((await placeOrder({ ticketId: ticket.id }, cookie).expect(400)).body).toEqual({ errors: [{ message: 'Sold out' }] });
+    expect(await BuyerEntry.countDocuments({ ticketId: buyerKey(ticket.id, id) })).toBe(0);
+  });
+
+  it('gives the units back to the buyer when the listing has too few left', async () => {
+    const ticket = await createTicket({ quantity: 1, limitPerBuyer: 4 });
+    const { id, cookie } = buyer();
+
+    expect((await placeOrder({ ticketId: ticket.id, quantity: 2 }, cookie).expect(400)).body).toEqual({
+      errors: [{ message: 'Not enough tickets' }],
+    });
+    expect(await buyerUnits.held(buyerKey(ticket.id, id))).toBe(0);
   });
 });
 

@@ -2,7 +2,8 @@ import mongoose, { Connection } from 'mongoose';
 import { newId, useServiceTest } from '@ticketing/common/testing';
 import { orderOutbox } from '../../events/outbox';
 import { StockEntry, StockEntryFields, stockEntrySchema } from '../../models/stock-entry';
-import { Stock } from '../stock';
+import { BuyerEntry, buyerKey } from '../../models/buyer-entry';
+import { buyerUnits, Stock } from '../stock';
 
 useServiceTest(orderOutbox);
 
@@ -29,6 +30,19 @@ describe('across separate connections (one per process, as replicas of orders ha
     expect(results.filter((result) => !result.held)).toHaveLength(150);
     expect(await new Stock().held(ticketId)).toBe(50);
     expect(await StockEntry.countDocuments({ ticketId, kind: 'hold' })).toBe(50);
+  });
+
+  it("keeps one buyer's units within the limit per buyer when 30 of their orders race on three connections", async () => {
+    const buyer = buyerKey(newId(), newId());
+    const replicas = connections.map(
+      (connection) =>
+        new Stock(connection.model<StockEntryFields>(BuyerEntry.modelName, stockEntrySchema, BuyerEntry.collection.collectionName)),
+    );
+
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => replicas[i % 3].hold(buyer, newId(), 1, 4)));
+
+    expect(results.filter((result) => result.held)).toHaveLength(4);
+    expect(await buyerUnits.held(buyer)).toBe(4);
   });
 
   it('never holds more than the capacity with mixed quantities, and releases give exactly their units back', async () => {

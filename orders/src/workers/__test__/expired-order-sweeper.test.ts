@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { OrderStatus, Subjects } from '@ticketing/common';
+import { logger, OrderStatus, Subjects } from '@ticketing/common';
 import { useServiceTest, waitUntil } from '@ticketing/common/testing';
 import { orderOutbox } from '../../events/outbox';
 import { Order } from '../../models/order';
@@ -20,7 +20,7 @@ const orderExpired = async (ago: number, status = OrderStatus.Created) => {
 afterEach(() => jest.restoreAllMocks());
 
 it('cancels the unpaid orders past expiresAt and the grace, releasing their tickets, and leaves the others', async () => {
-  jest.spyOn(console, 'log').mockImplementation(() => {});
+  jest.spyOn(logger, 'info').mockImplementation(() => {});
   const lost = await orderExpired(GRACE_MS + 5_000);
   const withinGrace = await orderExpired(GRACE_MS - 10_000);
   const paid = await orderExpired(GRACE_MS + 5_000, OrderStatus.Complete);
@@ -33,7 +33,7 @@ it('cancels the unpaid orders past expiresAt and the grace, releasing their tick
   for (const order of [withinGrace, fresh]) expect((await Order.findById(order.id))!.status).toBe(OrderStatus.Created);
   expect((await Order.findById(paid.id))!.status).toBe(OrderStatus.Complete);
   expect(await published(Subjects.OrderCancelled)).toEqual([expect.objectContaining({ id: lost.id, version: 1 })]);
-  expect(console.log).toHaveBeenCalledWith('[orders] cancelled 1 order(s) past expiresAt that expiration had not');
+  expect(logger.info).toHaveBeenCalledWith('[orders] cancelled 1 order(s) past expiresAt that expiration had not');
 });
 
 it('leaves an order the expiration service cancelled meanwhile as it is', async () => {
@@ -48,7 +48,7 @@ it('leaves an order the expiration service cancelled meanwhile as it is', async 
 });
 
 it('sweeps on its timer once started, through the connection it is given, not the one requests use', async () => {
-  jest.spyOn(console, 'log').mockImplementation(() => {});
+  jest.spyOn(logger, 'info').mockImplementation(() => {});
   const lost = await orderExpired(GRACE_MS + 5_000);
   const sweepConnection = await mongoose
     .createConnection(process.env.MONGO_URI!, { dbName: mongoose.connection.name, autoIndex: false })

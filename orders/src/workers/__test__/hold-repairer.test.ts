@@ -1,10 +1,11 @@
-import { OrderStatus } from '@ticketing/common';
+import { logger, OrderStatus } from '@ticketing/common';
 import { newId, useServiceTest } from '@ticketing/common/testing';
 import { orderOutbox } from '../../events/outbox';
 import { abandonOrders, Order } from '../../models/order';
+import { BuyerEntry, buyerKey } from '../../models/buyer-entry';
 import { StockEntry } from '../../models/stock-entry';
 import { placeOrder } from '../../services/place-order';
-import { stock } from '../../services/stock';
+import { buyerUnits, stock } from '../../services/stock';
 import { createOrder, createTicket } from '../../__test__/fixtures';
 import { HoldRepairer } from '../hold-repairer';
 
@@ -16,7 +17,7 @@ const GRACE_MS = 60_000;
 const ageHolds = (ticketId: string, ago: number) =>
   StockEntry.updateMany({ ticketId, kind: 'hold' }, { $set: { createdAt: new Date(Date.now() - ago) } });
 
-beforeEach(() => jest.spyOn(console, 'log').mockImplementation(() => {}));
+beforeEach(() => jest.spyOn(logger, 'info').mockImplementation(() => {}));
 afterEach(() => jest.restoreAllMocks());
 
 it('gives back the units of a hold whose order was never stored (a crash between the writes), once past the grace', async () => {
@@ -30,6 +31,23 @@ it('gives back the units of a hold whose order was never stored (a crash between
   expect(await stock.held(ticket.id)).toBe(2);
   expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(0);
   expect(await stock.held(ticket.id)).toBe(2);
+});
+
+it("gives back a buyer's units whose order was never stored, counting the order once", async () => {
+  const ticket = await createTicket({ quantity: 10 });
+  const [crashedEarly, crashedLate] = [newId(), newId()];
+  const buyer = buyerKey(ticket.id, newId());
+  // One process died between the buyer's hold and the stock's, another between the stock's and the order's insert.
+  await buyerUnits.hold(buyer, crashedEarly, 2, 4);
+  await buyerUnits.hold(buyer, crashedLate, 1, 4);
+  await stock.hold(ticket.id, crashedLate, 1, 10);
+  await ageHolds(ticket.id, GRACE_MS + 5_000);
+  await BuyerEntry.updateMany({ ticketId: buyer }, { $set: { createdAt: new Date(Date.now() - GRACE_MS - 5_000) } });
+
+  expect(await new HoldRepairer({ graceMs: GRACE_MS }).repair()).toBe(2);
+
+  expect(await buyerUnits.held(buyer)).toBe(0);
+  expect(await stock.held(ticket.id)).toBe(0);
 });
 
 it('leaves a hold within the grace alone: its order may still be on its way', async () => {

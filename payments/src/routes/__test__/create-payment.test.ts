@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { OrderStatus } from '@ticketing/common';
+import { logger, OrderStatus } from '@ticketing/common';
 import type { ApiErrors, Payment as PaymentJSON } from '@ticketing/common/api';
 import { newId, signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { buildApp } from '../../app';
@@ -165,7 +165,7 @@ it('after a decline starts a new attempt chain, with a new key and the new card,
 
 it('keeps the claim when the queue cannot take the job, for the reconciler to charge', async () => {
   jest.spyOn(queue, 'add').mockRejectedValueOnce(new Error('Connection is closed.'));
-  jest.spyOn(console, 'error').mockImplementation(() => {});
+  jest.spyOn(logger, 'error').mockImplementation(() => {});
   const { payIt } = await orderToPay();
 
   const res = await payIt().expect(202);

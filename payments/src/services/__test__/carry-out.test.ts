@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { OrderStatus, Subjects } from '@ticketing/common';
+import { logger, OrderStatus, Subjects } from '@ticketing/common';
 import { newId, useServiceTest, waitUntil } from '@ticketing/common/testing';
 import { OrderCancelledListener } from '../../events/listeners/order-cancelled-listener';
 import { paymentOutbox } from '../../events/outbox';
@@ -131,7 +131,7 @@ it('refunds a charge whose order was cancelled while Stripe was charging it', as
 it('keeps a refund due when Stripe fails to refund, for the reconciler', async () => {
   const { refunds: stripeRefunds } = spyOnStripe();
   stripeRefunds.mockRejectedValueOnce(new Stripe.errors.StripeConnectionError({ message: 'connect ECONNREFUSED' }));
-  jest.spyOn(console, 'error').mockImplementation(() => {});
+  jest.spyOn(logger, 'error').mockImplementation(() => {});
   const { paymentId } = await orderWithPayment({ chargeSentAt: new Date(), orderCancelled: true }, { status: OrderStatus.Cancelled });
 
   await carryOut(await readPayment(paymentId));

@@ -1,4 +1,4 @@
-import { Subjects } from '@ticketing/common';
+import { logger, Subjects } from '@ticketing/common';
 import { useServiceTest, waitUntil } from '@ticketing/common/testing';
 import Stripe from 'stripe';
 import { paymentOutbox } from '../../events/outbox';
@@ -17,7 +17,7 @@ afterEach(() => jest.restoreAllMocks());
 it('charges queued attempts, with back-off retries while Stripe fails', async () => {
   const charges = jest.spyOn(stripe().charges, 'create');
   charges.mockRejectedValueOnce(new Stripe.errors.StripeAPIError({ message: 'Internal error', statusCode: 503 }));
-  jest.spyOn(console, 'error').mockImplementation(() => {});
+  jest.spyOn(logger, 'error').mockImplementation(() => {});
   // Workers get queues of their own: stop() closes the queue.
   const worker = new ChargeWorker(replica(), 4);
   worker.start();

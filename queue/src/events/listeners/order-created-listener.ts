@@ -1,4 +1,4 @@
-import { EventBus, Listener, OrderCreatedEvent, Subjects } from '@ticketing/common';
+import { EventBus, Listener, logger, OrderCreatedEvent, Subjects } from '@ticketing/common';
 import type { WaitingRoom } from '../../services/waiting-room';
 
 /** An order placed with an admission keeps the admission's slot until the order is paid or cancelled. */
@@ -16,6 +16,6 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
     if (!data.admissionId) return;
     const held = await this.room.orderPlaced(data.admissionId, data.id, Date.parse(data.expiresAt));
     // The token was valid when orders checked it, but this event came after the slot's grace: the cap held, the order stands.
-    if (!held) console.warn(`[queue] order ${data.id}: admission ${data.admissionId} had already ended`);
+    if (!held) logger.warn(`[queue] order ${data.id}: admission ${data.admissionId} had already ended`);
   }
 }

@@ -47,7 +47,7 @@ it('admits the first joiner at once with a token orders accepts, and lines the n
   expect(Math.abs((token?.expiresAt.getTime() ?? 0) - Date.parse(status.admissionExpiresAt ?? ''))).toBeLessThan(1_000);
   expect(verifyAdmissionToken(status.admissionToken ?? '', { userId: second.id, ticketId })).toBeUndefined();
 
-  expect(waiting.body).toEqual({ ticketId, position: 1, ahead: 0, etaSeconds: 120, admitted: false });
+  expect(waiting.body).toEqual({ ticketId, position: 1, ahead: 0, etaSeconds: 120, admitted: false, soldOut: false });
   const me = await request(replica.app).get(`/api/queue/${ticketId}/me`).set('Cookie', signinCookie(second)).expect(200);
   expect(me.body).toEqual(waiting.body);
 });
@@ -67,7 +67,7 @@ it('keeps a buyer’s place when they join again', async () => {
 it('says position 0 to a signed-in user who has not joined', async () => {
   const ticketId = await openRoom(3);
   const me = await request(replica.app).get(`/api/queue/${ticketId}/me`).set('Cookie', signinCookie()).expect(200);
-  expect(me.body).toEqual({ ticketId, position: 0, ahead: 0, etaSeconds: 0, admitted: false });
+  expect(me.body).toEqual({ ticketId, position: 0, ahead: 0, etaSeconds: 0, admitted: false, soldOut: false });
 });
 
 it('answers a plain GET of the socket path with 426', async () => {

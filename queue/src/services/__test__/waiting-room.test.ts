@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'timers/promises';
-import { redisFromEnv } from '@ticketing/common';
+import { metricsRegistry, redisFromEnv } from '@ticketing/common';
 import { newTicketId, testPrefix } from '../../__test__/queue-harness';
 import { defaultQueueConfig } from '../../config';
 import { RedisConnection } from '../redis-connection';
@@ -92,7 +92,7 @@ it('gives a lapsed admission’s slot to the next in line only after the grace f
 
   // The token has expired: a is no longer admitted, but the slot is still held for an order in flight.
   await sleep(1_300);
-  expect(await room.standing(ticketId, 'a')).toEqual({ kind: 'outside' });
+  expect(await room.standing(ticketId, 'a')).toMatchObject({ kind: 'outside' });
   await room.admit(ticketId);
   expect(await room.standing(ticketId, 'b')).toMatchObject({ kind: 'waiting', rank: 0 });
 
@@ -118,7 +118,7 @@ it('holds the slot of an admission with an order until the order ends, then give
   expect(await room.orderEnded('order-a')).toBe(ticketId);
   expect(await room.orderEnded('order-a')).toBeUndefined();
   await room.admit(ticketId);
-  expect(await room.standing(ticketId, 'a')).toEqual({ kind: 'outside' });
+  expect(await room.standing(ticketId, 'a')).toMatchObject({ kind: 'outside' });
   expect(await room.standing(ticketId, 'b')).toMatchObject({ kind: 'admitted', admissionId: `${ticketId}.2` });
 });
 
@@ -133,7 +133,7 @@ it('frees the slot when the order’s end (naming its admission) is handled befo
   expect(await room.orderPlaced(`${ticketId}.1`, 'order-a', Date.now() + 60_000)).toBe(false);
 
   expect(await room.heldCount(ticketId)).toBe(0);
-  expect(await room.standing(ticketId, 'a')).toEqual({ kind: 'outside' });
+  expect(await room.standing(ticketId, 'a')).toMatchObject({ kind: 'outside' });
 });
 
 it('leaves an admission alone when the end of another order names it', async () => {
@@ -248,4 +248,71 @@ it('never admits more than the cap nor out of join order, with four replicas rac
   const sequences = line.map((user) => admittedAt.get(user) ?? -1);
   expect(sequences).toEqual(line.map((_, i) => i + 1));
   expect(inversions(sequences)).toBe(0);
+});
+
+it('ranks every waiter from the head of the line alone: their join number minus the head’s, as the line moves', async () => {
+  const room = await replica(testPrefix());
+  const ticketId = newTicketId();
+  await room.setListing(ticketId, 0, { activeBuyers: 4, onSaleAt: 0 });
+  const line = users(40);
+  for (const user of line.slice(0, 20)) await room.join(ticketId, user);
+  await room.admit(ticketId);
+  // The first admission's order ends and its buyer joins again, at the end, behind numbers taken meanwhile.
+  await room.orderPlaced(`${ticketId}.1`, 'order-1', Date.now() + 60_000);
+  await room.orderEnded('order-1');
+  await room.join(ticketId, line[0]);
+  for (const user of line.slice(20)) await room.join(ticketId, user);
+  await room.admit(ticketId);
+
+  const head = await room.lineHead(ticketId);
+  const standings = await Promise.all(line.map((user) => room.standing(ticketId, user)));
+  const waiting = standings.flatMap((standing) => (standing.kind === 'waiting' ? [standing] : []));
+  expect(waiting.map((standing) => standing.rank).sort((a, b) => a - b)).toEqual(Array.from({ length: 36 }, (_, i) => i));
+  expect(waiting.map((standing) => standing.sequence - (head?.headSequence ?? 0))).toEqual(waiting.map((standing) => standing.rank));
+
+  const empty = newTicketId();
+  await room.setListing(empty, 0, { activeBuyers: 1, onSaleAt: 0 });
+  await room.join(empty, 'only');
+  await room.admit(empty);
+  expect(await room.lineHead(empty)).toMatchObject({ headSequence: 2 });
+  expect(await room.lineHead(newTicketId())).toBeUndefined();
+});
+
+it('admits no one while the listing is sold out, keeps its line in order, and admits from its head once units are back', async () => {
+  const room = await replica(testPrefix());
+  const ticketId = newTicketId();
+  await room.setListing(ticketId, 0, { activeBuyers: 2, onSaleAt: 0, soldOut: true });
+  const line = users(5);
+  for (const user of line) await room.join(ticketId, user);
+
+  expect(await room.admit(ticketId)).toBe(0);
+  const soldOut = await Promise.all(line.map((user) => room.standing(ticketId, user)));
+  expect(soldOut.map((standing) => (standing.kind === 'waiting' ? [standing.rank, standing.rules.soldOut] : standing.kind))).toEqual(
+    line.map((_, i) => [i, true]),
+  );
+
+  await room.setListing(ticketId, 1, { activeBuyers: 2, onSaleAt: 0, soldOut: false });
+  expect(await room.admit(ticketId)).toBe(2);
+  const resumed = await Promise.all(line.map((user) => room.standing(ticketId, user)));
+  expect(resumed.slice(0, 2).map((standing) => admissionOf(standing)?.admissionId)).toEqual([`${ticketId}.1`, `${ticketId}.2`]);
+  expect(
+    resumed.slice(2).map((standing) => (standing.kind === 'waiting' ? [standing.rank, standing.rules.soldOut] : standing.kind)),
+  ).toEqual([
+    [0, false],
+    [1, false],
+    [2, false],
+  ]);
+});
+
+it('reports each pending line and its admitted buyers for the metrics, and counts the admissions it made', async () => {
+  const room = await replica(testPrefix());
+  const ticketId = newTicketId();
+  await room.setListing(ticketId, 0, { activeBuyers: 2, onSaleAt: 0 });
+  for (const user of users(5)) await room.join(ticketId, user);
+  const admittedBefore = (await metricsRegistry.getSingleMetric('waiting_room_admissions_total')?.get())?.values[0]?.value ?? 0;
+
+  expect(await room.admit(ticketId)).toBe(2);
+
+  expect(await room.occupancy()).toEqual([{ ticketId, waiting: 3, admitted: 2 }]);
+  expect((await metricsRegistry.getSingleMetric('waiting_room_admissions_total')?.get())?.values[0]?.value).toBe(admittedBefore + 2);
 });

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Subjects } from '@ticketing/common';
+import { logger, Subjects } from '@ticketing/common';
 import type * as Api from '@ticketing/common/api';
 import { signinCookie, useServiceTest } from '@ticketing/common/testing';
 import { buildApp } from '../../app';
@@ -11,7 +11,7 @@ const app = buildApp();
 const { bus, published } = useServiceTest(ticketOutbox);
 
 it('keeps a stored change whose publish failed and publishes it on the next relay run', async () => {
-  const log = jest.spyOn(console, 'error').mockImplementation(() => {});
+  const log = jest.spyOn(logger, 'error').mockImplementation(() => {});
   bus.fail(); // the event bus is unreachable
   const res = await request(app).post('/api/tickets').set('Cookie', signinCookie()).send({ title: 'Concert', price: 20 }).expect(201);
   const { id } = res.body as Api.Ticket;

@@ -1,20 +1,22 @@
-import { InvalidMessageError, Listener, OrderCancelledEvent, retryOnConflict, Subjects } from '@ticketing/common';
-import { holdOf, Ticket } from '../../models/ticket';
+import { InvalidMessageError, Listener, OrderCancelledEvent, Subjects } from '@ticketing/common';
+import { rememberCancelled } from '../../models/cancelled-order';
+import { Ticket } from '../../models/ticket';
 import { ticketOutbox } from '../outbox';
+import { releaseHold } from './release-hold';
 
-/** A cancelled order gives its units back for sale. */
+/**
+ * A cancelled order gives its units back for sale. The cancellation is noted before the listing is read, and
+ * order:created reserves before it looks for that note, so whichever of the two runs second sees the other.
+ */
 export class OrderCancelledListener extends Listener<OrderCancelledEvent> {
   readonly subject = Subjects.OrderCancelled;
 
   async onMessage({ id: orderId, ticket: { id: ticketId } }: OrderCancelledEvent['data']): Promise<void> {
-    const ticket = await retryOnConflict(async () => {
-      const ticket = await Ticket.findById(ticketId);
-      if (!ticket) throw new InvalidMessageError(`order:cancelled ${orderId} names unknown ticket ${ticketId}`);
-      if (holdOf(ticket, orderId)) return Ticket.release(ticket, orderId);
-      // Already released, or its order:created is still to come and must then be ignored.
-      if (ticket.cancelledOrderIds.includes(orderId)) return ticket;
-      return Ticket.rememberCancelled(ticket, orderId);
-    });
+    if (!(await Ticket.exists({ _id: ticketId }))) {
+      throw new InvalidMessageError(`order:cancelled ${orderId} names unknown ticket ${ticketId}`);
+    }
+    await rememberCancelled(orderId, ticketId);
+    const ticket = await releaseHold(ticketId, orderId);
     ticketOutbox.kick(ticket);
   }
 }

@@ -25,6 +25,7 @@ it('stores a new ticket at version 0 with its ticket:created event', async () =>
         available: 1,
         onSaleAt: null,
         waitingRoom: null,
+        limitPerBuyer: 4,
       },
     },
   ]);
@@ -39,30 +40,13 @@ it('refuses a change made on a version that is no longer current, changing nothi
   expect(await Ticket.findById(ticket.id).lean()).toMatchObject({ title: 'First', price: 1, version: 1 });
 });
 
-it('refuses to reserve for an order it has seen cancelled', async () => {
-  const ticket = await createTicket();
-  const orderId = newId();
-  await Ticket.rememberCancelled(ticket, orderId);
-
-  expect(await Ticket.reserve(ticket, { orderId, quantity: 1 })).toBeNull();
-  expect((await Ticket.findById(ticket.id))!.holds).toHaveLength(0);
-});
-
-it('does not note a cancellation once that order holds the ticket, so the caller releases it instead', async () => {
-  const orderId = newId();
-  const unreserved = await createTicket();
-  await Ticket.reserve(unreserved, { orderId, quantity: 1 });
-
-  expect(await Ticket.rememberCancelled(unreserved, orderId)).toBeNull();
-  expect((await Ticket.findById(unreserved.id))!.cancelledOrderIds).toEqual([]);
-});
-
 it('shows only the API fields as JSON', async () => {
   const orderId = newId();
   const ticket = await createReservedTicket(orderId);
   expect(Object.keys(ticket.toJSON()).sort()).toEqual([
     'available',
     'id',
+    'limitPerBuyer',
     'onSaleAt',
     'price',
     'quantity',

@@ -36,6 +36,7 @@ it('creates the ticket for the signed-in user: 201, version 0, not reserved', as
     available: 1,
     onSaleAt: null,
     waitingRoom: null,
+    limitPerBuyer: 4,
   });
   const stored = await Ticket.findById((res.body as Api.Ticket).id);
   expect(stored).toMatchObject({ title: 'Concert', price: 19.99, userId, version: 0 });
@@ -48,7 +49,7 @@ it('publishes ticket:created with what was stored', async () => {
   const { id } = res.body as Api.Ticket;
 
   expect(await published(Subjects.TicketCreated)).toEqual([
-    { id, version: 0, title: 'Concert', price: 20, userId, quantity: 1, available: 1, onSaleAt: null, waitingRoom: null },
+    { id, version: 0, title: 'Concert', price: 20, userId, quantity: 1, available: 1, onSaleAt: null, waitingRoom: null, limitPerBuyer: 4 },
   ]);
   expect((await Ticket.findById(id))!.outbox).toHaveLength(0);
 });
@@ -132,14 +133,28 @@ describe('listing fields', () => {
     ['waitingRoom', { activeBuyers: 5, admitAll: true }],
     ['waitingRoom', 5],
     ['waitingRoom', [{ activeBuyers: 5 }]],
+    ['limitPerBuyer', 0],
+    ['limitPerBuyer', 11],
+    ['limitPerBuyer', 2.5],
+    ['limitPerBuyer', '4'],
+    ['limitPerBuyer', null],
   ])('refuses %s %j with 400 naming it, storing nothing', async (field, value) => {
     const res = await createTicket({ title: 'Concert', price: 20, [field]: value }).expect(400);
     expect((res.body as Api.ApiErrors).errors).toEqual([{ message: expect.any(String), field }]);
     expect(await Ticket.countDocuments()).toBe(0);
   });
 
-  it('takes the bounds: 1 and 10,000 units, 1 and 10,000 active buyers', async () => {
-    await createTicket({ title: 'A', price: 5, quantity: 1, waitingRoom: { activeBuyers: 1 } }).expect(201);
-    await createTicket({ title: 'B', price: 5, quantity: 10_000, waitingRoom: { activeBuyers: 10_000 } }).expect(201);
+  it('takes the bounds: 1 and 10,000 units, 1 and 10,000 active buyers, a limit per buyer of 1 and 10', async () => {
+    await createTicket({ title: 'A', price: 5, quantity: 1, waitingRoom: { activeBuyers: 1 }, limitPerBuyer: 1 }).expect(201);
+    await createTicket({ title: 'B', price: 5, quantity: 10_000, waitingRoom: { activeBuyers: 10_000 }, limitPerBuyer: 10 }).expect(201);
+  });
+
+  it('stores the limit per buyer the seller sets, answers it and publishes it', async () => {
+    const res = await createTicket({ title: 'Festival', price: 20, quantity: 100, limitPerBuyer: 2 }).expect(201);
+
+    expect(res.body).toMatchObject({ limitPerBuyer: 2 });
+    expect(await published(Subjects.TicketCreated)).toEqual([
+      expect.objectContaining({ id: (res.body as Api.Ticket).id, limitPerBuyer: 2 }),
+    ]);
   });
 });

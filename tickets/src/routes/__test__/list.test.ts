@@ -43,6 +43,7 @@ it('lists available tickets only, newest first, to anyone', async () => {
     available: 1,
     onSaleAt: null,
     waitingRoom: null,
+    limitPerBuyer: 4,
   });
 });
 

@@ -21,6 +21,7 @@ it('shows a ticket to anyone', async () => {
     available: 1,
     onSaleAt: null,
     waitingRoom: null,
+    limitPerBuyer: 4,
   });
 });
 

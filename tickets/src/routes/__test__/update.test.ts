@@ -38,6 +38,7 @@ it('lets the owner change title and price: 200, version bumped, ticket:updated p
     available: 1,
     onSaleAt: null,
     waitingRoom: null,
+    limitPerBuyer: 4,
   };
   expect(res.body).toEqual(expected);
   expect(await Ticket.findById(ticket.id)).toMatchObject({ title: 'Opera', price: 35.5, version: 1 });
@@ -149,6 +150,30 @@ describe('a listing with a quantity', () => {
     }
     expect(await Ticket.findById(ticket.id)).toMatchObject({ price: 20, quantity: 10, available: 7, version: 1 });
     expect(await published(Subjects.TicketUpdated)).toEqual([]);
+  });
+
+  it('changes the limit per buyer, even while units are held, keeping it when the body leaves it out', async () => {
+    const { ticket, owner } = await ownedListing(10);
+    await holdUnits(ticket, 3);
+
+    const res = await update(ticket.id, { title: 'Festival', price: 20, limitPerBuyer: 6 }, owner).expect(200);
+    expect(res.body).toMatchObject({ limitPerBuyer: 6, available: 7 });
+    const kept = await update(ticket.id, { title: 'Festival, day 2', price: 20 }, owner).expect(200);
+    expect(kept.body).toMatchObject({ limitPerBuyer: 6 });
+    expect(await published(Subjects.TicketUpdated)).toEqual([
+      expect.objectContaining({ version: 2, limitPerBuyer: 6 }),
+      expect.objectContaining({ version: 3, limitPerBuyer: 6 }),
+    ]);
+  });
+
+  it.each([0, 11, 1.5])('refuses a limit per buyer of %j with 400 naming it, changing nothing', async (limitPerBuyer) => {
+    const { ticket, owner } = await ownedListing(10);
+
+    const res = await update(ticket.id, { title: 'Festival', price: 20, limitPerBuyer }, owner).expect(400);
+    expect((res.body as { errors: unknown[] }).errors).toEqual([
+      { message: 'limitPerBuyer must be a whole number from 1 to 10', field: 'limitPerBuyer' },
+    ]);
+    expect(await Ticket.findById(ticket.id)).toMatchObject({ limitPerBuyer: 4, version: 0 });
   });
 
   it('still lets the seller retitle it or set a waiting room while units are held', async () => {

@@ -1,4 +1,4 @@
-import { OrderStatus, Subjects } from '@ticketing/common';
+import { logger, OrderStatus, Subjects } from '@ticketing/common';
 import { newId, paymentRefundedData, useServiceTest } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
 import { createOrder } from '../../../__test__/fixtures';
@@ -10,7 +10,7 @@ const { bus, discardPublished } = useServiceTest(orderOutbox);
 new PaymentFailedListener(bus).listen('test');
 new PaymentRefundedListener(bus).listen('test');
 
-beforeEach(() => jest.spyOn(console, 'log').mockImplementation(() => {}));
+beforeEach(() => jest.spyOn(logger, 'info').mockImplementation(() => {}));
 afterEach(() => jest.restoreAllMocks());
 
 it('keeps the order open after a declined payment, so that the buyer can pay with another card', async () => {

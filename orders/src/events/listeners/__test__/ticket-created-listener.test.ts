@@ -30,7 +30,7 @@ it('treats a redelivered ticket:created as a harmless duplicate', async () => {
 
 it('keeps the listing fields', async () => {
   const onSaleAt = new Date(Date.now() + 3_600_000).toISOString();
-  const listing = ticketCreatedData({ quantity: 500, available: 500, onSaleAt, waitingRoom: { activeBuyers: 50 } });
+  const listing = ticketCreatedData({ quantity: 500, available: 500, onSaleAt, waitingRoom: { activeBuyers: 50 }, limitPerBuyer: 2 });
 
   await listener.onMessage(listing);
 
@@ -38,5 +38,6 @@ it('keeps the listing fields', async () => {
     quantity: 500,
     onSaleAt: new Date(onSaleAt),
     waitingRoom: { activeBuyers: 50 },
+    limitPerBuyer: 2,
   });
 });

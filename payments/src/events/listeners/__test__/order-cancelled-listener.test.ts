@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { OrderStatus, OutOfOrderEventError, Subjects } from '@ticketing/common';
+import { logger, OrderStatus, OutOfOrderEventError, Subjects } from '@ticketing/common';
 import { newId, orderCancelledData, useServiceTest } from '@ticketing/common/testing';
 import { Order } from '../../../models/order';
 import { PaymentStatus } from '../../../models/payment';
@@ -102,7 +102,7 @@ it('acks the cancellation even while Stripe cannot refund: the refund stays stor
   jest
     .spyOn(stripe().refunds, 'create')
     .mockRejectedValueOnce(new Stripe.errors.StripeConnectionError({ message: 'connect ECONNREFUSED' }));
-  jest.spyOn(console, 'error').mockImplementation(() => {});
+  jest.spyOn(logger, 'error').mockImplementation(() => {});
 
   expect(await bus.deliver(Subjects.OrderCancelled, orderCancelledData({ id: order.id, version: 1 }))).toBe('acked');
   await refunds.settle();

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { OrderStatus, Subjects } from '@ticketing/common';
+import type { QueueStatus } from '@ticketing/common/api';
 import { signinCookie, testUser } from '@ticketing/common/testing';
 import { listing, newTicketId, startReplica, type Replica } from '../../../__test__/queue-harness';
 
@@ -13,10 +14,7 @@ const join = (ticketId: string, user = testUser()) =>
   request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie(user)).expect(200);
 
 const me = async (ticketId: string, user: { id: string }) =>
-  (await request(replica.app).get(`/api/queue/${ticketId}/me`).set('Cookie', signinCookie(user)).expect(200)).body as {
-    admitted: boolean;
-    position: number;
-  };
+  (await request(replica.app).get(`/api/queue/${ticketId}/me`).set('Cookie', signinCookie(user)).expect(200)).body as QueueStatus;
 
 const orderCreated = (ticketId: string, orderId: string, admissionId?: string) => ({
   id: orderId,
@@ -52,6 +50,34 @@ it('learns a listing’s waiting room from ticket:created, and its new cap from 
   await replica.rounds.kick(ticketId);
 
   expect(await me(ticketId, buyers[2])).toMatchObject({ admitted: true });
+});
+
+it('says soldOut and admits no one while ticket:updated says nothing is available, then admits in join order again', async () => {
+  const ticketId = newTicketId();
+  await replica.bus.deliver(Subjects.TicketCreated, listing(ticketId, 1));
+  const [first, second, third] = [testUser(), testUser(), testUser()];
+  await join(ticketId, first);
+  expect(await me(ticketId, first)).toMatchObject({ admitted: true, soldOut: false });
+
+  // The first buyer's order took the last units; their admission ends with the order's payment.
+  expect(await replica.bus.deliver(Subjects.TicketUpdated, listing(ticketId, 1, { version: 1, available: 0 }))).toBe('acked');
+  expect(await replica.bus.deliver(Subjects.OrderCreated, orderCreated(ticketId, 'order-last', `${ticketId}.1`))).toBe('acked');
+  await join(ticketId, second);
+  const joined = (await join(ticketId, third)).body as QueueStatus;
+  const payment = { id: 'payment-last', orderId: 'order-last', stripeId: 'ch_l', sellerId: 'seller', amountCents: 100, currency: 'usd' };
+  expect(await replica.bus.deliver(Subjects.PaymentCreated, payment)).toBe('acked');
+  await replica.rounds.kick(ticketId);
+
+  expect(joined).toMatchObject({ position: 2, soldOut: true });
+  expect(await me(ticketId, second)).toMatchObject({ admitted: false, position: 1, soldOut: true });
+  expect(await me(ticketId, first)).toMatchObject({ admitted: false, position: 0, soldOut: true });
+  expect(await replica.room.heldCount(ticketId)).toBe(0);
+
+  // An order elsewhere was cancelled: a unit is back, and the line resumes from its head.
+  expect(await replica.bus.deliver(Subjects.TicketUpdated, listing(ticketId, 1, { version: 2, available: 1 }))).toBe('acked');
+  await replica.rounds.kick(ticketId);
+  expect(await me(ticketId, second)).toMatchObject({ admitted: true, soldOut: false });
+  expect(await me(ticketId, third)).toMatchObject({ admitted: false, position: 1, soldOut: false });
 });
 
 it('forgets the waiting room when ticket:updated takes it away', async () => {

@@ -43,6 +43,7 @@ it('publishes ticket:updated with the unit back, at the new version', async () =
       available: 1,
       onSaleAt: null,
       waitingRoom: null,
+      limitPerBuyer: 4,
     },
   ]);
 });

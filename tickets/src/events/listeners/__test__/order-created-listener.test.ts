@@ -41,6 +41,7 @@ it('publishes ticket:updated with the units left and the new version', async () 
       available: 0,
       onSaleAt: null,
       waitingRoom: null,
+      limitPerBuyer: 4,
     },
   ]);
 });
@@ -98,7 +99,7 @@ it('rejects an order priced from an older version of the ticket, once, and acks'
   expect(await bus.deliver(Subjects.OrderCreated, stale)).toBe('acked');
   expect(await bus.deliver(Subjects.OrderCreated, stale, { deliveries: 2 })).toBe('acked');
 
-  expect(await Ticket.findById(ticket.id)).toMatchObject({ price: 35, version: edited!.version, cancelledOrderIds: [stale.id] });
+  expect(await Ticket.findById(ticket.id)).toMatchObject({ price: 35, version: edited!.version });
   expect((await Ticket.findById(ticket.id))!.holds).toHaveLength(0);
   expect(await published(Subjects.ReservationRejected)).toEqual([{ orderId: stale.id, ticket: { id: ticket.id, price: 20 } }]);
   expect(await published(Subjects.TicketUpdated)).toEqual([]);
@@ -154,5 +155,47 @@ describe('a listing with a quantity', () => {
 
     expect(await published(Subjects.ReservationRejected)).toEqual([{ orderId: stale.id, ticket: { id: ticket.id, price: 20 } }]);
     expect(await Ticket.findById(ticket.id)).toMatchObject({ available: 2, version: reduced!.version });
+  });
+});
+
+describe('orders that are cancelled', () => {
+  const cancel = (ticket: TicketDoc, orderId: string) =>
+    new OrderCancelledListener(bus).onMessage(orderCancelledData({ id: orderId, ticket: { id: ticket.id } }));
+  /** The listing as stored, without what changes with every write anyway. */
+  const storedListing = async (ticket: TicketDoc) => {
+    const stored = await Ticket.collection.findOne({ _id: ticket._id });
+    return JSON.stringify({ ...stored, outbox: undefined, version: undefined });
+  };
+
+  it('leave the listing document no larger, however many are placed and cancelled', async () => {
+    const { ticket } = await setUp();
+    const placeAndCancel = async () => {
+      const order = orderCreated(ticket);
+      await listener.onMessage(order);
+      await cancel(ticket, order.id);
+    };
+    await placeAndCancel();
+    const afterOne = await storedListing(ticket);
+
+    for (let i = 0; i < 20; i++) await placeAndCancel();
+
+    expect(await storedListing(ticket)).toBe(afterOne);
+    expect(await Ticket.findById(ticket.id)).toMatchObject({ available: 1, holds: [] });
+  });
+
+  it('never keep units when the cancellation is handled while the order reserves', async () => {
+    const { ticket, data } = await setUp();
+    const reserve = Ticket.reserve.bind(Ticket);
+    // The whole cancellation runs between the order's check for it and its reservation: it finds nothing to release.
+    jest.spyOn(Ticket, 'reserve').mockImplementationOnce(async (current, hold) => {
+      await cancel(ticket, data.id);
+      return reserve(current, hold);
+    });
+
+    await listener.onMessage(data);
+
+    expect(await Ticket.findById(ticket.id)).toMatchObject({ available: 1, holds: [] });
+    await listener.onMessage(data);
+    expect(await Ticket.findById(ticket.id)).toMatchObject({ available: 1, holds: [] });
   });
 });
