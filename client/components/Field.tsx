@@ -28,3 +28,8 @@ export function Field({ id, label, testId, error, hint, ...input }: FieldProps) 
     </div>
   );
 }
+
+/** A Field for a whole number between `min` and `max`, with the numeric keyboard on phones. */
+export function CountField(props: FieldProps & { min: number; max: number }) {
+  return <Field type="number" inputMode="numeric" step={1} {...props} />;
+}

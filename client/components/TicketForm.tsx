@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { Ticket } from '@ticketing/common/api';
 import { useRequest } from '@/lib/use-request';
 import { useHydrated } from './Countdown';
-import { Field } from './Field';
+import { CountField, Field } from './Field';
 import { FormErrors } from './FormErrors';
 
 const DEFAULT_ACTIVE_BUYERS = '50';
@@ -110,30 +110,24 @@ export function TicketForm({ ticket }: TicketFormProps) {
         error={errors.field('price')}
         required
       />
-      <Field
+      <CountField
         id="quantity"
         label="Tickets for sale"
         testId="ticket-quantity"
-        type="number"
-        inputMode="numeric"
         min={1}
         max={10_000}
-        step={1}
         value={quantity}
         onChange={(e) => setQuantity(e.target.value)}
         error={errors.field('quantity')}
         hint="1 to 10,000. Buyers take up to 4 per order."
         required
       />
-      <Field
+      <CountField
         id="limitPerBuyer"
         label="Most tickets one buyer may hold"
         testId="ticket-limit-per-buyer"
-        type="number"
-        inputMode="numeric"
         min={1}
         max={10}
-        step={1}
         value={limitPerBuyer}
         onChange={(e) => setLimitPerBuyer(e.target.value)}
         error={errors.field('limitPerBuyer')}
@@ -169,15 +163,12 @@ export function TicketForm({ ticket }: TicketFormProps) {
           For a rush: buyers line up first come, first served, and only a few at a time may order.
         </p>
         {hasWaitingRoom && (
-          <Field
+          <CountField
             id="activeBuyers"
             label="Buyers ordering at once"
             testId="ticket-active-buyers"
-            type="number"
-            inputMode="numeric"
             min={1}
             max={10_000}
-            step={1}
             value={activeBuyers}
             onChange={(e) => setActiveBuyers(e.target.value)}
             error={errors.field('waitingRoom.activeBuyers') ?? errors.field('waitingRoom')}

@@ -23,6 +23,7 @@ import { traceFromHeaders, traceHeaders, traceToSend } from './message-trace';
 import { uniqueClientId } from './nats-streaming-bus';
 import { optionalPositiveIntegerFromEnv } from '../service/env';
 import { logger } from '../observability/logger';
+import { OutOfOrderEventError } from '../replica/versioned';
 
 export interface JetStreamOptions {
   /** Names the connection in the server's monitoring; broadcast consumers are named after it too. */
@@ -125,9 +126,6 @@ export const streamReplicasOf = (env: NodeJS.ProcessEnv = process.env): number |
 /** How long the n-th redelivery waits: the ack wait, doubling, capped. */
 export const redeliveryDelayMs = (ackWaitMs: number, deliveries: number): number =>
   Math.min(Math.max(ackWaitMs, MAX_REDELIVERY_DELAY_MS), ackWaitMs * 2 ** Math.min(Math.max(deliveries - 1, 0), 3));
-
-/** The server's schedule for a message that is never acked (a handler that hung, a process that died). */
-const backoffOf = (ackWaitMs: number) => [1, 2, 3, 4].map((deliveries) => nanos(redeliveryDelayMs(ackWaitMs, deliveries)));
 
 /** A consumer name may hold no `.`, `*`, `>`, whitespace or slash. */
 const consumerName = (...parts: string[]) => parts.join('_').replace(/[^\w-]/g, '-');
@@ -316,9 +314,13 @@ export class JetStreamBus implements EventBus {
     };
   }
 
-  /** Explicit acks; a message left unacked comes back after the ack wait, then later and later; never given up on. */
+  /**
+   * Explicit acks, never given up on. A message never acked (a hung handler, a dead process) comes back every ack
+   * wait; a failed one after the delay its nak names. No `backoff`: with one, the server counts a nak's delay
+   * from the backoff step instead of the ack wait, so the delays chosen here would not be the ones kept.
+   */
   private acks(ackWaitMs: number): Partial<FullConsumerConfig> {
-    return { ack_policy: AckPolicy.Explicit, ack_wait: nanos(ackWaitMs), backoff: backoffOf(ackWaitMs), max_deliver: -1 };
+    return { ack_policy: AckPolicy.Explicit, ack_wait: nanos(ackWaitMs), backoff: [], max_deliver: -1 };
   }
 
   /**
@@ -424,6 +426,7 @@ export class JetStreamBus implements EventBus {
   private async deliver<S extends Subjects>(msg: JsMsg, ackWaitMs: number, handler: MessageHandler<S>): Promise<void> {
     const deliveries = msg.info.deliveryCount;
     let handled = false;
+    let delayMs = 0;
     try {
       const data = msg.json<EventData<S>>();
       const publishedAt = Math.floor(msg.info.timestampNanos / 1e6);
@@ -436,14 +439,16 @@ export class JetStreamBus implements EventBus {
       });
       handled = true;
     } catch (err) {
+      // An early version waits for its predecessor, not for an outage to pass: no growing delay.
+      delayMs = err instanceof OutOfOrderEventError ? ackWaitMs : redeliveryDelayMs(ackWaitMs, deliveries);
       if (isLoggedFailure(deliveries))
         this.log(
-          `[bus] ${msg.subject} #${msg.seq} not acked (delivery ${deliveries}), redelivered in ${redeliveryDelayMs(ackWaitMs, deliveries)} ms: ${(err as Error).message}`,
+          `[bus] ${msg.subject} #${msg.seq} not acked (delivery ${deliveries}), redelivered in ${delayMs} ms: ${(err as Error).message}`,
         );
     }
     try {
       if (handled) msg.ack();
-      else msg.nak(redeliveryDelayMs(ackWaitMs, deliveries));
+      else msg.nak(delayMs);
     } catch (err) {
       // The connection closed meanwhile: the server redelivers once the ack wait is over.
       this.log(`[bus] ${msg.subject} #${msg.seq}: could not ${handled ? 'ack' : 'nak'}: ${(err as Error).message}`);

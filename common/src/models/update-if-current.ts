@@ -46,12 +46,17 @@ export class ConcurrentChangeError extends BadRequestError {
   }
 }
 
+/** The longest wait before the n-th try again: 5, 10, 20, 40 ms... */
+const CONFLICT_BACKOFF_MS = 5;
+
 /**
- * Reads, decides and writes again for as long as the write loses a race;
- * `attempt` resolves null when its compare-and-set found a newer version.
+ * Reads, decides and writes again for as long as the write loses a race, up to `maxAttempts` times;
+ * `attempt` resolves null when its compare-and-set found a newer version. Each retry waits a random
+ * part of a doubling interval, so that writers that collided once do not collide again in step.
  */
 export const retryOnConflict = async <R>(attempt: () => Promise<R | null>, maxAttempts = 5): Promise<R> => {
   for (let tries = 0; tries < maxAttempts; tries++) {
+    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * 2 ** (tries - 1)));
     const result = await attempt();
     if (result !== null) return result;
   }

@@ -1,6 +1,7 @@
-import { DiscardPolicy, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DiscardPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { Subjects } from '../..';
+import { OutOfOrderEventError, Subjects } from '../..';
+import { ticketUpdatedData, waitUntil } from '../../testing';
 import { JetStreamBus, redeliveryDelayMs, STREAM_LIMITS, STREAM_NAME } from '../jetstream-bus';
 import { ownBroker, transports } from './transports';
 
@@ -35,3 +36,60 @@ it('creates the stream with every subject and the limits in code, and brings an 
     await broker.stop();
   }
 });
+
+it('redelivers an early version (OutOfOrderEventError) every ack wait, without the growing delay of a failure', async () => {
+  const broker = await ownBroker(transports.find(({ kind }) => kind === 'jetstream')!);
+  const bus = await JetStreamBus.connect({ url: broker.url, clientName: 'early-test', log: () => {} });
+  try {
+    const ticket = ticketUpdatedData({ version: 5 });
+    const deliveredAt: number[] = [];
+    const subscription = bus.subscribe(Subjects.TicketUpdated, { queueGroup: 'early-test', ackWaitMs: 1_000 }, (data) => {
+      deliveredAt.push(Date.now());
+      return Promise.reject(new OutOfOrderEventError('Ticket', data.id, data.version));
+    });
+    await bus.publish(Subjects.TicketUpdated, ticket);
+    await waitUntil(() => deliveredAt.length >= 5, 20_000, 'five deliveries');
+    await subscription.close();
+
+    // 1 s apart each time (1 + 1 + 1 + 1 s); the failure schedule would take 1 + 2 + 4 + 8 = 15 s.
+    expect(deliveredAt[4] - deliveredAt[0]).toBeLessThan(8_000);
+  } finally {
+    await bus.close();
+    await broker.stop();
+  }
+}, 30_000);
+
+it("brings an older durable consumer's acks up to date: the ack wait in code, and no backoff", async () => {
+  const broker = await ownBroker(transports.find(({ kind }) => kind === 'jetstream')!);
+  const nc = await connect({ servers: broker.url });
+  const bus = await JetStreamBus.connect({ url: broker.url, clientName: 'consumer-test', log: () => {} });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const name = 'older-group_ticket-updated';
+    await jsm.consumers.add(STREAM_NAME, {
+      durable_name: name,
+      filter_subject: Subjects.TicketUpdated,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: 30 * 1e9,
+      backoff: [30 * 1e9, 60 * 1e9],
+      max_deliver: -1,
+    });
+
+    const handled: number[] = [];
+    const subscription = bus.subscribe(Subjects.TicketUpdated, { queueGroup: 'older-group', ackWaitMs: 2_000 }, (data) => {
+      handled.push(data.version);
+      return Promise.resolve();
+    });
+    await bus.publish(Subjects.TicketUpdated, ticketUpdatedData({ version: 3 }));
+    await waitUntil(() => handled.length > 0, 10_000, 'the message through the updated consumer');
+    await subscription.close();
+
+    const { config } = await jsm.consumers.info(STREAM_NAME, name);
+    expect(config.ack_wait).toBe(2_000 * 1e6);
+    expect(config.backoff ?? []).toEqual([]);
+  } finally {
+    await bus.close();
+    await nc.close();
+    await broker.stop();
+  }
+}, 30_000);

@@ -1,5 +1,6 @@
 import { InvalidMessageError, Listener, OrderCreatedEvent, retryOnConflict, Subjects } from '@ticketing/common';
 import { isCancelled, rememberCancelled } from '../../models/cancelled-order';
+import { oneWriteAtATime } from '../../models/listing-writes';
 import { holdOf, Ticket, TicketDoc } from '../../models/ticket';
 import { ticketOutbox } from '../outbox';
 import { releaseHold } from './release-hold';
@@ -24,7 +25,7 @@ export class OrderCreatedListener extends Listener<OrderCreatedEvent> {
   async onMessage(order: OrderCreated): Promise<void> {
     const { id: orderId, ticket: placed } = order;
     if (await isCancelled(orderId)) return;
-    const { ticket, rejected } = await retryOnConflict(() => this.reserveOrReject(order));
+    const { ticket, rejected } = await oneWriteAtATime(placed.id, () => retryOnConflict(() => this.reserveOrReject(order)));
     ticketOutbox.kick(ticket);
     if (rejected) await rememberCancelled(orderId, placed.id);
     // Its cancellation may have been noted while this reserved: then the cancellation's read missed the hold.

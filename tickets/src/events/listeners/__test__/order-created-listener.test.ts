@@ -1,5 +1,6 @@
 import { InvalidMessageError, Subjects } from '@ticketing/common';
 import { newId, orderCancelledData, orderCreatedData, useServiceTest } from '@ticketing/common/testing';
+import { rememberCancelled } from '../../../models/cancelled-order';
 import { Ticket, TicketDoc } from '../../../models/ticket';
 import { createReservedTicket, createTicket } from '../../../__test__/fixtures';
 import { ticketOutbox } from '../../outbox';
@@ -127,6 +128,16 @@ describe('a listing with a quantity', () => {
     expect(updated).not.toHaveProperty('orderId');
   });
 
+  it('holds a rush of simultaneous orders on one listing, each on its first delivery (none left to a redelivery)', async () => {
+    const ticket = await listing(40);
+    const orders = Array.from({ length: 40 }, () => orderOf(ticket, 1));
+
+    const outcomes = await Promise.all(orders.map((order) => bus.deliver(Subjects.OrderCreated, order)));
+
+    expect(outcomes).toEqual(orders.map(() => 'acked'));
+    expect(await Ticket.findById(ticket.id)).toMatchObject({ available: 0, version: 40 });
+  });
+
   it('counts a redelivered order once', async () => {
     const ticket = await listing(10);
     const order = orderOf(ticket, 4);
@@ -186,9 +197,10 @@ describe('orders that are cancelled', () => {
   it('never keep units when the cancellation is handled while the order reserves', async () => {
     const { ticket, data } = await setUp();
     const reserve = Ticket.reserve.bind(Ticket);
-    // The whole cancellation runs between the order's check for it and its reservation: it finds nothing to release.
+    // Another process handles the whole cancellation between this one's check for it and its reservation: it
+    // notes the cancellation and finds no hold to release (this process's own handler would wait for the reservation).
     jest.spyOn(Ticket, 'reserve').mockImplementationOnce(async (current, hold) => {
-      await cancel(ticket, data.id);
+      await rememberCancelled(data.id, ticket.id);
       return reserve(current, hold);
     });
 
