@@ -3,7 +3,7 @@
 import { artifactFolder } from './lib/artifacts';
 import { reports } from './lib/expectations';
 import { builtImages, deployedFiles, loadCluster, loadDeployedManifests, loadSkaffoldConfig, repoBuildContext } from './lib/fixtures';
-import { eventBusProblems, jetStreamServerProblems, transportOf } from './lib/event-bus';
+import { eventBusProblems, jetStreamClusterProblems, jetStreamServerProblems, transportOf } from './lib/event-bus';
 import { Cluster, containersOf, describeWorkload, findConfigMap, IContainer, isDeployment, IStatefulSet, nameOf } from './lib/kube';
 import { duplicateProblems } from './lib/manifests';
 import { natsAuthorizationProblems, natsAuthProblems, natsServers } from './lib/nats-auth';
@@ -88,6 +88,13 @@ describe('the jetstream profile', () => {
     expect(natsStatefulSet(cluster).spec?.volumeClaimTemplates?.map((template) => template.metadata?.name)).toEqual(['data']);
   });
 
+  it('runs three servers routed to each other, one per node, a budget keeping two, the route port open to them only, the stream at R3', () => {
+    const cluster = loadCluster('jetstream');
+    expect(jetStreamClusterProblems(cluster)).toEqual([]);
+    expect(natsStatefulSet(cluster).spec?.replicas).toBe(3);
+    expect(findConfigMap(cluster, 'nats-config')?.data?.JETSTREAM_REPLICAS).toBe('3');
+  });
+
   it('sets EVENT_BUS=jetstream for every service that uses the event bus, which skaffold dev leaves on NATS Streaming', () => {
     const users = ['balances-depl', 'expiration-depl', 'live-depl', 'orders-depl', 'payments-depl', 'queue-depl', 'tickets-depl'];
     expect(transports(loadCluster('jetstream'))).toEqual(users.map((name) => `${name} jetstream`));
@@ -134,6 +141,59 @@ describe('the jetstream profile', () => {
 });
 
 describe('a changed jetstream profile', () => {
+  const serverConfigOf = (cluster: Cluster) => {
+    const serverConfig = findConfigMap(cluster, 'nats-server-config');
+    if (!serverConfig?.data) throw new Error('no ConfigMap nats-server-config');
+    return serverConfig.data;
+  };
+
+  it('with an even or single server count, or routes that miss a member, is reported', () => {
+    const even = loadCluster('jetstream');
+    const spec = natsStatefulSet(even).spec;
+    if (!spec) throw new Error('StatefulSet nats has no spec');
+    spec.replicas = 4;
+    expect(jetStreamClusterProblems(even)).toEqual(['StatefulSet nats: 4 servers; a JetStream cluster needs an odd number, at least 3']);
+    spec.replicas = 1;
+    expect(jetStreamClusterProblems(even)).toEqual(['StatefulSet nats: 1 servers; a JetStream cluster needs an odd number, at least 3']);
+
+    const routes = loadCluster('jetstream');
+    const data = serverConfigOf(routes);
+    data['nats.conf'] = data['nats.conf'].replace('nats://nats-2.nats-headless:6222', 'nats://nats-3.nats-headless:6222');
+    expect(jetStreamClusterProblems(routes)).toEqual([
+      'StatefulSet nats: the routes do not name nats://nats-2.nats-headless:6222',
+      'StatefulSet nats: the route nats://nats-3.nats-headless:6222 names no member',
+    ]);
+    data['nats.conf'] = data['nats.conf'].replace(/^cluster \{[\s\S]*?^\}\n/m, '');
+    expect(jetStreamClusterProblems(routes)).toEqual([
+      'StatefulSet nats: nats.conf has no cluster block, so its servers never route to each other',
+    ]);
+  });
+
+  it('whose servers share a name, may share a node, or may all be drained at once, is reported', () => {
+    const cluster = loadCluster('jetstream');
+    const nats = natsContainer(cluster);
+    nats.env = (nats.env ?? []).filter((env) => env.name !== 'POD_NAME');
+    delete natsStatefulSet(cluster).spec?.template.spec?.affinity;
+    cluster.disruptionBudgets = cluster.disruptionBudgets.filter((budget) => nameOf(budget) !== 'nats-pdb');
+    expect(jetStreamClusterProblems(cluster)).toEqual([
+      "StatefulSet nats: server_name is not the pod's own name (a fieldRef to metadata.name)",
+      'StatefulSet nats: two servers may share a node (no required anti-affinity on kubernetes.io/hostname)',
+      'StatefulSet nats: no disruption budget that lets one server go and keeps 2 up',
+    ]);
+  });
+
+  it('whose route port admits other pods, or not its own, is reported', () => {
+    const open = loadCluster('jetstream');
+    const policy = open.networkPolicies.find((candidate) => nameOf(candidate) === 'nats-routes-netpol');
+    if (!policy?.spec?.ingress?.[0]) throw new Error('no NetworkPolicy nats-routes-netpol');
+    policy.spec.ingress[0].from = [{ podSelector: {} }];
+    reports(jetStreamClusterProblems(open), 'StatefulSet nats: Deployment orders-depl may reach the route port 6222');
+
+    const closed = loadCluster('jetstream');
+    closed.networkPolicies = closed.networkPolicies.filter((candidate) => nameOf(candidate) !== 'nats-routes-netpol');
+    expect(jetStreamClusterProblems(closed)).toEqual(["StatefulSet nats: its servers cannot reach each other's route port 6222"]);
+  });
+
   it('that swaps the wrong folder, or keeps NATS Streaming too, is reported', () => {
     const wrong = structuredClone(config);
     const patch = wrong.profiles?.find((profile) => profile.name === 'jetstream')?.patches[0];
@@ -248,7 +308,7 @@ describe('a changed jetstream profile', () => {
 
   it('whose NATS admits every pod is reported', () => {
     const cluster = loadCluster('jetstream');
-    cluster.networkPolicies = cluster.networkPolicies.filter((policy) => nameOf(policy) !== 'nats-netpol');
+    cluster.networkPolicies = cluster.networkPolicies.filter((policy) => !['nats-netpol', 'nats-routes-netpol'].includes(nameOf(policy)));
     const problems = openConnectionProblems(cluster);
     reports(problems, 'Deployment auth-depl may reach StatefulSet nats on port 4222, which nothing needs');
     reports(problems, 'another pod of the namespace may reach StatefulSet nats on port 8222');

@@ -66,6 +66,8 @@ describe.each([[[]], [['jetstream']], [['production', 'jetstream']], [['mongo-re
           ...(profiles.includes('mongo-replicaset')
             ? ['auth', 'balances', 'orders', 'payments', 'tickets'].map((name) => `${name}-mongo-pdb`)
             : []),
+          // JetStream's three servers: one at a time, two keep the majority.
+          ...(profiles.includes('jetstream') ? ['nats-pdb'] : []),
         ]
           .map((name) => `${name} 1`)
           .sort(),
@@ -218,6 +220,11 @@ describe('a PodDisruptionBudget', () => {
         metadata: { name },
         spec: { ...limit, selector: { matchLabels: { app } } },
       });
+    // The profile's NATS as a single server, as it once was.
+    cluster.disruptionBudgets = cluster.disruptionBudgets.filter((budget) => nameOf(budget) !== 'nats-pdb');
+    const nats = cluster.workloads.find((workload) => nameOf(workload) === 'nats');
+    if (!nats?.spec) throw new Error('no StatefulSet nats');
+    nats.spec.replicas = 1;
     single('auth-mongo-pdb', 'auth-mongo', { minAvailable: 1 });
     single('nats-pdb', 'nats', { maxUnavailable: 1 });
     expect(disruptionBudgetProblems(cluster, built)).toEqual([

@@ -1,6 +1,8 @@
 import type { EventBus } from './event-bus';
-import { JetStreamBus, streamMaxBytesOf } from './jetstream-bus';
+import { JetStreamBus, streamMaxBytesOf, streamReplicasOf } from './jetstream-bus';
 import { NatsStreamingBus } from './nats-streaming-bus';
+
+export { natsConnectionOptionsOf, STREAM_NAME } from './jetstream-bus';
 
 /** The transports EVENT_BUS may name; nats-streaming unless set. */
 export const eventBusKinds = ['nats-streaming', 'jetstream'] as const;
@@ -28,6 +30,7 @@ export const connectEventBus = async (clientName: string, env: NodeJS.ProcessEnv
   const kind = eventBusKindOf(env);
   const missing = requiredEnv[kind].filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`Missing required environment variable(s): ${missing.join(', ')}`);
-  if (kind === 'jetstream') return JetStreamBus.connect({ url: env.NATS_URL!, clientName, maxBytes: streamMaxBytesOf(env) });
+  if (kind === 'jetstream')
+    return JetStreamBus.connect({ url: env.NATS_URL!, clientName, maxBytes: streamMaxBytesOf(env), replicas: streamReplicasOf(env) });
   return NatsStreamingBus.connect({ clusterId: env.NATS_CLUSTER_ID!, url: env.NATS_URL!, clientName });
 };

@@ -28,12 +28,14 @@ import { OutOfOrderEventError } from '../replica/versioned';
 export interface JetStreamOptions {
   /** Names the connection in the server's monitoring; broadcast consumers are named after it too. */
   clientName: string;
-  /** nats://[user:password@]host:port */
+  /** nats://[user:password@]host:port, or several such URLs separated by commas (the servers of one cluster). */
   url: string;
   /** How long a publish waits for the stream's ack before it fails. */
   publishAckTimeoutMs?: number;
   /** The stream's max_bytes (JETSTREAM_MAX_BYTES); STREAM_LIMITS.maxBytes unless set. */
   maxBytes?: number;
+  /** The stream's num_replicas (JETSTREAM_REPLICAS): copies kept on as many servers of a cluster; 1 unless set. */
+  replicas?: number;
   log?: (message: string) => void;
 }
 
@@ -78,7 +80,8 @@ const MAX_REDELIVERY_DELAY_MS = MINUTE;
 /**
  * How long one pull waits on the server; the server sends heartbeats at half of it, and the client pulls again
  * when two are missed. A consumer whose leader dies with a pull pending stays silent: this bounds how long a
- * subscription waits before asking again (nats.js's default, 30 s, stalled it that long after a broker restart).
+ * subscription waits before asking again, the consumer's new leader after an election (nats.js's default, 30 s,
+ * stalled it that long after a broker restart).
  */
 const PULL_EXPIRES_MS = 5_000;
 /** Wait before setting up a consumer again after it failed or vanished. */
@@ -96,7 +99,7 @@ const STREAM_NOT_FOUND = 10059;
 /** ... and for "a consumer with this name already exists" (with another config). */
 const CONSUMER_ALREADY_EXISTS = 10148;
 
-const streamConfig = (maxBytes: number): Partial<StreamConfig> & { name: string } => ({
+const streamConfig = (maxBytes: number, replicas: number): Partial<StreamConfig> & { name: string } => ({
   name: STREAM_NAME,
   subjects: Object.values(Subjects),
   retention: RetentionPolicy.Limits,
@@ -105,7 +108,7 @@ const streamConfig = (maxBytes: number): Partial<StreamConfig> & { name: string 
   max_age: nanos(STREAM_LIMITS.maxAgeMs),
   max_bytes: maxBytes,
   duplicate_window: nanos(STREAM_LIMITS.duplicateWindowMs),
-  num_replicas: 1,
+  num_replicas: replicas,
 });
 
 const insufficientStorageMessage = (maxBytes: number) =>
@@ -116,6 +119,10 @@ const insufficientStorageMessage = (maxBytes: number) =>
 export const streamMaxBytesOf = (env: NodeJS.ProcessEnv = process.env): number | undefined =>
   optionalPositiveIntegerFromEnv('JETSTREAM_MAX_BYTES', env);
 
+/** JETSTREAM_REPLICAS, a positive whole number, or undefined when unset. */
+export const streamReplicasOf = (env: NodeJS.ProcessEnv = process.env): number | undefined =>
+  optionalPositiveIntegerFromEnv('JETSTREAM_REPLICAS', env);
+
 /** How long the n-th redelivery waits: the ack wait, doubling, capped. */
 export const redeliveryDelayMs = (ackWaitMs: number, deliveries: number): number =>
   Math.min(Math.max(ackWaitMs, MAX_REDELIVERY_DELAY_MS), ackWaitMs * 2 ** Math.min(Math.max(deliveries - 1, 0), 3));
@@ -125,24 +132,36 @@ const consumerName = (...parts: string[]) => parts.join('_').replace(/[^\w-]/g, 
 
 const apiCode = (err: unknown) => (err instanceof JetStreamApiError ? err.code : undefined);
 
+/** The servers a NATS_URL names: one URL, or several separated by commas. */
+const urlsOf = (url: string) =>
+  url
+    .split(',')
+    .map((one) => one.trim())
+    .filter((one) => one !== '');
+
 /**
- * The user and password a URL carries; a user's replies come to inboxes of its own (`_INBOX_<user>.`), so that the
- * server lets each user subscribe to its own only (common/src/bus/nats-users.ts).
+ * The user and password a URL carries (the first server's: every server of a cluster has the same users); a user's
+ * replies come to inboxes of its own (`_INBOX_<user>.`), so that the server lets each user subscribe to its own only
+ * (common/src/bus/nats-users.ts).
  */
 const credentialsOf = (url: string) => {
-  const { username, password } = new URL(url);
+  const { username, password } = new URL(urlsOf(url)[0]);
   if (!username) return {};
   const user = decodeURIComponent(username);
   return { user, pass: decodeURIComponent(password), inboxPrefix: inboxPrefixOf(user) };
 };
 
-/** The URL without its credentials: the client takes the first `:digits` of a server for its port, a password's too. */
-const addressOf = (url: string) => {
-  const parsed = new URL(url);
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.toString();
-};
+/** Each server without its credentials: the client takes the first `:digits` of a server for its port, a password's too. */
+const addressesOf = (url: string) =>
+  urlsOf(url).map((one) => {
+    const parsed = new URL(one);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  });
+
+/** The servers and credentials to hand nats.js's connect() for a NATS_URL (one URL or a comma-separated list). */
+export const natsConnectionOptionsOf = (url: string) => ({ servers: addressesOf(url), ...credentialsOf(url) });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
@@ -187,12 +206,13 @@ export class JetStreamBus implements EventBus {
     url,
     publishAckTimeoutMs = PUBLISH_ACK_TIMEOUT_MS,
     maxBytes = STREAM_LIMITS.maxBytes,
+    replicas = 1,
     log = (message) => logger.warn(message),
   }: JetStreamOptions): Promise<JetStreamBus> {
     const clientId = uniqueClientId(clientName);
     const nc = await connect({
-      servers: addressOf(url),
-      ...credentialsOf(url),
+      // The client moves to another of the servers by itself when its own goes away.
+      ...natsConnectionOptionsOf(url),
       name: clientId,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
@@ -201,7 +221,7 @@ export class JetStreamBus implements EventBus {
     });
     try {
       const jsm = await jetstreamManager(nc, { timeout: publishAckTimeoutMs * 5 });
-      await JetStreamBus.ensureStream(jsm, maxBytes);
+      await JetStreamBus.ensureStream(jsm, maxBytes, replicas);
       return new JetStreamBus(nc, jsm, clientId, publishAckTimeoutMs, log);
     } catch (err) {
       await nc.close();
@@ -210,12 +230,12 @@ export class JetStreamBus implements EventBus {
   }
 
   /**
-   * Creates the stream, or brings an existing one to this code's subjects and limits; its replicas
-   * stay as an operator set them (a cluster of three servers keeps three copies). A server whose store
-   * cannot hold max_bytes is told about in words that name both settings.
+   * Creates the stream, or brings an existing one to this code's subjects, limits and replica count (its
+   * consumers keep as many copies: they inherit it). A server whose store cannot hold max_bytes is told about
+   * in words that name both settings.
    */
-  private static async ensureStream(jsm: JetStreamManager, maxBytes: number): Promise<void> {
-    const config = streamConfig(maxBytes);
+  private static async ensureStream(jsm: JetStreamManager, maxBytes: number, replicas: number): Promise<void> {
+    const config = streamConfig(maxBytes, replicas);
     try {
       await jsm.streams.add(config);
       return;
@@ -228,7 +248,7 @@ export class JetStreamBus implements EventBus {
         throw infoErr;
       });
       if (!current) throw code === INSUFFICIENT_STORAGE ? new Error(insufficientStorageMessage(maxBytes)) : err;
-      await jsm.streams.update(STREAM_NAME, { ...config, num_replicas: current.config.num_replicas }).catch((updateErr: unknown) => {
+      await jsm.streams.update(STREAM_NAME, config).catch((updateErr: unknown) => {
         throw apiCode(updateErr) === INSUFFICIENT_STORAGE ? new Error(insufficientStorageMessage(maxBytes)) : updateErr;
       });
     }
@@ -341,6 +361,19 @@ export class JetStreamBus implements EventBus {
     }
   }
 
+  /**
+   * An ordered consumer lives on one server: when that server dies, the client's own reset can fail while the
+   * cluster elects leaders, and then waits on for ever. Stop it once two heartbeats are missed, so that watch()
+   * makes another after the last message seen.
+   */
+  private async restartWhenSilent(messages: ConsumerMessages): Promise<void> {
+    for await (const status of messages.status()) {
+      if (status.type !== 'heartbeats_missed' || status.count < 2) continue;
+      messages.stop();
+      return;
+    }
+  }
+
   private async ensureConsumer(config: ConsumerConfig): Promise<void> {
     try {
       await this.jsm.consumers.add(STREAM_NAME, config);
@@ -369,6 +402,7 @@ export class JetStreamBus implements EventBus {
           const consumer = await this.js.consumers.get(STREAM_NAME, { filter_subjects: subjects, ...start });
           running.messages = await consumer.consume({ expires: PULL_EXPIRES_MS });
           if (running.closed) await running.messages.close();
+          void this.restartWhenSilent(running.messages);
           for await (const msg of running.messages) {
             lastSequence = msg.seq;
             onEvent(msg.subject as Subjects, msg.json());

@@ -8,3 +8,4 @@ export * from './wait-until';
 export * from './events';
 export * from './raw-request';
 export * from './test-socket';
+export * from './jetstream-cluster';

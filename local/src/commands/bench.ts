@@ -22,6 +22,8 @@ const usage = `usage: npm run bench -- [options]
   --rest N           events sent one at a time to time propagation at rest (default 30)
   --warm-up N        orders placed before the first measurement (default 1000; 0 measures a cold system)
   --replicas LIST    processes of each service in the system it starts, one whole run per entry (default 1; e.g. 1,3)
+  --brokers LIST     nats-servers of its event bus, one whole run per entry (default 1; 1,3 with EVENT_BUS=jetstream
+                     compares one broker with a cluster of three at R3)
   --tracing          each run twice: without observability, then as --observe runs it (every span to Jaeger,
                      Prometheus scraping); prints what tracing costs in orders placed/s
   --live             instead: WebSockets on one live process, and event→socket latency (starts its own system)
@@ -60,6 +62,7 @@ const parse = (args: string[]) =>
       rest: { type: 'string', default: '30' },
       'warm-up': { type: 'string', default: '1000' },
       replicas: { type: 'string', default: '1' },
+      brokers: { type: 'string', default: '1' },
       live: { type: 'boolean', default: false },
       sockets: { type: 'string', default: '1000' },
       events: { type: 'string', default: '200' },
@@ -137,6 +140,8 @@ export const bench = async (args: string[]): Promise<number> => {
     if (options.live && options.url) throw new Error('--live starts its own system; it does not take --url');
     const replicas = options.replicas.split(',').map((n) => count(n.trim(), 'replicas'));
     if (options.url && options.replicas !== '1') throw new Error('--replicas sizes the system the bench starts; it does not take --url');
+    const brokers = options.brokers.split(',').map((n) => count(n.trim(), 'brokers'));
+    if (options.url && options.brokers !== '1') throw new Error('--brokers sizes the system the bench starts; it does not take --url');
     if (options.queue && options.url) throw new Error('--queue starts its own system; it does not take --url');
     if ([options.queue, options.live, options.rush].filter(Boolean).length > 1)
       throw new Error('--queue, --live and --rush are separate runs: pick one');
@@ -164,26 +169,36 @@ export const bench = async (args: string[]): Promise<number> => {
       activeBuyers: count(options.active ?? '50', 'active'),
       moves: count(options.moves, 'moves'),
     };
-    return { ...options, replicas, settings, liveSettings, queueSettings, rushSettings: rushSettingsOf(options) };
+    return { ...options, replicas, brokers, settings, liveSettings, queueSettings, rushSettings: rushSettingsOf(options) };
   });
   if (typeof parsed === 'number') return parsed;
-  const { settings, liveSettings, queueSettings, rushSettings, replicas, ...options } = parsed;
+  const { settings, liveSettings, queueSettings, rushSettings, replicas, brokers, ...options } = parsed;
   if (options.rush) return benchRush(rushSettings);
   if (options.live) return benchLive(liveSettings);
   if (options.queue) return benchQueue(queueSettings);
 
   const placement: string[] = [];
   const tracing: string[] = [];
-  for (const [i, count] of replicas.entries()) {
+  const shapes = brokers.flatMap((brokerCount) => replicas.map((replicaCount) => ({ brokerCount, replicaCount })));
+  for (const [i, { brokerCount, replicaCount }] of shapes.entries()) {
+    const shape = `${replicaCount} replica${replicaCount === 1 ? '' : 's'}${
+      brokers.length > 1 ? `, ${brokerCount} broker${brokerCount === 1 ? '' : 's'}` : ''
+    }`;
     // The database server alone is measured once, with the first system.
-    const run = { url: options.url, mongoUri: options['mongo-uri'], replicas: count, settings, raw: i === 0, observe: false };
+    const run = {
+      url: options.url,
+      mongoUri: options['mongo-uri'],
+      replicas: replicaCount,
+      brokers: brokerCount,
+      settings,
+      raw: i === 0,
+      observe: false,
+    };
     const rate = await benchSystem(run);
-    placement.push(`${count} replica${count === 1 ? '' : 's'}: ${rate.toFixed(0)}/s`);
+    placement.push(`${shape}: ${rate.toFixed(0)}/s`);
     if (!options.tracing) continue;
     const traced = await benchSystem({ ...run, raw: false, observe: true });
-    tracing.push(
-      `${count} replica${count === 1 ? '' : 's'}: ${rate.toFixed(0)}/s off, ${traced.toFixed(0)}/s on (${costOf(rate, traced)})`,
-    );
+    tracing.push(`${shape}: ${rate.toFixed(0)}/s off, ${traced.toFixed(0)}/s on (${costOf(rate, traced)})`);
   }
   if (!options.url) console.log(`\nOrders placed/s at the first level, per processes of each service: ${placement.join(', ')}`);
   if (options.tracing) console.log(`Orders placed/s at the first level without and with tracing (--observe): ${tracing.join(', ')}`);
@@ -197,6 +212,7 @@ interface SystemBench {
   url?: string;
   mongoUri?: string;
   replicas: number;
+  brokers: number;
   settings: Omit<Parameters<typeof runBench>[0], 'url' | 'mongoUri' | 'progress'>;
   /** Also measure the database server alone. */
   raw: boolean;
@@ -205,20 +221,30 @@ interface SystemBench {
 }
 
 /** One whole run against one system (started here unless `url` names one); the first level's orders placed/s. */
-const benchSystem = async ({ url, mongoUri, replicas, settings, raw, observe }: SystemBench): Promise<number> => {
+const benchSystem = async ({ url, mongoUri, replicas, brokers, settings, raw, observe }: SystemBench): Promise<number> => {
   let system: System | undefined;
   const progress = (line: string) => console.log(`[bench] ${line}`);
   try {
     if (!url) {
       const traced = observe ? ', traced (--observe)' : '';
-      progress(`starting the system (API only, ${replicas} process${replicas === 1 ? '' : 'es'} of each service${traced})`);
+      progress(
+        `starting the system (API only, ${replicas} process${replicas === 1 ? '' : 'es'} of each service, ${brokers} broker(s)${traced})`,
+      );
       // Orders must outlive the run, or expiry would add its own load halfway through.
-      system = await startSystem({ expirationWindowSeconds: 6 * 3600, replicas, observe, progress: (line) => progress(`ready: ${line}`) });
+      system = await startSystem({
+        expirationWindowSeconds: 6 * 3600,
+        replicas,
+        brokers,
+        observe,
+        progress: (line) => progress(`ready: ${line}`),
+      });
     }
     const gateway = url ?? system!.url;
     const database = system?.env.MONGO_URI ?? mongoUri!;
     const rows = await runBench({ url: gateway, mongoUri: database, ...settings, progress });
-    const shape = system ? `; ${replicas} process${replicas === 1 ? '' : 'es'} of each service${observe ? '; traced' : ''}` : '';
+    const shape = system
+      ? `; ${replicas} process${replicas === 1 ? '' : 'es'} of each service, ${brokers} broker(s)${observe ? '; traced' : ''}`
+      : '';
     console.log(
       `\nThrough the gateway (${machine()}; ${settings.inFlight} requests in flight, rounds of ${settings.roundSize}${shape}):\n`,
     );

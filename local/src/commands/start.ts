@@ -12,6 +12,7 @@ const usage = `usage: npm start -- [options]
   --port N        gateway port (default 8080, or $PORT)
   --events        print every event that crosses the event bus
   --event-bus B   nats-streaming (default, or $EVENT_BUS) or jetstream: the event transport
+  --brokers N     nats-servers the event bus runs as: 1 (default), or 3 clustered with --event-bus jetstream
   --seed          create demo users, tickets and sales
   --expiry S      seconds an order holds its ticket (default 900)
   --replicas N    processes of each service behind the gateway's round-robin (default 1)
@@ -31,6 +32,7 @@ const parse = (args: string[]) =>
       seed: { type: 'boolean', default: false },
       expiry: { type: 'string', default: '900' },
       replicas: { type: 'string', default: '1' },
+      brokers: { type: 'string', default: '1' },
       'gateway-processes': { type: 'string', default: '1' },
       fresh: { type: 'boolean', default: false },
       'no-client': { type: 'boolean', default: false },
@@ -69,6 +71,7 @@ export const start = async (args: string[]): Promise<number> => {
     replicas,
     gatewayProcesses,
     eventBus,
+    brokers: positiveInt(options.brokers, 'brokers'),
     client: !options['no-client'],
     observe: options.observe,
     prettyLogs: true,

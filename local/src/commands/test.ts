@@ -26,6 +26,9 @@ export const testPackages = [
   JETSTREAM_RUN,
 ];
 
+/** `local`'s files that need JetStream (a cluster of brokers): run in the JetStream pass only. */
+export const jetstreamOnly = ['e2e/__test__/broker-cluster\\.test\\.ts$'];
+
 /**
  * What `local:jetstream` runs unless jest options choose: the purchase flow, the broker restarted
  * during a burst of orders, the oversell race, and the guarantees at three replicas. The whole of `local` on both transports would
@@ -36,6 +39,7 @@ export const jetstreamSubset: string[][] = [
   ['--testPathPatterns', 'e2e/__test__/purchase\\.test\\.ts$'],
   ['--testPathPatterns', 'e2e/__test__/faults\\.test\\.ts$', '-t', 'restarts during a burst of orders|no oversell'],
   ['--testPathPatterns', 'e2e/__test__/replicas\\.test\\.ts$'],
+  ...jetstreamOnly.map((file) => ['--testPathPatterns', file]),
 ];
 
 interface JestRun {
@@ -49,6 +53,7 @@ interface JestRun {
 
 /** The jest runs of one entry of testPackages: one for a package, the subset (or the given options) for local:jetstream. */
 export const runsOf = (pkg: string, jestArgs: string[]): JestRun[] => {
+  if (pkg === 'local') return [{ dir: pkg, args: ['--testPathIgnorePatterns', '/node_modules/', ...jetstreamOnly, ...jestArgs] }];
   if (pkg !== JETSTREAM_RUN) return [{ dir: pkg, args: jestArgs }];
   const env = { EVENT_BUS: 'jetstream' };
   if (jestArgs.length > 0) return [{ dir: 'local', args: jestArgs, env }];
@@ -115,6 +120,7 @@ export const runTests = async (args: string[]): Promise<number> => {
   const selection = select(args);
   if (!selection) return 2;
   const { jestArgs } = selection;
+  const brokersEnv = selection.brokers === undefined ? {} : { TEST_BROKERS: String(selection.brokers) };
   const packages = selection.packages.filter(hasSuite);
 
   const broken: string[] = [];
@@ -142,7 +148,7 @@ export const runTests = async (args: string[]): Promise<number> => {
       let pkgFailed = 0;
       for (const run of runsOf(pkg, jestArgs)) {
         console.log(`\n[test] ${pkg}${run.args === jestArgs ? '' : ` ${run.args.join(' ')}`}`);
-        const totals = await runJest(run.dir, { ...process.env, ...infra.env, ...run.env }, run.args);
+        const totals = await runJest(run.dir, { ...process.env, ...infra.env, ...brokersEnv, ...run.env }, run.args);
         if (!totals) {
           pkgFailed += 1;
           continue;

@@ -31,6 +31,8 @@ export interface SystemUnderTestOptions {
   system?: SystemSetup | ((sut: SystemUnderTest) => Promise<SystemSetup>);
   /** Runs once the system runs: clients of it (a browser, a Redis client), closed with `closeAtEnd`. */
   connect?: (sut: SystemUnderTest) => Promise<void> | void;
+  /** nats-servers the broker of `infra` runs as: 1, or a JetStream cluster of 3; TEST_BROKERS (`npm test -- --brokers N`), else 1, when absent. */
+  brokers?: number;
   /** Time for the whole start; 120 s when absent. */
   startTimeoutMs?: number;
 }
@@ -56,6 +58,9 @@ export const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** `n` listings titled `label 0`, `label 1`, ... at 10, 11, ... dollars. */
 export const numberedListings = (n: number, label: string): Listing[] => range(n).map((i) => ({ title: `${label} ${i}`, price: 10 + i }));
+
+/** The brokers `npm test -- --brokers N` asks of every suite that starts its own. */
+const testBrokers = () => Number(process.env.TEST_BROKERS ?? '1');
 
 const started = <T>(value: T | undefined, what: string): T => {
   if (value === undefined) throw new Error(`${what} is not started: use it inside a test or hook of the suite`);
@@ -106,7 +111,7 @@ export const useSystem = (options: SystemUnderTestOptions = {}): SystemUnderTest
 
   beforeAll(async () => {
     if (options.infra) {
-      infra = await startInfra(options.infra, { env: {} });
+      infra = await startInfra(options.infra, { env: {}, brokers: options.brokers ?? testBrokers() });
       sut.closeAtEnd({ close: () => infra?.stop() });
     }
     const setup = typeof options.system === 'function' ? await options.system(sut) : (options.system ?? {});

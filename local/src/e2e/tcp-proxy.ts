@@ -84,3 +84,6 @@ export class TcpProxy {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** The first server of a URL list (NATS_URL of a cluster: url1,url2,url3), to put a proxy in front of. */
+export const firstServer = (urls: string) => urls.split(',')[0];

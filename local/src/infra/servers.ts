@@ -4,10 +4,12 @@ import os from 'os';
 import path from 'path';
 import {
   LOCAL_NATS_USER,
+  LocalClusterMember,
   localNatsConf,
   manifestNatsConf,
   natsConfUsers,
   natsConfVariables,
+  natsConfRoutes,
   natsManifests,
   natsUrlVariableOf,
   randomPassword,
@@ -16,6 +18,7 @@ import { localJaegerConfig, manifestJaegerConfig } from './jaeger-config';
 import { localPrometheusConfig, manifestPrometheusConfig } from './prometheus-config';
 import { ensureTool, Tool } from './tools';
 import { canConnect, freePort, ManagedProcess, startProcess, waitForPort } from './process';
+import { waitForJetStream } from '@ticketing/common/testing';
 
 export interface Server {
   name: string;
@@ -106,6 +109,8 @@ export interface NatsServerOptions extends ServerOptions {
   variables?: Record<string, string>;
   /** Whether the local user (every right, for tools and test suites) is added beside the manifest's: yes unless false. */
   localUser?: boolean;
+  /** This server's place in a local cluster (JetStream only); alone when absent. */
+  cluster?: LocalClusterMember;
 }
 
 type Transport = keyof typeof natsManifests;
@@ -118,11 +123,12 @@ type Transport = keyof typeof natsManifests;
 const launchNats = (
   transport: Transport,
   spec: Omit<ServerSpec, 'args' | 'env' | 'serverEnv'> & { args: (dir: string, port: number, configFile: string) => string[] },
-  { variables = {}, localUser = true, ...options }: NatsServerOptions,
+  { variables = {}, localUser = true, cluster, ...options }: NatsServerOptions,
 ) => {
   const manifestConf = manifestNatsConf(natsManifests[transport]);
+  const confOf = (port?: number, storeDir?: string) => localNatsConf(manifestConf, { port, storeDir, localUser, cluster });
   const serverEnv: Record<string, string> = {
-    ...Object.fromEntries(natsConfVariables(manifestConf).map((name) => [name, randomPassword()])),
+    ...Object.fromEntries(natsConfVariables(confOf()).map((name) => [name, randomPassword()])),
     ...(localUser ? { [LOCAL_NATS_USER.passwordVariable]: randomPassword() } : {}),
     ...variables,
   };
@@ -136,7 +142,7 @@ const launchNats = (
       args: (dir, port) => {
         const file = path.join(dir, 'nats.conf');
         const storeDir = transport === 'jetstream' ? dir : undefined;
-        fs.writeFileSync(file, localNatsConf(manifestConf, { port, storeDir, localUser }));
+        fs.writeFileSync(file, confOf(port, storeDir));
         return spec.args(dir, port, file);
       },
       env: (port) => ({
@@ -173,9 +179,60 @@ export const startNatsStreaming = (options: NatsServerOptions = {}) =>
 export const startNatsJetStream = (options: NatsServerOptions = {}) =>
   launchNats(
     'jetstream',
-    { name: 'nats-server', tool: 'nats-server', args: (_dir, _port, configFile) => ['-c', configFile, '-n', 'ticketing'] },
+    { name: options.cluster?.serverName ?? 'nats-server', tool: 'nats-server', args: (_dir, _port, configFile) => ['-c', configFile] },
     options,
   );
+
+/** A local cluster of nats-servers: `env` names every member (NATS_URL=url1,url2,url3); each member restarts on its own. */
+export interface ServerCluster extends Server {
+  members: Server[];
+}
+
+/** Each variable of several servers' env, their values joined by commas (a URL list). */
+const joinedEnv = (members: Server[]): Record<string, string> =>
+  Object.fromEntries(Object.keys(members[0].env).map((name) => [name, members.map((member) => member.env[name]).join(',')]));
+
+/**
+ * As many nats-servers with JetStream as the manifest's cluster block names routes, on 127.0.0.1, routed to each
+ * other as the manifest routes its pods; they share the run's passwords. `dataDir` holds a folder per member.
+ */
+export const startNatsJetStreamCluster = async ({
+  dataDir,
+  variables = {},
+  ...options
+}: NatsServerOptions = {}): Promise<ServerCluster> => {
+  const manifestConf = manifestNatsConf(natsManifests.jetstream);
+  const size = natsConfRoutes(manifestConf).length;
+  const shared: Record<string, string> = {
+    ...Object.fromEntries(natsConfVariables(localNatsConf(manifestConf, { localUser: true })).map((name) => [name, randomPassword()])),
+    [LOCAL_NATS_USER.passwordVariable]: randomPassword(),
+    ...variables,
+  };
+  const routePorts = await Promise.all(Array.from({ length: size }, () => freePort()));
+  const members = await Promise.all(
+    routePorts.map((clusterPort, index) =>
+      startNatsJetStream({
+        ...options,
+        variables: shared,
+        dataDir: dataDir && path.join(dataDir, `nats-${index}`),
+        cluster: { serverName: `nats-${index}`, clusterPort, routePorts },
+      }),
+    ),
+  );
+  await waitForJetStream(joinedEnv(members).NATS_URL);
+  return {
+    name: `nats-server cluster of ${size}`,
+    members,
+    env: { ...joinedEnv(members), JETSTREAM_REPLICAS: String(size) },
+    pid: () => members[0].pid(),
+    restart: async () => {
+      for (const member of members) await member.restart();
+    },
+    stop: async () => {
+      await Promise.all(members.map((member) => member.stop()));
+    },
+  };
+};
 
 /**
  * The one-machine Redis's settings: it holds what the cluster's queue-redis and expiration-redis hold, so its

@@ -1,10 +1,13 @@
 import { EventBusKind, eventBusKindOf } from '@ticketing/common';
+import { natsConfRoutes, manifestNatsConf, natsManifests } from './nats-config';
 import {
   Server,
+  ServerCluster,
   ServerOptions,
   startFerretDB,
   startJaeger,
   startNatsJetStream,
+  startNatsJetStreamCluster,
   startNatsStreaming,
   startRedis,
   startStripeMock,
@@ -32,16 +35,27 @@ const brokers: Record<EventBusKind, (options: ServerOptions) => Promise<Server>>
   jetstream: startNatsJetStream,
 };
 
+/** How many brokers a run may have: one, or (JetStream only) a cluster of as many as the manifest routes. */
+export const brokerCounts = (eventBus: EventBusKind): number[] =>
+  eventBus === 'jetstream' ? [1, natsConfRoutes(manifestNatsConf(natsManifests.jetstream)).length] : [1];
+
+/** The broker starter for `count` servers; throws on a count the transport's manifest does not run. */
+const brokerOf = (eventBus: EventBusKind, count: number): ((options: ServerOptions) => Promise<Server>) => {
+  const allowed = brokerCounts(eventBus);
+  if (!allowed.includes(count)) throw new Error(`--brokers must be ${allowed.join(' or ')} with the ${eventBus} event bus, not ${count}`);
+  return count === 1 ? brokers[eventBus] : startNatsJetStreamCluster;
+};
+
 /** The server of each piece, its data sub-folder, and the variables it hands out. */
-const starterOf = (piece: InfraPiece, eventBus: EventBusKind) => {
+const starterOf = (piece: InfraPiece, eventBus: EventBusKind, brokerCount: number) => {
   switch (piece) {
     case 'mongo':
       return { folder: 'mongo', start: startFerretDB, env: (server: Server) => server.env };
     case 'nats':
       return {
         // Each transport keeps its own store: switching EVENT_BUS never mixes them.
-        folder: eventBus === 'jetstream' ? 'jetstream' : 'nats',
-        start: brokers[eventBus],
+        folder: eventBus === 'jetstream' ? (brokerCount > 1 ? 'jetstream-cluster' : 'jetstream') : 'nats',
+        start: brokerOf(eventBus, brokerCount),
         env: (server: Server) => ({ ...server.env, EVENT_BUS: eventBus }),
       };
     case 'jetstream':
@@ -63,6 +77,8 @@ const describe = (env: Record<string, string>) =>
 export interface Infra {
   env: Record<string, string>;
   servers: Partial<Record<InfraPiece, Server>>;
+  /** The event broker's servers: the one, or each member of a cluster (for fault tests); none when given by NATS_URL. */
+  brokers: Server[];
   stop(): Promise<void>;
 }
 
@@ -75,7 +91,11 @@ export interface InfraOptions {
   env?: NodeJS.ProcessEnv;
   /** The broker `nats` starts; EVENT_BUS of `env`, else of this process, else nats-streaming. */
   eventBus?: EventBusKind;
+  /** nats-servers the broker runs as: 1 (default), or a JetStream cluster of 3. */
+  brokers?: number;
 }
+
+const membersOf = (server: Server | ServerCluster): Server[] => ('members' in server ? server.members : [server]);
 
 /**
  * Starts the pieces asked for on free 127.0.0.1 ports, each installed first if missing.
@@ -88,6 +108,7 @@ export const startInfra = async (pieces: InfraPiece[], options: InfraOptions = {
   const infra: Infra = {
     env: {},
     servers,
+    brokers: [],
     stop: async () => {
       await Promise.all(Object.values(servers).map((server) => server.stop()));
     },
@@ -100,9 +121,10 @@ export const startInfra = async (pieces: InfraPiece[], options: InfraOptions = {
         continue;
       }
       progress(`${piece}: starting`);
-      const starter = starterOf(piece, eventBus);
+      const starter = starterOf(piece, eventBus, options.brokers ?? 1);
       const server = await starter.start({ dataDir: dataDir && `${dataDir}/${starter.folder}` });
       servers[piece] = server;
+      if (piece === 'nats') infra.brokers = membersOf(server);
       Object.assign(infra.env, starter.env(server));
       progress(`${piece}: ${server.name} ready (${describe(starter.env(server))})`);
     }

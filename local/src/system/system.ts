@@ -20,6 +20,8 @@ export interface SystemOptions {
   dataDir?: string;
   /** The event transport (EVENT_BUS): nats-streaming-server, or nats-server with JetStream; EVENT_BUS of `env`, else of this process, else nats-streaming. */
   eventBus?: EventBusKind;
+  /** nats-servers the event broker runs as: 1 (default), or 3 clustered (JetStream), each service connected to all. */
+  brokers?: number;
   /** How long an order holds its ticket. */
   expirationWindowSeconds?: number;
   /** Start the Next.js client too (built first when its sources changed). */
@@ -119,6 +121,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     progress,
     env: options.env ?? {},
     eventBus,
+    brokers: options.brokers,
   });
   const given = (name: string) => options.env?.[name] ?? infra.env[name];
   const env: Record<string, string> = {
@@ -126,6 +129,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     EVENT_BUS: eventBus,
     NATS_URL: given('NATS_URL'),
     NATS_CLUSTER_ID: given('NATS_CLUSTER_ID') ?? 'ticketing',
+    ...(given('JETSTREAM_REPLICAS') ? { JETSTREAM_REPLICAS: given('JETSTREAM_REPLICAS') } : {}),
     REDIS_HOST: given('REDIS_HOST'),
     REDIS_PORT: given('REDIS_PORT') ?? '6379',
     STRIPE_API_URL: given('STRIPE_API_URL'),

@@ -24,6 +24,15 @@ it('passes everything from the first flag on to jest unchanged, bare words inclu
   expect(parse('auth', 'infra', ...jestArgs)).toEqual({ packages: ['auth', 'infra'], jestArgs });
 });
 
+it("takes --brokers N as the runner's own, wherever it stands, and refuses a count that is no whole number", () => {
+  expect(parse('local:jetstream', '--brokers', '3', '--testPathPatterns', 'replicas')).toEqual({
+    packages: ['local:jetstream'],
+    jestArgs: ['--testPathPatterns', 'replicas'],
+    brokers: 3,
+  });
+  expect(() => parse('local:jetstream', '--brokers', 'three')).toThrow('--brokers must be a positive whole number, not "three"');
+});
+
 it('refuses a word that names no package, listing the packages', () => {
   expect(() => parse('orders', 'concurent', 'bogus', '-t', 'x')).toThrow(
     'no package named "concurent", "bogus"; the packages are common, auth, tickets, orders, payments, balances, expiration, live, queue, infra, local, local:jetstream',
@@ -46,7 +55,7 @@ it('makes the runner exit 2 on an unknown package, before it starts anything, na
   }
 });
 
-it('runs local:jetstream as local with EVENT_BUS=jetstream: the purchase flow, the broker restart, the oversell race and the replicas file, or what jest options choose', () => {
+it('runs local:jetstream as local with EVENT_BUS=jetstream: the purchase flow, the broker restart, the oversell race, the replicas file and the broker cluster, or what jest options choose', () => {
   expect(runsOf(JETSTREAM_RUN, [])).toEqual([
     { dir: 'local', args: ['--testPathPatterns', 'e2e/__test__/purchase\\.test\\.ts$'], env: { EVENT_BUS: 'jetstream' }, leavesOut: false },
     {
@@ -56,7 +65,16 @@ it('runs local:jetstream as local with EVENT_BUS=jetstream: the purchase flow, t
       leavesOut: true,
     },
     { dir: 'local', args: ['--testPathPatterns', 'e2e/__test__/replicas\\.test\\.ts$'], env: { EVENT_BUS: 'jetstream' }, leavesOut: false },
+    {
+      dir: 'local',
+      args: ['--testPathPatterns', 'e2e/__test__/broker-cluster\\.test\\.ts$'],
+      env: { EVENT_BUS: 'jetstream' },
+      leavesOut: false,
+    },
   ]);
   expect(runsOf(JETSTREAM_RUN, ['-t', 'oversell'])).toEqual([{ dir: 'local', args: ['-t', 'oversell'], env: { EVENT_BUS: 'jetstream' } }]);
-  expect(runsOf('local', ['-t', 'oversell'])).toEqual([{ dir: 'local', args: ['-t', 'oversell'] }]);
+  // The JetStream-only files (a cluster of brokers) are left out of local's own pass.
+  expect(runsOf('local', ['-t', 'oversell'])).toEqual([
+    { dir: 'local', args: ['--testPathIgnorePatterns', '/node_modules/', 'e2e/__test__/broker-cluster\\.test\\.ts$', '-t', 'oversell'] },
+  ]);
 });

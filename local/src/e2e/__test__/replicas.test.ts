@@ -8,7 +8,7 @@ import { CountingProxy } from '../counting-proxy';
 import { figure } from '../figures';
 import { ordersDuringRestart } from '../order-burst';
 import { numberedListings, range, useSystem } from '../system-under-test';
-import { TcpProxy } from '../tcp-proxy';
+import { firstServer, TcpProxy } from '../tcp-proxy';
 
 // The guarantees of docs/design.md with every service at three processes behind the gateway's
 // round-robin: real processes, one of them killed, the broker restarted. One `[figure]` line each.
@@ -27,13 +27,14 @@ const sut = useSystem({
   startTimeoutMs: 300_000,
   system: async ({ infra, closeAtEnd }) => {
     stripe = closeAtEnd(await CountingProxy.start(infra.env.STRIPE_API_URL));
-    ordersToBroker = closeAtEnd(await TcpProxy.start(Number(new URL(infra.env.NATS_URL).port)));
+    // With a cluster of brokers (`--brokers 3`), the first of them.
+    ordersToBroker = closeAtEnd(await TcpProxy.start(Number(new URL(firstServer(infra.env.NATS_URL)).port)));
     return {
       replicas: REPLICAS,
       expirationWindowSeconds: EXPIRY_SECONDS,
       serviceEnv: {
         payments: { STRIPE_API_URL: stripe.url },
-        orders: { NATS_URL: ordersToBroker.urlFor(infra.env.NATS_URL_ORDERS) },
+        orders: { NATS_URL: ordersToBroker.urlFor(firstServer(infra.env.NATS_URL_ORDERS)) },
       },
       onEvent: (subject, data) => events.push({ subject, data: data as Record<string, unknown>, at: Date.now() }),
     };
@@ -42,7 +43,10 @@ const sut = useSystem({
 const { signUp } = sut;
 
 // The transport is EVENT_BUS's (nats-streaming unless set; `npm test -- local:jetstream` sets jetstream).
-const replicasFigure = (line: string) => figure(`${sut.system.env.EVENT_BUS}, ${REPLICAS} replicas: ${line}`);
+const replicasFigure = (line: string) => {
+  const brokers = sut.infra.brokers.length;
+  figure(`${sut.system.env.EVENT_BUS}${brokers > 1 ? ` (${brokers} brokers)` : ''}, ${REPLICAS} replicas: ${line}`);
+};
 const objectIds = (ids: string[]) => ids.map((id) => new Types.ObjectId(id));
 
 /** A few at a time: each sign-up is a deliberately slow hash. */

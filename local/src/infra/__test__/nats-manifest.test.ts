@@ -2,8 +2,9 @@
 // its `$VARS` from the environment): JetStream's store holds the services' stream, and each service's user
 // may publish only what that service publishes.
 import { connectEventBus, EventBus, Subjects } from '@ticketing/common';
-import { waitUntil } from '@ticketing/common/testing';
-import { Server, startNatsJetStream, startNatsStreaming } from '../servers';
+import { streamCluster, waitUntil } from '@ticketing/common/testing';
+import { localNatsConf, manifestNatsConf, natsConfRoutes, natsManifests } from '../nats-config';
+import { Server, startNatsJetStream, startNatsJetStreamCluster, startNatsStreaming } from '../servers';
 
 type Transport = 'jetstream' | 'nats-streaming';
 
@@ -20,6 +21,43 @@ const payment = { id: 'p1', orderId: 'o1', stripeId: 'ch_1', sellerId: 's1', amo
 /** The manifest's config alone, without the local user that `npm start` and the suites add. */
 const startManifestServer = (transport: Transport, variables?: Record<string, string>) =>
   (transport === 'jetstream' ? startNatsJetStream : startNatsStreaming)({ localUser: false, variables });
+
+describe("the jetstream profile's cluster block, locally", () => {
+  const manifest = manifestNatsConf(natsManifests.jetstream);
+  const member = { serverName: 'nats-1', clusterPort: 7002, routePorts: [7001, 7002, 7003] };
+
+  it('routes to each local member in the order of the manifest, on loopback, under the member its own name', () => {
+    expect(natsConfRoutes(manifest)).toEqual([0, 1, 2].map((i) => `nats://nats-${i}.nats-headless:6222`));
+    const local = localNatsConf(manifest, { localUser: true, cluster: member });
+    expect(natsConfRoutes(local)).toEqual(['nats://127.0.0.1:7001', 'nats://127.0.0.1:7002', 'nats://127.0.0.1:7003']);
+    expect(local).toMatch(/^server_name: nats-1$/m);
+    expect(local).toMatch(/^\s+port: 7002\n\s+host: 127\.0\.0\.1$/m);
+  });
+
+  it('is left out for a server alone, and refuses a member count the manifest does not route', () => {
+    const alone = localNatsConf(manifest, { localUser: true });
+    expect(natsConfRoutes(alone)).toEqual([]);
+    expect(alone).not.toMatch(/^cluster/m);
+    expect(alone).toMatch(/^server_name: ticketing$/m);
+    expect(() => localNatsConf(manifest, { localUser: true, cluster: { ...member, routePorts: [7001, 7002] } })).toThrow(
+      "nats.conf's cluster names 3 routes: run that many local servers, not 2",
+    );
+  });
+
+  it('runs three servers that keep the stream at JETSTREAM_REPLICAS, each service connected to all of them', async () => {
+    const cluster = await startNatsJetStreamCluster();
+    try {
+      expect(cluster.env.NATS_URL_ORDERS.split(',')).toHaveLength(3);
+      expect(cluster.env.JETSTREAM_REPLICAS).toBe('3');
+      await (await connect(cluster, 'jetstream', 'orders', { JETSTREAM_REPLICAS: cluster.env.JETSTREAM_REPLICAS })).close();
+      const { leader, replicas, peers } = await streamCluster(cluster.env.NATS_URL);
+      expect(replicas).toBe(3);
+      expect([leader, ...peers.map((peer) => peer.name)].sort()).toEqual(['nats-0', 'nats-1', 'nats-2']);
+    } finally {
+      await cluster.stop();
+    }
+  }, 60_000);
+});
 
 describe('the jetstream profile nats.conf on nats-server', () => {
   it('holds the stream with the limits in code, for the first service and those that find it made', async () => {
