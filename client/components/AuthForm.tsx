@@ -82,7 +82,7 @@ export function AuthForm({ mode, returnTo }: { mode: Mode; returnTo: string }) {
           hint={mode === 'signup' ? '8 to 128 characters.' : undefined}
           required
         />
-        <FormErrors messages={errors.general} />
+        <FormErrors messages={errors.general} retryAt={errors.retryAt} />
         <button type="submit" className="button button-primary button-block" disabled={pending} data-testid={`${mode}-submit`}>
           {pending ? copy.pending : copy.submit}
         </button>
