@@ -5,9 +5,9 @@ import { useEffect, useState } from 'react';
 import type { Order } from '@ticketing/common/api';
 import { formatCents, formatPrice } from '@/lib/format';
 import { useLive, useLiveStatus } from '@/lib/use-live';
-import { request, useRequest } from '@/lib/use-request';
+import { request } from '@/lib/use-request';
 import { Countdown, useNow } from './Countdown';
-import { FormErrors } from './FormErrors';
+import { CancelOrderButton } from './CancelOrderButton';
 import { PaymentForm } from './PaymentForm';
 import { StatusBadge } from './StatusBadge';
 
@@ -59,17 +59,11 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
   const now = useNow(isOpen(order) && !paid);
   const msLeft = now === null ? null : Date.parse(order.expiresAt) - now;
   const expired = msLeft !== null && msLeft <= 0;
-  const cancel = useRequest<void>('DELETE', `/api/orders/${order.id}`);
 
   useLiveOrder(order, setOrder);
   // Polling only as the fallback, when the live socket is not open.
   const live = useLiveStatus() === 'open';
   useOrderRefresh(order, setOrder, isOpen(order) && (paid || expired) && !live);
-
-  async function cancelOrder() {
-    const result = await cancel.send();
-    if (result.ok) setOrder({ ...order, status: 'cancelled' });
-  }
 
   return (
     <article className="card order-card">
@@ -112,18 +106,7 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
           ) : (
             <>
               <PaymentForm orderId={order.id} totalCents={order.totalCents} stripeKey={stripeKey} onPaid={() => setPaid(true)} />
-              <div className="order-cancel">
-                <FormErrors messages={cancel.errors.general} />
-                <button
-                  type="button"
-                  className="button button-danger-ghost"
-                  onClick={() => void cancelOrder()}
-                  disabled={cancel.pending}
-                  data-testid="cancel-order"
-                >
-                  {cancel.pending ? 'Cancelling…' : 'Cancel order'}
-                </button>
-              </div>
+              <CancelOrderButton orderId={order.id} onCancelled={() => setOrder({ ...order, status: 'cancelled' })} />
             </>
           )}
         </>

@@ -261,3 +261,35 @@ describe('sign-in refusals', () => {
     await page.context().close();
   }, 60_000);
 });
+
+it('offers a sign-in link when the email of a sign-up is in use', async () => {
+  const taken = uniqueEmail('taken');
+  await ApiClient.signUp(sut.system.url, taken);
+  const page = await pageAs();
+  await page.goto('/auth/signup');
+  await page.getByTestId('signup-email').fill(taken);
+  await page.getByTestId('signup-password').fill('password123');
+  await page.getByTestId('signup-submit').click();
+  await page.getByTestId('email-in-use-signin').getByRole('link').click();
+  await page.waitForURL(/\/auth\/signin$/);
+  await page.context().close();
+}, 60_000);
+
+it('asks before cancelling an order, and keeps it when told to', async () => {
+  const seller = await sut.signUp('cancel-seller');
+  const buyer = await sut.signUp('cancel-buyer');
+  const listing = await sut.list(seller, { title: 'Maybe Not', price: 15 });
+  const order = (await buyer.post<Order>('/api/orders', { ticketId: listing.id })).body;
+  const page = await pageAs(buyer);
+  await page.goto(`/orders/${order.id}`);
+
+  await page.getByTestId('cancel-order').click();
+  await page.getByTestId('cancel-order-keep').click();
+  expect((await buyer.get<Order>(`/api/orders/${order.id}`)).body.status).toBe('created');
+
+  await page.getByTestId('cancel-order').click();
+  await page.getByTestId('cancel-order-confirm').click();
+  await page.getByTestId('order-status').and(page.locator('[data-status="cancelled"]')).waitFor();
+  expect((await buyer.get<Order>(`/api/orders/${order.id}`)).body.status).toBe('cancelled');
+  await page.context().close();
+}, 60_000);
