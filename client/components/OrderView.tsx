@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Order } from '@ticketing/common/api';
 import { formatCents, formatPrice } from '@/lib/format';
 import { useLive, useLiveStatus } from '@/lib/use-live';
@@ -56,6 +56,8 @@ interface OrderViewProps {
 export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
   const [order, setOrder] = useState(initialOrder);
   const [paid, setPaid] = useState(initialOrder.status === 'complete');
+  // Paid or cancelled while on this page (by its forms or a live update): the forms are replaced by the outcome.
+  const formsReplaced = isOpen(initialOrder);
   const now = useNow(isOpen(order) && !paid);
   const msLeft = now === null ? null : Date.parse(order.expiresAt) - now;
   const expired = msLeft !== null && msLeft <= 0;
@@ -92,9 +94,9 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
       </header>
 
       {paid || order.status === 'complete' ? (
-        <Paid quantity={order.quantity} />
+        <Paid quantity={order.quantity} takeFocus={formsReplaced} />
       ) : order.status === 'cancelled' ? (
-        <Cancelled ticketId={order.ticket.id} />
+        <Cancelled ticketId={order.ticket.id} takeFocus={formsReplaced} />
       ) : (
         <>
           <Countdown msLeft={msLeft} />
@@ -115,9 +117,20 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
   );
 }
 
-function Paid({ quantity }: { quantity: number }) {
+/** A ref that focuses its element when it replaced a form whose control had focus (which then dropped to <body>). */
+function useTakeFocus(replacedForm: boolean) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const focusLost = document.activeElement === null || document.activeElement === document.body;
+    if (replacedForm && focusLost) ref.current?.focus();
+  }, [replacedForm]);
+  return ref;
+}
+
+function Paid({ quantity, takeFocus }: { quantity: number; takeFocus: boolean }) {
+  const ref = useTakeFocus(takeFocus);
   return (
-    <div className="alert alert-success" role="status" data-testid="payment-success">
+    <div ref={ref} tabIndex={-1} className="alert alert-success" role="status" data-testid="payment-success">
       <strong>Paid</strong>
       <span>Thanks for your purchase — {quantity > 1 ? `the ${quantity} tickets are yours` : 'the ticket is yours'}.</span>
       <Link href="/orders" data-testid="my-orders-link">
@@ -127,9 +140,10 @@ function Paid({ quantity }: { quantity: number }) {
   );
 }
 
-function Cancelled({ ticketId }: { ticketId: string }) {
+function Cancelled({ ticketId, takeFocus }: { ticketId: string; takeFocus: boolean }) {
+  const ref = useTakeFocus(takeFocus);
   return (
-    <div className="alert alert-neutral" role="status" data-testid="order-cancelled">
+    <div ref={ref} tabIndex={-1} className="alert alert-neutral" role="status" data-testid="order-cancelled">
       <strong>This order was cancelled</strong>
       <span>The ticket was released and may still be available.</span>
       <Link href={`/tickets/${ticketId}`}>See the ticket</Link>

@@ -163,6 +163,10 @@ describe('focus', () => {
   }, 60_000);
 });
 
+/** Waits (briefly: React focuses in an effect, just after the render) until the element of `testId` has focus. */
+const focusOn = (page: Page, testId: string) =>
+  page.waitForFunction((id) => document.activeElement?.getAttribute('data-testid') === id, testId, { timeout: 2_000 });
+
 /** WCAG's contrast ratio of two opaque `rgb(r, g, b)` colours. */
 const contrast = (a: string, b: string) => {
   const luminance = (color: string) => {
@@ -224,14 +228,21 @@ describe('sign-in refusals', () => {
   it("counts an account's lock-out down from its Retry-After, then lets its owner in", async () => {
     const owner = uniqueEmail('locked');
     await ApiClient.signUp(sut.system.url, owner);
-    for (let i = 0; i < 5; i++) expect((await failFromThisAddress(owner)).status).toBe(400);
-
     const page = await pageAs();
     await page.goto('/auth/signin');
-    const refused = await submitSignin(page, owner, 'wrong-again');
+    for (let i = 0; i < 5; i++) expect((await failFromThisAddress(owner)).status).toBe(400);
+
+    // The lock lasts 2 s from the last failure; on a slow machine one more failure may slip in first, doubling it.
+    let refused = await submitSignin(page, owner, 'wrong-again');
+    for (let tries = 0; refused.status !== 429 && tries < 3; tries++) refused = await submitSignin(page, owner, 'wrong-again');
     expect(refused.status).toBe(429);
-    expect(await shownSeconds(page)).toBe(refused.retryAfter);
-    await page.getByTestId('retry-countdown').filter({ hasText: 'You can try again now.' }).waitFor({ timeout: 5_000 });
+    // Read at most a second after it appeared.
+    expect(await shownSeconds(page)).toBeLessThanOrEqual(refused.retryAfter);
+    expect(await shownSeconds(page)).toBeGreaterThanOrEqual(refused.retryAfter - 1);
+    await page
+      .getByTestId('retry-countdown')
+      .filter({ hasText: 'You can try again now.' })
+      .waitFor({ timeout: (refused.retryAfter + 3) * 1000 });
     expect((await submitSignin(page, owner, password)).status).toBe(200);
     await page.context().close();
   }, 60_000);
@@ -291,5 +302,50 @@ it('asks before cancelling an order, and keeps it when told to', async () => {
   await page.getByTestId('cancel-order-confirm').click();
   await page.getByTestId('order-status').and(page.locator('[data-status="cancelled"]')).waitFor();
   expect((await buyer.get<Order>(`/api/orders/${order.id}`)).body.status).toBe('cancelled');
+  // The button that had focus is gone: the outcome has it.
+  await focusOn(page, 'order-cancelled');
+  await page.context().close();
+}, 60_000);
+
+it('locks the price and quantity of a listing with units held, and saves its other fields', async () => {
+  const seller = await sut.signUp('held-seller');
+  const buyer = await sut.signUp('held-buyer');
+  const listing = await sut.list(seller, { title: 'Held Listing', price: 22, quantity: 3 });
+  expect((await buyer.post<Order>('/api/orders', { ticketId: listing.id })).status).toBe(201);
+  await eventually(
+    async () => ((await seller.get<Ticket>(`/api/tickets/${listing.id}`)).body.available === 2 ? true : undefined),
+    20_000,
+    'tickets to hear of the order',
+  );
+
+  const page = await pageAs(seller);
+  await page.goto(`/tickets/${listing.id}/edit`);
+  expect(await page.getByTestId('ticket-price').isDisabled()).toBe(true);
+  expect(await page.getByTestId('ticket-quantity').isDisabled()).toBe(true);
+  expect(await page.locator('#price-hint').textContent()).toMatch(/locked/i);
+  await page.getByTestId('ticket-title').fill('Held Listing, renamed');
+  await page.getByTestId('ticket-submit').click();
+  await page.getByTestId('ticket-detail-title').filter({ hasText: 'Held Listing, renamed' }).waitFor();
+  const saved = (await seller.get<Ticket>(`/api/tickets/${listing.id}`)).body;
+  expect([saved.title, saved.price, saved.quantity]).toEqual(['Held Listing, renamed', 22, 3]);
+  await page.context().close();
+}, 60_000);
+
+it('moves focus to the outcome once an order is paid from its page', async () => {
+  const seller = await sut.signUp('focus-seller');
+  const buyer = await sut.signUp('focus-buyer');
+  const listing = await sut.list(seller, { title: 'Pay Here', price: 12 });
+  const order = (await buyer.post<Order>('/api/orders', { ticketId: listing.id })).body;
+  const page = await pageAs(buyer);
+  await page.goto(`/orders/${order.id}`);
+  await page.getByTestId('test-token').selectOption('tok_visa');
+  const success = page.getByTestId('payment-success');
+  // Payments may not know the order yet; the form then shows the API's error and the buyer tries again.
+  for (let attempt = 0; !(await success.isVisible()) && attempt < 20; attempt++) {
+    await page.getByTestId('pay-button').click();
+    await success.waitFor({ timeout: 1_000 }).catch(() => undefined);
+  }
+  await success.waitFor();
+  await focusOn(page, 'payment-success');
   await page.context().close();
 }, 60_000);
