@@ -286,11 +286,18 @@ it('offers a sign-in link when the email of a sign-up is in use', async () => {
   await page.context().close();
 }, 60_000);
 
+/** A seller's listing of `quantity` units, one of them ordered by a buyer (the order still open). */
+const orderedListing = async (label: string, quantity = 1) => {
+  const seller = await sut.signUp(`${label}-seller`);
+  const buyer = await sut.signUp(`${label}-buyer`);
+  const listing = await sut.list(seller, { title: `${label} listing`, price: 15, quantity });
+  const res = await buyer.post<Order>('/api/orders', { ticketId: listing.id });
+  expect(res.status).toBe(201);
+  return { seller, buyer, listing, order: res.body };
+};
+
 it('asks before cancelling an order, and keeps it when told to', async () => {
-  const seller = await sut.signUp('cancel-seller');
-  const buyer = await sut.signUp('cancel-buyer');
-  const listing = await sut.list(seller, { title: 'Maybe Not', price: 15 });
-  const order = (await buyer.post<Order>('/api/orders', { ticketId: listing.id })).body;
+  const { buyer, order } = await orderedListing('cancel');
   const page = await pageAs(buyer);
   await page.goto(`/orders/${order.id}`);
 
@@ -308,10 +315,7 @@ it('asks before cancelling an order, and keeps it when told to', async () => {
 }, 60_000);
 
 it('locks the price and quantity of a listing with units held, and saves its other fields', async () => {
-  const seller = await sut.signUp('held-seller');
-  const buyer = await sut.signUp('held-buyer');
-  const listing = await sut.list(seller, { title: 'Held Listing', price: 22, quantity: 3 });
-  expect((await buyer.post<Order>('/api/orders', { ticketId: listing.id })).status).toBe(201);
+  const { seller, listing } = await orderedListing('held', 3);
   await eventually(
     async () => ((await seller.get<Ticket>(`/api/tickets/${listing.id}`)).body.available === 2 ? true : undefined),
     20_000,
@@ -327,15 +331,12 @@ it('locks the price and quantity of a listing with units held, and saves its oth
   await page.getByTestId('ticket-submit').click();
   await page.getByTestId('ticket-detail-title').filter({ hasText: 'Held Listing, renamed' }).waitFor();
   const saved = (await seller.get<Ticket>(`/api/tickets/${listing.id}`)).body;
-  expect([saved.title, saved.price, saved.quantity]).toEqual(['Held Listing, renamed', 22, 3]);
+  expect([saved.title, saved.price, saved.quantity]).toEqual(['Held Listing, renamed', 15, 3]);
   await page.context().close();
 }, 60_000);
 
 it('moves focus to the outcome once an order is paid from its page', async () => {
-  const seller = await sut.signUp('focus-seller');
-  const buyer = await sut.signUp('focus-buyer');
-  const listing = await sut.list(seller, { title: 'Pay Here', price: 12 });
-  const order = (await buyer.post<Order>('/api/orders', { ticketId: listing.id })).body;
+  const { buyer, order } = await orderedListing('pay');
   const page = await pageAs(buyer);
   await page.goto(`/orders/${order.id}`);
   await page.getByTestId('test-token').selectOption('tok_visa');
