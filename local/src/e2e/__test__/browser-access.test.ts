@@ -135,6 +135,15 @@ describe('focus', () => {
     await page.context().close();
   }, 60_000);
 
+  it('moves to the heading after signing out, on the home page too', async () => {
+    const page = await pageAs(await sut.signUp('a11y-signout'));
+    await page.goto('/');
+    await page.getByTestId('signout').click();
+    await page.getByTestId('signin-link').waitFor();
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1', undefined, { timeout: 2_000 });
+    await page.context().close();
+  }, 60_000);
+
   it('starts with a skip link to the content, and rings what has focus at 3:1 or more', async () => {
     const page = await pageAs(await sut.signUp('a11y-keys'));
     await page.goto('/');
