@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { Header } from '@/components/Header';
+import { RouteFocus } from '@/components/RouteFocus';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -18,8 +19,14 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
+        <a href="#main" className="skip-link" data-testid="skip-link">
+          Skip to content
+        </a>
         <Header />
-        <main className="container main">{children}</main>
+        <main id="main" className="container main" tabIndex={-1}>
+          {children}
+        </main>
+        <RouteFocus />
         <footer className="site-footer">
           <div className="container">Ticketing — tickets are held for you while you pay.</div>
         </footer>

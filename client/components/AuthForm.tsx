@@ -36,6 +36,11 @@ const COPY: Record<
 };
 
 const FIELDS = ['email', 'password'] as const;
+// auth's answer to a sign-up whose email has an account already.
+const EMAIL_IN_USE = 'Email in use';
+
+/** A link to `href` that still leads back to `returnTo` afterwards. */
+const withReturn = (href: string, returnTo: string) => (returnTo === '/' ? href : `${href}?next=${encodeURIComponent(returnTo)}`);
 
 /** The sign-up and sign-in forms: same inputs, different endpoint and words. */
 export function AuthForm({ mode, returnTo }: { mode: Mode; returnTo: string }) {
@@ -70,6 +75,11 @@ export function AuthForm({ mode, returnTo }: { mode: Mode; returnTo: string }) {
           error={errors.field('email')}
           required
         />
+        {mode === 'signup' && errors.field('email') === EMAIL_IN_USE && (
+          <p className="field-hint" data-testid="email-in-use-signin">
+            <Link href={withReturn(COPY.signup.switchHref, returnTo)}>Sign in with this email instead</Link>
+          </p>
+        )}
         <Field
           id="password"
           label="Password"
@@ -82,14 +92,13 @@ export function AuthForm({ mode, returnTo }: { mode: Mode; returnTo: string }) {
           hint={mode === 'signup' ? '8 to 128 characters.' : undefined}
           required
         />
-        <FormErrors messages={errors.general} />
+        <FormErrors messages={errors.general} retryAt={errors.retryAt} />
         <button type="submit" className="button button-primary button-block" disabled={pending} data-testid={`${mode}-submit`}>
           {pending ? copy.pending : copy.submit}
         </button>
       </form>
       <p className="form-switch">
-        {copy.switchText}{' '}
-        <Link href={returnTo === '/' ? copy.switchHref : `${copy.switchHref}?next=${encodeURIComponent(returnTo)}`}>{copy.switchLink}</Link>
+        {copy.switchText} <Link href={withReturn(copy.switchHref, returnTo)}>{copy.switchLink}</Link>
       </p>
     </section>
   );

@@ -1,13 +1,13 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Order } from '@ticketing/common/api';
 import { formatCents, formatPrice } from '@/lib/format';
 import { useLive, useLiveStatus } from '@/lib/use-live';
-import { request, useRequest } from '@/lib/use-request';
+import { request } from '@/lib/use-request';
 import { Countdown, useNow } from './Countdown';
-import { FormErrors } from './FormErrors';
+import { CancelOrderButton } from './CancelOrderButton';
 import { PaymentForm } from './PaymentForm';
 import { StatusBadge } from './StatusBadge';
 
@@ -57,20 +57,16 @@ interface OrderViewProps {
 export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
   const [order, setOrder] = useState(initialOrder);
   const [paid, setPaid] = useState(initialOrder.status === 'complete');
+  // Paid or cancelled while on this page (by its forms or a live update): the forms are replaced by the outcome.
+  const formsReplaced = isOpen(initialOrder);
   const now = useNow(isOpen(order) && !paid);
   const msLeft = now === null ? null : Date.parse(order.expiresAt) - now;
   const expired = msLeft !== null && msLeft <= 0;
-  const cancel = useRequest<void>('DELETE', `/api/orders/${order.id}`);
 
   useLiveOrder(order, setOrder);
   // Polling only as the fallback, when the live socket is not open.
   const live = useLiveStatus() === 'open';
   useOrderRefresh(order, setOrder, isOpen(order) && (paid || expired) && !live);
-
-  async function cancelOrder() {
-    const result = await cancel.send();
-    if (result.ok) setOrder({ ...order, status: 'cancelled', cancelReason: 'buyer' });
-  }
 
   return (
     <article className="card order-card">
@@ -99,9 +95,9 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
       </header>
 
       {paid || order.status === 'complete' ? (
-        <Paid quantity={order.quantity} />
+        <Paid quantity={order.quantity} takeFocus={formsReplaced} />
       ) : order.status === 'cancelled' ? (
-        <Cancelled order={order} />
+        <Cancelled order={order} takeFocus={formsReplaced} />
       ) : (
         <>
           <Countdown msLeft={msLeft} />
@@ -113,18 +109,10 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
           ) : (
             <>
               <PaymentForm orderId={order.id} totalCents={order.totalCents} stripeKey={stripeKey} onPaid={() => setPaid(true)} />
-              <div className="order-cancel">
-                <FormErrors messages={cancel.errors.general} />
-                <button
-                  type="button"
-                  className="button button-danger-ghost"
-                  onClick={() => void cancelOrder()}
-                  disabled={cancel.pending}
-                  data-testid="cancel-order"
-                >
-                  {cancel.pending ? 'Cancelling…' : 'Cancel order'}
-                </button>
-              </div>
+              <CancelOrderButton
+                orderId={order.id}
+                onCancelled={() => setOrder({ ...order, status: 'cancelled', cancelReason: 'buyer' })}
+              />
             </>
           )}
         </>
@@ -133,9 +121,20 @@ export function OrderView({ initialOrder, stripeKey }: OrderViewProps) {
   );
 }
 
-function Paid({ quantity }: { quantity: number }) {
+/** A ref that focuses its element when it replaced a form whose control had focus (which then dropped to <body>). */
+function useTakeFocus(replacedForm: boolean) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const focusLost = document.activeElement === null || document.activeElement === document.body;
+    if (replacedForm && focusLost) ref.current?.focus();
+  }, [replacedForm]);
+  return ref;
+}
+
+function Paid({ quantity, takeFocus }: { quantity: number; takeFocus: boolean }) {
+  const ref = useTakeFocus(takeFocus);
   return (
-    <div className="alert alert-success" role="status" data-testid="payment-success">
+    <div ref={ref} tabIndex={-1} className="alert alert-success" role="status" data-testid="payment-success">
       <strong>Paid</strong>
       <span>Thanks for your purchase — {quantity > 1 ? `the ${quantity} tickets are yours` : 'the ticket is yours'}.</span>
       <Link href="/orders" data-testid="my-orders-link">
@@ -151,10 +150,11 @@ const CANCELLED_BECAUSE = {
   buyer: { title: 'This order was cancelled', detail: 'The ticket was released and may still be available.' },
 };
 
-function Cancelled({ order }: { order: Order }) {
+function Cancelled({ order, takeFocus }: { order: Order; takeFocus: boolean }) {
   const { title, detail } = CANCELLED_BECAUSE[order.cancelReason ?? 'buyer'];
+  const ref = useTakeFocus(takeFocus);
   return (
-    <div className="alert alert-neutral" role="status" data-testid="order-cancelled">
+    <div ref={ref} tabIndex={-1} className="alert alert-neutral" role="status" data-testid="order-cancelled">
       <strong>{title}</strong>
       <span>{detail}</span>
       <Link href={`/tickets/${order.ticket.id}`}>See the ticket</Link>

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useRequest } from '@/lib/use-request';
+import { focusPageStart } from './RouteFocus';
 
 export function SignOutButton() {
   const router = useRouter();
@@ -13,6 +14,8 @@ export function SignOutButton() {
     router.push('/');
     // The header is rendered by the layout, which a push alone keeps.
     router.refresh();
+    // This button leaves with the header's signed-in part; on the home page already, no page change moves focus.
+    focusPageStart();
   }
 
   return (

@@ -10,6 +10,7 @@ import { FormErrors } from './FormErrors';
 
 const DEFAULT_ACTIVE_BUYERS = '50';
 const DEFAULT_LIMIT_PER_BUYER = 4;
+const LOCKED_HINT = 'Locked: some of these tickets are reserved or sold.';
 
 /** A decimal the user typed becomes a number; anything else goes as typed, so the API's validation message is the one shown. */
 const toPrice = (text: string): number | string => (/^\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : text.trim());
@@ -34,7 +35,7 @@ const toOnSaleAt = (text: string): string | null => {
 
 interface TicketFormProps {
   /** Present when editing. */
-  ticket?: Pick<Ticket, 'id' | 'title' | 'price' | 'quantity' | 'onSaleAt' | 'waitingRoom' | 'limitPerBuyer'>;
+  ticket?: Pick<Ticket, 'id' | 'title' | 'price' | 'quantity' | 'available' | 'onSaleAt' | 'waitingRoom' | 'limitPerBuyer'>;
 }
 
 /** Creates a listing (POST /api/tickets) or, given one, updates it (PUT /api/tickets/:id). */
@@ -48,6 +49,8 @@ export function TicketForm({ ticket }: TicketFormProps) {
   const [onSaleText, setOnSaleText] = useState<string | null>(ticket?.onSaleAt ? null : '');
   const [hasWaitingRoom, setHasWaitingRoom] = useState(Boolean(ticket?.waitingRoom));
   const [activeBuyers, setActiveBuyers] = useState(String(ticket?.waitingRoom?.activeBuyers ?? DEFAULT_ACTIVE_BUYERS));
+  // Units held (reserved or sold): the API refuses a new price or quantity, so the form does not offer one.
+  const locked = ticket !== undefined && ticket.available < ticket.quantity;
   const hydrated = useHydrated();
   const onSaleValue = onSaleText ?? (hydrated && ticket?.onSaleAt ? toLocalInput(ticket.onSaleAt) : '');
 
@@ -108,6 +111,8 @@ export function TicketForm({ ticket }: TicketFormProps) {
         onChange={(e) => setPrice(e.target.value)}
         onBlur={tidyPrice}
         error={errors.field('price')}
+        disabled={locked}
+        hint={locked ? LOCKED_HINT : undefined}
         required
       />
       <CountField
@@ -119,7 +124,8 @@ export function TicketForm({ ticket }: TicketFormProps) {
         value={quantity}
         onChange={(e) => setQuantity(e.target.value)}
         error={errors.field('quantity')}
-        hint="1 to 10,000. Buyers take up to 4 per order."
+        disabled={locked}
+        hint={locked ? LOCKED_HINT : '1 to 10,000. Buyers take up to 4 per order.'}
         required
       />
       <CountField

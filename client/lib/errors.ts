@@ -16,9 +16,15 @@ export async function readErrors(res: Response): Promise<ApiError[]> {
   return [{ message: `Something went wrong (HTTP ${res.status}). Please try again.` }];
 }
 
+/** Retry-After in seconds; an HTTP date or anything else is left out. */
+const retryAfterSeconds = (res: Response): number | undefined => {
+  const header = res.headers.get('retry-after');
+  return header && /^\d+$/.test(header) ? Number(header) : undefined;
+};
+
 /** Turns a fetch Response into an ApiResult; 204 and empty bodies become `undefined` data. */
 export async function toResult<T>(res: Response): Promise<ApiResult<T>> {
-  if (!res.ok) return { ok: false, status: res.status, errors: await readErrors(res) };
+  if (!res.ok) return { ok: false, status: res.status, errors: await readErrors(res), retryAfterSeconds: retryAfterSeconds(res) };
   const text = await res.text();
   try {
     const data = (text ? JSON.parse(text) : undefined) as T;

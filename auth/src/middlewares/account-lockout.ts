@@ -12,5 +12,5 @@ export const accountLockout = (lockout: AccountLockout) => async (req: Request, 
   if (!refusal) return next();
   const seconds = Math.ceil(refusal.retryAfterMs / 1000);
   res.set('Retry-After', String(seconds));
-  throw new TooManyRequestsError(`Too many failed sign-ins for this account, try again in ${seconds} s`);
+  throw new TooManyRequestsError('Too many failed sign-ins for this account');
 };

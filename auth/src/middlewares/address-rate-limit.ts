@@ -1,3 +1,4 @@
+import type { Request, Response, NextFunction } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import { TooManyRequestsError } from '@ticketing/common';
 
@@ -9,14 +10,14 @@ interface AddressLimit {
   limit: number;
   windowMs: number;
   store: Store;
-  /** The 429's error message. */
-  message: string;
+  /** What happens to a request over the limit (Retry-After is set already). */
+  overLimit: (req: Request, res: Response, next: NextFunction) => void;
   /** Count only the requests that fail (a status of 400 or more). */
   failuresOnly?: boolean;
 }
 
-/** Requests per client (IP) in a window, counted in `store` (shared by every replica); over the limit, a 429. */
-const addressRateLimit = ({ limit, windowMs, store, message, failuresOnly = false }: AddressLimit) =>
+/** Requests per client (IP) in a window, counted in `store` (shared by every replica). */
+const addressRateLimit = ({ limit, windowMs, store, overLimit, failuresOnly = false }: AddressLimit) =>
   rateLimit({
     store,
     windowMs,
@@ -24,18 +25,36 @@ const addressRateLimit = ({ limit, windowMs, store, message, failuresOnly = fals
     skipSuccessfulRequests: failuresOnly,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: () => {
-      throw new TooManyRequestsError(message);
-    },
+    handler: overLimit,
   });
 
-/** Failed sign-ins per client (IP) in a 15-minute window before 429; successful ones do not count. */
+const refuse = (message: string): never => {
+  throw new TooManyRequestsError(message);
+};
+
+/** Whether this sign-in's client address is over its failures (set by `signinRateLimit`). */
+export const addressOverSigninLimit = (res: Response): boolean => res.locals.addressOverSigninLimit === true;
+
+/** Ends a sign-in whose password was wrong: a 429 while its address is over the limit. */
+export const refuseIfAddressOverLimit = (res: Response): void => {
+  if (addressOverSigninLimit(res)) refuse('Too many failed sign-ins from this address');
+};
+
+/**
+ * Failed sign-ins per client (IP) in a 15-minute window; successful ones do
+ * not count. Over the limit the password is still checked: a right one signs
+ * in, a wrong one is a 429 (see design.md, "Sign-in limits"), so failures of
+ * other accounts from a shared address never refuse the right password.
+ */
 export const signinRateLimit = (limit: number, store: Store) =>
   addressRateLimit({
     limit,
     windowMs: FIFTEEN_MINUTES,
     store,
-    message: 'Too many sign-in attempts, try again in 15 minutes',
+    overLimit: (_req, res, next) => {
+      res.locals.addressOverSigninLimit = true;
+      next();
+    },
     failuresOnly: true,
   });
 
@@ -45,4 +64,4 @@ export const signinRateLimit = (limit: number, store: Store) =>
  * email is in use.
  */
 export const signupRateLimit = (limit: number, store: Store) =>
-  addressRateLimit({ limit, windowMs: ONE_HOUR, store, message: 'Too many sign-ups from this address, try again later' });
+  addressRateLimit({ limit, windowMs: ONE_HOUR, store, overLimit: () => refuse('Too many sign-ups from this address') });

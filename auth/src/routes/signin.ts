@@ -2,7 +2,7 @@ import express, { Request, Response } from 'express';
 import type { Store } from 'express-rate-limit';
 import { BadRequestError, validateRequest } from '@ticketing/common';
 import { accountLockout } from '../middlewares/account-lockout';
-import { signinRateLimit } from '../middlewares/address-rate-limit';
+import { refuseIfAddressOverLimit, signinRateLimit } from '../middlewares/address-rate-limit';
 import { User } from '../models/user';
 import type { AccountLockout } from '../services/account-lockout';
 import { decoyHash, Password } from '../services/password';
@@ -30,7 +30,12 @@ export const signinRouter = ({ failuresPerAddress, addressStore, lockout }: Sign
       const user = await User.findOne({ email });
       // Unknown email and wrong password look the same, and take as long.
       const matches = await Password.compare(user?.password ?? (await decoyHash), password);
-      if (!user || !matches) throw new BadRequestError('Invalid credentials');
+      if (!user || !matches) {
+        refuseIfAddressOverLimit(res);
+        throw new BadRequestError('Invalid credentials');
+      }
+      // The address's Retry-After, set when it is over its limit, says nothing about a success.
+      res.removeHeader('Retry-After');
       await lockout.succeeded(email);
       // The only moment the plain password is at hand: move an outdated hash to the current parameters.
       if (Password.needsRehash(user.password)) {

@@ -7,6 +7,10 @@ import { ServiceProcess, ServiceProcessOptions } from './service-process';
 const clientDir = path.join(repoRoot, 'client');
 const buildId = path.join(clientDir, '.next/BUILD_ID');
 const nextBin = path.join(repoRoot, 'node_modules/next/dist/bin/next');
+// `output: 'standalone'` (next.config.ts): the traced server the Docker image runs, where `next start` does not work.
+const standaloneDir = path.join(clientDir, '.next/standalone/client');
+// A file Next serves without rendering a page: a page would ask the API, which is not up before the client is.
+const HEALTH_PATH = '/icon.svg';
 
 const newestSource = (dir: string): number =>
   fs.readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
@@ -27,20 +31,36 @@ export const buildClientIfStale = (progress: (line: string) => void): void => {
   });
 };
 
+/** Puts the static assets beside the standalone server, as the Docker image does (next build leaves them out). */
+const copyStaticAssets = (): void => {
+  fs.cpSync(path.join(clientDir, '.next/static'), path.join(standaloneDir, '.next/static'), { recursive: true });
+  const publicDir = path.join(clientDir, 'public');
+  if (fs.existsSync(publicDir)) fs.cpSync(publicDir, path.join(standaloneDir, 'public'), { recursive: true });
+};
+
 export const clientProcess = ({
   port,
   apiUrl,
   log,
   notice,
-}: { port: number; apiUrl: string } & Pick<ServiceProcessOptions, 'log' | 'notice'>) =>
-  new ServiceProcess({
+}: { port: number; apiUrl: string } & Pick<ServiceProcessOptions, 'log' | 'notice'>) => {
+  copyStaticAssets();
+  return new ServiceProcess({
     name: 'client',
     command: process.execPath,
-    args: [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)],
-    cwd: clientDir,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', SERVER_API_URL: apiUrl },
+    args: [path.join(standaloneDir, 'server.js')],
+    cwd: standaloneDir,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      HOSTNAME: '127.0.0.1',
+      PORT: String(port),
+      SERVER_API_URL: apiUrl,
+    },
     port,
-    healthPath: '/',
+    healthPath: HEALTH_PATH,
     log,
     notice,
   });
+};

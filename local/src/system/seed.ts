@@ -1,5 +1,5 @@
 import { toCents } from '@ticketing/common';
-import type { Balance } from '@ticketing/common/api';
+import type { Balance, Order, Ticket, User } from '@ticketing/common/api';
 
 /** Demo data for the no-cluster mode: two users, a few tickets, and sales, created through the gateway. */
 export const demoUsers = [
@@ -7,7 +7,8 @@ export const demoUsers = [
   { email: 'bob@example.com', password: 'password123' },
 ];
 
-const demoTickets = [
+/** Listed by alice, for sale. */
+export const demoTickets = [
   { title: 'Concert: The Midnight Owls', price: 45 },
   { title: 'Football: home final', price: 79.5 },
   { title: 'Theatre: Hamlet, row F', price: 32.25 },
@@ -21,14 +22,38 @@ export const demoSales = [
 
 const SEED_WAIT_MS = 20_000;
 
-const sessionOf = async (url: string, user: { email: string; password: string }): Promise<string> => {
+interface Session {
+  id: string;
+  cookie: string;
+}
+
+const sessionOf = async (url: string, user: { email: string; password: string }): Promise<Session> => {
   let res = await fetch(`${url}/api/users/signup`, post(user));
   if (res.status === 400) res = await fetch(`${url}/api/users/signin`, post(user));
   if (!res.ok) throw new Error(`seeding ${user.email}: ${res.status} ${await res.text()}`);
-  return res.headers
+  const cookie = res.headers
     .getSetCookie()
-    .map((cookie) => cookie.split(';')[0])
+    .map((setCookie) => setCookie.split(';')[0])
     .join('; ');
+  return { id: ((await res.json()) as User).id, cookie };
+};
+
+/** The titles `sellerId` has for sale now, read page by page. */
+const titlesForSale = async (url: string, sellerId: string): Promise<Set<string>> => {
+  const titles = new Set<string>();
+  for (let cursor: string | null = ''; cursor !== null;) {
+    const res: Response = await fetch(`${url}/api/tickets?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    for (const ticket of (await res.json()) as Ticket[]) if (ticket.userId === sellerId) titles.add(ticket.title);
+    cursor = res.headers.get('x-next-cursor');
+  }
+  return titles;
+};
+
+/** The titles of the tickets `buyer` has orders for that were not cancelled. */
+const titlesOrdered = async (url: string, buyer: string): Promise<Set<string>> => {
+  const res = await fetch(`${url}/api/orders`, { headers: { Cookie: buyer } });
+  const orders = (await res.json()) as Order[];
+  return new Set(orders.filter((order) => order.status !== 'cancelled').map((order) => order.ticket.title));
 };
 
 const post = (body: unknown, cookie?: string): RequestInit => ({
@@ -75,12 +100,17 @@ const awaitBalance = async (url: string, seller: string, cents: number): Promise
   }
 };
 
+/** Creates what is not there yet: run again on the same data, it lists and sells nothing twice. */
 export const seedDemoData = async (url: string): Promise<string[]> => {
-  const [alice, bob] = await Promise.all(demoUsers.map((user) => sessionOf(url, user)));
-  for (const ticket of demoTickets) await listTicket(url, alice, ticket);
+  const [aliceSession, { cookie: bob }] = await Promise.all(demoUsers.map((user) => sessionOf(url, user)));
+  const alice = aliceSession.cookie;
+  const listed = await titlesForSale(url, aliceSession.id);
+  for (const ticket of demoTickets.filter(({ title }) => !listed.has(title))) await listTicket(url, alice, ticket);
   const before = await awaitBalance(url, alice, 0);
-  for (const ticket of demoSales) await sell(url, alice, bob, ticket);
-  const sold = demoSales.reduce((sum, ticket) => sum + toCents(ticket.price), 0);
+  const bought = await titlesOrdered(url, bob);
+  const newSales = demoSales.filter(({ title }) => !bought.has(title));
+  for (const ticket of newSales) await sell(url, alice, bob, ticket);
+  const sold = newSales.reduce((sum, ticket) => sum + toCents(ticket.price), 0);
   const balance = await awaitBalance(url, alice, before + sold);
   return [
     ...demoUsers.map((user) => `user ${user.email} / ${user.password}`),

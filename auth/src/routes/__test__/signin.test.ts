@@ -58,13 +58,23 @@ it('rate-limits failed sign-ins per client with a 429 in the error shape, ignori
   for (let i = 0; i < 10; i++) await fromClient({ email: `user${i}@example.com`, password: `wrong-${i}` }).expect(400);
 
   const limited = await fromClient({ ...credentials, password: 'wrong-again' }).expect(429);
-  expect(limited.body).toEqual({ errors: [{ message: 'Too many sign-in attempts, try again in 15 minutes' }] });
+  expect(limited.body).toEqual({ errors: [{ message: 'Too many failed sign-ins from this address' }] });
   expect(limited.get('RateLimit-Policy')).toBeDefined();
   expect(limited.get('Retry-After')).toMatch(/^[1-9]\d*$/);
-  // Even the right password waits out the window now.
-  await fromClient(credentials).expect(429);
   // Another client is not affected.
   await signin(credentials).set('X-Forwarded-For', '203.0.113.7').expect(200);
+});
+
+it("signs in the right password from an address over its limit: other accounts' failures refuse only wrong ones", async () => {
+  const fromClient = (body: unknown) => signin(body).set('X-Forwarded-For', '198.51.100.2');
+  for (let i = 0; i < 11; i++) await fromClient({ email: `other${i}@example.com`, password: `wrong-${i}` });
+  await fromClient({ email: 'other@example.com', password: 'wrong' }).expect(429);
+
+  const accepted = await fromClient(credentials).expect(200);
+  expect(accepted.body).toEqual({ id: expect.any(String), email: 'ann@example.com' });
+  expect(accepted.get('Retry-After')).toBeUndefined();
+  // The success does not clear the address's failures.
+  await fromClient({ ...credentials, password: 'wrong' }).expect(429);
 });
 
 it('signs in a user whose hash predates stored parameters, and moves the hash to the current format', async () => {

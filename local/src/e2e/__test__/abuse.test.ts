@@ -222,7 +222,9 @@ const expectRefused = (res: Answer) => {
   expect(res.retryAfter).toMatch(/^[1-9]\d*$/);
 };
 
-it('rate-limits repeated failed sign-ins per client with a clear 429', async () => {
+it("rate-limits repeated failed sign-ins per client with a clear 429, never refusing another account's right password", async () => {
+  const neighbour = uniqueEmail('neighbour');
+  expect((await signupFrom('127.0.0.9', neighbour)).status).toBe(201);
   const statuses: number[] = [];
   for (let i = 0; i < 12; i++) {
     // One guess per account, as in password spraying: the per-address limit, not the per-account one.
@@ -232,6 +234,9 @@ it('rate-limits repeated failed sign-ins per client with a clear 429', async () 
   }
   expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
   expect(statuses.slice(10)).toEqual([429, 429]);
+  // Someone else behind the same address (a NAT, an office) still signs in with the right password.
+  expect((await signinFrom('127.0.0.2', neighbour, 'password123')).status).toBe(200);
+  expect((await signinFrom('127.0.0.2', neighbour, 'wrong-password')).status).toBe(429);
   // Another client is not held back by this one's failures.
   expect((await signinFrom('127.0.0.3', 'nobody-0@example.com', 'guess')).status).toBe(400);
   checked.signinLimit = statuses.indexOf(429);

@@ -1,6 +1,6 @@
-import type { ApiErrors, Balance, BalanceEntry, Order } from '@ticketing/common/api';
+import type { ApiErrors, Balance, BalanceEntry, Order, Ticket, User } from '@ticketing/common/api';
 import { toCents } from '@ticketing/common';
-import { demoSales, demoUsers, seedDemoData } from '../../system/seed';
+import { demoSales, demoTickets, demoUsers, seedDemoData } from '../../system/seed';
 import { ApiClient, eventually, waitUntil } from '../api-client';
 import { CountingProxy } from '../counting-proxy';
 import { TcpProxy } from '../tcp-proxy';
@@ -150,3 +150,22 @@ it('seeds demo sales, so that the demo seller starts with a balance', async () =
   const sold = demoSales.reduce((sum, ticket) => sum + toCents(ticket.price), 0);
   expect(lines).toContain(`${demoUsers[0].email}'s balance: ${sold} cents`);
 }, 60_000);
+
+it('seeds once: run again on the same data, it lists and sells nothing a second time', async () => {
+  await seedDemoData(sut.system.url);
+  const lines = await seedDemoData(sut.system.url);
+
+  const sold = demoSales.reduce((sum, ticket) => sum + toCents(ticket.price), 0);
+  expect(lines).toContain(`${demoUsers[0].email}'s balance: ${sold} cents`);
+  const [alice, bob] = await Promise.all(demoUsers.map((user) => signedIn(user)));
+  const forSale = (await alice.client.get<Ticket[]>('/api/tickets?limit=100')).body.filter((ticket) => ticket.userId === alice.id);
+  expect(forSale.map((ticket) => ticket.title).sort()).toEqual(demoTickets.map((ticket) => ticket.title).sort());
+  const bought = (await bob.client.get<Order[]>('/api/orders')).body.map((order) => order.ticket.title);
+  expect(bought.sort()).toEqual(demoSales.map((ticket) => ticket.title).sort());
+}, 60_000);
+
+const signedIn = async (user: { email: string; password: string }) => {
+  const client = new ApiClient(sut.system.url);
+  const res = await client.post<User>('/api/users/signin', user);
+  return { client, id: res.body.id };
+};
