@@ -22,7 +22,7 @@ const usage = `usage: npm run bench -- [options]
   --rest N           events sent one at a time to time propagation at rest (default 30)
   --warm-up N        orders placed before the first measurement (default 1000; 0 measures a cold system)
   --replicas LIST    processes of each service in the system it starts, one whole run per entry (default 1; e.g. 1,3)
-  --tracing          each run twice: without observability, then as --observe runs it (every span to Jaeger,
+  --tracing          each run twice: without observability, then as --observe runs it (every span to Zipkin,
                      Prometheus scraping); prints what tracing costs in orders placed/s
   --live             instead: WebSockets on one live process, and event→socket latency (starts its own system)
   --sockets N        with --live: sockets to open (default 1000)
@@ -200,7 +200,7 @@ interface SystemBench {
   settings: Omit<Parameters<typeof runBench>[0], 'url' | 'mongoUri' | 'progress'>;
   /** Also measure the database server alone. */
   raw: boolean;
-  /** Start it as `npm start -- --observe` does: traces to Jaeger, Prometheus scraping. */
+  /** Start it as `npm start -- --observe` does: traces to Zipkin, Prometheus scraping. */
   observe: boolean;
 }
 
