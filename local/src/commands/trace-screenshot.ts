@@ -20,6 +20,10 @@ const parse = (args: string[]) =>
     },
   }).values;
 
+const TIMELINE_TOP = 320;
+const ROW_HEIGHT = 28;
+const MAX_HEIGHT = 3200;
+
 /** `npm run trace-screenshot`: one purchase's trace in Zipkin's web UI, as docs/trace.png (the README's picture). */
 export const traceScreenshot = async (args: string[]): Promise<number> => {
   const options = parseOptions(usage, () => parse(args));
@@ -35,6 +39,11 @@ export const traceScreenshot = async (args: string[]): Promise<number> => {
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     const summary = await openTrace(page, tracesUrl, purchase.traceId, rowOf(earliestOf(spans)));
+    // Tall enough for every row of the timeline (about 27 px each), the payment's part included.
+    await page.setViewportSize({ width: 1440, height: Math.min(MAX_HEIGHT, TIMELINE_TOP + ROW_HEIGHT * summary.spans) });
+    await page.getByText('payments: post /api/payments', { exact: true }).first().waitFor();
+    // The timeline alone, the whole width: the span detail drawer would show this machine's host and process tags.
+    await page.locator('button[value="openSpanDetailDrawer"]').click();
     await page.screenshot({ path: options.out });
     console.log(`[trace] ${summary.spans} spans from ${summary.services} services in trace ${purchase.traceId}: ${options.out}`);
   } finally {
