@@ -99,6 +99,7 @@ const main = async () => {
     start: () => require(path.join(root, 'local/build/commands/start')).start(args),
     bench: () => require(path.join(root, 'local/build/commands/bench')).bench(args),
     deadletters: () => require(path.join(root, 'local/build/commands/deadletters')).deadletters(args),
+    'trace-screenshot': () => require(path.join(root, 'local/build/commands/trace-screenshot')).traceScreenshot(args),
   };
   if (!commands[command]) {
     console.error(`usage: ticketing.js <${Object.keys(commands).join('|')}> [options]`);

@@ -1,9 +1,10 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
-import { deployedFiles, loadCluster, loadSkaffoldConfig } from './lib/fixtures';
+import { builtImages, deployedFiles, loadCluster, loadSkaffoldConfig } from './lib/fixtures';
 import { isDeployment, nameOf } from './lib/kube';
 import { loadManifests } from './lib/manifests';
 import { allows } from './lib/network';
-import { listRepoFiles } from './lib/repo';
+import { podSecurityProblems } from './lib/pod-security';
+import { listRepoFiles, readRepoFile } from './lib/repo';
 import { schemaProblems, unknownFieldProblems } from './lib/schema';
 import { withProfile } from './lib/skaffold';
 
@@ -72,19 +73,27 @@ describe('the observability profile (Prometheus scraping every service)', () => 
 
 describe('the observability profile (the trace store)', () => {
   const cluster = loadCluster('observability');
-  const jaeger = cluster.workloads.filter(isDeployment).find((workload) => nameOf(workload) === 'jaeger-depl');
+  const zipkin = cluster.workloads.filter(isDeployment).find((workload) => nameOf(workload) === 'zipkin-depl');
   const configMap = (name: string) =>
     manifests.find(({ object }) => object.kind === 'ConfigMap' && (object.metadata as { name?: string }).name === name)?.object
       .data as Record<string, string>;
+  const zipkinContainer = () => {
+    const container = zipkin?.spec?.template.spec?.containers.find((each) => each.name === 'zipkin');
+    if (!container) throw new Error('no Deployment zipkin-depl with a container zipkin');
+    return container;
+  };
 
-  it("has every service send its spans to the trace store's OTLP port, through a ConfigMap that only this profile deploys", () => {
-    const endpoint = new URL(configMap('observability-config').OTEL_EXPORTER_OTLP_ENDPOINT);
+  it("has every service send its spans to Zipkin's collector, through a ConfigMap that only this profile deploys", () => {
+    const observability = configMap('observability-config');
+    expect(observability.OTEL_TRACES_EXPORTER).toBe('zipkin');
+    const endpoint = new URL(observability.OTEL_EXPORTER_ZIPKIN_ENDPOINT);
+    expect(endpoint.pathname).toBe('/api/v2/spans');
     const service = manifests.find(
       ({ object }) => object.kind === 'Service' && (object.metadata as { name?: string }).name === endpoint.hostname,
     );
-    const servicePorts = (service?.object.spec as { ports: { port: number }[] }).ports.map((port) => port.port);
-    expect(servicePorts).toContain(Number(endpoint.port));
-    expect(configMap('jaeger-config')['jaeger.yaml']).toContain(`endpoint: 0.0.0.0:${endpoint.port}`);
+    const servicePorts = (service?.object.spec as { ports: { port: number; targetPort: number }[] }).ports;
+    const routed = servicePorts.find((port) => port.port === Number(endpoint.port));
+    expect(zipkinContainer().ports?.map((port) => port.containerPort)).toContain(routed?.targetPort);
     const deployments: IDeployment[] = loadCluster().workloads.filter(isDeployment);
     for (const name of services) {
       const refs = deployments
@@ -98,11 +107,29 @@ describe('the observability profile (the trace store)', () => {
     }
   });
 
-  it('lets the services alone reach its OTLP port', () => {
-    if (!jaeger) throw new Error('no Deployment jaeger-depl');
+  it('runs the Zipkin release whose jar `npm start -- --observe` runs, keeping its spans in memory within its limit', () => {
+    const container = zipkinContainer();
+    const installScript = readRepoFile('local/scripts/install-tools.sh');
+    const version = /^ZIPKIN_VERSION=(.+)$/m.exec(installScript)?.[1];
+    expect(container.image).toBe(`openzipkin/zipkin:${version}`);
+    const env = Object.fromEntries((container.env ?? []).map(({ name, value }) => [name, value]));
+    expect(env.STORAGE_TYPE).toBe('mem');
+    const heapMiB = Number(/-Xmx(\d+)m/.exec(env.JAVA_OPTS ?? '')?.[1]);
+    const limitMiB = Number(/^(\d+)Gi$/.exec(String(container.resources?.limits?.memory))?.[1]) * 1024;
+    expect(heapMiB).toBeGreaterThan(0);
+    expect(heapMiB).toBeLessThan(limitMiB);
+  });
+
+  it('runs locked down like the other third-party pods: its image’s own user, no capabilities, a read-only root', () => {
+    const problems = podSecurityProblems(cluster, builtImages(config));
+    expect(problems.filter((problem) => problem.startsWith('Deployment zipkin-depl '))).toEqual([]);
+    expect(zipkinContainer().resources?.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+  });
+
+  it('lets the services alone reach its port', () => {
+    if (!zipkin) throw new Error('no Deployment zipkin-depl');
     for (const app of services)
-      expect({ app, allowed: allows(cluster, { description: app, labels: { app } }, jaeger, 4318) }).toEqual({ app, allowed: true });
-    expect(allows(cluster, { description: 'a stranger', labels: { app: 'stranger' } }, jaeger, 4318)).toBe(false);
-    expect(allows(cluster, { description: 'orders', labels: { app: 'orders' } }, jaeger, 16686)).toBe(false);
+      expect({ app, allowed: allows(cluster, { description: app, labels: { app } }, zipkin, 9411) }).toEqual({ app, allowed: true });
+    expect(allows(cluster, { description: 'a stranger', labels: { app: 'stranger' } }, zipkin, 9411)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the no-cluster infrastructure that is missing: Go binaries into
+# Installs the no-cluster infrastructure that is missing: Go binaries and Zipkin's server jar into
 # .tools/bin (git-ignored, reused when present), Redis and Chromium from Debian.
-# Usage: install-tools.sh [ferretdb|nats-streaming-server|nats-server|stripe-mock|prometheus|jaeger|redis|chromium]...
+# Usage: install-tools.sh [ferretdb|nats-streaming-server|nats-server|stripe-mock|prometheus|zipkin|redis|chromium]...
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -28,10 +28,10 @@ NATS_SERVER_VERSION=v2.15.2
 STRIPE_MOCK_VERSION=v0.203.0
 # Prometheus 3.16 (its Go module numbers v3.16.0 as v0.316.0), for `npm start -- --observe`.
 PROMETHEUS_VERSION=v0.316.0
-# Jaeger v2 (cmd/jaeger, an OpenTelemetry Collector build) for `npm start -- --observe` and the trace test.
-# A module build embeds only the UI's placeholder page (its assets come from the jaeger-ui repository's
-# release build): the query service's HTTP API (/api/traces, /api/services) is all there is here.
-JAEGER_VERSION=v1.75.0
+# Zipkin's server (the trace store of `npm start -- --observe` and the trace test), as released to Maven Central:
+# one runnable jar with its web UI (Zipkin Lens) inside; the image of infra/k8s-observability/zipkin.yaml is the same release.
+ZIPKIN_VERSION=3.6.1
+ZIPKIN_SHA256=d8326e0ed4f43855dba81228f688554706e52578a7c782d9a90b73f8680654a1
 
 log() { echo "[tools] $*" >&2; }
 
@@ -66,16 +66,21 @@ install_ferretdb() {
   log "ferretdb installed"
 }
 
-# go install refuses jaeger (its go.mod has replace directives): build it from the module's source instead.
-install_jaeger() {
-  [[ -x "$BIN/jaeger" ]] && return
-  need_go jaeger
-  log "building jaeger $JAEGER_VERSION (first time only, takes several minutes)"
+# The release's exec jar through Maven (its checksums checked by Maven, then the pinned SHA-256), as $BIN/zipkin.jar.
+install_zipkin() {
+  [[ -f "$BIN/zipkin.jar" && "$(cat "$BIN/zipkin.version" 2>/dev/null)" == "$ZIPKIN_VERSION" ]] && return
+  apt_install java openjdk-17-jre-headless
+  apt_install mvn maven
+  log "downloading zipkin-server $ZIPKIN_VERSION (first time only)"
   local tmp
-  tmp="$(module_source "github.com/jaegertracing/jaeger@$JAEGER_VERSION")"
-  (cd "$tmp" && GOFLAGS=-mod=mod GOTOOLCHAIN=local go build -trimpath -o "$BIN/jaeger" ./cmd/jaeger)
+  tmp="$(mktemp -d)"
+  mvn --batch-mode --quiet --strict-checksums -Dstyle.color=never dependency:copy \
+    -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" -DoutputDirectory="$tmp" -Dmdep.stripVersion=true >&2
+  echo "$ZIPKIN_SHA256  $tmp/zipkin-server-exec.jar" | sha256sum --check --quiet >&2
+  mv "$tmp/zipkin-server-exec.jar" "$BIN/zipkin.jar"
+  echo "$ZIPKIN_VERSION" > "$BIN/zipkin.version"
   rm -rf "$tmp"
-  log "jaeger installed"
+  log "zipkin installed"
 }
 
 install_go_binary() {
@@ -107,7 +112,7 @@ install_one() {
     stripe-mock) install_go_binary stripe-mock "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" ;;
     # Service discovery: files (local) and Kubernetes (the manifest's) only; the cloud SDKs would triple the build.
     prometheus) install_go_binary prometheus "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION" -tags remove_all_sd,enable_kubernetes_sd ;;
-    jaeger) install_jaeger ;;
+    zipkin) install_zipkin ;;
     redis) apt_install redis-server redis-server ;;
     chromium) apt_install chromium chromium ;;
     *) log "unknown tool: $1"; exit 2 ;;
@@ -115,6 +120,6 @@ install_one() {
 }
 
 if [[ $# -eq 0 ]]; then
-  set -- ferretdb nats-streaming-server nats-server stripe-mock jaeger redis chromium
+  set -- ferretdb nats-streaming-server nats-server stripe-mock zipkin redis chromium
 fi
 for tool in "$@"; do install_one "$tool"; done

@@ -21,6 +21,8 @@ export const imageLockdowns: ImageLockdown[] = [
   { image: /^nats-streaming:/, writes: ['/data/stan'] },
   // nats-server (JetStream): alpine-based, but runs as root unless told otherwise; its store is all it writes.
   { image: /^nats:/, writes: ['/data/jetstream'] },
+  // Zipkin (the observability profile): Alpine's first adduser; spans stay in memory, Netty unpacks its native transport into /tmp.
+  { image: /^openzipkin\/zipkin:/, user: 1000, writes: ['/tmp'] },
 ];
 
 type Pod = NonNullable<NonNullable<Workload['spec']>['template']['spec']>;

@@ -24,7 +24,7 @@ const usage = `usage: npm run bench -- [options]
   --replicas LIST    processes of each service in the system it starts, one whole run per entry (default 1; e.g. 1,3)
   --brokers LIST     nats-servers of its event bus, one whole run per entry (default 1; 1,3 with EVENT_BUS=jetstream
                      compares one broker with a cluster of three at R3)
-  --tracing          each run twice: without observability, then as --observe runs it (every span to Jaeger,
+  --tracing          each run twice: without observability, then as --observe runs it (every span to Zipkin,
                      Prometheus scraping); prints what tracing costs in orders placed/s
   --live             instead: WebSockets on one live process, and event→socket latency (starts its own system)
   --sockets N        with --live: sockets to open (default 1000)
@@ -216,7 +216,7 @@ interface SystemBench {
   settings: Omit<Parameters<typeof runBench>[0], 'url' | 'mongoUri' | 'progress'>;
   /** Also measure the database server alone. */
   raw: boolean;
-  /** Start it as `npm start -- --observe` does: traces to Jaeger, Prometheus scraping. */
+  /** Start it as `npm start -- --observe` does: traces to Zipkin, Prometheus scraping. */
   observe: boolean;
 }
 

@@ -20,7 +20,7 @@ const usage = `usage: npm start -- [options]
   --fresh         start with empty databases (wipes .data/)
   --no-client     run the API only (skips the Next.js build)
   --quiet         hide the services' own output
-  --observe       also start Prometheus and a trace store (Jaeger), wired to every service (docs/operations.md)`;
+  --observe       also start Prometheus and a trace store with a web UI (Zipkin), wired to every service (docs/operations.md)`;
 
 const parse = (args: string[]) =>
   parseArgs({

@@ -1,18 +1,17 @@
 import crypto from 'crypto';
 
-/** A span as Jaeger's query API (GET /api/traces/<id>) returns it. */
+/** A span as Zipkin's API (GET /api/v2/trace/<id>) returns it: names lowercased, tags as strings. */
 export interface StoredSpan {
-  traceID: string;
-  spanID: string;
-  operationName: string;
-  references: { refType: string; spanID: string }[];
-  processID: string;
-  tags: { key: string; value: unknown }[];
-}
-
-interface StoredTrace {
-  spans: StoredSpan[];
-  processes: Record<string, { serviceName: string }>;
+  traceId: string;
+  id: string;
+  parentId?: string;
+  name: string;
+  /** Absent for an internal span. */
+  kind?: 'CLIENT' | 'SERVER' | 'PRODUCER' | 'CONSUMER';
+  /** Start, in microseconds since the epoch. */
+  timestamp?: number;
+  localEndpoint?: { serviceName?: string };
+  tags?: Record<string, string>;
 }
 
 /** A span with the name of the service that sent it. */
@@ -27,30 +26,25 @@ export const clientSpan = () => {
 
 /** The spans of one trace the store holds so far, each with its service; none while it knows none. */
 export const storedTrace = async (tracesUrl: string, traceId: string): Promise<ServiceSpan[]> => {
-  const res = await fetch(`${tracesUrl}/api/traces/${traceId}`);
+  const res = await fetch(new URL(`/api/v2/trace/${traceId}`, tracesUrl));
   if (res.status === 404) return [];
-  if (!res.ok) throw new Error(`GET /api/traces/${traceId}: ${res.status} ${await res.text()}`);
-  const { data } = (await res.json()) as { data: StoredTrace[] };
-  return data.flatMap((trace) => trace.spans.map((span) => ({ ...span, service: trace.processes[span.processID].serviceName })));
+  if (!res.ok) throw new Error(`GET /api/v2/trace/${traceId}: ${res.status} ${await res.text()}`);
+  const spans = (await res.json()) as StoredSpan[];
+  return spans.map((span) => ({ ...span, service: span.localEndpoint?.serviceName ?? '' }));
 };
 
-export const tagOf = (span: StoredSpan, key: string): unknown => span.tags.find((tag) => tag.key === key)?.value;
-
-const parentIdOf = (span: StoredSpan) => span.references.find((ref) => ref.refType === 'CHILD_OF')?.spanID;
+export const tagOf = (span: StoredSpan, key: string): string | undefined => span.tags?.[key];
 
 /** The span's ancestors, nearest first, as far as the trace holds them. */
 export const ancestorsOf = (span: StoredSpan, spans: ServiceSpan[]): ServiceSpan[] => {
-  const byId = new Map(spans.map((each) => [each.spanID, each]));
+  const byId = new Map(spans.map((each) => [each.id, each]));
   const ancestors: ServiceSpan[] = [];
-  for (let parent = byId.get(parentIdOf(span) ?? ''); parent; parent = byId.get(parentIdOf(parent) ?? '')) ancestors.push(parent);
+  for (let parent = byId.get(span.parentId ?? ''); parent; parent = byId.get(parent.parentId ?? '')) ancestors.push(parent);
   return ancestors;
 };
 
 /** The spans whose parent the trace does not hold, besides `rootParentId`'s children: a break in the chain. */
 export const orphansOf = (spans: ServiceSpan[], rootParentId: string): ServiceSpan[] => {
-  const ids = new Set(spans.map((span) => span.spanID));
-  return spans.filter((span) => {
-    const parent = parentIdOf(span);
-    return parent !== undefined && parent !== rootParentId && !ids.has(parent);
-  });
+  const ids = new Set(spans.map((span) => span.id));
+  return spans.filter(({ parentId }) => parentId !== undefined && parentId !== rootParentId && !ids.has(parentId));
 };

@@ -31,9 +31,9 @@ export const waitForPort = async (port: number, timeoutMs: number, child?: Child
   throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
 };
 
-export const canConnect = (port: number): Promise<boolean> =>
+export const canConnect = (port: number, host = '127.0.0.1'): Promise<boolean> =>
   new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect(port, host);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

@@ -14,10 +14,10 @@ import {
   natsUrlVariableOf,
   randomPassword,
 } from './nats-config';
-import { localJaegerConfig, manifestJaegerConfig } from './jaeger-config';
 import { localPrometheusConfig, manifestPrometheusConfig } from './prometheus-config';
 import { ensureTool, Tool } from './tools';
-import { canConnect, freePort, ManagedProcess, startProcess, waitForPort } from './process';
+import { manifestZipkinEnv } from './zipkin-config';
+import { canConnect, freePort, ManagedProcess, startProcess } from './process';
 import { waitForJetStream } from '@ticketing/common/testing';
 
 export interface Server {
@@ -45,6 +45,10 @@ interface ServerSpec {
   env: (port: number) => Record<string, string>;
   /** Variables the server itself reads (its config file's `$NAME`s), beside this process's own. */
   serverEnv?: Record<string, string>;
+  /** The command line before `args` that runs the tool's file (`java -jar <jar>`); the file itself when absent. */
+  launcher?: (file: string) => string[];
+  /** How long it may take to listen; startProcess's 30 s when absent. */
+  readyTimeoutMs?: number;
 }
 
 /** Installs the tool if needed and runs it on a free (or the given) loopback port. */
@@ -53,9 +57,11 @@ const launch = async (spec: ServerSpec, { dataDir, port, log }: ServerOptions): 
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `ticketing-${spec.tool}-`));
   fs.mkdirSync(dir, { recursive: true });
   const listen = port ?? (await freePort());
+  const [command, ...launcherArgs] = spec.launcher ? spec.launcher(binary) : [binary];
   const run = async () =>
-    startProcess(spec.name, binary, await spec.args(dir, listen), {
+    startProcess(spec.name, command, [...launcherArgs, ...(await spec.args(dir, listen))], {
       port: listen,
+      readyTimeoutMs: spec.readyTimeoutMs,
       onOutput: log,
       env: { ...process.env, ...spec.serverEnv },
     });
@@ -293,33 +299,32 @@ export const startPrometheus = (options: ServerOptions & { targetsFile: string }
     options,
   );
 
-/** Jaeger's own port for its UI and query API, taken when free. */
-export const JAEGER_UI_PORT = 16686;
+/** Zipkin's own port for its collector, web UI and query API, taken when free. */
+export const ZIPKIN_PORT = 9411;
 
 /**
- * Jaeger v2 as a trace store: services send it OTLP over HTTP (OTEL_EXPORTER_OTLP_ENDPOINT), and its query
- * service answers on TRACES_URL (the UI page, and the HTTP API the trace test reads: /api/traces/<id>).
+ * Zipkin's server jar as the trace store, with the manifest's container env (storage in memory, its span cap and
+ * heap): services send it their spans (OTEL_EXPORTER_ZIPKIN_ENDPOINT, POST /api/v2/spans), and TRACES_URL is its
+ * web UI (Zipkin Lens, /zipkin/) beside the query API the trace test reads (/api/v2/trace/<id>), on one port of 127.0.0.1.
  */
-export const startJaeger = async (options: ServerOptions = {}): Promise<Server> => {
-  const otlpPort = await freePort();
-  const port = options.port ?? ((await canConnect(JAEGER_UI_PORT)) ? undefined : JAEGER_UI_PORT);
-  const server = await launch(
+export const startZipkin = async (options: ServerOptions = {}): Promise<Server> => {
+  const { JAVA_OPTS = '', ...serverEnv } = manifestZipkinEnv();
+  const port = options.port ?? ((await canConnect(ZIPKIN_PORT)) ? undefined : ZIPKIN_PORT);
+  return launch(
     {
-      name: 'jaeger',
-      tool: 'jaeger',
-      args: async (dir, queryPort) => {
-        const file = path.join(dir, 'jaeger.yaml');
-        fs.writeFileSync(file, localJaegerConfig(manifestJaegerConfig(), { queryPort, queryGrpcPort: await freePort(), otlpPort }));
-        return ['--config', file];
-      },
-      env: (queryPort) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`, TRACES_URL: `http://127.0.0.1:${queryPort}` }),
+      name: 'zipkin',
+      tool: 'zipkin',
+      launcher: (jar) => ['java', ...JAVA_OPTS.split(/\s+/).filter(Boolean), '-jar', jar],
+      // A JVM and Spring Boot: some 5 s on an idle machine, several times that on a busy one.
+      readyTimeoutMs: 120_000,
+      // Armeria's listener list, replaced whole: the port on 127.0.0.1 only.
+      args: (_dir, listen) => [`--armeria.ports[0].port=${listen}`, '--armeria.ports[0].ip=127.0.0.1', '--armeria.ports[0].protocols=http'],
+      env: (listen) => ({
+        OTEL_EXPORTER_ZIPKIN_ENDPOINT: `http://127.0.0.1:${listen}/api/v2/spans`,
+        TRACES_URL: `http://127.0.0.1:${listen}/zipkin/`,
+      }),
+      serverEnv,
     },
     { ...options, port },
   );
-  // The receivers start after the query service: ready once spans can be sent too.
-  await waitForPort(otlpPort, 30_000).catch(async (err: Error) => {
-    await server.stop();
-    throw err;
-  });
-  return server;
 };

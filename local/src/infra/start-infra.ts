@@ -5,18 +5,18 @@ import {
   ServerCluster,
   ServerOptions,
   startFerretDB,
-  startJaeger,
   startNatsJetStream,
   startNatsJetStreamCluster,
   startNatsStreaming,
   startRedis,
   startStripeMock,
+  startZipkin,
 } from './servers';
 
 /**
  * `nats` is the event broker EVENT_BUS names (nats-streaming-server, or nats-server -js);
  * `jetstream` is a nats-server -js beside it, for the bus suite that runs on both transports;
- * `traces` is a trace store (Jaeger) the services export their spans to.
+ * `traces` is a trace store (Zipkin) the services export their spans to.
  */
 export type InfraPiece = 'mongo' | 'nats' | 'jetstream' | 'redis' | 'stripe' | 'traces';
 
@@ -27,7 +27,7 @@ const givenBy: Record<InfraPiece, string> = {
   jetstream: 'JETSTREAM_URL',
   redis: 'REDIS_HOST',
   stripe: 'STRIPE_API_URL',
-  traces: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  traces: 'OTEL_EXPORTER_ZIPKIN_ENDPOINT',
 };
 
 const brokers: Record<EventBusKind, (options: ServerOptions) => Promise<Server>> = {
@@ -65,7 +65,7 @@ const starterOf = (piece: InfraPiece, eventBus: EventBusKind, brokerCount: numbe
     case 'stripe':
       return { folder: 'stripe', start: startStripeMock, env: (server: Server) => server.env };
     case 'traces':
-      return { folder: 'traces', start: startJaeger, env: (server: Server) => server.env };
+      return { folder: 'traces', start: startZipkin, env: (server: Server) => server.env };
   }
 };
 

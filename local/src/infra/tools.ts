@@ -5,7 +5,7 @@ import path from 'path';
 export const repoRoot = path.resolve(__dirname, '../../..');
 export const toolsBin = process.env.TICKETING_TOOLS_BIN ?? path.join(repoRoot, '.tools/bin');
 
-export type Tool = 'ferretdb' | 'nats-streaming-server' | 'nats-server' | 'stripe-mock' | 'prometheus' | 'jaeger' | 'redis' | 'chromium';
+export type Tool = 'ferretdb' | 'nats-streaming-server' | 'nats-server' | 'stripe-mock' | 'prometheus' | 'zipkin' | 'redis' | 'chromium';
 
 const onPath = (command: string): string | undefined =>
   (process.env.PATH ?? '')
@@ -19,18 +19,19 @@ const binaryOf: Record<Tool, () => string | undefined> = {
   'nats-server': () => existing(path.join(toolsBin, 'nats-server')),
   'stripe-mock': () => existing(path.join(toolsBin, 'stripe-mock')),
   prometheus: () => existing(path.join(toolsBin, 'prometheus')),
-  jaeger: () => existing(path.join(toolsBin, 'jaeger')),
+  // Zipkin's server jar, which `java -jar` runs.
+  zipkin: () => existing(path.join(toolsBin, 'zipkin.jar')),
   redis: () => onPath('redis-server'),
   chromium: () => onPath('chromium'),
 };
 
 const existing = (file: string) => (fs.existsSync(file) ? file : undefined);
 
-/** Tools the install script checks beyond "the binary exists" (ferretdb: built with the current patch). */
-const checkedByScript: Tool[] = ['ferretdb'];
+/** Tools the install script checks beyond "the binary exists" (ferretdb: built with the current patches; zipkin: the pinned release). */
+const checkedByScript: Tool[] = ['ferretdb', 'zipkin'];
 const checked = new Set<Tool>();
 
-/** Path of a tool's binary, installing it first (Go build or apt-get) when missing. */
+/** Path of a tool's binary (or jar), installing it first (Go build, Maven or apt-get) when missing. */
 export const ensureTool = (tool: Tool): string => {
   const found = binaryOf[tool]();
   const needsCheck = checkedByScript.includes(tool) && !checked.has(tool);

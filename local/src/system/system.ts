@@ -42,8 +42,8 @@ export interface SystemOptions {
   replicas?: number;
   /**
    * Start the observability servers and wire every service to them: Prometheus scraping each process's metrics
-   * port, and a trace store (Jaeger) that each service sends its spans to, or the OTLP endpoint
-   * OTEL_EXPORTER_OTLP_ENDPOINT of `env` names (`npm start -- --observe`).
+   * port, and a trace store (Zipkin) that each service sends its spans to, or the Zipkin endpoint
+   * OTEL_EXPORTER_ZIPKIN_ENDPOINT of `env` names (`npm start -- --observe`).
    */
   observe?: boolean;
   /** The services log readable lines (LOG_PRETTY) instead of JSON. */
@@ -68,7 +68,7 @@ export interface System {
   env: Record<string, string>;
   /** Prometheus's web UI and HTTP API, with `observe`. */
   metricsUrl?: string;
-  /** The trace store's UI and query API, when `observe` started one. */
+  /** The trace store's web UI (Zipkin Lens; its query API is /api/v2 of the same origin), when `observe` started one. */
   tracesUrl?: string;
   stop(): Promise<void>;
 }
@@ -107,8 +107,12 @@ const gatewayProcess = ({
     notice,
   });
 
-/** What points a service's OpenTelemetry SDK at the trace store: spans sent every half second, not every five. */
-const tracingEnv = (endpoint: string) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '500' });
+/** What points a service's OpenTelemetry SDK at the trace store: Zipkin's exporter, spans sent every half second, not every five. */
+const tracingEnv = (endpoint: string) => ({
+  OTEL_TRACES_EXPORTER: 'zipkin',
+  OTEL_EXPORTER_ZIPKIN_ENDPOINT: endpoint,
+  OTEL_BSP_SCHEDULE_DELAY: '500',
+});
 
 /** Starts the whole system on this machine the way the cluster runs it, behind one gateway. */
 export const startSystem = async (options: SystemOptions = {}): Promise<System> => {
@@ -139,11 +143,11 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
     // Every client here is 127.0.0.1, as if behind one NAT: room for the suites' and the bench's sign-ups.
     SIGNUP_RATE_LIMIT: options.env?.SIGNUP_RATE_LIMIT ?? '1000',
     EXPIRATION_WINDOW_SECONDS: String(options.expirationWindowSeconds ?? 15 * 60),
-    ...(options.observe ? tracingEnv(given('OTEL_EXPORTER_OTLP_ENDPOINT')) : {}),
+    ...(options.observe ? tracingEnv(given('OTEL_EXPORTER_ZIPKIN_ENDPOINT')) : {}),
     ...(options.prettyLogs ? { LOG_PRETTY: 'true' } : {}),
   };
   const tracesUrl = options.observe ? infra.env.TRACES_URL : undefined;
-  if (options.observe) progress(`traces ${tracesUrl ?? `sent to ${env.OTEL_EXPORTER_OTLP_ENDPOINT}`}`);
+  if (options.observe) progress(`traces ${tracesUrl ?? `sent to ${env.OTEL_EXPORTER_ZIPKIN_ENDPOINT}`}`);
 
   // Only queue (signs) and orders (checks) hold the admission key, as in the cluster.
   const admission = { ADMISSION_KEY: devKey('admission-key', options.dataDir) };

@@ -4,8 +4,8 @@ import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';
 import { figure } from '../figures';
 import { ancestorsOf, clientSpan, orphansOf, ServiceSpan, storedTrace, tagOf } from '../traces';
 
-// The system as `npm start -- --observe` runs it: every service sends its spans to a Jaeger of the test's
-// own, read back through Jaeger's query API. The test is the browser: its purchase is one client span,
+// The system as `npm start -- --observe` runs it: every service sends its spans to a Zipkin of the test's
+// own, read back through Zipkin's query API. The test is the browser: its purchase is one client span,
 // whose traceparent each of its requests carries, so the whole purchase is one trace.
 const EXPIRY_SECONDS = 4;
 let system: System;
@@ -42,15 +42,14 @@ const expectedConsumers: { service: string; name: string; causedBy: { service: s
   { service: 'tickets', name: 'order:cancelled process', causedBy: { service: 'orders', route: 'POST /api/orders' } },
 ];
 
-const isServerSpan = (span: ServiceSpan) => tagOf(span, 'span.kind') === 'server';
-const routeOf = (span: ServiceSpan) =>
-  `${String(tagOf(span, 'http.request.method') ?? tagOf(span, 'http.method'))} ${String(tagOf(span, 'http.route'))}`;
+const isServerSpan = (span: ServiceSpan) => span.kind === 'SERVER';
+const routeOf = (span: ServiceSpan) => `${tagOf(span, 'http.request.method') ?? tagOf(span, 'http.method')} ${tagOf(span, 'http.route')}`;
 
 /** The nearest HTTP request span above the span: the request that caused it. */
 const causingRequest = (span: ServiceSpan, spans: ServiceSpan[]) => ancestorsOf(span, spans).find(isServerSpan);
 
 const hasEveryConsumer = (spans: ServiceSpan[]) =>
-  expectedConsumers.every(({ service, name }) => spans.some((span) => span.service === service && span.operationName === name));
+  expectedConsumers.every(({ service, name }) => spans.some((span) => span.service === service && span.name === name));
 
 it('follows a purchase and an expiry across every service as one trace', async () => {
   const purchase = clientSpan();
@@ -89,12 +88,12 @@ it('follows a purchase and an expiry across every service as one trace', async (
     `traces: one purchase and one expiry = ${spans.length} spans from ${new Set(spans.map((span) => span.service)).size} services, complete in the store ${Date.now() - startedAt} ms after the expiry was seen`,
   );
 
-  expect(new Set(spans.map((span) => span.traceID))).toEqual(new Set([purchase.traceId]));
+  expect(new Set(spans.map((span) => span.traceId))).toEqual(new Set([purchase.traceId]));
   expect([...new Set(spans.map((span) => span.service))].sort()).toEqual(
     expect.arrayContaining(['balances', 'expiration', 'live', 'orders', 'payments', 'tickets']),
   );
   for (const { service, name, causedBy } of expectedConsumers) {
-    const consumers = spans.filter((span) => span.service === service && span.operationName === name);
+    const consumers = spans.filter((span) => span.service === service && span.name === name);
     for (const consumer of consumers) {
       const request = causingRequest(consumer, spans);
       expect({ consumer: `${service} ${name}`, request: request && `${request.service} ${routeOf(request)}` }).toEqual({
