@@ -43,9 +43,12 @@ export interface QueueBenchRow {
   /** Calls (a script is one) the queue made to Redis on the listing per second while everyone waited (its admission rounds, 5 a second, included). */
   redisPerSecond: number;
   rssBeforeMb: number;
+  rssJoinedMb: number;
   rssConnectedMb: number;
   /** Resident memory the joins and the open sockets added, per buyer (an upper bound: garbage not yet collected counts). */
   kbPerSocket: number;
+  /** Resident memory the open sockets alone added, per socket (after the joins, before the first socket). */
+  kbPerOpenSocket: number;
 }
 
 type PositionStats = ReturnType<typeof stats> & { missing: number };
@@ -203,6 +206,7 @@ export const runQueueBench = async (options: QueueBenchOptions): Promise<QueueBe
     const rssBefore = rssBytes(queuePid);
     progress(`queue: ${count} joins, ${options.inFlight} in flight`);
     const joins = await joinAll(options, ticketId, waiters);
+    const rssJoined = rssBytes(queuePid);
 
     progress(`queue: opening ${count} sockets`);
     const socketUrl = `${options.queueUrl.replace(/^http/, 'ws')}/api/queue/${ticketId}/ws`;
@@ -240,8 +244,10 @@ export const runQueueBench = async (options: QueueBenchOptions): Promise<QueueBe
       positionBack: positionStats(delaysWhere(false)),
       redisPerSecond: Math.round(redisPerSecond),
       rssBeforeMb: mb(rssBefore),
+      rssJoinedMb: mb(rssJoined),
       rssConnectedMb: mb(rssConnected),
       kbPerSocket: Math.round((rssConnected - rssBefore) / count / 1024),
+      kbPerOpenSocket: Math.round((rssConnected - rssJoined) / count / 1024),
     };
   } finally {
     for (const waiter of waiters) waiter.socket?.terminate();
@@ -256,9 +262,9 @@ const positionCell = ({ p50, p95, max, count, missing }: PositionStats) =>
 
 export const formatQueueTable = (row: QueueBenchRow): string =>
   [
-    `| waiting sockets | joins/s (p95 ms) | admission→socket p50 / p95 / max ms | position update, first ${row.frontOfLine.toLocaleString('en-US')} in line, p50 / p95 / max ms (missing) | position update, further back | queue's Redis calls/s on the listing while waiting | queue RSS before joins / with sockets MB | KB per waiting buyer |`,
-    '|---|---|---|---|---|---|---|---|',
+    `| waiting sockets | joins/s (p95 ms) | admission→socket p50 / p95 / max ms | position update, first ${row.frontOfLine.toLocaleString('en-US')} in line, p50 / p95 / max ms (missing) | position update, further back | queue's Redis calls/s on the listing while waiting | queue RSS before joins / after / with sockets MB | KB per waiting buyer | of which the open socket |`,
+    '|---|---|---|---|---|---|---|---|---|',
     `| ${row.waiters} | ${row.joinsPerSecond} (${ms(row.joinP95)}) | ${ms(row.admission.p50)} / ${ms(row.admission.p95)} / ${ms(row.admission.max)} | ` +
       `${positionCell(row.positionFront)} | ${positionCell(row.positionBack)} | ${row.redisPerSecond} | ` +
-      `${row.rssBeforeMb} / ${row.rssConnectedMb} | ${row.kbPerSocket} |`,
+      `${row.rssBeforeMb} / ${row.rssJoinedMb} / ${row.rssConnectedMb} | ${row.kbPerSocket} | ${row.kbPerOpenSocket} |`,
   ].join('\n');

@@ -2,6 +2,7 @@ import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import { connectEventBus, databaseUri, EventBus, EventBusKind, eventBusKindOf, Subjects } from '@ticketing/common';
+import { containerEnvValue } from '../infra/manifests';
 import { freePort } from '../infra/process';
 import { natsUrlVariableOf } from '../infra/nats-config';
 import { Infra, startInfra } from '../infra/start-infra';
@@ -151,7 +152,12 @@ export const startSystem = async (options: SystemOptions = {}): Promise<System> 
 
   // Only queue (signs) and orders (checks) hold the admission key, as in the cluster.
   const admission = { ADMISSION_KEY: devKey('admission-key', options.dataDir) };
-  const ownEnv: Partial<Record<ServiceName, Record<string, string>>> = { queue: admission, orders: admission };
+  // Queue's Node options (its heap's young generation) as its pod has them: the benches measure its memory.
+  const queueNodeOptions = containerEnvValue('queue-depl.yaml', 'queue', 'NODE_OPTIONS');
+  const ownEnv: Partial<Record<ServiceName, Record<string, string>>> = {
+    queue: { ...admission, ...(queueNodeOptions ? { NODE_OPTIONS: queueNodeOptions } : {}) },
+    orders: admission,
+  };
 
   const started: { stop(): Promise<void> }[] = [];
   let watcher: EventBus | undefined;

@@ -14,10 +14,10 @@ export const joinRouter = ({ room, statuses, rounds }: QueueDeps) =>
       async (req: Request<{ ticketId: string }>, res: Response) => {
         const { ticketId } = req.params;
         const user = signedInUser(req);
-        const known = await orUnavailable(room.join(ticketId, user.id));
-        if (!known) throw new NotFoundError();
-        // A free slot is given out now rather than at the next timed round.
-        await rounds.kick(ticketId);
+        const joined = await orUnavailable(room.join(ticketId, user.id));
+        if (!joined) throw new NotFoundError();
+        // A free slot is given out now rather than at the next timed round; before the sale, or sold out, there is none.
+        if (joined.admitting) await rounds.kick(ticketId);
         const status = await orUnavailable(statuses.find(ticketId, user.id));
         if (!status) throw new NotFoundError();
         res.send(status);

@@ -61,26 +61,30 @@ return 1
 
 /**
  * KEYS: listing, line, holders, admissions, pending. ARGV: userId, ticketId, channel.
- * Returns -1 for a listing without a waiting room, 0 when the user holds an admission, 1 when in line:
- * a user already in line keeps the place (the score is the join's sequence number). A user put in line is
- * published, so that a socket they already have open learns their sequence number.
+ * Puts the user in line unless they hold an admission; a user already in line keeps the place (the score is
+ * the join's sequence number). A user put in line is published, so that a socket they already have open
+ * learns their sequence number. Returns -1 for a listing without a waiting room, else whether a round may
+ * admit anyone now: 1 once on sale and not sold out, 0 before the sale or while sold out.
  */
 export const JOIN = `${CLOCK}
-if not redis.call('HGET', KEYS[1], 'activeBuyers') then return -1 end
+local rules = redis.call('HMGET', KEYS[1], 'activeBuyers', 'onSaleAt', 'soldOut')
+if not rules[1] then return -1 end
+local now = clockMs()
+local admitting = (now >= tonumber(rules[2] or '0') and rules[3] ~= '1') and 1 or 0
 local id = redis.call('HGET', KEYS[3], ARGV[1])
 if id then
   local raw = redis.call('HGET', KEYS[4], id)
   if raw then
     local record = cjson.decode(raw)
-    if record.o or record.e > clockMs() then return 0 end
+    if record.o or record.e > now then return admitting end
   end
 end
-if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 1 end
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return admitting end
 local seq = redis.call('HINCRBY', KEYS[1], 'joined', 1)
 redis.call('ZADD', KEYS[2], seq, ARGV[1])
 redis.call('SADD', KEYS[5], ARGV[2])
 redis.call('PUBLISH', ARGV[3], cjson.encode({t = ARGV[2], u = {ARGV[1]}}))
-return 1
+return admitting
 `;
 
 /**

@@ -89,8 +89,11 @@ export class WaitingRoom {
     );
   }
 
-  /** Puts the user at the end of the line, unless already in it or admitted; false for a listing without a waiting room. */
-  async join(ticketId: string, userId: string): Promise<boolean> {
+  /**
+   * Puts the user at the end of the line, unless already in it or admitted; undefined for a listing without a
+   * waiting room. `admitting`: the listing is on sale and not sold out, so a round may admit someone now.
+   */
+  async join(ticketId: string, userId: string): Promise<{ admitting: boolean } | undefined> {
     const keys = [
       this.key('listing', ticketId),
       this.key('line', ticketId),
@@ -99,7 +102,7 @@ export class WaitingRoom {
       this.key('pending'),
     ];
     const result = (await this.run('queueJoin', keys, [userId, ticketId, this.channel])) as number;
-    return result >= 0;
+    return result < 0 ? undefined : { admitting: result === 1 };
   }
 
   async standing(ticketId: string, userId: string): Promise<Standing> {

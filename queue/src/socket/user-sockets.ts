@@ -24,6 +24,12 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 0
 `;
 
+/** The two scripts as commands of the connection (ioredis's defineCommand): run by their SHA1, not their text. */
+interface LeaseCommands {
+  queueClaimSocket(key: string, leaseMs: number, maxSockets: number, id: string): Promise<number>;
+  queueRenewSockets(key: string, leaseMs: number, ...ids: string[]): Promise<number>;
+}
+
 export interface UserSocketsSettings {
   /** Prefix of the Redis keys. */
   keyPrefix: string;
@@ -42,11 +48,18 @@ export class UserSockets {
   /** The leases this process holds, by user. */
   private readonly held = new Map<string, Set<string>>();
   private renewTimer?: NodeJS.Timeout;
+  private readonly leases: LeaseCommands;
 
   constructor(
     private readonly redis: Redis,
     private readonly settings: UserSocketsSettings,
-  ) {}
+  ) {
+    // Sent by text (EVAL) each time, a renewal round at 10,000 waiting sent 10,000 copies of RENEW every 10 s.
+    redis.defineCommand('queueClaimSocket', { numberOfKeys: 1, lua: CLAIM });
+    redis.defineCommand('queueRenewSockets', { numberOfKeys: 1, lua: RENEW });
+    // defineCommand adds the methods at run time; ioredis's types cannot name them.
+    this.leases = redis as unknown as LeaseCommands;
+  }
 
   /**
    * A lease for one more socket of the user, or undefined when the user holds as many as they may. It is renewed
@@ -54,7 +67,7 @@ export class UserSockets {
    */
   async claim(userId: string): Promise<string | undefined> {
     const id = crypto.randomUUID();
-    const leased = await this.redis.eval(CLAIM, 1, this.keyOf(userId), this.settings.leaseMs, this.settings.maxSocketsPerUser, id);
+    const leased = await this.leases.queueClaimSocket(this.keyOf(userId), this.settings.leaseMs, this.settings.maxSocketsPerUser, id);
     return leased === 1 ? id : undefined;
   }
 
@@ -83,7 +96,9 @@ export class UserSockets {
   }
 
   private async renewAll(): Promise<void> {
-    const renewals = [...this.held].map(([userId, ids]) => this.redis.eval(RENEW, 1, this.keyOf(userId), this.settings.leaseMs, ...ids));
+    const renewals = [...this.held].map(([userId, ids]) =>
+      this.leases.queueRenewSockets(this.keyOf(userId), this.settings.leaseMs, ...ids),
+    );
     // Redis being away: the next round tries again, and a lease that lapsed meanwhile only lets one more socket in.
     await Promise.allSettled(renewals);
   }

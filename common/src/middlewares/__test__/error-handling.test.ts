@@ -52,6 +52,8 @@ it('requireAuth lets a signed-in user through and turns others away with 401', a
 
 it('answers an id that is not an ObjectId with 404, not 500', async () => {
   await request(app).get('/things/not-an-id').expect(404);
+  // Hexadecimal to a validator (its 0x prefix), 24 characters long, but not an ObjectId.
+  await request(app).get('/things/0x7f1f77bcf86cd799439011').expect(404);
   await request(app).get('/things/507f1f77bcf86cd799439011').expect(200);
 });
 

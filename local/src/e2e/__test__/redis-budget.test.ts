@@ -1,7 +1,7 @@
 import { performance } from 'perf_hooks';
 import { Redis } from 'ioredis';
 import type { Order, QueueStatus, Ticket } from '@ticketing/common/api';
-import { redisArg, redisArgsOf } from '../../infra/redis-manifest';
+import { redisArg, redisArgsOf } from '../../infra/manifests';
 import { Server, startRedis } from '../../infra/servers';
 import { startSystem, System } from '../../system/system';
 import { ApiClient, eventually, uniqueEmail, waitUntil } from '../api-client';

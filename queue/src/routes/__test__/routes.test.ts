@@ -62,6 +62,27 @@ it('admits the first joiner at once with a token orders accepts, and lines the n
   expect(me.body).toEqual(waiting.body);
 });
 
+it('runs an admission round at a join only while the listing may admit: on sale and not sold out', async () => {
+  const kick = jest.spyOn(replica.rounds, 'kick');
+  try {
+    const later = newTicketId();
+    await replica.bus.deliver(Subjects.TicketCreated, listing(later, 1, { onSaleAt: new Date(Date.now() + 3_600_000).toISOString() }));
+    const soldOut = newTicketId();
+    await replica.bus.deliver(Subjects.TicketCreated, listing(soldOut, 1, { available: 0 }));
+    for (const ticketId of [later, soldOut]) {
+      const res = await request(replica.app).post(`/api/queue/${ticketId}/join`).set('Cookie', signinCookie()).expect(200);
+      expect(res.body).toMatchObject({ ticketId, position: 1, admitted: false });
+    }
+    expect(kick).not.toHaveBeenCalled();
+
+    const onSale = await openRoom(1);
+    await request(replica.app).post(`/api/queue/${onSale}/join`).set('Cookie', signinCookie()).expect(200);
+    expect(kick).toHaveBeenCalledWith(onSale);
+  } finally {
+    kick.mockRestore();
+  }
+});
+
 it('keeps a buyer’s place when they join again', async () => {
   const ticketId = await openRoom(1);
   const buyers = [testUser(), testUser(), testUser()];

@@ -56,28 +56,31 @@ it('keeps the place of a buyer who joins again, and does not put an admitted buy
 it('knows only listings with a waiting room, and applies only a newer version of their rules', async () => {
   const room = await replica(testPrefix());
   const ticketId = newTicketId();
-  expect(await room.join(ticketId, 'a')).toBe(false);
+  expect(await room.join(ticketId, 'a')).toBeUndefined();
   expect(await room.standing(ticketId, 'a')).toEqual({ kind: 'unknown' });
 
   await room.setListing(ticketId, 2, { activeBuyers: 5, onSaleAt: 0 });
   await room.setListing(ticketId, 1, null);
-  expect(await room.join(ticketId, 'a')).toBe(true);
+  expect(await room.join(ticketId, 'a')).toEqual({ admitting: true });
 
   await room.setListing(ticketId, 3, null);
   expect(await room.standing(ticketId, 'a')).toEqual({ kind: 'unknown' });
-  expect(await room.join(ticketId, 'b')).toBe(false);
+  expect(await room.join(ticketId, 'b')).toBeUndefined();
 });
 
 it('admits no one before the listing goes on sale, and the line in order once it does', async () => {
   const room = await replica(testPrefix());
   const ticketId = newTicketId();
   await room.setListing(ticketId, 0, { activeBuyers: 2, onSaleAt: Date.now() + 1_000 });
-  for (const user of users(3)) await room.join(ticketId, user);
+  const joins = [];
+  for (const user of users(3)) joins.push(await room.join(ticketId, user));
+  expect(joins).toEqual(users(3).map(() => ({ admitting: false })));
 
   expect(await room.admit(ticketId)).toBe(0);
   expect(await room.standing(ticketId, 'user-0000')).toMatchObject({ kind: 'waiting', rank: 0 });
 
   await sleep(1_100);
+  expect(await room.join(ticketId, 'user-0002')).toEqual({ admitting: true });
   await room.admit(ticketId);
   expect(await room.standing(ticketId, 'user-0001')).toMatchObject({ kind: 'admitted', admissionId: `${ticketId}.2` });
   expect(await room.standing(ticketId, 'user-0002')).toMatchObject({ kind: 'waiting', rank: 0 });

@@ -222,4 +222,26 @@ describe("a user's sockets across waiting rooms and queue processes", () => {
     await waitForStatus(revived, () => true, 'a status for the user whose dead socket lapsed');
     open.socket.close();
   });
+
+  it('are claimed and renewed by their scripts’ SHA1 (EVALSHA), the text sent at most once per connection', async () => {
+    const keyPrefix = testPrefix();
+    const replica = await start({ keyPrefix, socketLeaseMs: 300 });
+    const ticketId = await openRoom(replica, 1);
+    const monitor = await replica.redis.commands.duplicate().monitor();
+    const calls: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((arg) => arg.startsWith(`${keyPrefix}sockets:`))) calls.push(args[0].toLowerCase());
+    });
+    try {
+      const clients = [];
+      for (let i = 0; i < 3; i++) clients.push(await connect(replica.origin, ticketId, cookieHeader()));
+      await sleep(400);
+      for (const client of clients) client.socket.close();
+      const scripts = calls.filter((call) => call.startsWith('eval'));
+      expect(scripts.filter((call) => call === 'evalsha').length).toBeGreaterThanOrEqual(3);
+      expect(scripts.filter((call) => call === 'eval').length).toBeLessThanOrEqual(2);
+    } finally {
+      monitor.disconnect();
+    }
+  });
 });
