@@ -1,43 +1,13 @@
 /// <reference lib="dom" />
 // page.evaluate bodies run in the browser.
 import type { AxeResults } from 'axe-core';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 import type { Order, Ticket } from '@ticketing/common/api';
-import { ensureTool } from '../../infra/tools';
 import { ApiClient, eventually, uniqueEmail } from '../api-client';
-import { useSystem } from '../system-under-test';
+import { useBrowser } from '../browser';
 
 // Accessibility and sign-in refusals, as a person with a keyboard, a screen reader or a phone meets them.
-let browser: Browser;
-
-const sut = useSystem({
-  startTimeoutMs: 300_000,
-  system: { client: true, expirationWindowSeconds: 300 },
-  connect: async ({ closeAtEnd }) => {
-    browser = closeAtEnd(
-      await chromium.launch({
-        executablePath: ensureTool('chromium'),
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      }),
-    );
-  },
-});
-
-const DESKTOP = { width: 1280, height: 900 };
-
-/** A browser page signed in as `user` (its session cookie), or anonymous. */
-const pageAs = async (user?: ApiClient, viewport = DESKTOP) => {
-  const context = await browser.newContext({ viewport, baseURL: sut.system.url });
-  if (user) {
-    const cookies = user.cookieHeader.split('; ').map((pair) => {
-      const [name, ...value] = pair.split('=');
-      return { name, value: value.join('='), url: sut.system.url };
-    });
-    await context.addCookies(cookies);
-  }
-  return context.newPage();
-};
+const { sut, pageAs } = useBrowser();
 
 const AXE_SCRIPT = require.resolve('axe-core/axe.min.js');
 

@@ -1,38 +1,11 @@
-import { Browser, chromium, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 import type { ApiErrors, Order, QueueStatus, Ticket } from '@ticketing/common/api';
-import { ensureTool } from '../../infra/tools';
 import { ApiClient, eventually } from '../api-client';
-import { useSystem, type Listing } from '../system-under-test';
+import { type Listing } from '../system-under-test';
+import { useBrowser } from '../browser';
 
 // Buyers in a real (headless) Chromium, through the Next.js client and the gateway; the others through the API.
-let browser: Browser;
-
-const sut = useSystem({
-  startTimeoutMs: 300_000,
-  system: { client: true, expirationWindowSeconds: 300 },
-  connect: async ({ closeAtEnd }) => {
-    browser = closeAtEnd(
-      await chromium.launch({
-        executablePath: ensureTool('chromium'),
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      }),
-    );
-  },
-});
-
-/** A page in a browser of its own, signed in as `client` (its session cookie), or signed out without one. */
-const pageFor = async (client?: ApiClient) => {
-  const context = await browser.newContext({ baseURL: sut.system.url, viewport: { width: 1280, height: 900 } });
-  const pairs = client ? client.cookieHeader.split('; ').filter(Boolean) : [];
-  const cookies = pairs.map((pair) => ({
-    name: pair.slice(0, pair.indexOf('=')),
-    value: pair.slice(pair.indexOf('=') + 1),
-    url: sut.system.url,
-  }));
-  await context.addCookies(cookies);
-  return context.newPage();
-};
+const { sut, pageAs } = useBrowser();
 
 const errorOf = (body: unknown) => (body as ApiErrors | undefined)?.errors?.[0]?.message ?? '';
 
@@ -85,7 +58,7 @@ const orderViaApi = (buyer: ApiClient, ticketId: string, quantity: number, admis
 
 it("follows what is left in an admitted buyer's view, live: another buyer's two of three leave one, and at most one is offered", async () => {
   const ticket = await listWithRoom({ title: 'Two Buyers Gig', quantity: 3 }, 2);
-  const a = await pageFor(await sut.signUp('buyer-a'));
+  const a = await pageAs(await sut.signUp('buyer-a'));
   const b = await sut.signUp('buyer-b');
 
   const liveSocket = a.waitForEvent('websocket', (socket) => socket.url().endsWith('/api/live'));
@@ -108,7 +81,7 @@ it("follows what is left in an admitted buyer's view, live: another buyer's two 
   expect(await a.evaluate(() => (globalThis as { buyersTestMark?: boolean }).buyersTestMark)).toBe(true);
 
   // The listing's own page says the same.
-  const visitor = await pageFor();
+  const visitor = await pageAs();
   await visitor.goto(`/tickets/${ticket.id}`);
   expect(await visitor.getByTestId('ticket-availability').textContent()).toBe('1 of 3 left');
 }, 180_000);
@@ -117,7 +90,7 @@ it('counts down to the sale, then says "estimating…" until the line has moved,
   const ticket = await listWithRoom({ title: 'Estimate Gig', quantity: 5, onSaleAt: new Date(Date.now() + 8_000).toISOString() }, 1);
   const [first, second] = [await sut.signUp('estimate-first'), await sut.signUp('estimate-second')];
   for (const buyer of [first, second]) await joinViaApi(buyer, ticket.id);
-  const page = await pageFor(await sut.signUp('estimate-third'));
+  const page = await pageAs(await sut.signUp('estimate-third'));
   await page.goto(`/tickets/${ticket.id}`);
   await joinInBrowser(page);
   await page.locator('[data-testid="queue-position"][data-position="3"]').waitFor();
@@ -140,7 +113,7 @@ it('counts down to the sale, then says "estimating…" until the line has moved,
 
 it('offers "Resume your turn", not "Join the waiting room", on the ticket page to a buyer whose turn it is', async () => {
   const ticket = await listWithRoom({ title: 'Resume Turn Gig', quantity: 5 }, 1);
-  const page = await pageFor(await sut.signUp('resumer'));
+  const page = await pageAs(await sut.signUp('resumer'));
   await page.goto(`/tickets/${ticket.id}`);
   await joinInBrowser(page);
   await page.getByTestId('queue-admitted').waitFor({ timeout: 15_000 });
@@ -158,7 +131,7 @@ it('tells a signed-out visitor of a sold-out listing "Sold out", not "Sign in to
   const ticket: Ticket = await sut.list(seller, { title: 'Sold Out Gig', price: 15, quantity: 2 });
   await orderViaApi(await sut.signUp('soldout-buyer'), ticket.id, 2);
 
-  const visitor = await pageFor();
+  const visitor = await pageAs();
   // Tickets hears of the order by event: reload until its page shows nothing left.
   for (let attempt = 0; attempt < 40; attempt++) {
     await visitor.goto(`/tickets/${ticket.id}`);

@@ -1,45 +1,13 @@
-import fs from 'fs';
-import path from 'path';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { Locator, Page } from 'playwright-core';
 import type { Order, Ticket } from '@ticketing/common/api';
-import { ensureTool, repoRoot } from '../../infra/tools';
 import { ApiClient, eventually, waitUntil } from '../api-client';
-import { useSystem } from '../system-under-test';
+import { shoot, useBrowser } from '../browser';
 
 // Sellers and expired orders in a real (headless) Chromium, through the Next.js client and the gateway.
-const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
 /** Short, so that an unpaid order expires within the test; long enough to pay through the API first. */
 const EXPIRY_SECONDS = 20;
 const PHONE = { width: 390, height: 844 };
-let browser: Browser;
-
-const sut = useSystem({
-  startTimeoutMs: 300_000,
-  system: { client: true, expirationWindowSeconds: EXPIRY_SECONDS },
-  connect: async ({ closeAtEnd }) => {
-    fs.mkdirSync(screenshotDir, { recursive: true });
-    browser = closeAtEnd(
-      await chromium.launch({
-        executablePath: ensureTool('chromium'),
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      }),
-    );
-  },
-});
-
-const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-
-/** A browser page signed in as `user`: the API client's session cookies, handed to the browser. */
-const pageOf = async (user: ApiClient, viewport = { width: 1280, height: 900 }) => {
-  const context = await browser.newContext({ viewport, baseURL: sut.system.url });
-  const cookies = user.cookieHeader.split('; ').map((pair) => {
-    const [name, ...value] = pair.split('=');
-    return { name, value: value.join('='), url: sut.system.url };
-  });
-  await context.addCookies(cookies);
-  return context.newPage();
-};
+const { sut, pageAs } = useBrowser({ expirationWindowSeconds: EXPIRY_SECONDS });
 
 /** Places the order (201) and answers it. */
 const order = async (buyer: ApiClient, ticket: Ticket, quantity = 1) => {
@@ -73,7 +41,7 @@ it('shows an unpaid order that expired as "Expired", on its page and in My order
   const unpaid = await order(buyer, expiring);
   const withdrawn = await order(buyer, cancelled);
   expect((await buyer.delete(`/api/orders/${withdrawn.id}`)).status).toBe(204);
-  const page = await pageOf(buyer, PHONE);
+  const page = await pageAs(buyer, PHONE);
 
   await page.goto(`/orders/${unpaid.id}`);
   await page.getByTestId('countdown').waitFor();
@@ -99,7 +67,7 @@ it("shows a seller's sold-out listing on My listings, 0 left and its units sold,
   expect((await buyer.payWhenKnown(paid.id)).status).toBe(202);
   await eventually(async () => ((await buyer.get<Order>(`/api/orders/${paid.id}`)).body.status === 'complete' ? true : undefined));
 
-  const page = await pageOf(seller, PHONE);
+  const page = await pageAs(seller, PHONE);
   await page.goto('/');
   await page.getByTestId('nav-listings').click();
   await page.waitForURL(/\/listings$/);
@@ -124,7 +92,7 @@ it("shows the seller, on the listing's own page, when it goes on sale", async ()
   const seller = await sut.signUp('on-sale-seller');
   const res = await seller.post<Ticket>('/api/tickets', { title: 'Spring Festival', price: 40, onSaleAt: '2030-06-01T10:00:00Z' });
   expect(res.status).toBe(201);
-  const page = await pageOf(seller);
+  const page = await pageAs(seller);
 
   await page.goto(`/tickets/${res.body.id}`);
 

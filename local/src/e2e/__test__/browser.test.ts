@@ -1,34 +1,13 @@
-import fs from 'fs';
-import path from 'path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import type { Order, QueueStatus, QueueStatusMessage } from '@ticketing/common/api';
-import { ensureTool, repoRoot } from '../../infra/tools';
 import { ApiClient, eventually, uniqueEmail } from '../api-client';
-import { useSystem } from '../system-under-test';
+import { DESKTOP, shoot, useBrowser } from '../browser';
 
 // A person in a real (headless) Chromium, through the Next.js client and the gateway.
-export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
-let browser: Browser;
+const { sut, newContext } = useBrowser();
 
-const sut = useSystem({
-  startTimeoutMs: 300_000,
-  system: { client: true, expirationWindowSeconds: 300 },
-  connect: async ({ closeAtEnd }) => {
-    fs.mkdirSync(screenshotDir, { recursive: true });
-    browser = closeAtEnd(
-      await chromium.launch({
-        executablePath: ensureTool('chromium'),
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      }),
-    );
-  },
-});
-
-const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-
-const newUser = async (name: string, viewport = { width: 1280, height: 900 }) => {
-  const context = await browser.newContext({ viewport, baseURL: sut.system.url });
+const newUser = async (name: string, viewport = DESKTOP) => {
+  const context = await newContext(viewport);
   const page = await context.newPage();
   const email = uniqueEmail(name);
   await page.goto('/auth/signup');
@@ -126,7 +105,7 @@ describe('where sign-in sends you next', () => {
     );
 
   const guardedContext = async () => {
-    const context = await browser.newContext({ baseURL: sut.system.url });
+    const context = await newContext();
     await stubOtherOrigins(context);
     return context;
   };
