@@ -18,7 +18,7 @@ import { localPrometheusConfig, manifestPrometheusConfig } from './prometheus-co
 import { ensureTool, Tool } from './tools';
 import { manifestZipkinEnv } from './zipkin-config';
 import { canConnect, freePort, ManagedProcess, startProcess } from './process';
-import { waitForJetStream } from '@ticketing/common/testing';
+import { waitForJetStream, waitUntil } from '@ticketing/common/testing';
 
 export interface Server {
   name: string;
@@ -49,6 +49,8 @@ interface ServerSpec {
   launcher?: (file: string) => string[];
   /** How long it may take to listen; startProcess's 30 s when absent. */
   readyTimeoutMs?: number;
+  /** Whether it serves yet, asked once it listens: a server that listens before it is ready (Prometheus answers 503). */
+  ready?: (port: number) => Promise<boolean>;
 }
 
 /** Installs the tool if needed and runs it on a free (or the given) loopback port. */
@@ -58,13 +60,21 @@ const launch = async (spec: ServerSpec, { dataDir, port, log }: ServerOptions): 
   fs.mkdirSync(dir, { recursive: true });
   const listen = port ?? (await freePort());
   const [command, ...launcherArgs] = spec.launcher ? spec.launcher(binary) : [binary];
-  const run = async () =>
-    startProcess(spec.name, command, [...launcherArgs, ...(await spec.args(dir, listen))], {
+  const run = async () => {
+    const started = await startProcess(spec.name, command, [...launcherArgs, ...(await spec.args(dir, listen))], {
       port: listen,
       readyTimeoutMs: spec.readyTimeoutMs,
       onOutput: log,
       env: { ...process.env, ...spec.serverEnv },
     });
+    const { ready } = spec;
+    if (!ready) return started;
+    await waitUntil(() => ready(listen), spec.readyTimeoutMs ?? 30_000, `${spec.name} to be ready`).catch(async (err: Error) => {
+      await started.stop();
+      throw err;
+    });
+    return started;
+  };
 
   let current: ManagedProcess = await run();
   return {
@@ -295,6 +305,7 @@ export const startPrometheus = (options: ServerOptions & { targetsFile: string }
         return [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`];
       },
       env: (port) => ({ PROMETHEUS_URL: `http://127.0.0.1:${port}` }),
+      ready: async (port) => (await fetch(`http://127.0.0.1:${port}/-/ready`).catch(() => undefined))?.ok === true,
     },
     options,
   );
