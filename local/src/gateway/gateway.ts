@@ -78,9 +78,6 @@ export const startGateway = ({ host = '127.0.0.1', port, routes, upstreams }: Ga
   };
 
   const proxy = createProxyServer({ xfwd: true });
-  // Requests reuse open connections to the services, as ingress-nginx's upstream keepalive does: a connection per
-  // request (the proxy's default) cost a join a TCP handshake and a new HTTP parser on both sides.
-  const upstreamAgent = new http.Agent({ keepAlive: true });
   // The proxy re-emits a proxied WebSocket's client-side errors (a browser closing the tab resets it) on
   // itself, and without a listener of ours it throws them: the socket is gone, nothing else to do.
   proxy.on('error', () => {});
@@ -95,7 +92,7 @@ export const startGateway = ({ host = '127.0.0.1', port, routes, upstreams }: Ga
     const tryNext = (targets: string[], body: Buffer) => {
       const [target, ...rest] = targets;
       restoreHeaders();
-      proxy.web(req, res, { target, buffer: Readable.from([body]), agent: upstreamAgent }, (err) => {
+      proxy.web(req, res, { target, buffer: Readable.from([body]) }, (err) => {
         if (wasRefused(err) && rest.length > 0) return tryNext(rest, body);
         sendError(res, 502, `${service} is unavailable`);
       });
@@ -124,7 +121,6 @@ export const startGateway = ({ host = '127.0.0.1', port, routes, upstreams }: Ga
     });
   });
 
-  server.once('close', () => upstreamAgent.destroy());
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));

@@ -71,7 +71,6 @@ describe('the gateway', () => {
   let sockets: WebSocketServer;
   let gateway: http.Server;
   let url: string;
-  let upstreamConnections = 0;
 
   beforeAll(async () => {
     upstream = http.createServer((req, res) => {
@@ -84,7 +83,6 @@ describe('the gateway', () => {
       socket.send(JSON.stringify({ url: req.url, cookie: req.headers.cookie, forwardedFor: req.headers['x-forwarded-for'] }));
       socket.on('message', (data) => socket.send((data as Buffer).toString()));
     });
-    upstream.on('connection', () => (upstreamConnections += 1));
     const upstreamPort = await freePort();
     await new Promise<void>((resolve) => upstream.listen(upstreamPort, '127.0.0.1', resolve));
     const port = await freePort();
@@ -107,12 +105,6 @@ describe('the gateway', () => {
     const res = await fetch(`${url}/api/users/currentuser?x=1`, { method: 'POST' });
     expect(await res.json()).toEqual({ method: 'POST', url: '/api/users/currentuser?x=1', forwardedFor: '127.0.0.1' });
     expect(res.headers.get('set-cookie')).toBe('session=abc; path=/; httponly');
-  });
-
-  it('sends one request after another to a service over one kept-open connection', async () => {
-    const before = upstreamConnections;
-    for (let i = 0; i < 5; i++) expect((await fetch(`${url}/api/users/currentuser`)).status).toBe(200);
-    expect(upstreamConnections - before).toBeLessThanOrEqual(1);
   });
 
   it('answers 404 in the error shape where no route matches', async () => {
